@@ -1,0 +1,19 @@
+import { Command } from "@effect/cli"
+import { clientCommand, clientExtraCommands } from "./enipClient.js"
+import { serverCommand } from "./enipServer.js"
+import { historyCommand } from "./history.js"
+
+export const VERSION = "0.1.0"
+
+const enip = Command.make("enip").pipe(
+  Command.withDescription("EtherNet/IP CIP: simulator, client and tools"),
+  Command.withSubcommands([serverCommand, clientCommand, ...clientExtraCommands])
+)
+
+export const cpppo = Command.make("cpppo").pipe(
+  Command.withDescription("cpppo: EtherNet/IP CIP simulator and client, DFA parsers, history"),
+  Command.withSubcommands([enip, historyCommand])
+)
+
+/** Parse argv (including node and script, as in process.argv) and run the command. */
+export const cli = Command.run(cpppo, { name: "cpppo", version: VERSION })

@@ -1,0 +1,2 @@
+/** cpppo public API: codec functions, services and layers. */
+export * from "./cli/main.js"
