@@ -1,0 +1,105 @@
+/**
+ * ServerControl: the knobs a running simulator exposes to the web API, tests and harnesses —
+ * reply delay (fixed, or a range re-drawn every second), disable/enable (close and reopen the
+ * listening port, dropping sessions), done (clean exit), latency and idle timeout.
+ *
+ * Reads are synchronous (the per-request hot path consults the delay); changes are Effects and
+ * are observable as a Stream.
+ */
+import { Context, Deferred, Effect, Layer, Option, Random, Schedule, Stream, SubscriptionRef } from "effect"
+
+export interface DelaySetting {
+  /** The delay in force now, seconds. */
+  readonly value: number
+  /** When set, `value` is re-drawn uniformly from this range every second. */
+  readonly range: readonly [number, number] | undefined
+}
+
+export interface ControlState {
+  readonly delay: DelaySetting
+  readonly disabled: boolean
+  readonly done: boolean
+  /** Seconds: how often background sweeps (connection expiry, idle sessions) run. */
+  readonly latency: number
+  /** Seconds a TCP session may stay idle before it is closed (0 = never). */
+  readonly timeout: number
+}
+
+export interface ServerControlService {
+  /** The current state, read synchronously (hot path). */
+  readonly unsafeState: () => ControlState
+  readonly state: Effect.Effect<ControlState>
+  readonly changes: Stream.Stream<ControlState>
+  readonly setDelay: (value: number) => Effect.Effect<void>
+  readonly setDelayRange: (range: readonly [number, number] | undefined) => Effect.Effect<void>
+  readonly setDisabled: (disabled: boolean) => Effect.Effect<void>
+  readonly setLatency: (seconds: number) => Effect.Effect<void>
+  readonly setTimeout: (seconds: number) => Effect.Effect<void>
+  /** Ask the server to exit cleanly. */
+  readonly finish: Effect.Effect<void>
+  /** Completes when `finish` has been called. */
+  readonly awaitDone: Effect.Effect<void>
+}
+
+export class ServerControl extends Context.Tag("cpppo/server/ServerControl")<ServerControl, ServerControlService>() {}
+
+export interface ControlOptions {
+  readonly delay?: number | readonly [number, number]
+  readonly latency?: number
+  readonly timeout?: number
+}
+
+/** Parse `-d` values: `0.5` or `0.1-0.9` (seconds). */
+export const parseDelay = (text: string): Option.Option<number | readonly [number, number]> => {
+  const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:-\s*(\d+(?:\.\d*)?|\.\d+)\s*)?$/.exec(text)
+  if (m === null) return Option.none()
+  const lo = Number(m[1])
+  if (m[2] === undefined) return Option.some(lo)
+  const hi = Number(m[2])
+  return hi >= lo ? Option.some([lo, hi] as const) : Option.none()
+}
+
+/** Build the control service; a background fiber re-draws a delay range every second. */
+export const makeServerControl = (options: ControlOptions = {}) =>
+  Effect.gen(function* () {
+    const initialRange = Array.isArray(options.delay) ? (options.delay as readonly [number, number]) : undefined
+    const initial: ControlState = {
+      delay: { value: initialRange !== undefined ? initialRange[0] : ((options.delay as number | undefined) ?? 0), range: initialRange },
+      disabled: false,
+      done: false,
+      latency: options.latency ?? 0.5,
+      timeout: options.timeout ?? 120
+    }
+    let current = initial
+    const ref = yield* SubscriptionRef.make(initial)
+    const done = yield* Deferred.make<void>()
+    const update = (f: (s: ControlState) => ControlState) =>
+      SubscriptionRef.updateAndGet(ref, f).pipe(Effect.tap((s) => Effect.sync(() => { current = s })), Effect.asVoid)
+
+    const redraw = Effect.gen(function* () {
+      const range = current.delay.range
+      if (range === undefined) return
+      const value = range[0] + (yield* Random.next) * (range[1] - range[0])
+      yield* update((s) => (s.delay.range === range ? { ...s, delay: { value, range } } : s))
+    })
+    yield* Effect.forkScoped(Effect.repeat(redraw, Schedule.spaced("1 second")))
+
+    const service: ServerControlService = {
+      unsafeState: () => current,
+      state: Effect.sync(() => current),
+      changes: ref.changes,
+      setDelay: (value) => update((s) => ({ ...s, delay: { value: Math.max(0, value), range: undefined } })),
+      setDelayRange: (range) =>
+        range === undefined
+          ? update((s) => ({ ...s, delay: { value: s.delay.value, range: undefined } }))
+          : update((s) => ({ ...s, delay: { value: range[0], range } })).pipe(Effect.zipRight(redraw)),
+      setDisabled: (disabled) => update((s) => ({ ...s, disabled })),
+      setLatency: (latency) => update((s) => ({ ...s, latency: Math.max(0.01, latency) })),
+      setTimeout: (timeout) => update((s) => ({ ...s, timeout: Math.max(0, timeout) })),
+      finish: update((s) => ({ ...s, done: true })).pipe(Effect.zipRight(Deferred.succeed(done, undefined)), Effect.asVoid),
+      awaitDone: Deferred.await(done)
+    }
+    return service
+  })
+
+export const ServerControlLive = (options: ControlOptions = {}) => Layer.scoped(ServerControl, makeServerControl(options))
