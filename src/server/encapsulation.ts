@@ -1,0 +1,209 @@
+/**
+ * The encapsulation layer of a session: RegisterSession / UnregisterSession, session handle
+ * checks, List* commands, SendRRData (unconnected, UCMM) and SendUnitData (connected) carrying
+ * CIP to the controller, and the encapsulation status a real controller answers with for
+ * anything else. One handler per TCP session; everything here is synchronous unless the
+ * controller answers with an Effect (a custom tag Attribute).
+ */
+import { Effect, Either } from "effect"
+import type { CodecError } from "../cip/errors.js"
+import type { CipReply, CipRequest } from "../cip/model.js"
+import { encodeReply } from "../cip/reply.js"
+import { decodeRequest } from "../cip/request.js"
+import { EncapStatus, Status } from "../cip/status.js"
+import { decodeFrame, encodeFrame } from "../enip/frame.js"
+import { Command, type CpfItem, type EncapHeader, type EnipBody, type IdentityItem } from "../enip/model.js"
+import type { FrameOutcome, FrameResult, SessionHandler } from "./session.js"
+
+/** What a session needs from the simulated controller. */
+export interface CipEndpoint {
+  /** Answer one CIP request (synchronously when it can). */
+  readonly handle: (request: CipRequest, ctx: RequestContext) => CipReply | Effect.Effect<CipReply>
+  /** A connection opened by Forward Open, by the O→T connection id the client sends on. */
+  readonly lookupConnection: (otConnectionId: number) => ConnectionView | undefined
+  /** The session ended: close the CIP connections it opened. */
+  readonly closeSession: (session: number) => void
+  /** The identity for ListIdentity, reporting the given socket address. */
+  readonly identity: (address: string, port: number) => IdentityItem
+}
+
+export interface ConnectionView {
+  readonly session: number
+  readonly toConnectionId: number
+  /** Largest CIP reply (bytes) that fits the connection's T→O size. */
+  readonly maxReply: number
+  /** Note traffic on the connection (keeps it from timing out). */
+  readonly touch: () => void
+}
+
+export interface RequestContext {
+  readonly session: number
+  readonly connection?: ConnectionView
+  /** Largest CIP reply the transport can carry. */
+  readonly maxReply: number
+}
+
+/** The largest CIP reply to an unconnected (UCMM) request, as Logix controllers limit it. */
+export const UCMM_MAX_REPLY = 504
+
+const EMPTY = new Uint8Array(0)
+
+const errorFrame = (header: EncapHeader, status: number): Uint8Array =>
+  encodeFrame({
+    header: { command: header.command, sessionHandle: header.sessionHandle, status, senderContext: header.senderContext, options: header.options },
+    body: { _tag: "Unsupported", command: header.command, data: EMPTY }
+  })
+
+/** The CIP reply to a request we cannot decode: the service echoed, and a status naming why. */
+const undecodable = (bytes: Uint8Array, error: CodecError): CipReply => ({
+  _tag: "Error",
+  service: ((bytes[0] ?? 0) & 0x7f) | 0x80,
+  status:
+    error.reason === "BadSegment" ? Status.PathSegmentError
+    : error.reason === "BadLength" ? Status.PathSizeInvalid
+    : error.reason === "Truncated" ? Status.NotEnoughData
+    : Status.InvalidParameter,
+  extStatus: [],
+  data: EMPTY
+})
+
+export interface EncapsulationOptions {
+  readonly endpoint: CipEndpoint
+  /** Allocates a fresh, non-zero session handle. */
+  readonly newSessionHandle: () => number
+  readonly local: { readonly address: string; readonly port: number }
+}
+
+/** Answers to the List* commands, over TCP or UDP (shared by both listeners). */
+export const listReply = (
+  header: EncapHeader,
+  body: EnipBody,
+  endpoint: CipEndpoint,
+  local: { readonly address: string; readonly port: number }
+): Uint8Array | undefined => {
+  const reply = (replyBody: EnipBody) =>
+    encodeFrame({
+      header: { sessionHandle: header.sessionHandle, status: 0, senderContext: header.senderContext, options: header.options },
+      body: replyBody
+    })
+  switch (body._tag) {
+    case "ListIdentity":
+      return reply({ _tag: "ListIdentity", items: [{ _tag: "ListIdentity", identity: endpoint.identity(local.address, local.port) }] })
+    case "ListServices":
+      return reply({ _tag: "ListServices", items: [{ _tag: "ListServices", version: 1, capability: 0x0120, name: "Communications" }] })
+    case "ListInterfaces":
+      return reply({ _tag: "ListInterfaces", items: [] })
+    default:
+      return undefined
+  }
+}
+
+export const makeEncapsulationHandler = (options: EncapsulationOptions): SessionHandler => {
+  const { endpoint } = options
+  let session = 0 // the registered session handle, 0 until RegisterSession
+
+  const cipReplyFrame = (header: EncapHeader, body: "SendRRData" | "SendUnitData", items: (reply: Uint8Array) => ReadonlyArray<CpfItem>, interfaceHandle: number, timeout: number) =>
+    (reply: CipReply): Uint8Array =>
+      encodeFrame({
+        header: { sessionHandle: header.sessionHandle, status: 0, senderContext: header.senderContext, options: header.options },
+        body: { _tag: body, interfaceHandle, timeout, items: items(encodeReply(reply)) }
+      })
+
+  const answer = (request: Uint8Array, ctx: RequestContext, frame: (reply: CipReply) => Uint8Array): FrameOutcome => {
+    const decoded = decodeRequest(request)
+    if (Either.isLeft(decoded)) return frame(undecodable(request, decoded.left))
+    const reply = endpoint.handle(decoded.right, ctx)
+    return Effect.isEffect(reply) ? Effect.map(reply, frame) : frame(reply)
+  }
+
+  const frame = (bytes: Uint8Array): FrameOutcome => {
+    const decoded = decodeFrame(bytes)
+    if (Either.isLeft(decoded)) {
+      // The header was whole (the framer checked), the body is not: "incorrect data".
+      const h = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      const header: EncapHeader = {
+        command: h.getUint16(0, true), length: 0, sessionHandle: h.getUint32(4, true), status: 0,
+        senderContext: bytes.subarray(12, 20), options: h.getUint32(20, true)
+      }
+      return errorFrame(header, EncapStatus.IncorrectData)
+    }
+    const { header, body } = decoded.right
+    switch (body._tag) {
+      case "Nop":
+        return undefined
+      case "RegisterSession": {
+        if (body.protocolVersion !== 1) {
+          return encodeFrame({
+            header: { sessionHandle: 0, status: EncapStatus.UnsupportedProtocolRevision, senderContext: header.senderContext, options: header.options },
+            body: { _tag: "RegisterSession", protocolVersion: 1, options: 0 }
+          })
+        }
+        if (session === 0) session = options.newSessionHandle()
+        return encodeFrame({
+          header: { sessionHandle: session, status: 0, senderContext: header.senderContext, options: header.options },
+          body: { _tag: "RegisterSession", protocolVersion: 1, options: 0 }
+        })
+      }
+      case "UnregisterSession":
+        return { close: true } satisfies FrameResult
+      case "ListIdentity":
+      case "ListServices":
+      case "ListInterfaces":
+        return listReply(header, body, endpoint, options.local)
+      case "SendRRData": {
+        if (session === 0 || header.sessionHandle !== session) return errorFrame(header, EncapStatus.InvalidSessionHandle)
+        const data = body.items.length === 2 && body.items[0]!._tag === "NullAddress" ? body.items[1]! : undefined
+        if (data === undefined || data._tag !== "UnconnectedData") return errorFrame(header, EncapStatus.IncorrectData)
+        return answer(
+          data.data,
+          { session, maxReply: UCMM_MAX_REPLY },
+          cipReplyFrame(header, "SendRRData", (reply) => [{ _tag: "NullAddress" }, { _tag: "UnconnectedData", data: reply }], body.interfaceHandle, body.timeout)
+        )
+      }
+      case "SendUnitData": {
+        if (session === 0 || header.sessionHandle !== session) return errorFrame(header, EncapStatus.InvalidSessionHandle)
+        const address = body.items[0]
+        const data = body.items[1]
+        if (body.items.length !== 2 || address?._tag !== "ConnectedAddress" || data?._tag !== "ConnectedData") {
+          return errorFrame(header, EncapStatus.IncorrectData)
+        }
+        const connection = endpoint.lookupConnection(address.connectionId)
+        const sequence = data.sequence
+        if (connection === undefined || connection.session !== session) {
+          // No such connection (closed, timed out, or another session's): answer at once rather
+          // than leave the client waiting for its timeout.
+          const reply: CipReply = {
+            _tag: "Error", service: ((data.data[0] ?? 0) & 0x7f) | 0x80, status: Status.ConnectionFailure,
+            extStatus: [0x0107], data: EMPTY
+          }
+          return cipReplyFrame(header, "SendUnitData", (r) => [{ _tag: "ConnectedAddress", connectionId: address.connectionId }, { _tag: "ConnectedData", sequence, data: r }], body.interfaceHandle, body.timeout)(reply)
+        }
+        connection.touch()
+        return answer(
+          data.data,
+          { session, connection, maxReply: connection.maxReply },
+          cipReplyFrame(header, "SendUnitData", (r) => [{ _tag: "ConnectedAddress", connectionId: connection.toConnectionId }, { _tag: "ConnectedData", sequence, data: r }], body.interfaceHandle, body.timeout)
+        )
+      }
+      case "Unsupported":
+        return errorFrame(header, EncapStatus.InvalidCommand)
+    }
+  }
+
+  return {
+    frame,
+    framingError: ({ header }) => {
+      if (header === undefined || header.length < 24) return undefined
+      const h = new DataView(header.buffer, header.byteOffset, 24)
+      return errorFrame(
+        { command: h.getUint16(0, true), length: 0, sessionHandle: h.getUint32(4, true), status: 0, senderContext: header.subarray(12, 20), options: h.getUint32(20, true) },
+        EncapStatus.InvalidLength
+      )
+    },
+    close: () => {
+      if (session !== 0) endpoint.closeSession(session)
+    }
+  }
+}
+
+export { Command }

@@ -1,0 +1,96 @@
+/**
+ * The EtherNet/IP server as a Layer: TCP sessions and the UDP List* listener, answering through a
+ * CipEndpoint (the simulated controller), steered by ServerControl and observed through the
+ * ConnectionRegistry. Compose it into any Effect app; start it on port 0 in tests and read the
+ * bound address from the `EnipServer` service.
+ */
+import { Context, Effect, Layer } from "effect"
+import { randomInt } from "node:crypto"
+import { decodeFrame } from "../enip/frame.js"
+import { Either } from "effect"
+import { ServerControl } from "./control.js"
+import { type CipEndpoint, listReply, makeEncapsulationHandler } from "./encapsulation.js"
+import { sessionFramer } from "./framing.js"
+import { ConnectionRegistry } from "./registry.js"
+import { serveTcp } from "./tcp.js"
+import { serveUdp } from "./udp.js"
+
+export interface ServerOptions {
+  /** Interface to bind; "" or "0.0.0.0" for all. */
+  readonly host: string
+  /** TCP (and UDP) port; 0 asks the OS for one. */
+  readonly port: number
+  /** Also answer List* commands on UDP (default true). */
+  readonly udp?: boolean
+  /** Largest encapsulation frame accepted (header + data); longer → status 0x0065 and close. */
+  readonly maxFrame?: number
+  /** Most TCP sessions at once; more are refused (closed at once) and counted. */
+  readonly maxSessions?: number
+  /** Unsent reply bytes allowed per session before it is closed (a client that never reads). */
+  readonly maxOutput?: number
+}
+
+export interface BoundAddress {
+  readonly host: string
+  readonly port: number
+}
+
+export interface EnipServerService {
+  readonly address: BoundAddress
+  readonly udpAddress: BoundAddress | undefined
+}
+
+/** The running server's bound addresses. */
+export class EnipServer extends Context.Tag("cpppo/server/EnipServer")<EnipServer, EnipServerService>() {}
+
+/** The simulated controller the server answers with (provided by the device layer). */
+export class Endpoint extends Context.Tag("cpppo/server/Endpoint")<Endpoint, CipEndpoint>() {}
+
+export const DEFAULTS = {
+  maxFrame: 24 + 0xffff,
+  maxSessions: 2048,
+  maxOutput: 4 * 1024 * 1024
+} as const
+
+/** Start the server in the current scope; returns the bound addresses. */
+export const makeEnipServer = (options: ServerOptions) =>
+  Effect.gen(function* () {
+    const control = yield* ServerControl
+    const registry = yield* ConnectionRegistry
+    const endpoint = yield* Endpoint
+    const host = options.host === "" ? "0.0.0.0" : options.host
+    const maxFrame = options.maxFrame ?? DEFAULTS.maxFrame
+    const handles = new Set<number>()
+    const newSessionHandle = () => {
+      for (;;) {
+        const h = randomInt(1, 0xffffffff)
+        if (!handles.has(h)) { handles.add(h); return h }
+      }
+    }
+    const address = yield* serveTcp(
+      { host, port: options.port, maxSessions: options.maxSessions ?? DEFAULTS.maxSessions },
+      {
+        makeFramer: () => sessionFramer(maxFrame),
+        makeHandler: ({ local, localPort }) =>
+          makeEncapsulationHandler({ endpoint, newSessionHandle, local: { address: local.replace(/^::ffff:/, ""), port: localPort } }),
+        control,
+        registry,
+        maxOutput: options.maxOutput ?? DEFAULTS.maxOutput
+      },
+      control,
+      registry
+    )
+    const udpAddress = options.udp === false
+      ? undefined
+      : yield* serveUdp({ host, port: address.port }, (datagram, local) => {
+          if (control.unsafeState().disabled) return undefined
+          const decoded = decodeFrame(datagram)
+          if (Either.isLeft(decoded)) return undefined
+          return listReply(decoded.right.header, decoded.right.body, endpoint, local)
+        })
+    yield* Effect.logInfo(`EtherNet/IP server listening on ${address.host}:${address.port}${udpAddress ? " (TCP and UDP)" : " (TCP)"}`)
+    return { address, udpAddress } satisfies EnipServerService
+  })
+
+/** The server as a Layer (needs ServerControl, ConnectionRegistry and an Endpoint). */
+export const EnipServerLive = (options: ServerOptions) => Layer.scoped(EnipServer, makeEnipServer(options))

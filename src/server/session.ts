@@ -1,0 +1,173 @@
+/**
+ * One TCP session: a scoped fiber around a node socket. The per-frame path is synchronous (the
+ * socket's data callback cuts frames and answers them at once); frames go through one ordered
+ * consumer fiber only when a reply delay is in force or a handler answers with an Effect (a custom
+ * tag Attribute), so replies always leave in request order.
+ */
+import { Clock, Deferred, Effect, Exit, Queue } from "effect"
+import type * as net from "node:net"
+import type { ServerControlService } from "./control.js"
+import type { ConnectionRegistryService, SessionEntry } from "./registry.js"
+import { sessionKey } from "./registry.js"
+
+/** What a handler does with one frame. */
+export type FrameResult =
+  | Uint8Array // send this reply
+  | undefined // send nothing
+  | { readonly reply?: Uint8Array; readonly close: true } // send (optionally) and close the session
+
+export type FrameOutcome = FrameResult | Effect.Effect<FrameResult>
+
+/** The protocol side of a session (encapsulation + CIP), one per TCP connection. */
+export interface SessionHandler {
+  /** Handle one whole frame. Must not throw. */
+  readonly frame: (frame: Uint8Array) => FrameOutcome
+  /** A framing failure (bad length, too large): the reply to send before closing, if any. */
+  readonly framingError: (error: { readonly reason: string; readonly header?: Uint8Array }) => Uint8Array | undefined
+  /** The session ended: release what it held (e.g. its CIP connections). */
+  readonly close: () => void
+}
+
+export interface Framer {
+  /** Returns whole frames, or an error (reason + the offending header bytes when known). */
+  readonly push: (chunk: Uint8Array) => ReadonlyArray<Uint8Array> | { readonly error: string; readonly header?: Uint8Array }
+}
+
+export interface SessionOptions {
+  readonly makeFramer: () => Framer
+  readonly makeHandler: (info: { readonly peer: string; readonly peerPort: number; readonly local: string; readonly localPort: number }) => SessionHandler
+  readonly control: ServerControlService
+  readonly registry: ConnectionRegistryService
+  /** Close a session whose unsent output exceeds this many bytes (a client that never reads). */
+  readonly maxOutput: number
+}
+
+const isResult = (o: FrameOutcome): o is FrameResult =>
+  o === undefined || o instanceof Uint8Array || (typeof o === "object" && "close" in o && !Effect.isEffect(o))
+
+/** Run a session until its socket closes (EOF, error, drop, idle timeout, interruption). */
+export const runSession = (socket: net.Socket, options: SessionOptions): Effect.Effect<void> =>
+  Effect.gen(function* () {
+    const { control, registry } = options
+    const peer = socket.remoteAddress ?? "?"
+    const peerPort = socket.remotePort ?? 0
+    const local = socket.localAddress ?? "?"
+    const localPort = socket.localPort ?? 0
+    const key = sessionKey(peer, peerPort)
+    const closed = yield* Deferred.make<void>()
+    const framer = options.makeFramer()
+    const handler = options.makeHandler({ peer, peerPort, local, localPort })
+
+    let ended = false
+    const end = () => {
+      if (ended) return
+      ended = true
+      socket.destroy()
+      Deferred.unsafeDone(closed, Exit.void)
+    }
+    const entry: SessionEntry = {
+      key, interface: peer, port: peerPort, local, localPort, since: Date.now(),
+      received: 0, requests: 0, eof: false, drop: end
+    }
+    registry.add(entry)
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        end()
+        registry.remove(key)
+        handler.close()
+      })
+    )
+
+    const send = (bytes: Uint8Array) => {
+      if (ended) return
+      socket.write(bytes)
+      if (socket.writableLength > options.maxOutput) end() // the peer is not reading: drop it
+    }
+    const apply = (result: FrameResult) => {
+      if (result === undefined) return
+      if (result instanceof Uint8Array) return send(result)
+      if (result.reply !== undefined) send(result.reply)
+      socket.end()
+      end()
+    }
+
+    // Frames wait here (with their arrival time) while a delay is in force or an Effect is pending.
+    const queue = yield* Queue.unbounded<{ readonly frame: Uint8Array; readonly at: number; readonly pending?: Effect.Effect<FrameResult> }>()
+    let queued = 0
+
+    const onData = (chunk: Uint8Array) => {
+      if (ended) return
+      entry.received += chunk.length
+      const frames = framer.push(chunk)
+      if (!Array.isArray(frames)) {
+        const failure = frames as { readonly error: string; readonly header?: Uint8Array }
+        const reply = handler.framingError({ reason: failure.error, ...(failure.header ? { header: failure.header } : {}) })
+        if (reply !== undefined) socket.write(reply)
+        socket.end()
+        end()
+        return
+      }
+      const delayed = control.unsafeState().delay.value > 0
+      for (const frame of frames as ReadonlyArray<Uint8Array>) {
+        entry.requests++
+        if (queued > 0 || delayed) {
+          queued++
+          queue.unsafeOffer({ frame, at: Date.now() })
+          continue
+        }
+        let outcome: FrameOutcome
+        try {
+          outcome = handler.frame(frame)
+        } catch {
+          end() // a handler bug: drop this session only
+          return
+        }
+        if (isResult(outcome)) {
+          apply(outcome)
+          if (ended) return
+        } else {
+          queued++
+          queue.unsafeOffer({ frame, at: Date.now(), pending: outcome })
+        }
+      }
+    }
+
+    // The ordered consumer: honours the delay measured from each frame's arrival.
+    const consumer = Effect.gen(function* () {
+      for (;;) {
+        const { frame, at, pending } = yield* Queue.take(queue)
+        const delay = control.unsafeState().delay.value
+        if (delay > 0 && pending === undefined) {
+          const now = yield* Clock.currentTimeMillis
+          const wait = at + delay * 1000 - now
+          if (wait > 0) yield* Effect.sleep(wait)
+        }
+        const result = yield* Effect.suspend(() => {
+          const outcome = pending ?? handler.frame(frame)
+          return isResult(outcome) ? Effect.succeed(outcome) : outcome
+        }).pipe(Effect.catchAllCause(() => Effect.sync(() => ({ close: true }) as const)))
+        apply(result)
+        queued--
+        if (ended) return
+      }
+    })
+    yield* Effect.forkScoped(consumer)
+
+    // Idle timeout: node's socket timer (cheap for thousands of sessions); re-armed if changed.
+    const armIdle = () => {
+      const seconds = control.unsafeState().timeout
+      socket.setTimeout(seconds > 0 ? seconds * 1000 : 0)
+    }
+    armIdle()
+    socket.on("timeout", () => {
+      if (queued > 0) return armIdle()
+      end()
+    })
+    socket.on("data", onData)
+    socket.on("end", () => { entry.eof = true; end() })
+    socket.on("close", end)
+    socket.on("error", end)
+    if (socket.destroyed) end()
+
+    yield* Deferred.await(closed)
+  }).pipe(Effect.scoped)

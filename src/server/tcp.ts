@@ -1,0 +1,84 @@
+/**
+ * The TCP listener: accepts connections and runs each as a session fiber in a FiberSet. Disable
+ * closes the listening port and drops every session; enable listens again on the same port.
+ */
+import { Effect, FiberSet, Stream } from "effect"
+import * as net from "node:net"
+import type { ServerControlService } from "./control.js"
+import type { ConnectionRegistryService } from "./registry.js"
+import { runSession, type SessionOptions } from "./session.js"
+
+export class ListenError extends Error {
+  readonly _tag = "ListenError"
+}
+
+export interface TcpOptions {
+  readonly host: string
+  readonly port: number
+  readonly maxSessions: number
+}
+
+const listen = (server: net.Server, host: string, port: number) =>
+  Effect.async<{ host: string; port: number }, ListenError>((resume) => {
+    const onError = (e: Error) => resume(Effect.fail(new ListenError(`cannot listen on ${host}:${port}: ${e.message}`)))
+    server.once("error", onError)
+    server.listen({ host, port, exclusive: true }, () => {
+      server.off("error", onError)
+      const a = server.address() as net.AddressInfo
+      resume(Effect.succeed({ host: a.address, port: a.port }))
+    })
+  })
+
+/** Stop listening at once (node's close callback would wait for every session to end). */
+const close = (server: net.Server) =>
+  Effect.sync(() => {
+    if (server.listening) server.close()
+  })
+
+/**
+ * Listen (scoped) and serve sessions until the scope closes. Returns the bound address; a
+ * background fiber follows the control's `disabled` flag.
+ */
+export const serveTcp = (
+  options: TcpOptions,
+  session: SessionOptions,
+  control: ServerControlService,
+  registry: ConnectionRegistryService
+) =>
+  Effect.gen(function* () {
+    const sessions = yield* FiberSet.make<void, never>()
+    const fork = yield* FiberSet.runtime(sessions)<never>()
+    const onConnection = (socket: net.Socket) => {
+      socket.setNoDelay(true)
+      if (registry.size() >= options.maxSessions || control.unsafeState().disabled) {
+        registry.countRefused()
+        socket.destroy()
+        return
+      }
+      registry.countAccepted()
+      fork(runSession(socket, session))
+    }
+    let server = net.createServer({ noDelay: true }, onConnection)
+    const bound = yield* listen(server, options.host, options.port)
+    yield* Effect.addFinalizer(() => Effect.suspend(() => close(server)))
+
+    // Disable: stop listening and drop everyone; enable: listen again on the same port.
+    const follow = control.changes.pipe(
+      Stream.map((s) => s.disabled),
+      Stream.changes,
+      Stream.runForEach((disabled) =>
+        disabled
+          ? close(server).pipe(Effect.zipRight(registry.dropAll), Effect.asVoid)
+          : Effect.suspend(() => {
+              if (server.listening) return Effect.void
+              server = net.createServer({ noDelay: true }, onConnection)
+              return listen(server, bound.host, bound.port).pipe(
+                Effect.catchAll((e) => Effect.logError(e.message)),
+                Effect.asVoid
+              )
+            })
+      )
+    )
+    yield* Effect.forkScoped(follow)
+    return bound
+  })
