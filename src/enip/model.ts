@@ -56,6 +56,8 @@ export interface IdentityItem {
   readonly serialNumber: number
   readonly productName: string
   readonly state: number
+  /** Bytes after the state byte (some devices send them); kept so the item re-encodes exactly. */
+  readonly extra?: Uint8Array
 }
 
 export type CpfItem =
@@ -72,9 +74,14 @@ export type CpfItem =
 /** Encapsulation command bodies (requests and replies share shapes). */
 export type EnipBody =
   | { readonly _tag: "Nop"; readonly data: Uint8Array }
-  | { readonly _tag: "ListServices"; readonly items: ReadonlyArray<CpfItem> } // request: no items
-  | { readonly _tag: "ListIdentity"; readonly items: ReadonlyArray<CpfItem> }
-  | { readonly _tag: "ListInterfaces"; readonly items: ReadonlyArray<CpfItem> }
+  /**
+   * List* requests carry no data: empty `items` encode as no bytes at all. A reply with a CPF of
+   * count 0 (e.g. ListInterfaces on a device without interfaces) sets `emptyCpf: true` so the
+   * UINT count 0 is written (and decoding `00 00` sets it).
+   */
+  | { readonly _tag: "ListServices"; readonly items: ReadonlyArray<CpfItem>; readonly emptyCpf?: boolean }
+  | { readonly _tag: "ListIdentity"; readonly items: ReadonlyArray<CpfItem>; readonly emptyCpf?: boolean }
+  | { readonly _tag: "ListInterfaces"; readonly items: ReadonlyArray<CpfItem>; readonly emptyCpf?: boolean }
   | { readonly _tag: "RegisterSession"; readonly protocolVersion: number; readonly options: number }
   | { readonly _tag: "UnregisterSession" }
   | { readonly _tag: "SendRRData"; readonly interfaceHandle: number; readonly timeout: number; readonly items: ReadonlyArray<CpfItem> }

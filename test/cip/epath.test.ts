@@ -1,0 +1,100 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Either } from "effect"
+import fc from "fast-check"
+import {
+  decodeEPath, decodePathWithSize, encodeEPath, encodePathWithSize, formatEPath, parseRoutePath
+} from "../../src/cip/epath.js"
+import type { EPath, Segment } from "../../src/cip/model.js"
+import { bytesToHex, hexToBytes, loadVectors } from "./vectors.js"
+
+const pathVectors = loadVectors().filter((v) => v.layer === "epath" || v.layer === "route_path")
+
+describe("EPATH vectors", () => {
+  it.each(pathVectors.map((v) => [v.id, v] as const))("%s: consumes exactly the path, re-encodes compactly", (_id, v) => {
+    const bytes = hexToBytes(v.hex!)
+    const r = decodePathWithSize(bytes, 0, { padded: v.layer === "route_path" })
+    if (Either.isLeft(r)) throw new Error(r.left.message)
+    expect(r.right.next).toBe(v.consumed_bytes)
+    expect(bytesToHex(encodePathWithSize(r.right.path, { padded: v.layer === "route_path" }))).toBe(v.produced_hex)
+  })
+  it("decodes the segment values of extpath_3 and extpath_8", () => {
+    const p3 = Either.getOrThrow(decodePathWithSize(hexToBytes("0f2801290001022a0001020304201121001102242125002102303131003102"), 0))
+    expect(p3.path).toEqual([
+      { _tag: "Element", index: 1 }, { _tag: "Element", index: 0x0201 }, { _tag: "Element", index: 0x04030201 },
+      { _tag: "Class", id: 0x11 }, { _tag: "Class", id: 0x0211 }, { _tag: "Instance", id: 0x21 }, { _tag: "Instance", id: 0x0221 },
+      { _tag: "Attribute", id: 0x31 }, { _tag: "Attribute", id: 0x0231 }
+    ])
+    const p8 = Either.getOrThrow(decodePathWithSize(hexToBytes("0f001f0f03013133302e3135312e3133372e3130350021000400250002003003"), 0, { padded: true }))
+    expect(p8.path).toEqual([
+      { _tag: "Port", port: 0x0103, link: "130.151.137.105" },
+      { _tag: "Class", id: 4 }, { _tag: "Instance", id: 2 }, { _tag: "Attribute", id: 3 }
+    ])
+  })
+})
+
+describe("EPATH bad input", () => {
+  it("unknown segment type → BadSegment", () => {
+    expect(Either.getLeft(decodeEPath(hexToBytes("6001"), 0, 1))).toMatchObject({ value: { reason: "BadSegment", offset: 0 } })
+  })
+  it("size that overruns the data → BadLength / Truncated", () => {
+    expect(Either.getLeft(decodePathWithSize(hexToBytes("05200124"), 0))).toMatchObject({ value: { reason: "BadLength" } })
+    // a segment that runs past the declared size
+    expect(Either.getLeft(decodePathWithSize(hexToBytes("01910461626364"), 0))).toMatchObject({ value: { reason: "Truncated" } })
+    expect(Either.getLeft(decodePathWithSize(hexToBytes("012100010000"), 0))).toMatchObject({ value: { reason: "Truncated" } })
+  })
+  it("random bytes never throw", () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 40 }), fc.boolean(), (b, padded) => {
+      const r = decodePathWithSize(b, 0, { padded })
+      return Either.isLeft(r) || r.right.next <= b.length
+    }), { numRuns: 5000 })
+  })
+})
+
+const id32 = fc.oneof(fc.integer({ min: 0, max: 0xff }), fc.integer({ min: 0x100, max: 0xffff }), fc.integer({ min: 0x10000, max: 0xffffffff }))
+export const arbSegment: fc.Arbitrary<Segment> = fc.oneof(
+  fc.record({ _tag: fc.constant("Port" as const), port: fc.integer({ min: 1, max: 0xffff }), link: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.stringMatching(/^[0-9.]{2,15}$/)) }),
+  fc.record({ _tag: fc.constant("Class" as const), id: id32 }),
+  fc.record({ _tag: fc.constant("Instance" as const), id: id32 }),
+  fc.record({ _tag: fc.constant("Attribute" as const), id: id32 }),
+  fc.record({ _tag: fc.constant("ConnectionPoint" as const), id: id32 }),
+  fc.record({ _tag: fc.constant("Element" as const), index: id32 }),
+  fc.record({ _tag: fc.constant("Symbolic" as const), name: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_:]{0,30}$/) }),
+  fc.record({
+    _tag: fc.constant("Key" as const), vendor: fc.integer({ min: 0, max: 0xffff }), deviceType: fc.integer({ min: 0, max: 0xffff }),
+    productCode: fc.integer({ min: 0, max: 0xffff }), major: fc.integer({ min: 0, max: 127 }), compatibility: fc.boolean(), minor: fc.integer({ min: 0, max: 255 })
+  }),
+  fc.record({ _tag: fc.constant("Data" as const), data: fc.uint8Array({ maxLength: 10 }).map((d) => d.length % 2 ? d.subarray(1) : d) })
+)
+export const arbPath: fc.Arbitrary<EPath> = fc.array(arbSegment, { maxLength: 6 })
+
+describe("EPATH properties", () => {
+  it("decode(encode(p)) == p", () => {
+    fc.assert(fc.property(arbPath, fc.boolean(), (path, padded) => {
+      const bytes = encodePathWithSize(path, { padded })
+      const r = Either.getOrThrow(decodePathWithSize(bytes, 0, { padded }))
+      expect(r.next).toBe(bytes.length)
+      expect(r.path).toEqual(path)
+      expect(encodeEPath(path).length % 2).toBe(0)
+    }), { numRuns: 1000 })
+  })
+})
+
+describe("route paths and formatting", () => {
+  it("parses text and JSON route paths", () => {
+    expect(Either.getOrThrow(parseRoutePath("1/0"))).toEqual([{ _tag: "Port", port: 1, link: 0 }])
+    expect(Either.getOrThrow(parseRoutePath("1/0/2/10.0.0.1"))).toEqual([
+      { _tag: "Port", port: 1, link: 0 }, { _tag: "Port", port: 2, link: "10.0.0.1" }
+    ])
+    expect(Either.getOrThrow(parseRoutePath('[{"port":1,"link":0}]'))).toEqual([{ _tag: "Port", port: 1, link: 0 }])
+    expect(Either.getOrThrow(parseRoutePath(""))).toEqual([])
+    expect(Either.getOrThrow(parseRoutePath("none"))).toEqual([])
+    expect(Either.isLeft(parseRoutePath("1/0/3"))).toBe(true)
+    expect(Either.isLeft(parseRoutePath("[{"))).toBe(true)
+    expect(bytesToHex(encodePathWithSize(Either.getOrThrow(parseRoutePath("1/0")), { padded: true }))).toBe("01000100")
+  })
+  it("formats paths for people", () => {
+    expect(formatEPath([{ _tag: "Symbolic", name: "SCADA" }, { _tag: "Element", index: 3 }])).toBe("SCADA[3]")
+    expect(formatEPath([{ _tag: "Symbolic", name: "A" }, { _tag: "Symbolic", name: "B" }])).toBe("A.B")
+    expect(formatEPath([{ _tag: "Class", id: 0x6b }, { _tag: "Instance", id: 8 }, { _tag: "Element", index: 0 }])).toBe("@0x6b/8[0]")
+  })
+})
