@@ -1,0 +1,131 @@
+/**
+ * History records, one a line, compatible with cpppo's files:
+ * `<UTC timestamp, ms>\t<JSON serial>\t<JSON data>\n`, plus `# comment` lines and blank lines.
+ */
+import { Schema } from "effect"
+import { Timestamp } from "./timestamp.js"
+
+/** One record of a series: when, what (serial: a tag, a register range…), and the value. */
+export interface HistoryRecord {
+  readonly time: Timestamp
+  readonly serial: unknown
+  readonly data: unknown
+}
+
+/** Schema of a record as JSON-friendly fields (for APIs and tests). */
+export const HistoryRecordJson = Schema.Struct({
+  time: Schema.String,
+  serial: Schema.Unknown,
+  data: Schema.Unknown
+})
+
+/**
+ * JSON with Python's `json.dumps` separators (`", "`, `": "`), as cpppo writes it, so files stay
+ * byte-compatible. Non-finite numbers become `null` (JSON has none).
+ */
+export const pyJson = (value: unknown): string => {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value)
+    case "number":
+      return Number.isFinite(value) ? String(value) : "null"
+    case "boolean":
+      return value ? "true" : "false"
+    case "bigint":
+      return value.toString()
+    case "object": {
+      if (value === null) return "null"
+      if (Array.isArray(value)) {
+        let out = "["
+        for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ", ") + pyJson(value[i] === undefined ? null : value[i])
+        return out + "]"
+      }
+      const toJSON = (value as { toJSON?: unknown }).toJSON
+      if (typeof toJSON === "function") return pyJson((toJSON as () => unknown).call(value))
+      let out = "{"
+      let first = true
+      for (const [k, v] of Object.entries(value)) {
+        if (v === undefined || typeof v === "function") continue
+        out += `${first ? "" : ", "}${JSON.stringify(k)}: ${pyJson(v)}`
+        first = false
+      }
+      return out + "}"
+    }
+    default:
+      return "null"
+  }
+}
+
+/** The text of one record line, newline included. */
+export const formatRecord = (record: HistoryRecord): string =>
+  `${record.time.toString()}\t${pyJson(record.serial)}\t${pyJson(record.data)}\n`
+
+/** A comment line (`# text`), newline included; embedded newlines become separate comments. */
+export const formatComment = (text: string): string =>
+  text.split(/\r?\n/).map((l) => `# ${l}\n`).join("")
+
+/** Why a line is not a record. */
+export type LineProblem = "fields" | "timestamp" | "serial" | "data"
+
+/** Outcome of parsing one line: a record, nothing (blank/comment), or a problem. */
+export type ParsedLine =
+  | { readonly _tag: "Record"; readonly record: HistoryRecord }
+  | { readonly _tag: "Skip" }
+  | { readonly _tag: "Corrupt"; readonly problem: LineProblem }
+
+const SKIP: ParsedLine = { _tag: "Skip" }
+const corrupt = (problem: LineProblem): ParsedLine => ({ _tag: "Corrupt", problem })
+
+const d2 = (s: string, i: number): number => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48
+
+/**
+ * Fast path for the canonical `YYYY-MM-DD HH:MM:SS.fff` UTC form (what writers produce);
+ * returns NaN when the text is in any other form.
+ */
+const canonicalMicros = (s: string): number => {
+  if (s.length !== 23 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 32 ||
+    s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46) return NaN
+  const y = d2(s, 0) * 100 + d2(s, 2)
+  const mo = d2(s, 5), d = d2(s, 8), h = d2(s, 11), mi = d2(s, 14), sec = d2(s, 17)
+  const ms = d2(s, 20) * 10 + s.charCodeAt(22) - 48
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 59 && ms >= 0 && ms <= 999 && y >= 0)) return NaN
+  return (Date.UTC(y, mo - 1, d, h, mi, sec) + ms) * 1000
+}
+
+/** Parse a record's timestamp field (UTC unless it names a zone). */
+export const parseRecordTime = (text: string): Timestamp | undefined => {
+  const fast = canonicalMicros(text)
+  if (!Number.isNaN(fast)) return new Timestamp(fast)
+  const slow = Timestamp.parse(text)
+  return slow._tag === "Right" ? slow.right : undefined
+}
+
+const tryJson = (text: string): { ok: true; value: unknown } | { ok: false } => {
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch {
+    return { ok: false }
+  }
+}
+
+/** Parse one line (without its newline). Never throws. */
+export const parseLine = (line: string): ParsedLine => {
+  let start = 0
+  while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++
+  if (start === line.length || line.charCodeAt(start) === 35 /* # */) return SKIP
+  if (line.charCodeAt(line.length - 1) === 13 && line.length - 1 === start) return SKIP
+  const t1 = line.indexOf("\t", start)
+  if (t1 < 0) return corrupt("fields")
+  const t2 = line.indexOf("\t", t1 + 1)
+  if (t2 < 0) return corrupt("fields")
+  const time = parseRecordTime(line.slice(start, t1))
+  if (time === undefined) return corrupt("timestamp")
+  const serial = tryJson(line.slice(t1 + 1, t2))
+  if (!serial.ok) return corrupt("serial")
+  const data = tryJson(line.slice(t2 + 1))
+  if (!data.ok) return corrupt("data")
+  return { _tag: "Record", record: { time, serial: serial.value, data: data.value } }
+}
+
+/** A stable key for a serial (its compact JSON), for maps of per-serial state. */
+export const serialKey = (serial: unknown): string => JSON.stringify(serial) ?? "null"
