@@ -1,0 +1,35 @@
+/**
+ * Tag I/O events, published for every read, write and failure. Printing (`-p`), history and the
+ * web page subscribe; the history module consumes exactly this shape.
+ */
+import type { CipValue } from "../cip/types.js"
+
+export type TagEventKind = "read" | "write" | "error"
+
+export interface TagEvent {
+  /** The tag's name as configured. */
+  readonly name: string
+  readonly kind: TagEventKind
+  /** First element index. */
+  readonly start: number
+  /** Number of elements. */
+  readonly count: number
+  /** Values read or written (absent for errors). */
+  readonly values?: ReadonlyArray<CipValue>
+  /** The failure, described for people (e.g. `Status 255 [0x2105] (general error: …)`). */
+  readonly error?: string
+  /** Epoch milliseconds. */
+  readonly at: number
+}
+
+/** The printing form cpppo uses: `               SCADA[    0-3    ] == [0, 99, 0, 0]`. */
+export const formatTagEvent = (e: TagEvent): string => {
+  const range = `${String(e.start).padStart(5)}-${String(e.start + e.count - 1).padEnd(5)}`
+  const head = `${e.name.padStart(20)}[${range}]`
+  const vals = (e.values ?? []).map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ")
+  switch (e.kind) {
+    case "read": return `${head} == [${vals}]`
+    case "write": return `${head} <= [${vals}]`
+    case "error": return `${head} !! ${e.error ?? "error"}`
+  }
+}

@@ -1,0 +1,4 @@
+export * from "./attribute.js"
+export * from "./events.js"
+export * from "./spec.js"
+export * from "./tagStore.js"

@@ -1,0 +1,256 @@
+/**
+ * The TagStore service: the configured tags, element access with bounds checks, atomic
+ * multi-element writes, per-tag forced errors, and the event PubSub.
+ *
+ * Two faces:
+ * - the byte-level operations the controller calls per request (`readBytes`, `writeBytes`,
+ *   `updateBytes`), which return a plain value when the tag's Attribute is synchronous and an
+ *   Effect only when it is not — so the server's per-request path stays synchronous;
+ * - value-level Effects (`read`, `write`, `setError`) for the web API, tests and library users.
+ */
+import { Context, Data, Effect, Layer, Option, PubSub, type Queue, type Scope, Stream } from "effect"
+import type { CipValue, TypeName } from "../cip/types.js"
+import { decodeValues, elementSize, encodeValues } from "../cip/types.js"
+import { describeStatus, ExtendedStatus, Status } from "../cip/status.js"
+import { type Attribute, AttributeError, AttributeFactory, memoryAttribute } from "./attribute.js"
+import type { TagEvent } from "./events.js"
+import { parseTagSpec, type TagSpec, TagSpecError } from "./spec.js"
+
+/** A forced (fault-injection) CIP status returned for every access to a tag. */
+export interface ForcedError {
+  readonly status: number
+  readonly extStatus?: ReadonlyArray<number>
+}
+
+/** A failed tag access, with the CIP status a controller answers it with. */
+export class TagError extends Data.TaggedError("TagError")<{
+  readonly name: string
+  readonly reason: "NotFound" | "OutOfRange" | "TypeMismatch" | "BadData" | "Forced" | "Attribute"
+  readonly status: number
+  readonly extStatus: ReadonlyArray<number>
+  readonly message: string
+}> {}
+
+/** One configured tag. `error` is the forced error, settable at run time. */
+export interface Tag {
+  readonly name: string
+  readonly spec: TagSpec
+  readonly type: TypeName
+  readonly count: number
+  readonly scalar: boolean
+  /** Symbol object (0x6B) instance id: 1-based creation order. */
+  readonly instance: number
+  /** Fixed encoded element size in bytes; undefined for SSTRING. */
+  readonly elementSize: number | undefined
+  readonly attribute: Attribute
+  error: ForcedError | undefined
+}
+
+/** A synchronous answer, a failure as a value, or an Effect when an Attribute is asynchronous. */
+export type Outcome<A> = A | TagError | Effect.Effect<A, TagError>
+
+export interface TagStoreOptions {
+  /** Events kept per slow subscriber before the oldest are dropped (default 65536). */
+  readonly eventCapacity?: number
+}
+
+const lower = (s: string) => s.toLowerCase()
+const placementKey = (cls: number, ins: number, att: number) => `${cls}/${ins}/${att}`
+
+/** Classes the controller itself implements; tags may not be placed there. */
+const RESERVED_CLASSES = new Set([0x01, 0x02, 0x06, 0x6b, 0x6c, 0xf5, 0xf6])
+
+/** Build the store's operations over already-created tags. */
+const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
+  const byName = new Map<string, Tag>()
+  const byPlacement = new Map<string, Tag>()
+  for (const t of tags) {
+    byName.set(lower(t.name), t)
+    if (t.spec.placement) byPlacement.set(placementKey(t.spec.placement.cls, t.spec.placement.ins, t.spec.placement.att), t)
+  }
+  let subscribers = 0
+
+  const publish = (e: TagEvent) => { pubsub.unsafeOffer(e) }
+  const fail = (tag: Tag, start: number, count: number, err: TagError): TagError => {
+    if (subscribers > 0) publish({ name: tag.name, kind: "error", start, count, error: err.message, at: Date.now() })
+    return err
+  }
+  const statusError = (tag: Tag, reason: TagError["reason"], status: number, ext: ReadonlyArray<number>, what?: string) =>
+    new TagError({ name: tag.name, reason, status, extStatus: ext, message: `${tag.name}: ${what ?? describeStatus(status, ext)}` })
+  const values = (tag: Tag, bytes: Uint8Array, count: number): ReadonlyArray<CipValue> => {
+    const r = decodeValues(tag.type, bytes, count)
+    return r._tag === "Right" ? r.right : []
+  }
+
+  /** Forced error or bounds failure for `[start, start+count)`, else undefined. */
+  const check = (tag: Tag, start: number, count: number): TagError | undefined => {
+    if (tag.error !== undefined) {
+      return fail(tag, start, count, statusError(tag, "Forced", tag.error.status, tag.error.extStatus ?? []))
+    }
+    if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 1 || start + count > tag.count) {
+      return fail(tag, start, count, statusError(tag, "OutOfRange", Status.GeneralError, [ExtendedStatus.OutOfRange],
+        `${tag.name}[${start}${count > 1 ? `-${start + count - 1}` : ""}] is outside 0..${tag.count - 1}`))
+    }
+    return undefined
+  }
+  const fromAttributeError = (tag: Tag, start: number, count: number) => (e: AttributeError) =>
+    Effect.fail(fail(tag, start, count, statusError(tag, "Attribute", e.status, e.extStatus, e.message)))
+
+  /** Encoded elements `[start, start+count)`. */
+  const readBytes = (tag: Tag, start: number, count: number): Outcome<Uint8Array> => {
+    const bad = check(tag, start, count)
+    if (bad) return bad
+    const sync = tag.attribute.sync
+    if (sync) {
+      const bytes = sync.unsafeReadBytes(start, count)
+      if (subscribers > 0) publish({ name: tag.name, kind: "read", start, count, values: values(tag, bytes, count), at: Date.now() })
+      return bytes
+    }
+    return tag.attribute.read(start, count).pipe(
+      Effect.catchAll(fromAttributeError(tag, start, count)),
+      Effect.map((vals) => {
+        if (subscribers > 0) publish({ name: tag.name, kind: "read", start, count, values: vals, at: Date.now() })
+        return encodeValues(tag.type, vals)
+      })
+    )
+  }
+
+  /** Replace elements from `start` with encoded `bytes` (whole elements; atomic). */
+  const writeBytes = (tag: Tag, start: number, count: number, bytes: Uint8Array): Outcome<void> => {
+    const bad = check(tag, start, count)
+    if (bad) return bad
+    const size = tag.elementSize
+    const decoded = size === undefined ? decodeValues(tag.type, bytes, count) : undefined
+    if ((size !== undefined && bytes.length !== size * count) || (decoded !== undefined && decoded._tag === "Left")) {
+      return fail(tag, start, count, statusError(tag, "BadData", Status.GeneralError, [ExtendedStatus.LengthMismatch],
+        `${tag.name}: ${bytes.length} bytes do not hold ${count} ${tag.type} elements`))
+    }
+    const sync = tag.attribute.sync
+    if (sync) {
+      sync.unsafeWriteBytes(start, bytes)
+      if (subscribers > 0) publish({ name: tag.name, kind: "write", start, count, values: values(tag, bytes, count), at: Date.now() })
+      return undefined
+    }
+    const vals = decoded?._tag === "Right" ? decoded.right : values(tag, bytes, count)
+    return tag.attribute.write(start, vals).pipe(
+      Effect.catchAll(fromAttributeError(tag, start, count)),
+      Effect.tap(() => { if (subscribers > 0) publish({ name: tag.name, kind: "write", start, count, values: vals, at: Date.now() }) })
+    )
+  }
+
+  /**
+   * Read elements `[start, start+count)`, transform their bytes with `f` (same length, or a
+   * TagError), write them back: Read-Modify-Write and partial (fragmented) writes. Synchronous
+   * attributes do this without interleaving; asynchronous ones read then write.
+   */
+  const updateBytes = (tag: Tag, start: number, count: number, f: (old: Uint8Array) => Uint8Array | TagError): Outcome<void> => {
+    const bad = check(tag, start, count)
+    if (bad) return bad
+    const sync = tag.attribute.sync
+    if (sync) {
+      const next = f(sync.unsafeReadBytes(start, count))
+      if (next instanceof TagError) return fail(tag, start, count, next)
+      return writeBytes(tag, start, count, next)
+    }
+    return Effect.flatMap(
+      tag.attribute.read(start, count).pipe(Effect.catchAll(fromAttributeError(tag, start, count))),
+      (vals) => {
+        const next = f(encodeValues(tag.type, vals))
+        if (next instanceof TagError) return Effect.fail(fail(tag, start, count, next))
+        const w = writeBytes(tag, start, count, next)
+        return w instanceof TagError ? Effect.fail(w) : Effect.isEffect(w) ? w : Effect.void
+      }
+    )
+  }
+
+  const find = (name: string): Tag | undefined => byName.get(lower(name))
+  const need = (name: string): Effect.Effect<Tag, TagError> => {
+    const t = find(name)
+    return t !== undefined
+      ? Effect.succeed(t)
+      : Effect.fail(new TagError({ name, reason: "NotFound", status: Status.PathDestinationUnknown, extStatus: [0], message: `no tag named ${name}` }))
+  }
+  const lift = <A>(o: Outcome<A>): Effect.Effect<A, TagError> =>
+    o instanceof TagError ? Effect.fail(o) : Effect.isEffect(o) ? (o as Effect.Effect<A, TagError>) : Effect.succeed(o)
+
+  const checkValues = (tag: Tag, vals: ReadonlyArray<CipValue>): TagError | undefined => {
+    const want = tag.type === "LINT" || tag.type === "ULINT" ? ["bigint", "number"]
+      : tag.type === "STRING" || tag.type === "SSTRING" ? ["string"]
+      : tag.type === "BOOL" ? ["boolean", "number"] : ["number"]
+    const badIdx = vals.findIndex((v) => !want.includes(typeof v) || (typeof v === "number" && Number.isNaN(v)))
+    return badIdx < 0 ? undefined : statusError(tag, "TypeMismatch", Status.GeneralError, [ExtendedStatus.TypeMismatch],
+      `${tag.name}: value ${String(vals[badIdx])} is not a ${tag.type}`)
+  }
+
+  return {
+    tags,
+    find,
+    findPlacement: (cls: number, ins: number, att: number): Tag | undefined => byPlacement.get(placementKey(cls, ins, att)),
+    findInstance: (id: number): Tag | undefined => (Number.isInteger(id) && id >= 1 && id <= tags.length ? tags[id - 1] : undefined),
+    readBytes,
+    writeBytes,
+    updateBytes,
+    read: (name: string, start = 0, count?: number): Effect.Effect<ReadonlyArray<CipValue>, TagError> =>
+      Effect.flatMap(need(name), (tag) =>
+        Effect.map(lift(readBytes(tag, start, count ?? tag.count - start)), (b) => values(tag, b, count ?? tag.count - start))),
+    write: (name: string, start: number, vals: ReadonlyArray<CipValue>): Effect.Effect<void, TagError> =>
+      Effect.flatMap(need(name), (tag) => {
+        const bad = checkValues(tag, vals)
+        return bad ? Effect.fail(fail(tag, start, vals.length, bad)) : lift(writeBytes(tag, start, vals.length, encodeValues(tag.type, vals)))
+      }),
+    setError: (name: string, error: ForcedError | undefined): Effect.Effect<void, TagError> =>
+      Effect.map(need(name), (tag) => { tag.error = error }),
+    /** Subscribe to events for the life of the scope (counts subscribers so publishing is free without any). */
+    subscribe: Effect.acquireRelease(
+      PubSub.subscribe(pubsub).pipe(Effect.tap(() => { subscribers++ })),
+      () => Effect.sync(() => { subscribers-- })
+    ) as Effect.Effect<Queue.Dequeue<TagEvent>, never, Scope.Scope>,
+    hasSubscribers: (): boolean => subscribers > 0
+  } as const
+}
+
+/** The TagStore service shape (see module doc). */
+export interface TagStoreService extends ReturnType<typeof makeOps> {
+  /** All events as a Stream (subscribes when run). */
+  readonly events: Stream.Stream<TagEvent>
+}
+
+export class TagStore extends Context.Tag("cpppo/TagStore")<TagStore, TagStoreService>() {
+  /** Build from specs (text or parsed); uses `AttributeFactory` from the context when present. */
+  static layer = (specs: ReadonlyArray<string | TagSpec>, options?: TagStoreOptions): Layer.Layer<TagStore, TagSpecError | AttributeError> =>
+    Layer.effect(TagStore, makeTagStore(specs, options))
+}
+
+/** Parse every spec, reject duplicates, create each tag's Attribute. */
+export const makeTagStore = (
+  specs: ReadonlyArray<string | TagSpec>,
+  options: TagStoreOptions = {}
+): Effect.Effect<TagStoreService, TagSpecError | AttributeError> =>
+  Effect.gen(function* () {
+    const factory = yield* Effect.serviceOption(AttributeFactory)
+    const names = new Set<string>()
+    const places = new Set<string>()
+    const tags: Array<Tag> = []
+    for (const s of specs) {
+      const spec = typeof s === "string" ? yield* parseTagSpec(s) : s
+      const text = typeof s === "string" ? s : spec.name
+      const dup = (why: string) => new TagSpecError({ spec: text, message: `bad tag spec ${JSON.stringify(text)}: ${why}` })
+      if (names.has(lower(spec.name))) return yield* Effect.fail(dup(`duplicate tag name ${spec.name}`))
+      names.add(lower(spec.name))
+      if (spec.placement) {
+        const { cls, ins, att } = spec.placement
+        if (RESERVED_CLASSES.has(cls)) return yield* Effect.fail(dup(`class 0x${cls.toString(16)} is implemented by the controller`))
+        const k = placementKey(cls, ins, att)
+        if (places.has(k)) return yield* Effect.fail(dup(`attribute @${k} already placed`))
+        places.add(k)
+      }
+      const attribute = Option.isSome(factory) ? yield* factory.value.make(spec) : memoryAttribute(spec.type, spec.count)
+      tags.push({
+        name: spec.name, spec, type: spec.type, count: spec.count, scalar: spec.scalar,
+        instance: tags.length + 1, elementSize: elementSize(spec.type), attribute, error: undefined
+      })
+    }
+    const pubsub = yield* PubSub.sliding<TagEvent>(options.eventCapacity ?? 65536)
+    const ops = makeOps(tags, pubsub)
+    return { ...ops, events: Stream.unwrapScoped(Effect.map(ops.subscribe, (q) => Stream.fromQueue(q))) }
+  })
