@@ -116,6 +116,23 @@ const toBytes = (dfa: DFA): DFA => {
     const prev = from.out.get(to)
     from.out.set(to, prev === undefined ? set : prev.union(set))
   }
+  // Intermediate nodes are shared by (target, remaining byte ranges), so the byte NFA stays small
+  // and determinizes without blowing up.
+  const ids = new Map<DFA.Node, number>()
+  const mids = new Map<string, ByteNode>()
+  const midOf = (to: DFA.Node, rest: ReadonlyArray<readonly [number, number]>): ByteNode => {
+    if (rest.length === 0) return nodeOf(to)
+    if (!ids.has(to)) ids.set(to, ids.size)
+    const key = `${ids.get(to)}:${rest.map(([l, h]) => `${l}-${h}`).join(",")}`
+    let m = mids.get(key)
+    if (m === undefined) {
+      m = { out: new Map(), final: false }
+      mids.set(key, m)
+      const [[lo, hi], ...tail] = rest as [readonly [number, number], ...Array<readonly [number, number]>]
+      link(m, midOf(to, tail), lo, hi)
+    }
+    return m
+  }
   const seen = new Set<DFA.Node>()
   const stack: Array<DFA.Node> = [dfa.initial]
   while (stack.length > 0) {
@@ -125,14 +142,9 @@ const toBytes = (dfa: DFA): DFA => {
     const from = nodeOf(n)
     for (const [r, to] of n.out.entries()) {
       stack.push(to)
-      const target = nodeOf(to)
       for (const seq of utf8Sequences(r.min, r.max)) {
-        let cur = from
-        seq.forEach(([lo, hi], i) => {
-          const next: ByteNode = i === seq.length - 1 ? target : { out: new Map(), final: false }
-          link(cur, next, lo, hi)
-          cur = next
-        })
+        const [[lo, hi], ...tail] = seq as [readonly [number, number], ...Array<readonly [number, number]>]
+        link(from, midOf(to, tail), lo, hi)
       }
     }
   }
