@@ -10,9 +10,9 @@
  */
 import { Either } from "effect"
 import { Dfa, type DfaOptions } from "./machine.js"
-import { type Data, joinPath, PathKeys, setPath, getPath } from "./path.js"
+import { type Data, getPath, joinPath, PathKeys, setPath } from "./path.js"
 import { EOF, NEED } from "./source.js"
-import { type RunContext, NonTerminalSignal, State, StateInput, type StateOptions, type Step, WAIT } from "./state.js"
+import { type RunContext, NonTerminalSignal, resolveCount, State, StateInput, type StateOptions, type Step, WAIT } from "./state.js"
 import { classOf, compile, type DfaTable, type RegexError } from "./table.js"
 
 /** Options of {@link regex}. */
@@ -52,7 +52,10 @@ export class RegexDfa extends Dfa {
     const keys = this.keys.get(joinPath(joinPath(path, this.context), "input"))
     const data = ctx.data
     this.cycle = 0
-    this.final = this.repeat === undefined ? 1 : resolveRepeat(this.repeat, ctx, joinPath(path, this.context))
+    this.final =
+      this.repeat === undefined
+        ? 1
+        : resolveCount(this.repeat, { machine: this, source: src, path: joinPath(path, this.context), data })
     while (this.cycle < this.final) {
       this.cycle++
       let s = t.initial
@@ -105,12 +108,6 @@ export class RegexDfa extends Dfa {
       }
     }
   }
-}
-
-const resolveRepeat = (repeat: number | string, ctx: RunContext, ctxPath: string): number => {
-  if (typeof repeat === "number") return repeat
-  const v = getPath(ctx.data, joinPath(ctxPath, repeat))
-  return typeof v === "number" ? v : 0
 }
 
 interface Scan {
