@@ -1,0 +1,107 @@
+/**
+ * What `cpppo enip client` and `cpppo enip get-attribute` do once their options are parsed:
+ * connect, discover, browse, run the operations, print, and return the exit status. Output goes
+ * through `out` so tests can capture it.
+ */
+import { Effect, Either } from "effect"
+import type { EPath } from "../cip/model.js"
+import { decodeAttribute, formatSymbol, listTags } from "./attributes.js"
+import { Client } from "./client.js"
+import { formatListReply, listOverTcp, listOverUdp, type ListCommand } from "./discovery.js"
+import type { ClientError } from "./errors.js"
+import type { Operation } from "./operations.js"
+import { formatAverage, formatResult, type OperationResult } from "./results.js"
+
+export interface ClientRunConfig {
+  readonly host: string
+  readonly port: number
+  /** Seconds. */
+  readonly timeout: number
+  readonly operations: ReadonlyArray<Operation>
+  readonly repeat: number
+  readonly depth: number
+  /** 0: no packing; otherwise the Multiple Service Packet byte limit (capped by the connection). */
+  readonly multiple: number
+  readonly fragment: boolean
+  readonly connected: boolean
+  readonly routePath: EPath | undefined
+  readonly simple: boolean
+  readonly print: boolean
+  readonly verbosity: number
+  readonly list: ReadonlyArray<ListCommand>
+  readonly udp: boolean
+  readonly broadcast: boolean
+  readonly listTags: boolean
+}
+
+const sessionOptions = (c: ClientRunConfig, register: boolean) => ({
+  host: c.host,
+  port: c.port,
+  timeout: `${c.timeout} seconds` as const,
+  connected: c.connected && register,
+  simple: c.simple,
+  register,
+  ...(c.routePath !== undefined ? { routePath: c.routePath } : {})
+})
+
+/** Run the client; returns the process exit status (1 when anything failed). */
+export const runClient = (c: ClientRunConfig, out: (line: string) => void): Effect.Effect<number> =>
+  Effect.gen(function* () {
+    let failed = false
+    if (c.udp || c.broadcast) {
+      for (const command of c.list) {
+        const replies = yield* Effect.either(listOverUdp(command, { host: c.host, port: c.port, timeout: `${c.timeout} seconds`, broadcast: c.broadcast }))
+        if (Either.isLeft(replies)) { out(`${command}: ${replies.left.message}`); failed = true; continue }
+        if (replies.right.length === 0) out(`${command}: no replies`)
+        for (const r of replies.right) for (const line of formatListReply(command, r)) out(line)
+      }
+    }
+    const needTcp = (!c.udp && !c.broadcast && c.list.length > 0) || c.listTags || c.operations.length > 0
+    if (!needTcp) return failed ? 1 : 0
+    const register = c.listTags || c.operations.length > 0
+    const status = yield* Effect.scoped(
+      Effect.gen(function* () {
+        const client = yield* Client.connect(sessionOptions(c, register))
+        if (!c.udp && !c.broadcast) {
+          for (const command of c.list) {
+            const r = yield* listOverTcp(client.session, command, `${c.host}:${c.port}`)
+            for (const line of formatListReply(command, r)) out(line)
+          }
+        }
+        if (c.listTags) for (const s of yield* listTags(client.session)) out(formatSymbol(s))
+        if (c.operations.length === 0) return failed ? 1 : 0
+        const ops: Array<Operation> = []
+        for (let i = 0; i < Math.max(1, c.repeat); i++) ops.push(...c.operations)
+        const started = performance.now()
+        const summary = yield* client.processAll(ops, { depth: c.depth, multiple: c.multiple > 0 ? c.multiple : false, fragment: c.fragment })
+        const seconds = (performance.now() - started) / 1000
+        if (c.print) for (const r of summary.transactions) out(formatResult(r))
+        if (c.verbosity > 0) out(formatAverage(summary.transactions.length, seconds))
+        return summary.failures > 0 || failed ? 1 : 0
+      })
+    ).pipe(Effect.catchAll((e: ClientError) => Effect.sync(() => { out(`cpppo enip client: ${e.message}`); return 1 })))
+    return status
+  })
+
+/** `get-attribute`: attribute operations, printed with named fields for known objects. */
+export const runGetAttribute = (
+  c: Pick<ClientRunConfig, "host" | "port" | "timeout" | "routePath" | "simple" | "operations" | "depth">,
+  out: (line: string) => void
+): Effect.Effect<number> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const client = yield* Client.connect({ ...sessionOptions({ ...c, connected: false } as ClientRunConfig, true) })
+      const summary = yield* client.processAll(c.operations, { depth: c.depth })
+      for (const r of summary.transactions) {
+        out(formatResult(r))
+        for (const [name, value] of namedFields(r)) out(`    ${name.padEnd(26)} ${value}`)
+      }
+      return summary.failures > 0 ? 1 : 0
+    })
+  ).pipe(Effect.catchAll((e: ClientError) => Effect.sync(() => { out(`cpppo enip get-attribute: ${e.message}`); return 1 })))
+
+const namedFields = (r: OperationResult) => {
+  const t = r.operation.target
+  if (!r.ok || r.raw === undefined || t._tag !== "Numeric" || r.operation.method !== "read") return []
+  return decodeAttribute(t.classId, t.attribute, r.raw) ?? []
+}
