@@ -1,0 +1,215 @@
+/**
+ * The simulated Logix controller: dispatches decoded CIP requests to its objects and the Logix tag
+ * services, keeps the Connection Manager's connection table, and describes its identity.
+ *
+ * `handle` answers synchronously (a plain `CipReply`) whenever every tag touched is backed by a
+ * synchronous Attribute, and returns an Effect only otherwise. It never throws and never fails:
+ * any unexpected problem becomes a CIP error reply.
+ */
+import { Cause, Context, Effect, Layer } from "effect"
+import type { CipReply, CipRequest, EPath, MultipleServicePacketRequest, UnconnectedSendRequest } from "../cip/model.js"
+import { ClassId, replyService, Service } from "../cip/model.js"
+import { Status } from "../cip/status.js"
+import type { IdentityItem } from "../enip/model.js"
+import { TagStore, type TagStoreService } from "../tags/tagStore.js"
+import { type Connection, makeConnectionTable } from "./connections.js"
+import { checkRoute, forwardClose, forwardOpen, type RoutePath } from "./connectionManager.js"
+import {
+  classAttributes, DEFAULT_IDENTITY, DEFAULT_NETWORK, ethernetLinkAttributes, identityAttributes, identityItem,
+  type IdentityConfig, messageRouterAttributes, type NetworkConfig, tcpIpAttributes
+} from "./identity.js"
+import { makeAttributeServices, type ObjectTable } from "./objects.js"
+import { logicalPath } from "./paths.js"
+import { allSync, errorReply, mapSync, replyLength, type SyncOr } from "./reply.js"
+import { getInstanceAttributeList, makeSymbolTable, readTemplate } from "./symbols.js"
+import { readModifyWriteTag, readTag, readTagFragmented, writeTag, writeTagFragmented } from "./tagServices.js"
+
+export interface ControllerConfig {
+  /** Identity values (defaults: a 1756-L61 ControlLogix as cpppo reports it). */
+  readonly identity?: Partial<IdentityConfig>
+  /** TCP/IP Interface and Ethernet Link values. */
+  readonly network?: Partial<NetworkConfig>
+  /** Accepted route path (`--route-path`, default 1/0 i.e. backplane slot 0), or "simple". */
+  readonly routePath?: RoutePath
+  /** Most concurrent Forward Open connections (default 256). */
+  readonly maxConnections?: number
+  /** Clock for connection timeouts, epoch ms (default Date.now). */
+  readonly now?: () => number
+}
+
+/** What the transport tells the controller about one request. */
+export interface RequestContext {
+  /** The encapsulation session handle. */
+  readonly session: number
+  /** The connection a connected (SendUnitData) request arrived on. */
+  readonly connection?: { readonly otConnectionId?: number } | undefined
+  /** Largest CIP reply (bytes) the transport can carry: 504 unconnected, the T→O size - 2 connected. */
+  readonly maxReply: number
+}
+
+/** The view of a connection the server needs (satisfied by `Connection`). */
+export interface ConnectionView {
+  readonly session: number
+  readonly otConnectionId: number
+  readonly toConnectionId: number
+  readonly maxReply: number
+  readonly touch: () => void
+}
+
+export interface ControllerService {
+  /** Answer one CIP request: synchronously unless an asynchronous Attribute is involved. */
+  readonly handle: (request: CipRequest, ctx: RequestContext) => CipReply | Effect.Effect<CipReply>
+  /** A live connection by the O→T id clients send on (a timed-out one is dropped and not found). */
+  readonly lookupConnection: (otConnectionId: number) => Connection | undefined
+  /** Close every connection the session opened (call when the session ends). */
+  readonly closeSession: (session: number) => void
+  /** Drop connections idle longer than their timeout; returns them. */
+  readonly expire: (now: number) => ReadonlyArray<Connection>
+  /** The open connections. */
+  readonly connections: () => ReadonlyArray<Connection>
+  /** The ListIdentity item, reporting the address and port the client reached. */
+  readonly identity: (address: string, port: number) => IdentityItem
+  readonly identityConfig: IdentityConfig
+  readonly routePath: RoutePath
+}
+
+export const DEFAULT_ROUTE_PATH: EPath = [{ _tag: "Port", port: 1, link: 0 }]
+
+const MSP_MAX_DEPTH = 4
+
+/** Build a controller over a TagStore. */
+export const makeController = (store: TagStoreService, config: ControllerConfig = {}): ControllerService => {
+  const id: IdentityConfig = { ...DEFAULT_IDENTITY, ...config.identity }
+  const net: NetworkConfig = { ...DEFAULT_NETWORK, ...config.network }
+  const route = config.routePath ?? DEFAULT_ROUTE_PATH
+  const maxConnections = config.maxConnections ?? 256
+  const now = config.now ?? Date.now
+  const table = makeConnectionTable(now)
+  const classes = [ClassId.Identity, ClassId.MessageRouter, ClassId.ConnectionManager, ClassId.Symbol, ClassId.Template, ClassId.TcpIp, ClassId.EthernetLink]
+  const objects: ObjectTable = new Map([
+    [ClassId.Identity, new Map([[0, classAttributes(1, 1)], [1, identityAttributes(id)]])],
+    [ClassId.MessageRouter, new Map([[0, classAttributes(1, 1)], [1, messageRouterAttributes(classes, maxConnections)]])],
+    [ClassId.ConnectionManager, new Map([[0, classAttributes(1, 1)], [1, new Map<number, Uint8Array>()]])],
+    [ClassId.TcpIp, new Map([[0, classAttributes(4, 1)], [1, tcpIpAttributes(net)]])],
+    [ClassId.EthernetLink, new Map([[0, classAttributes(4, 1)], [1, ethernetLinkAttributes(net)]])]
+  ])
+  const attrs = makeAttributeServices(objects, store)
+  const symbols = makeSymbolTable(store)
+
+  const isConnectionManager = (path: EPath) => {
+    const p = logicalPath(path)
+    return p !== undefined && p.cls === ClassId.ConnectionManager && (p.ins ?? 1) === 1 && p.att === undefined
+  }
+
+  const multiple = (req: MultipleServicePacketRequest, ctx: RequestContext, depth: number): SyncOr<CipReply> => {
+    const p = logicalPath(req.path)
+    if (p === undefined || p.cls !== ClassId.MessageRouter) return errorReply(Service.MultipleServicePacket, Status.PathDestinationUnknown, [0])
+    if (depth >= MSP_MAX_DEPTH) return errorReply(Service.MultipleServicePacket, Status.InvalidParameter)
+    // Each embedded reply gets what remains of the budget after the replies before it.
+    let used = 4 + 2 + 2 * req.requests.length
+    const items = req.requests.map((r) => () =>
+      mapSync(dispatch(r, { ...ctx, maxReply: Math.max(0, ctx.maxReply - used) }, depth + 1), (reply) => {
+        used += replyLength(reply)
+        return reply
+      }))
+    return mapSync(allSync(items), (replies): CipReply => ({
+      _tag: "MultipleServicePacket", service: replyService(Service.MultipleServicePacket),
+      status: replies.some((r) => r.status !== 0 && r.status !== Status.PartialTransfer) ? Status.EmbeddedServiceError : 0,
+      extStatus: [], replies
+    }))
+  }
+
+  const unconnectedSend = (req: UnconnectedSendRequest, ctx: RequestContext, depth: number): SyncOr<CipReply> => {
+    if (!isConnectionManager(req.path)) return errorReply(Service.UnconnectedSend, Status.PathDestinationUnknown, [0])
+    const bad = checkRoute(route, req.routePath)
+    if (bad !== undefined) {
+      // Routing failure: remaining path size (words) follows the status, as the spec requires.
+      return errorReply(Service.UnconnectedSend, Status.ConnectionFailure, [bad], Uint8Array.of(req.routePath.length))
+    }
+    return dispatch(req.request, ctx, depth + 1)
+  }
+
+  const dispatch = (req: CipRequest, ctx: RequestContext, depth: number): SyncOr<CipReply> => {
+    switch (req._tag) {
+      case "ReadTag": return readTag(store, req, ctx.maxReply)
+      case "ReadTagFragmented": return readTagFragmented(store, req, ctx.maxReply)
+      case "WriteTag": return writeTag(store, req)
+      case "WriteTagFragmented": return writeTagFragmented(store, req)
+      case "ReadModifyWriteTag": return readModifyWriteTag(store, req)
+      case "MultipleServicePacket": return multiple(req, ctx, depth)
+      case "GetAttributesAll": return attrs.all(req)
+      case "GetAttributeSingle": return attrs.single(req)
+      case "GetAttributeList": return attrs.list(req)
+      case "SetAttributeSingle": return attrs.set(req)
+      case "GetInstanceAttributeList": return getInstanceAttributeList(symbols, req, ctx.maxReply)
+      case "ReadTemplate": return readTemplate(req, ctx.maxReply)
+      case "ForwardOpen":
+        if (!isConnectionManager(req.path)) return errorReply(req.large ? Service.LargeForwardOpen : Service.ForwardOpen, Status.PathDestinationUnknown, [0])
+        return forwardOpen(table, route, { maxConnections }, ctx.session, req)
+      case "ForwardClose":
+        if (!isConnectionManager(req.path)) return errorReply(Service.ForwardClose, Status.PathDestinationUnknown, [0])
+        return forwardClose(table, req)
+      case "UnconnectedSend":
+        if (depth >= MSP_MAX_DEPTH) return errorReply(Service.UnconnectedSend, Status.InvalidParameter)
+        return unconnectedSend(req, ctx, depth)
+      case "Generic": return errorReply(req.service, Status.ServiceNotSupported)
+    }
+  }
+
+  const crashed = (req: CipRequest): CipReply => {
+    let service = 0
+    try { service = req._tag === "Generic" ? req.service : serviceOf(req) } catch { service = 0 }
+    return errorReply(service, Status.GeneralError, [])
+  }
+
+  const handle = (request: CipRequest, ctx: RequestContext): CipReply | Effect.Effect<CipReply> => {
+    try {
+      const r = dispatch(request, ctx, 0)
+      return Effect.isEffect(r)
+        ? Effect.catchAllCause(r as Effect.Effect<CipReply>, (cause) =>
+          Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) as never : Effect.succeed(crashed(request)))
+        : r
+    } catch {
+      return crashed(request)
+    }
+  }
+
+  return {
+    handle,
+    lookupConnection: table.lookup,
+    closeSession: (session) => { table.closeSession(session) },
+    expire: table.expire,
+    connections: table.all,
+    identity: (address, port) => identityItem(id, address, port),
+    identityConfig: id,
+    routePath: route
+  }
+}
+
+/** The request service code of a decoded request (for error replies). */
+const serviceOf = (req: CipRequest): number => {
+  switch (req._tag) {
+    case "ReadTag": return Service.ReadTag
+    case "ReadTagFragmented": return Service.ReadTagFragmented
+    case "WriteTag": return Service.WriteTag
+    case "WriteTagFragmented": return Service.WriteTagFragmented
+    case "ReadModifyWriteTag": return Service.ReadModifyWriteTag
+    case "MultipleServicePacket": return Service.MultipleServicePacket
+    case "GetAttributesAll": return Service.GetAttributesAll
+    case "GetAttributeSingle": return Service.GetAttributeSingle
+    case "GetAttributeList": return Service.GetAttributeList
+    case "SetAttributeSingle": return Service.SetAttributeSingle
+    case "GetInstanceAttributeList": return Service.GetInstanceAttributeList
+    case "ReadTemplate": return Service.ReadTemplate
+    case "ForwardOpen": return req.large ? Service.LargeForwardOpen : Service.ForwardOpen
+    case "ForwardClose": return Service.ForwardClose
+    case "UnconnectedSend": return Service.UnconnectedSend
+    case "Generic": return req.service
+  }
+}
+
+/** The controller as a service; `Controller.layer(config)` builds it over the TagStore in context. */
+export class Controller extends Context.Tag("cpppo/device/Controller")<Controller, ControllerService>() {
+  static layer = (config: ControllerConfig = {}): Layer.Layer<Controller, never, TagStore> =>
+    Layer.effect(Controller, Effect.map(TagStore, (store) => makeController(store, config)))
+}

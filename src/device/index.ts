@@ -1,0 +1,7 @@
+export * from "./connectionManager.js"
+export * from "./connections.js"
+export * from "./controller.js"
+export * from "./identity.js"
+export * from "./paths.js"
+export * from "./reply.js"
+export * from "./symbols.js"

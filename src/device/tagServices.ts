@@ -1,0 +1,154 @@
+/**
+ * Logix tag services: Read Tag, Read Tag Fragmented, Write Tag, Write Tag Fragmented and
+ * Read-Modify-Write Tag, answered against the TagStore. Synchronous whenever the tag's Attribute
+ * is; replies that would exceed the transport's size carry status 0x06 and the part that fits.
+ */
+import { Effect } from "effect"
+import type {
+  CipReply, ReadModifyWriteTagRequest, ReadTagFragmentedRequest, ReadTagRequest, WriteTagFragmentedRequest, WriteTagRequest
+} from "../cip/model.js"
+import { Service } from "../cip/model.js"
+import { ExtendedStatus, Status } from "../cip/status.js"
+import type { TypeName, TypeSpec } from "../cip/types.js"
+import { typeSpecOf, typeSpecSize } from "../cip/types.js"
+import { type Outcome, type Tag, TagError, type TagStoreService } from "../tags/tagStore.js"
+import { isPathFailure, resolveTag } from "./paths.js"
+import { errorReply, type SyncOr } from "./reply.js"
+
+const HEADER = 4 // Message Router reply header: service, reserved, status, ext size
+
+/** Turn a TagStore outcome into a reply (failures become the tag error's CIP status). */
+const answer = <A>(service: number, o: Outcome<A>, ok: (a: A) => CipReply): SyncOr<CipReply> => {
+  if (o instanceof TagError) return errorReply(service, o.status, o.extStatus)
+  if (Effect.isEffect(o)) {
+    return Effect.match(o as Effect.Effect<A, TagError>, {
+      onFailure: (e) => errorReply(service, e.status, e.extStatus),
+      onSuccess: ok
+    })
+  }
+  return ok(o as A)
+}
+
+const sameType = (a: TypeSpec, b: TypeSpec) => a.code === b.code && (a.handle ?? 0) === (b.handle ?? 0)
+const INTEGER_TYPES: ReadonlySet<TypeName> = new Set(["SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT", "BOOL"])
+
+/** Bytes of at most `room`, cut at an element boundary when elements have a fixed size. */
+const fit = (tag: Tag, bytes: number, room: number): number => {
+  if (bytes <= room) return bytes
+  const size = tag.elementSize
+  return size !== undefined && size > 0 ? Math.max(0, Math.floor(room / size) * size) : Math.max(0, room)
+}
+
+export const readTag = (store: TagStoreService, req: ReadTagRequest, maxReply: number): SyncOr<CipReply> => {
+  const service = Service.ReadTag
+  const t = resolveTag(store, req.path)
+  if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
+  const type = typeSpecOf(t.tag.type)
+  return answer(service, store.readBytes(t.tag, t.start, req.elements), (data) => {
+    const room = maxReply - HEADER - typeSpecSize(type)
+    const n = fit(t.tag, data.length, room)
+    return n === data.length
+      ? { _tag: "ReadTag", service: 0xcc, status: 0, extStatus: [], type, data }
+      : { _tag: "ReadTag", service: 0xcc, status: Status.PartialTransfer, extStatus: [], type, data: data.subarray(0, n) }
+  })
+}
+
+export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmentedRequest, maxReply: number): SyncOr<CipReply> => {
+  const service = Service.ReadTagFragmented
+  const t = resolveTag(store, req.path)
+  if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
+  const { tag, start } = t
+  const type = typeSpecOf(tag.type)
+  const room = maxReply - HEADER - typeSpecSize(type)
+  const reply = (data: Uint8Array, more: boolean): CipReply =>
+    ({ _tag: "ReadTagFragmented", service: 0xd2, status: more ? Status.PartialTransfer : 0, extStatus: [], type, data })
+  const size = tag.elementSize
+  if (size === undefined || tag.error !== undefined || start < 0 || req.elements < 1 || start + req.elements > tag.count) {
+    // Variable-size elements (or an error to report): read the whole request, then cut.
+    return answer(service, store.readBytes(tag, start, req.elements), (all) => {
+      if (req.offset > all.length || (req.offset === all.length && all.length > 0)) {
+        return errorReply(service, Status.GeneralError, [ExtendedStatus.OutOfRange])
+      }
+      const rest = all.subarray(req.offset)
+      const n = fit(tag, rest.length, room)
+      return reply(rest.subarray(0, n), n < rest.length)
+    })
+  }
+  const total = size * req.elements
+  if (req.offset >= total) return errorReply(service, Status.GeneralError, [ExtendedStatus.OutOfRange])
+  // Only read the elements this fragment covers.
+  const end = req.offset + fit(tag, total - req.offset, room)
+  const first = Math.floor(req.offset / size)
+  const last = Math.ceil(end / size)
+  if (end <= req.offset) return errorReply(service, Status.ReplyDataTooLarge)
+  return answer(service, store.readBytes(tag, start + first, last - first), (bytes) =>
+    reply(bytes.subarray(req.offset - first * size, end - first * size), end < total))
+}
+
+/** Check the type and the data length of a write; undefined when acceptable. */
+const writeCheck = (tag: Tag, service: number, type: TypeSpec, expected: number | undefined, got: number): CipReply | undefined => {
+  if (!sameType(type, typeSpecOf(tag.type))) return errorReply(service, Status.GeneralError, [ExtendedStatus.TypeMismatch])
+  if (expected !== undefined && got < expected) return errorReply(service, Status.NotEnoughData)
+  if (expected !== undefined && got > expected) return errorReply(service, Status.TooMuchData)
+  return undefined
+}
+
+export const writeTag = (store: TagStoreService, req: WriteTagRequest): SyncOr<CipReply> => {
+  const service = Service.WriteTag
+  const t = resolveTag(store, req.path)
+  if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
+  const size = t.tag.elementSize
+  const bad = writeCheck(t.tag, service, req.type, size === undefined ? undefined : size * req.elements, req.data.length)
+  if (bad) return bad
+  return answer(service, store.writeBytes(t.tag, t.start, req.elements, req.data), () =>
+    ({ _tag: "WriteTag", service: 0xcd, status: 0, extStatus: [] }))
+}
+
+export const writeTagFragmented = (store: TagStoreService, req: WriteTagFragmentedRequest): SyncOr<CipReply> => {
+  const service = Service.WriteTagFragmented
+  const t = resolveTag(store, req.path)
+  if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
+  const { tag, start } = t
+  const bad = writeCheck(tag, service, req.type, undefined, 0)
+  if (bad) return bad
+  const done = (): CipReply => ({ _tag: "WriteTagFragmented", service: 0xd3, status: 0, extStatus: [] })
+  const size = tag.elementSize
+  if (size === undefined) {
+    // Variable-size elements can only be written whole.
+    if (req.offset !== 0) return errorReply(service, Status.GeneralError, [ExtendedStatus.LengthMismatch])
+    return answer(service, store.writeBytes(tag, start, req.elements, req.data), done)
+  }
+  if (tag.error !== undefined || start < 0 || req.elements < 1 || start + req.elements > tag.count) {
+    // The store reports the forced error or the bounds failure (and publishes it).
+    return answer(service, store.readBytes(tag, start, req.elements), done)
+  }
+  const end = req.offset + req.data.length
+  if (end > size * req.elements) return errorReply(service, Status.TooMuchData)
+  const first = Math.floor(req.offset / size)
+  const last = Math.max(first + 1, Math.ceil(end / size))
+  if (req.offset % size === 0 && req.data.length % size === 0 && req.data.length > 0) {
+    return answer(service, store.writeBytes(tag, start + first, last - first, req.data), done)
+  }
+  return answer(service, store.updateBytes(tag, start + first, last - first, (old) => {
+    const next = old.slice()
+    next.set(req.data, req.offset - first * size)
+    return next
+  }), done)
+}
+
+export const readModifyWriteTag = (store: TagStoreService, req: ReadModifyWriteTagRequest): SyncOr<CipReply> => {
+  const service = Service.ReadModifyWriteTag
+  const t = resolveTag(store, req.path)
+  if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
+  const { tag, start } = t
+  const width = req.orMask.length
+  if (width !== req.andMask.length || ![1, 2, 4, 8].includes(width)) return errorReply(service, Status.InvalidParameter)
+  if (!INTEGER_TYPES.has(tag.type) || width > (tag.elementSize ?? 0)) {
+    return errorReply(service, Status.GeneralError, [ExtendedStatus.TypeMismatch])
+  }
+  return answer(service, store.updateBytes(tag, start, 1, (old) => {
+    const next = old.slice()
+    for (let i = 0; i < width; i++) next[i] = (next[i]! | req.orMask[i]!) & req.andMask[i]!
+    return next
+  }), () => ({ _tag: "ReadModifyWriteTag", service: 0xce, status: 0, extStatus: [] }))
+}
