@@ -1,0 +1,120 @@
+/**
+ * Answering one API request: match groups and items, validate the command on every matched item
+ * (all or nothing), run it, then report the data as it is afterwards.
+ */
+import { Effect, Either } from "effect"
+import { type ApiServices, GROUPS, type Group, type ReadValue, type Step } from "./groups.js"
+import type { ApiReply, CommandResult } from "./reply.js"
+import { type ApiPath, globToRegExp, isGlob, parseCommand } from "./request.js"
+
+/** The reply, and the HTTP status to send it with (400 for a bad request). */
+export interface ApiAnswer {
+  readonly reply: ApiReply
+  readonly status: number
+}
+
+const now = () => Date.now() / 1000
+
+/** Alarms: conditions a person watching the simulator should notice. */
+const alarms = (s: ApiServices): Array<string> => {
+  const out: Array<string> = []
+  const st = s.control.unsafeState()
+  if (st.disabled) out.push("server disabled: the EtherNet/IP port is closed")
+  if (st.done) out.push("server done: exiting")
+  for (const t of s.tags.tags) if (t.error !== undefined) out.push(`tag ${t.name}: forced error status ${t.error.status}`)
+  return out
+}
+
+/** The data of the matched groups and items, as they are now. */
+export const collectData = (s: ApiServices, groups: ReadonlyArray<Group<object>>, match: string) =>
+  Effect.gen(function* () {
+    const re = globToRegExp(match)
+    const data: Record<string, Record<string, object>> = {}
+    for (const g of groups) {
+      const items: Record<string, object> = {}
+      for (const key of g.keys(s)) {
+        if (!re.test(key)) continue
+        // An item that vanished meanwhile (a connection closing) is left out, not an error.
+        const item = yield* Effect.either(g.item(s, key))
+        if (Either.isRight(item)) items[key] = item.right
+      }
+      data[g.name] = items
+    }
+    return data as ApiReply["data"]
+  })
+
+/** Plan the command on every matched (group, item); Left if any of them is invalid. */
+const planAll = (s: ApiServices, path: ApiPath, groups: ReadonlyArray<Group<object>>, command: string) =>
+  Either.gen(function* () {
+    const c = yield* parseCommand(command)
+    const re = globToRegExp(path.match)
+    const steps: Array<{ readonly key: string; readonly step: Step }> = []
+    let applicable = 0
+    for (const g of groups) {
+      const writable = g.commands.includes(c.name)
+      if (path.value !== undefined && !writable) {
+        if (!isGlob(path.group)) return yield* Either.left(`${g.name}: unknown command ${JSON.stringify(c.name)} (one of ${g.commands.join(", ")})`)
+        continue
+      }
+      applicable++
+      for (const key of g.keys(s)) {
+        if (!re.test(key)) continue
+        steps.push({ key, step: yield* g.plan(s, key, c, path.value) })
+      }
+    }
+    if (applicable === 0) return yield* Either.left(`no group ${JSON.stringify(path.group)} has a command ${JSON.stringify(c.name)}`)
+    if (steps.length === 0 && !isGlob(path.match)) return yield* Either.left(`nothing matches ${JSON.stringify(path.match)} in ${path.group}`)
+    return steps
+  })
+
+/** Run the planned steps in order; a failing write stops there and reports what was done. */
+const runSteps = (steps: ReadonlyArray<{ readonly key: string; readonly step: Step }>, command: string) =>
+  Effect.gen(function* () {
+    const messages: Array<string> = []
+    const values: Record<string, ReadValue> = {}
+    let reads = 0
+    for (const { key, step } of steps) {
+      if (step._tag === "Read") {
+        const v = yield* Effect.either(step.value)
+        if (Either.isLeft(v)) return { success: false, message: [...messages, v.left].join("; ") } satisfies CommandResult
+        values[key] = v.right
+        messages.push(`${key}.${command} == ${JSON.stringify(v.right)}`)
+        reads++
+      } else {
+        const m = yield* Effect.either(step.run)
+        if (Either.isLeft(m)) return { success: false, message: [...messages, m.left].join("; ") } satisfies CommandResult
+        messages.push(m.right)
+      }
+    }
+    if (steps.length === 0) return { success: true, message: "nothing matched: no change" } satisfies CommandResult
+    return (reads > 0 ? { success: true, message: messages.join("; "), value: values } : { success: true, message: messages.join("; ") }) satisfies CommandResult
+  })
+
+/** Answer a parsed API path against the live services. */
+export const answer = (s: ApiServices, path: ApiPath, since: number | null): Effect.Effect<ApiAnswer> =>
+  Effect.gen(function* () {
+    const groupRe = globToRegExp(path.group)
+    const groups = GROUPS.filter((g) => groupRe.test(g.name))
+    const bad = (message: string): ApiAnswer => ({
+      reply: { alarm: alarms(s), command: { success: false, message }, data: {}, since, until: now() },
+      status: 400
+    })
+    if (groups.length === 0) return bad(`unknown group ${JSON.stringify(path.group)} (one of ${GROUPS.map((g) => g.name).join(", ")})`)
+    let command: ApiReply["command"] = null
+    if (path.command !== undefined) {
+      const planned = planAll(s, path, groups, path.command)
+      if (Either.isLeft(planned)) return bad(planned.left)
+      command = yield* runSteps(planned.right, path.command)
+    }
+    const data = yield* collectData(s, groups, path.match)
+    return { reply: { alarm: alarms(s), command, data, since, until: now() }, status: 200 }
+  })
+
+/** A reply for a request refused before it was looked at (bad path, missing token). */
+export const refusal = (s: ApiServices, message: string, since: number | null): ApiReply => ({
+  alarm: alarms(s),
+  command: { success: false, message },
+  data: {},
+  since,
+  until: now()
+})

@@ -1,0 +1,121 @@
+/**
+ * Converting API value text to the type of the value it replaces (cpppo's rule): booleans accept
+ * true/yes/false/no or a number, numbers must parse completely, integers must fit their CIP type.
+ * Also the JSON form of CIP values (bigint is not JSON) and the `attribute` text a tag shows.
+ */
+import { Either } from "effect"
+import type { CipValue, TypeName } from "../cip/types.js"
+
+/** Parse a whole-text number (decimal, exponent, or 0x/0o/0b integers); undefined if it is not one. */
+export const parseNumber = (text: string): number | undefined => {
+  const t = text.trim()
+  if (t === "" || !/^[-+]?(0[xob][0-9a-f]+|(\d+\.?\d*|\.\d+)(e[-+]?\d+)?|inf(inity)?|nan)$/i.test(t)) return undefined
+  const lower = t.toLowerCase().replace(/^\+/, "")
+  if (/^-?inf(inity)?$/.test(lower)) return lower.startsWith("-") ? -Infinity : Infinity
+  if (lower === "nan" || lower === "-nan") return Number.NaN
+  const neg = lower.startsWith("-")
+  const body = neg ? lower.slice(1) : lower
+  const n = Number(body)
+  return neg ? -n : n
+}
+
+/** true/yes/on/false/no/off, or a number (non-zero is true). */
+export const parseBoolean = (text: string): boolean | undefined => {
+  const t = text.trim().toLowerCase()
+  if (t === "true" || t === "yes" || t === "on") return true
+  if (t === "false" || t === "no" || t === "off") return false
+  const n = parseNumber(t)
+  return n === undefined || Number.isNaN(n) ? undefined : n !== 0
+}
+
+/** Inclusive integer ranges of the CIP integer types. */
+const INT_RANGE: Partial<Record<TypeName, readonly [bigint, bigint]>> = {
+  SINT: [-128n, 127n],
+  USINT: [0n, 255n],
+  INT: [-32768n, 32767n],
+  UINT: [0n, 65535n],
+  DINT: [-2147483648n, 2147483647n],
+  UDINT: [0n, 4294967295n],
+  DWORD: [0n, 4294967295n],
+  LINT: [-(2n ** 63n), 2n ** 63n - 1n],
+  ULINT: [0n, 2n ** 64n - 1n]
+}
+
+/** Convert one value's text to a CIP value of `type`, or explain why it does not convert. */
+export const convertElement = (type: TypeName, text: string): Either.Either<CipValue, string> => {
+  const bad = (why: string) => Either.left(`${JSON.stringify(text)} is not a ${type}${why ? ` (${why})` : ""}`)
+  switch (type) {
+    case "BOOL": {
+      const b = parseBoolean(text)
+      return b === undefined ? bad("use true/yes/false/no or a number") : Either.right(b)
+    }
+    case "SSTRING":
+    case "STRING": {
+      const max = type === "SSTRING" ? 255 : 82
+      if (text.length > max) return bad(`longer than ${max} characters`)
+      return /^[\x00-\xff]*$/.test(text) ? Either.right(text) : bad("characters outside Latin-1")
+    }
+    case "REAL":
+    case "LREAL": {
+      const n = parseNumber(text)
+      if (n === undefined) return bad("")
+      if (type === "REAL" && Number.isFinite(n) && Math.abs(n) > 3.4028234663852886e38) return bad("out of REAL range")
+      return Either.right(n)
+    }
+    default: {
+      const t = text.trim()
+      let v: bigint
+      try {
+        if (!/^[-+]?(0[xob][0-9a-f]+|\d+)$/i.test(t)) return bad("not an integer")
+        const neg = t.startsWith("-")
+        v = BigInt(t.replace(/^[-+]/, ""))
+        if (neg) v = -v
+      } catch {
+        return bad("not an integer")
+      }
+      const [lo, hi] = INT_RANGE[type]!
+      if (v < lo || v > hi) return bad(`out of range ${lo}..${hi}`)
+      return Either.right(type === "LINT" || type === "ULINT" ? v : Number(v))
+    }
+  }
+}
+
+/**
+ * Convert a value list: strings take the whole text as one value; other types split on commas
+ * (`1,2,3`), optionally bracketed (`[1, 2, 3]`).
+ */
+export const convertValues = (type: TypeName, text: string): Either.Either<ReadonlyArray<CipValue>, string> => {
+  if (type === "STRING" || type === "SSTRING") return Either.map(convertElement(type, text), (v) => [v])
+  const inner = text.trim().replace(/^\[(.*)\]$/s, "$1")
+  const parts = inner.split(",")
+  const out: Array<CipValue> = []
+  for (const p of parts) {
+    const v = convertElement(type, p)
+    if (Either.isLeft(v)) return Either.left(v.left)
+    out.push(v.right)
+  }
+  return Either.right(out)
+}
+
+/** A JSON-safe form of a CIP value: bigints become numbers when exact, else decimal strings. */
+export const jsonValue = (v: CipValue): boolean | number | string =>
+  typeof v === "bigint" ? (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v
+
+const showValue = (v: CipValue): string => (typeof v === "string" ? JSON.stringify(v) : String(v))
+
+/** How many leading values the `attribute` text shows before `…`. */
+export const ATTRIBUTE_TEXT_VALUES = 10
+
+/** cpppo's attribute text: `SCADA          INT[1000] == [0, 0, 0, …]` (scalars: `X   REAL == 1.5`). */
+export const attributeText = (
+  name: string,
+  type: TypeName,
+  count: number,
+  scalar: boolean,
+  values: ReadonlyArray<CipValue>
+): string => {
+  const head = `${name.padEnd(15)}${scalar ? type : `${type}[${count}]`} == `
+  if (scalar) return head + (values.length > 0 ? showValue(values[0]!) : "?")
+  const shown = values.slice(0, ATTRIBUTE_TEXT_VALUES).map(showValue)
+  return `${head}[${shown.join(", ")}${count > ATTRIBUTE_TEXT_VALUES ? ", …" : ""}]`
+}

@@ -1,0 +1,118 @@
+/**
+ * The live feed behind the page: Server-Sent Events carrying periodic snapshots of the whole
+ * simulator and batches of tag I/O events from the TagStore as they happen.
+ *
+ * - `event: snapshot` (at once, then every `interval`): options, server control, connections and
+ *   every tag with its first values;
+ * - `event: tags` (within `batch` of an access): the latest values per tag range read or written,
+ *   and errors, coalesced so a busy client cannot flood the browser.
+ */
+import { Chunk, Duration, Effect, Schedule, Stream } from "effect"
+import type { TagEvent } from "../tags/events.js"
+import { type ApiServices, peekValues, tagPath } from "./groups.js"
+import { jsonValue } from "./convert.js"
+
+/** Values of each tag shown on the page (longer arrays are cut, and say so). */
+export const PAGE_VALUES = 100
+
+export interface SnapshotTag {
+  readonly type: string
+  readonly count: number
+  readonly scalar: boolean
+  readonly error: number
+  readonly path: string
+  readonly values: ReadonlyArray<boolean | number | string>
+}
+
+export interface Snapshot {
+  readonly until: number
+  readonly tokenRequired: boolean
+  readonly delay: { readonly value: number; readonly range: string | null }
+  readonly control: { readonly disable: boolean; readonly done: boolean; readonly latency: number; readonly timeout: number }
+  readonly stats: { readonly accepted: number; readonly refused: number; readonly closed: number }
+  readonly connections: Record<string, { interface: string; port: number; received: number; requests: number; eof: boolean }>
+  readonly tags: Record<string, SnapshotTag>
+}
+
+/** The state of everything, read without side effects (no tag events, forced errors ignored). */
+export const snapshot = (s: ApiServices, tokenRequired: boolean): Effect.Effect<Snapshot> =>
+  Effect.gen(function* () {
+    const st = s.control.unsafeState()
+    const tags: Record<string, SnapshotTag> = {}
+    for (const t of s.tags.tags) {
+      const values = yield* Effect.orElseSucceed(peekValues(t, 0, PAGE_VALUES), () => [])
+      tags[t.name] = { type: t.type, count: t.count, scalar: t.scalar, error: t.error?.status ?? 0, path: tagPath(t), values: values.map(jsonValue) }
+    }
+    const connections: Snapshot["connections"] = {}
+    for (const e of s.registry.entries()) {
+      connections[e.key] = { interface: e.interface, port: e.port, received: e.received, requests: e.requests, eof: e.eof }
+    }
+    return {
+      until: Date.now() / 1000,
+      tokenRequired,
+      delay: { value: st.delay.value, range: st.delay.range === undefined ? null : `${st.delay.range[0]}-${st.delay.range[1]}` },
+      control: { disable: st.disabled, done: st.done, latency: st.latency, timeout: st.timeout },
+      stats: s.registry.stats(),
+      connections,
+      tags
+    }
+  })
+
+/** One tag event as the page gets it (JSON-safe values). */
+export interface LiveEvent {
+  readonly name: string
+  readonly kind: TagEvent["kind"]
+  readonly start: number
+  readonly count: number
+  readonly values?: ReadonlyArray<boolean | number | string>
+  readonly error?: string
+  readonly at: number
+}
+
+/** Keep the last event per (tag, kind, range) of a batch, in arrival order of their last occurrence. */
+export const coalesce = (events: Iterable<TagEvent>): Array<LiveEvent> => {
+  const last = new Map<string, TagEvent>()
+  for (const e of events) {
+    const k = `${e.name}\u0000${e.kind}\u0000${e.start}\u0000${e.count}`
+    last.delete(k)
+    last.set(k, e)
+  }
+  return Array.from(last.values(), (e) => ({
+    name: e.name,
+    kind: e.kind,
+    start: e.start,
+    count: e.count,
+    ...(e.values !== undefined ? { values: e.values.slice(0, PAGE_VALUES).map(jsonValue) } : {}),
+    ...(e.error !== undefined ? { error: e.error } : {}),
+    at: e.at
+  }))
+}
+
+const encoder = new TextEncoder()
+
+/** One SSE message (data lines never contain raw newlines: JSON escapes them). */
+export const sseMessage = (event: string, data: unknown): Uint8Array =>
+  encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+
+export interface LiveOptions {
+  readonly interval: Duration.DurationInput
+  readonly batch: Duration.DurationInput
+  readonly tokenRequired: boolean
+}
+
+/**
+ * The SSE byte stream for one page. It ends when `stop` completes (server shutdown), so the
+ * HTTP server can close; otherwise it runs until the browser goes away.
+ */
+export const liveStream = (s: ApiServices, options: LiveOptions, stop: Effect.Effect<void>): Stream.Stream<Uint8Array> => {
+  const hello = Stream.make(encoder.encode(`retry: 1000\n\n`))
+  const snapshots = Stream.repeatEffectWithSchedule(
+    Effect.map(snapshot(s, options.tokenRequired), (snap) => sseMessage("snapshot", snap)),
+    Schedule.spaced(options.interval)
+  )
+  const tagEvents = s.tags.events.pipe(
+    Stream.groupedWithin(4096, options.batch),
+    Stream.map((chunk) => sseMessage("tags", coalesce(Chunk.toReadonlyArray(chunk))))
+  )
+  return Stream.concat(hello, Stream.merge(snapshots, tagEvents)).pipe(Stream.interruptWhen(stop))
+}

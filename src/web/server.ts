@@ -1,0 +1,169 @@
+/**
+ * The web server as a Layer: `GET /api…` (JSON or HTML by content negotiation), `GET /events`
+ * (Server-Sent Events for the live page) and `GET /` (the page), on @effect/platform's HttpRouter
+ * over node's http server. It binds only where told; with a token, state-changing commands need
+ * `Authorization: Bearer TOKEN` while reads stay open.
+ */
+import { Headers, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Context, Deferred, Duration, Effect, Either, Layer } from "effect"
+import { timingSafeEqual } from "node:crypto"
+import { createServer } from "node:http"
+import { ServerControl } from "../server/control.js"
+import { ConnectionRegistry } from "../server/registry.js"
+import { TagStore } from "../tags/tagStore.js"
+import { answer, refusal } from "./api.js"
+import type { ApiServices } from "./groups.js"
+import { apiHtml } from "./html.js"
+import { liveStream } from "./live.js"
+import { livePage } from "./page.js"
+import type { ApiReply } from "./reply.js"
+import { parseApiPath } from "./request.js"
+
+export interface WebOptions {
+  /** Interface to bind (e.g. `127.0.0.1`; `0.0.0.0` for all). */
+  readonly host: string
+  /** TCP port; 0 asks the OS for one (read it back from `WebServer`). */
+  readonly port: number
+  /** When set, state-changing commands need `Authorization: Bearer <token>`. */
+  readonly token?: string
+  /** How often the live page gets a full snapshot (default 1 second). */
+  readonly snapshotInterval?: Duration.DurationInput
+  /** How long tag events are gathered before being sent to the page (default 100 ms). */
+  readonly eventBatch?: Duration.DurationInput
+}
+
+export interface WebServerService {
+  /** The bound address (the real port when 0 was asked for). */
+  readonly host: string
+  readonly port: number
+  /** `http://host:port` (IPv6 hosts bracketed; 0.0.0.0 shown as 127.0.0.1 for local use). */
+  readonly url: string
+}
+
+/** The running web server's bound address. */
+export class WebServer extends Context.Tag("cpppo/web/WebServer")<WebServer, WebServerService>() {}
+
+const COMMON_HEADERS = {
+  "cache-control": "no-cache",
+  "access-control-allow-origin": "*"
+} as const
+
+/** Does the request carry the right bearer token? (Constant-time comparison.) */
+export const authorized = (header: string | undefined, token: string): boolean => {
+  const m = /^\s*Bearer\s+(\S+)\s*$/i.exec(header ?? "")
+  if (m === null) return false
+  const given = Buffer.from(m[1]!, "utf8")
+  const want = Buffer.from(token, "utf8")
+  return given.length === want.length && timingSafeEqual(given, want)
+}
+
+/**
+ * JSON unless the client prefers HTML: a trailing `.json` forces JSON; a browser's
+ * `Accept: text/html,…` gets HTML; `curl` (`*\/*`) and API clients get JSON.
+ */
+export const wantsHtml = (accept: string | undefined, json: boolean): boolean => {
+  if (json || accept === undefined) return false
+  let html = -1
+  let js = -1
+  for (const part of accept.split(",")) {
+    const [type, ...params] = part.trim().toLowerCase().split(";")
+    const qp = params.map((p) => p.trim()).find((p) => p.startsWith("q="))
+    const q = qp === undefined ? 1 : Number(qp.slice(2)) || 0
+    if (type === "text/html" || type === "application/xhtml+xml") html = Math.max(html, q)
+    if (type === "application/json") js = Math.max(js, q)
+  }
+  return html > 0 && html > js
+}
+
+const sinceOf = (url: URL): number | null => {
+  const s = url.searchParams.get("since")
+  if (s === null) return null
+  const n = Number(s)
+  return Number.isFinite(n) ? n : null
+}
+
+/** Build the router over the services; `stop` ends live streams at shutdown. */
+export const makeRouter = (s: ApiServices, options: WebOptions, stop: Effect.Effect<void>) => {
+  const token = options.token !== undefined && options.token !== "" ? options.token : undefined
+  const send = (req: HttpServerRequest.HttpServerRequest, query: string, json: boolean, reply: ApiReply, status: number, extra?: Record<string, string>) =>
+    wantsHtml(req.headers["accept"], json)
+      ? HttpServerResponse.html(apiHtml(query, reply)).pipe(HttpServerResponse.setStatus(status), HttpServerResponse.setHeaders(extra ?? {}))
+      : HttpServerResponse.text(`${JSON.stringify(reply, null, 2)}\n`, { contentType: "application/json", status, headers: extra ?? {} })
+
+  const api = Effect.gen(function* () {
+    const req = yield* HttpServerRequest.HttpServerRequest
+    const url = new URL(req.url, "http://localhost")
+    const since = sinceOf(url)
+    const query = url.pathname + url.search
+    const parsed = parseApiPath(url.pathname)
+    if (Either.isLeft(parsed)) return send(req, query, url.pathname.endsWith(".json"), refusal(s, parsed.left, since), 400)
+    const path = parsed.right
+    if (path.value !== undefined && token !== undefined && !authorized(req.headers["authorization"], token)) {
+      return send(req, query, path.json, refusal(s, "this command changes the simulator: it needs Authorization: Bearer <token> (--web-token)", since), 401,
+        { "www-authenticate": 'Bearer realm="cpppo"' })
+    }
+    const { reply, status } = yield* answer(s, path, since)
+    return send(req, query, path.json, reply, status)
+  })
+
+  const events = Effect.sync(() =>
+    HttpServerResponse.stream(
+      liveStream(s, {
+        interval: options.snapshotInterval ?? Duration.seconds(1),
+        batch: options.eventBatch ?? Duration.millis(100),
+        tokenRequired: token !== undefined
+      }, stop),
+      { contentType: "text/event-stream", headers: { "x-accel-buffering": "no" } }
+    ))
+
+  const preflight = Effect.succeed(HttpServerResponse.empty({
+    status: 204,
+    headers: { "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": "Authorization, Accept", "access-control-max-age": "600" }
+  }))
+
+  const router = HttpRouter.empty.pipe(
+    HttpRouter.get("/", Effect.succeed(HttpServerResponse.html(livePage()))),
+    HttpRouter.get("/events", events),
+    HttpRouter.get("/api", api),
+    HttpRouter.get("/api.json", api),
+    HttpRouter.get("/api/*", api),
+    HttpRouter.options("/api", preflight),
+    HttpRouter.options("/api/*", preflight)
+  )
+  return router.pipe(
+    Effect.catchTag("RouteNotFound", () =>
+      Effect.succeed(HttpServerResponse.text("not found: try / or /api\n", { status: 404 }))),
+    Effect.map(HttpServerResponse.setHeaders(Headers.fromInput(COMMON_HEADERS)))
+  )
+}
+
+/** Start the web server in the current scope; returns its bound address. */
+export const makeWebServer = (options: WebOptions) =>
+  Effect.gen(function* () {
+    const s: ApiServices = { control: yield* ServerControl, registry: yield* ConnectionRegistry, tags: yield* TagStore }
+    const stop = yield* Deferred.make<void>()
+    const node = createServer()
+    const http = yield* NodeHttpServer.make(() => node, { host: options.host, port: options.port })
+    // Runs before the listener's own finalizer: end the live streams and drop kept-alive
+    // connections, or node's close() would wait for them forever.
+    yield* Effect.addFinalizer(() =>
+      Deferred.succeed(stop, undefined).pipe(
+        Effect.zipRight(Effect.sleep(Duration.millis(20))),
+        Effect.zipRight(Effect.sync(() => node.closeAllConnections()))
+      ))
+    yield* HttpServer.serveEffect(makeRouter(s, options, Deferred.await(stop))).pipe(Effect.provideService(HttpServer.HttpServer, http))
+    const addr = http.address
+    const host = addr._tag === "TcpAddress" ? addr.hostname : options.host
+    const port = addr._tag === "TcpAddress" ? addr.port : options.port
+    const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host
+    const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}`
+    yield* Effect.logInfo(`web API and live page on ${url}${options.token ? " (commands need the token)" : ""}`)
+    return { host, port, url } satisfies WebServerService
+  })
+
+/**
+ * The web API and live page as a Layer, providing the bound address. Needs ServerControl,
+ * ConnectionRegistry and TagStore (the same instances the EtherNet/IP server uses).
+ */
+export const WebApiLive = (options: WebOptions) => Layer.scoped(WebServer, makeWebServer(options))
