@@ -1,0 +1,100 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { ServerControl } from "../../src/server/control.js"
+import { TagStore } from "../../src/tags/tagStore.js"
+import { coalesce, type LiveEvent, type Snapshot } from "../../src/web/live.js"
+import { WebServer } from "../../src/web/server.js"
+import { addSession, webEnv } from "./fixture.js"
+
+interface SseMessage { readonly event: string; readonly data: unknown }
+
+/** Open /events and hand back a function that waits for the next message matching a predicate. */
+const openEvents = Effect.gen(function* () {
+  const { url } = yield* WebServer
+  const ctrl = new AbortController()
+  yield* Effect.addFinalizer(() => Effect.sync(() => ctrl.abort()))
+  const res = yield* Effect.promise(() => fetch(`${url}/events`, { signal: ctrl.signal }))
+  const reader = res.body!.getReader()
+  const decoder = new TextDecoder()
+  let buffer = ""
+  const pending: Array<SseMessage> = []
+  const pull = async (): Promise<void> => {
+    const { value, done } = await reader.read()
+    if (done) throw new Error("event stream ended")
+    buffer += decoder.decode(value, { stream: true })
+    let end: number
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end)
+      buffer = buffer.slice(end + 2)
+      const event = /^event: (.*)$/m.exec(block)?.[1]
+      const data = /^data: (.*)$/m.exec(block)?.[1]
+      if (event !== undefined && data !== undefined) pending.push({ event, data: JSON.parse(data) })
+    }
+  }
+  const next = <A>(pred: (m: SseMessage) => boolean, ms = 3000) =>
+    Effect.promise(async () => {
+      const deadline = Date.now() + ms
+      for (;;) {
+        const i = pending.findIndex(pred)
+        if (i >= 0) return pending.splice(i, 1)[0]!.data as A
+        if (Date.now() > deadline) throw new Error("no matching event in time")
+        await pull()
+      }
+    })
+  return { headers: res.headers, next }
+})
+
+describe("live feed (SSE)", () => {
+  it.live("sends a snapshot at once, then periodically, with tags, connections and control", () => Effect.gen(function* () {
+    const control = yield* ServerControl
+    yield* addSession("127.0.0.1", 50000)
+    const feed = yield* openEvents
+    expect(feed.headers.get("content-type")).toMatch(/^text\/event-stream/)
+    expect(feed.headers.get("cache-control")).toBe("no-cache")
+    const first = yield* feed.next<Snapshot>((m) => m.event === "snapshot")
+    expect(first.tags["SCADA"]).toEqual({ type: "INT", count: 10, scalar: false, error: 0, path: "SCADA", values: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] })
+    expect(first.connections["127_0_0_1_50000"]).toMatchObject({ interface: "127.0.0.1", port: 50000, requests: 2 })
+    expect(first.control.disable).toBe(false)
+    expect(first.tokenRequired).toBe(false)
+    yield* control.setDisabled(true)
+    const later = yield* feed.next<Snapshot>((m) => m.event === "snapshot" && (m.data as Snapshot).control.disable)
+    expect(later.until).toBeGreaterThan(first.until)
+  }).pipe(Effect.provide(webEnv()), Effect.scoped))
+
+  it.live("forwards TagStore writes, reads and errors as they happen", () => Effect.gen(function* () {
+    const store = yield* TagStore
+    const feed = yield* openEvents
+    yield* feed.next((m) => m.event === "snapshot") // subscribed by now
+    yield* store.write("SCADA", 2, [42, 43])
+    const writes = yield* feed.next<Array<LiveEvent>>((m) => m.event === "tags" && (m.data as Array<LiveEvent>).some((e) => e.kind === "write"))
+    expect(writes.find((e) => e.kind === "write")).toMatchObject({ name: "SCADA", kind: "write", start: 2, count: 2, values: [42, 43] })
+    yield* store.setError("SCADA", { status: 8 })
+    yield* Effect.either(store.read("SCADA", 0, 1))
+    const errors = yield* feed.next<Array<LiveEvent>>((m) => m.event === "tags" && (m.data as Array<LiveEvent>).some((e) => e.kind === "error"))
+    expect(errors.find((e) => e.kind === "error")!.error).toMatch(/Status 8/)
+    // The snapshot shows the forced error, and values despite it.
+    const snap = yield* feed.next<Snapshot>((m) => m.event === "snapshot" && (m.data as Snapshot).tags["SCADA"]!.error === 8)
+    expect(snap.tags["SCADA"]!.values.slice(0, 4)).toEqual([0, 0, 42, 43])
+  }).pipe(Effect.provide(webEnv()), Effect.scoped))
+
+  it.live("says when commands need a token", () => Effect.gen(function* () {
+    const feed = yield* openEvents
+    const snap = yield* feed.next<Snapshot>((m) => m.event === "snapshot")
+    expect(snap.tokenRequired).toBe(true)
+  }).pipe(Effect.provide(webEnv({ token: "t" })), Effect.scoped))
+
+  it("coalesces a burst to the last event per tag range, JSON-safe", () => {
+    const at = 1
+    const out = coalesce([
+      { name: "A", kind: "write", start: 0, count: 1, values: [1], at },
+      { name: "B", kind: "read", start: 0, count: 1, values: [5n], at },
+      { name: "A", kind: "write", start: 0, count: 1, values: [2], at },
+      { name: "A", kind: "write", start: 1, count: 1, values: [3], at }
+    ])
+    expect(out).toEqual([
+      { name: "B", kind: "read", start: 0, count: 1, values: [5], at },
+      { name: "A", kind: "write", start: 0, count: 1, values: [2], at },
+      { name: "A", kind: "write", start: 1, count: 1, values: [3], at }
+    ])
+  })
+})
