@@ -6,5 +6,5 @@ import { countVerbose } from "./verbosity.js"
 
 cli(countVerbose(process.argv)).pipe(
   Effect.provide(NodeContext.layer),
-  NodeRuntime.runMain({ disableErrorReporting: true })
+  NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true })
 )

@@ -13,7 +13,10 @@ import { decodeRequest } from "../cip/request.js"
 import { EncapStatus, Status } from "../cip/status.js"
 import { decodeFrame, encodeFrame } from "../enip/frame.js"
 import { Command, type CpfItem, type EncapHeader, type EnipBody, type IdentityItem } from "../enip/model.js"
+import type { ConnectionView, RequestContext } from "../device/controller.js"
 import type { FrameOutcome, FrameResult, SessionHandler } from "./session.js"
+
+export type { ConnectionView, RequestContext }
 
 /** What a session needs from the simulated controller. */
 export interface CipEndpoint {
@@ -25,22 +28,6 @@ export interface CipEndpoint {
   readonly closeSession: (session: number) => void
   /** The identity for ListIdentity, reporting the given socket address. */
   readonly identity: (address: string, port: number) => IdentityItem
-}
-
-export interface ConnectionView {
-  readonly session: number
-  readonly toConnectionId: number
-  /** Largest CIP reply (bytes) that fits the connection's T→O size. */
-  readonly maxReply: number
-  /** Note traffic on the connection (keeps it from timing out). */
-  readonly touch: () => void
-}
-
-export interface RequestContext {
-  readonly session: number
-  readonly connection?: ConnectionView
-  /** Largest CIP reply the transport can carry. */
-  readonly maxReply: number
 }
 
 /** The largest CIP reply to an unconnected (UCMM) request, as Logix controllers limit it. */
@@ -90,12 +77,35 @@ export const listReply = (
     case "ListIdentity":
       return reply({ _tag: "ListIdentity", items: [{ _tag: "ListIdentity", identity: endpoint.identity(local.address, local.port) }] })
     case "ListServices":
-      return reply({ _tag: "ListServices", items: [{ _tag: "ListServices", version: 1, capability: 0x0120, name: "Communications" }] })
+      return reply({ _tag: "ListServices", items: [{ _tag: "ListServices", version: 1, capability: 0x0020, name: "Communications" }] })
     case "ListInterfaces":
       return reply({ _tag: "ListInterfaces", items: [] })
     default:
       return undefined
   }
+}
+
+/** The undocumented legacy command 0x0001 ("list targets"), answered as Rockwell devices do. */
+const LEGACY_LIST_TARGETS = 0x0001
+
+const legacyListTargets = (header: EncapHeader, local: { readonly address: string; readonly port: number }): Uint8Array => {
+  const out = new Uint8Array(24 + 2 + 4 + 36)
+  const dv = new DataView(out.buffer)
+  const quad = /^\d+\.\d+\.\d+\.\d+$/.test(local.address) ? local.address : "0.0.0.0"
+  dv.setUint16(0, LEGACY_LIST_TARGETS, true)
+  dv.setUint16(2, out.length - 24, true)
+  dv.setUint32(4, header.sessionHandle, true)
+  out.set(header.senderContext.subarray(0, 8), 12)
+  dv.setUint32(20, header.options, true)
+  dv.setUint16(24, 1, true) // item count
+  dv.setUint16(26, 0x0001, true) // item type
+  dv.setUint16(28, 36, true)
+  dv.setUint16(30, 1, true) // version
+  dv.setUint16(34, 2, false) // sin_family (big-endian, as sockaddr_in)
+  dv.setUint16(36, local.port, false)
+  quad.split(".").forEach((o, i) => { out[38 + i] = Number(o) })
+  for (let i = 0; i < quad.length; i++) out[50 + i] = quad.charCodeAt(i)
+  return out
 }
 
 export const makeEncapsulationHandler = (options: EncapsulationOptions): SessionHandler => {
@@ -186,7 +196,9 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
         )
       }
       case "Unsupported":
-        return errorFrame(header, EncapStatus.InvalidCommand)
+        return body.command === LEGACY_LIST_TARGETS
+          ? legacyListTargets(header, options.local)
+          : errorFrame(header, EncapStatus.InvalidCommand)
     }
   }
 

@@ -1,0 +1,118 @@
+/**
+ * The whole simulated controller as one Layer: TagStore (from tag specs) → Controller (CIP
+ * objects) → EtherNet/IP server (TCP + UDP), with ServerControl and the ConnectionRegistry. The
+ * CLI adds the web API, printing and history on top; other Effect apps and test harnesses use
+ * this directly (port 0, then read `EnipServer.address`).
+ */
+import { Duration, Effect, Layer } from "effect"
+import type { EPath } from "../cip/model.js"
+import { Controller, type ControllerConfig } from "../device/controller.js"
+import type { IdentityConfig } from "../device/identity.js"
+import type { TagSpec } from "../tags/spec.js"
+import { TagStore } from "../tags/tagStore.js"
+import { ServerControl, ServerControlLive } from "./control.js"
+import { ConnectionRegistry, ConnectionRegistryLive } from "./registry.js"
+import { Endpoint, EnipServer, EnipServerLive, type ServerOptions } from "./server.js"
+
+export interface SimulatorConfig {
+  /** Interface to bind ("0.0.0.0" for all). */
+  readonly host: string
+  /** Port (TCP and UDP); 0 asks the OS. */
+  readonly port: number
+  /** Tag specs (`SCADA=INT[1000]`, or parsed). */
+  readonly tags: ReadonlyArray<string | TagSpec>
+  readonly udp?: boolean
+  /** No routing accepted (like a MicroLogix). */
+  readonly simple?: boolean
+  /** Route path Unconnected Sends must carry (default 1/0; [] accepts none). */
+  readonly routePath?: EPath | undefined
+  /** Reply delay, seconds or a range re-drawn every second. */
+  readonly delay?: number | readonly [number, number] | undefined
+  readonly identity?: Partial<IdentityConfig> | Record<string, unknown>
+  readonly maxFrame?: number
+  readonly maxSessions?: number
+  /** Idle session timeout, seconds (default 120; 0 never). */
+  readonly idleTimeout?: number
+  readonly maxConnections?: number
+}
+
+/** The Endpoint the server answers with, from the Controller. */
+export const EndpointFromController = Layer.effect(
+  Endpoint,
+  Effect.map(Controller, (c) => ({
+    handle: c.handle,
+    lookupConnection: c.lookupConnection,
+    closeSession: c.closeSession,
+    identity: c.identity
+  }))
+)
+
+/** Drops Forward Open connections idle past their timeout (RPI × multiplier), every `latency` s. */
+const ConnectionSweeper = Layer.scopedDiscard(
+  Effect.gen(function* () {
+    const controller = yield* Controller
+    const control = yield* ServerControl
+    const sweep = Effect.suspend(() => {
+      const expired = controller.expire(Date.now())
+      return expired.length > 0 ? Effect.logDebug(`expired ${expired.length} idle CIP connection(s)`) : Effect.void
+    })
+    const pause = Effect.suspend(() => Effect.sleep(Duration.millis(Math.max(10, control.unsafeState().latency * 1000))))
+    yield* Effect.forkScoped(Effect.forever(Effect.zipRight(pause, sweep)))
+  })
+)
+
+const identityOf = (raw: SimulatorConfig["identity"]): Partial<IdentityConfig> => {
+  const out: Record<string, unknown> = {}
+  const src = (raw ?? {}) as Record<string, unknown>
+  const alias: Record<string, keyof IdentityConfig> = {
+    vendor: "vendor", vendorId: "vendor", vendor_id: "vendor",
+    deviceType: "deviceType", device_type: "deviceType",
+    productCode: "productCode", product_code: "productCode",
+    revision: "revision", status: "status", status_word: "status",
+    serial: "serial", serialNumber: "serial", serial_number: "serial",
+    productName: "productName", product_name: "productName",
+    state: "state"
+  }
+  for (const [k, v] of Object.entries(src)) {
+    const key = alias[k]
+    if (key !== undefined && v !== undefined) out[key] = v
+  }
+  return out as Partial<IdentityConfig>
+}
+
+/** Everything but the listeners: tags, controller, control, registry. */
+export const SimulatorCoreLive = (config: SimulatorConfig) => {
+  const controllerConfig: ControllerConfig = {
+    identity: identityOf(config.identity),
+    ...(config.simple ? { routePath: "simple" as const } : config.routePath !== undefined ? { routePath: config.routePath } : {}),
+    ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {})
+  }
+  return Controller.layer(controllerConfig).pipe(
+    Layer.provideMerge(TagStore.layer(config.tags)),
+    Layer.merge(ServerControlLive({
+      ...(config.delay !== undefined ? { delay: config.delay } : {}),
+      ...(config.idleTimeout !== undefined ? { timeout: config.idleTimeout } : {})
+    })),
+    Layer.merge(ConnectionRegistryLive)
+  )
+}
+
+/**
+ * The simulator: provides TagStore, Controller, ServerControl, ConnectionRegistry and
+ * EnipServer (the bound addresses).
+ */
+export const SimulatorLive = (config: SimulatorConfig) => {
+  const server: ServerOptions = {
+    host: config.host,
+    port: config.port,
+    udp: config.udp ?? true,
+    ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
+    ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {})
+  }
+  return Layer.mergeAll(EnipServerLive(server), ConnectionSweeper).pipe(
+    Layer.provide(EndpointFromController),
+    Layer.provideMerge(SimulatorCoreLive(config))
+  )
+}
+
+export { ConnectionRegistry, Controller, EnipServer, ServerControl, TagStore }
