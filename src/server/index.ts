@@ -1,0 +1,15 @@
+/**
+ * The EtherNet/IP simulator server.
+ *
+ * - `SimulatorLive(config)`: the whole simulator as a Layer (TagStore, Controller, ServerControl,
+ *   ConnectionRegistry, EnipServer). Start it on `port: 0` and read `EnipServer.address.port`.
+ * - `ServerControl`: delay / delay range / disable / done / latency / idle timeout, at run time.
+ * - `ConnectionRegistry`: live sessions (key `127_0_0_1_52590`, counters, `setEof(key)` drops one).
+ * - `EnipServerLive(options)`: just the listeners, over an `Endpoint` you provide.
+ */
+export * from "./address.js"
+export * from "./control.js"
+export * from "./encapsulation.js"
+export * from "./registry.js"
+export * from "./server.js"
+export * from "./simulator.js"
