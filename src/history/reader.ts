@@ -124,7 +124,8 @@ export const seriesFiles = (base: string): Effect.Effect<ReadonlyArray<string>, 
       if (found.size === 0) throw new Error("no such file")
       return [...found.values()].map((f) => path.join(dir, f))
     },
-    catch: ioError(base, "open")
+    catch: (cause) =>
+      (cause as { code?: unknown }).code === "ENOENT" ? new HistoryIoError({ path: base, operation: "open", reason: "no such file" }) : ioError(base, "open")(cause)
   })
 
 /**

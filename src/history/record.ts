@@ -36,20 +36,24 @@ export const pyJson = (value: unknown): string => {
     case "object": {
       if (value === null) return "null"
       if (Array.isArray(value)) {
-        let out = "["
-        for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ", ") + pyJson(value[i] === undefined ? null : value[i])
-        return out + "]"
+        // join() builds one flat string: much cheaper than += for the common arrays of numbers
+        const parts = new Array<string>(value.length)
+        for (let i = 0; i < value.length; i++) {
+          const v: unknown = value[i]
+          parts[i] = typeof v === "number" && Number.isFinite(v) ? String(v) : pyJson(v === undefined ? null : v)
+        }
+        return `[${parts.join(", ")}]`
       }
       const toJSON = (value as { toJSON?: unknown }).toJSON
       if (typeof toJSON === "function") return pyJson((toJSON as () => unknown).call(value))
-      let out = "{"
-      let first = true
-      for (const [k, v] of Object.entries(value)) {
+      const parts: Array<string> = []
+      for (const k in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, k)) continue
+        const v: unknown = (value as Record<string, unknown>)[k]
         if (v === undefined || typeof v === "function") continue
-        out += `${first ? "" : ", "}${JSON.stringify(k)}: ${pyJson(v)}`
-        first = false
+        parts.push(`${JSON.stringify(k)}: ${pyJson(v)}`)
       }
-      return out + "}"
+      return `{${parts.join(", ")}}`
     }
     default:
       return "null"

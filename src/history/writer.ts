@@ -4,7 +4,7 @@
  * written in one system call per flush; the scope's finalizer flushes, so a clean shutdown loses
  * nothing and a crash loses at most the records appended since the last flush.
  */
-import { Context, Effect, Layer, Ref, type Scope } from "effect"
+import { Context, Effect, Layer, type Scope } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { pipeline } from "node:stream/promises"
@@ -32,6 +32,11 @@ export interface HistoryWriterOptions {
   /** Default: every 100 ms. */
   readonly flush?: FlushPolicy
   readonly rotate?: RotationOptions
+  /**
+   * Also flush as soon as this many characters are buffered (default 1 MiB), which bounds memory
+   * when records arrive faster than the timer can run (a busy fiber may starve timers).
+   */
+  readonly maxBufferChars?: number
 }
 
 /** Counters of a writer. */
@@ -98,88 +103,82 @@ export const makeHistoryWriter = (
     const policy = options.flush ?? { everyMillis: 100 }
     const rotate = options.rotate
     const keep = Math.max(1, rotate?.keep ?? 9)
-    const open = Effect.try({
+    const threshold = Math.max(1, options.maxBufferChars ?? 1 << 20)
+    const state = yield* Effect.try({
       try: () => {
         fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
         const fd = fs.openSync(file, "a")
-        return { fd, size: fs.fstatSync(fd).size }
+        return { fd, size: fs.fstatSync(fd).size, closed: false }
       },
       catch: ioError(file, "open")
     })
-    const state = yield* open
-    let buffer: Array<string> = []
-    const stats = yield* Ref.make<WriterStats>({ records: 0, bytes: 0, flushes: 0, rotations: 0 })
-    const lock = yield* Effect.makeSemaphore(1)
+    // Lines are encoded straight into one byte buffer: no per-line strings kept alive, one
+    // write per flush.
+    let buf = Buffer.allocUnsafe(threshold + 4096)
+    let used = 0
+    let pendingRecords = 0
+    const stats = { records: 0, bytes: 0, flushes: 0, rotations: 0 }
+    const rotationLock = yield* Effect.makeSemaphore(1)
 
-    const writeText = (text: string) =>
-      Effect.try({
-        try: () => {
-          if (text.length === 0) return
-          const bytes = Buffer.from(text, "utf8")
-          let off = 0
-          while (off < bytes.length) off += fs.writeSync(state.fd, bytes, off)
-          state.size += bytes.length
-        },
-        catch: ioError(file, "write")
-      })
+    /** Encode a line after `used` (not yet counted); returns its length in bytes. */
+    const encode = (line: string): number => {
+      const worst = line.length * 3
+      if (buf.length - used < worst) {
+        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, used + worst))
+        buf.copy(bigger, 0, 0, used)
+        buf = bigger
+      }
+      return buf.write(line, used)
+    }
 
-    const doRotate = Effect.gen(function* () {
+    /** Write the buffered bytes (synchronous, so it never interleaves with other appends). */
+    const writeOutSync = (): void => {
+      if (used === 0) return
+      const n = used
+      const records = pendingRecords
+      used = 0
+      pendingRecords = 0 // on failure the batch is dropped: memory stays bounded
+      let off = 0
+      while (off < n) off += fs.writeSync(state.fd, buf, off, n - off)
+      state.size += n
+      stats.bytes += n
+      stats.records += records
+      stats.flushes++
+    }
+    const flush = Effect.try({ try: writeOutSync, catch: ioError(file, "write") })
+
+    const rotateNow = rotationLock.withPermits(1)(Effect.gen(function* () {
       yield* Effect.try({
         try: () => {
+          writeOutSync()
           fs.closeSync(state.fd)
           shiftRotated(file, keep)
           fs.renameSync(file, `${file}.1`)
           state.fd = fs.openSync(file, "a")
           state.size = 0
+          stats.rotations++
         },
         catch: ioError(file, "rotate")
       })
       if (rotate?.gzip !== false) yield* gzipFile(`${file}.1`, `${file}.1.gz`)
-      yield* Ref.update(stats, (s) => ({ ...s, rotations: s.rotations + 1 }))
-    })
+    }))
 
-    const flushUnlocked = Effect.gen(function* () {
-      if (buffer.length === 0) return
-      const lines = buffer
-      buffer = []
-      let records = 0
-      let bytes = 0
-      if (rotate === undefined) {
-        const text = lines.join("")
-        yield* writeText(text).pipe(Effect.tapError(() => Effect.sync(() => { buffer = lines.concat(buffer) })))
-        bytes = Buffer.byteLength(text)
-      } else {
-        // Cut the batch where the live file would pass maxBytes; never split a line.
-        let batch = ""
-        let batchBytes = 0
-        for (let i = 0; i < lines.length; i++) {
-          const line = lines[i]!
-          const n = Buffer.byteLength(line)
-          if (state.size + batchBytes + n > rotate.maxBytes && state.size + batchBytes > 0) {
-            yield* writeText(batch)
-            bytes += batchBytes
-            batch = ""
-            batchBytes = 0
-            yield* doRotate
-          }
-          batch += line
-          batchBytes += n
+    const push = (line: string, isRecord: boolean): Effect.Effect<void, HistoryIoError> =>
+      Effect.suspend(() => {
+        const n = encode(line)
+        if (rotate !== undefined && state.size + used + n > rotate.maxBytes && state.size + used > 0) {
+          // Rotate first, so no file passes maxBytes (unless one line alone does).
+          return Effect.zipRight(rotateNow, push(line, isRecord))
         }
-        yield* writeText(batch)
-        bytes += batchBytes
-      }
-      for (const l of lines) if (!l.startsWith("#")) records++
-      yield* Ref.update(stats, (s) => ({ records: s.records + records, bytes: s.bytes + bytes, flushes: s.flushes + 1, rotations: s.rotations }))
-    })
-    const flush = lock.withPermits(1)(flushUnlocked)
-
-    const push = (line: string) =>
-      policy === "record" ? Effect.zipRight(Effect.sync(() => { buffer.push(line) }), flush) : Effect.sync(() => { buffer.push(line) })
+        used += n
+        if (isRecord) pendingRecords++
+        return policy === "record" || used >= threshold ? flush : Effect.void
+      })
 
     const append = (serial: unknown, data: unknown, time?: Timestamp) =>
       time !== undefined
-        ? push(formatRecord({ time, serial, data }))
-        : Effect.flatMap(Timestamp.now, (now) => push(formatRecord({ time: now, serial, data })))
+        ? push(formatRecord({ time, serial, data }), true)
+        : Effect.flatMap(Timestamp.now, (now) => push(formatRecord({ time: now, serial, data }), true))
 
     if (policy !== "record") {
       const every = Math.max(1, policy.everyMillis)
@@ -190,26 +189,26 @@ export const makeHistoryWriter = (
         )
       )
     }
-    // Finalizers run in reverse: this final flush runs before the flusher fiber is interrupted;
-    // the lock serializes it with a periodic flush in progress, which then finds nothing left.
+    // Finalizers run in reverse order: this runs before the flusher fiber is interrupted. It waits
+    // for a rotation in progress, writes the tail and closes the file.
     yield* Effect.addFinalizer(() =>
-      flush.pipe(
+      rotationLock.withPermits(1)(flush).pipe(
         Effect.catchAll((e) => Effect.logError("history final flush failed", e.message)),
-        Effect.zipRight(lock.withPermits(1)(Effect.sync(() => {
+        Effect.zipRight(Effect.sync(() => {
           try {
             fs.closeSync(state.fd)
           } catch {
             // already closed by a failed rotation; nothing left to release
           }
-        })))
+        }))
       )
     )
 
     return {
       path: file,
       append,
-      comment: (text: string) => push(formatComment(text)),
+      comment: (text: string) => push(formatComment(text), false),
       flush,
-      stats: Ref.get(stats)
+      stats: Effect.sync(() => ({ ...stats }))
     } satisfies HistoryWriterService
   })
