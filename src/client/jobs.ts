@@ -180,8 +180,17 @@ const attributeWriteJob = (op: Operation, path: EPath): Job => {
  * The job for an operation. Symbolic tags (and numeric paths with an element index) use the
  * Logix tag services; `@cls/ins/att` uses Get/Set Attribute Single and `@cls/ins` Get Attributes All.
  */
+// Operations are immutable, so their paths are computed once (and keep one identity, which
+// lets the request size cache in processor.ts hit when operations repeat).
+const paths = new WeakMap<Operation, EPath>()
+const pathOf = (op: Operation): EPath => {
+  let p = paths.get(op)
+  if (p === undefined) { p = operationPath(op); paths.set(op, p) }
+  return p
+}
+
 export const makeJob = (op: Operation, options: JobOptions): Job => {
-  const path = operationPath(op)
+  const path = pathOf(op)
   const attribute = op.target._tag === "Numeric" && op.element === undefined
   if (op.method === "write") return attribute ? attributeWriteJob(op, path) : writeJob(op, path, options)
   return attribute ? attributeReadJob(op, path) : readJob(op, path, options)

@@ -119,6 +119,8 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
         socket.destroy()
         return
       }
+      // Requests sent while completing these replies leave in one write (one syscall).
+      socket.cork()
       for (const bytes of frames.right) {
         const frame = decodeFrame(bytes)
         if (Either.isLeft(frame)) continue // undecodable: its request times out
@@ -132,6 +134,7 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
           byContext.complete((c[0]! | (c[1]! << 8) | (c[2]! << 16) | (c[3]! << 24)) >>> 0, Either.right(f))
         }
       }
+      socket.uncork()
     })
     socket.on("error", (e) => closeAll(closedError(`connection error: ${e.message}`)))
     socket.on("close", () => closeAll(closedError("connection closed by the server")))

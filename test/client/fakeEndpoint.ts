@@ -19,7 +19,7 @@ export const makeFakeEndpoint = (tags: Record<string, FakeTag>, opts: { largeFor
           return { _tag: "Error", service: 0xdb, status: 0x08, extStatus: [], data: new Uint8Array(0) }
         }
         const otConnectionId = nextId++
-        connections.set(otConnectionId, { session: ctx.session, toConnectionId: req.toConnectionId, maxReply: req.toParams.size - 2, touch: () => {} })
+        connections.set(otConnectionId, { session: ctx.session, otConnectionId, toConnectionId: req.toConnectionId, maxReply: req.toParams.size - 2, touch: () => {} })
         return {
           _tag: "ForwardOpen", service: req.large ? 0xdb : 0xd4, status: 0, extStatus: [], large: req.large,
           otConnectionId, toConnectionId: req.toConnectionId, connectionSerial: req.connectionSerial,

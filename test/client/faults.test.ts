@@ -1,4 +1,4 @@
-import { describe, expect, layer } from "@effect/vitest"
+import { expect, layer } from "@effect/vitest"
 import { Effect, Either, Stream } from "effect"
 import { Client } from "../../src/client/client.js"
 import { parseOperations } from "../../src/client/operations.js"

@@ -1,4 +1,4 @@
-import { describe, expect, layer } from "@effect/vitest"
+import { expect, layer } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { Client } from "../../src/client/client.js"
 import { listOverTcp, listOverUdp } from "../../src/client/discovery.js"
