@@ -79,7 +79,9 @@ export const listReply = (
     case "ListServices":
       return reply({ _tag: "ListServices", items: [{ _tag: "ListServices", version: 1, capability: 0x0020, name: "Communications" }] })
     case "ListInterfaces":
-      return reply({ _tag: "ListInterfaces", items: [] })
+      // No interfaces to list, but the reply still carries its CPF item count (0), as the
+      // spec and real devices have it; an empty body would be malformed.
+      return reply({ _tag: "ListInterfaces", items: [], emptyCpf: true })
     default:
       return undefined
   }
