@@ -1,4 +1,4 @@
-/** CIP: EPATH, types, status codes, requests and replies. */
+/** CIP: EPATH, types, status codes, requests and replies, attribute payloads, schemas, the CipCodec service. */
 export * from "./model.js"
 export * from "./types.js"
 export * from "./status.js"
@@ -11,3 +11,5 @@ export * from "./reply.js"
 export * from "./identity.js"
 export * from "./tcpip.js"
 export * from "./values.js"
+export * from "./schemas.js"
+export * from "./codec.js"

@@ -56,7 +56,10 @@ export const simpleRequest: fc.Arbitrary<CipRequest> = fc.oneof(
   fc.record({ _tag: fc.constant("GetAttributeSingle" as const), path: logicalPath }),
   fc.record({ _tag: fc.constant("GetAttributeList" as const), path: logicalPath, attributes: fc.array(u16, { maxLength: 6 }) }),
   fc.record({ _tag: fc.constant("SetAttributeSingle" as const), path: logicalPath, data: bytes() }),
-  fc.record({ _tag: fc.constant("GetInstanceAttributeList" as const), path: logicalPath, attributes: fc.array(u16, { maxLength: 6 }) }),
+  fc.record({
+    _tag: fc.constant("GetInstanceAttributeList" as const), path: logicalPath,
+    attributes: fc.oneof({ weight: 3, arbitrary: fc.subarray([1, 2, 7, 8]) }, { weight: 1, arbitrary: fc.array(u16, { maxLength: 6 }) })
+  }),
   fc.record({
     _tag: fc.constant("ReadTemplate" as const), path: u16.map((i): EPath => [{ _tag: "Class", id: 0x6c }, { _tag: "Instance", id: i }]),
     offset: u32, bytes: u16
