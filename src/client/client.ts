@@ -35,7 +35,7 @@ export interface ClientService {
   readonly session: Session
   /** Read a tag (`"SCADA[0-9]"`, `"@1/1/7"`): its values, or raw bytes for attributes/structures. */
   readonly read: (tag: string) => Effect.Effect<ReadonlyArray<CipValue> | Uint8Array, OperationFailed | OperationParseError>
-  /** Write values to a tag (type INT unless given; REAL if any value is fractional). */
+  /** Write values to a tag; without `type`, the tag's own type (read first), else INT/REAL. */
   readonly write: (
     tag: string,
     values: ReadonlyArray<CipValue>,
@@ -95,7 +95,14 @@ export const makeClientService = (session: Session): ClientService => {
     write: (tag, values, type) =>
       Effect.gen(function* () {
         const read = yield* parseOperation(tag)
-        const chosen: TypeName = type ?? (values.some((v) => typeof v === "number" && !Number.isInteger(v)) ? "REAL" : "INT")
+        // Without a type, learn it from the tag (one extra read of its first element), as a
+        // controller rejects a write whose type differs from the tag's.
+        let chosen: TypeName | undefined = type
+        if (chosen === undefined && !(read.target._tag === "Numeric" && read.element === undefined)) {
+          const { elements: _ignored, offset: _offset, ...probe } = read
+          chosen = (yield* one({ ...probe, method: "read" })).type
+        }
+        chosen ??= values.some((v) => typeof v === "number" && !Number.isInteger(v)) ? "REAL" : "INT"
         const op: Operation = { ...read, method: "write", type: chosen, values, elements: read.elements ?? values.length }
         yield* one(op)
       }),

@@ -1,0 +1,12 @@
+/** The EtherNet/IP client: operations, the pipelining engine, sessions, the Effect service, discovery. */
+export * from "./attributes.js"
+export * from "./client.js"
+export * from "./discovery.js"
+export * from "./errors.js"
+export * from "./jobs.js"
+export * from "./operations.js"
+export * from "./processor.js"
+export * from "./requestTable.js"
+export * from "./results.js"
+export * from "./run.js"
+export * from "./session.js"
