@@ -76,12 +76,13 @@ export class RegexDfa extends Dfa {
           if (sym === EOF) break
           const next = t.table[s * t.classes + classOf(t, sym)]!
           if (next < 0) break
-          src.next()
-          appendSymbol(data, keys, sym, text)
           s = next
           this.current = this.nodes[s]!
           ctx.last = this.current
+          // As with graph states, the transition is reported before the state consumes its symbol.
           if (ctx.trace) yield { machine: this, state: this.current }
+          src.next()
+          appendSymbol(data, keys, sym, text)
           continue
         }
         const chunk = src.current()

@@ -18,6 +18,9 @@ export class RegexError extends Data.TaggedError("RegexError")<{
   readonly position: number
 }> {}
 
+/** Cap on DFA states while compiling (subset construction can blow up); beyond it: a RegexError. */
+const MAX_NODES = 50_000
+
 /** A compiled DFA: dense transition table over symbol classes. */
 export interface DfaTable {
   readonly states: number
@@ -150,7 +153,8 @@ const toBytes = (dfa: DFA): DFA => {
   }
   const bytes = DFA.fromTransitionIterator<ByteNode>(
     { initial: nodeOf(dfa.initial), getOut: (n) => n.out, isFinal: (n) => n.final, stableOut: true },
-    { maxCharacter: 0xff }
+    { maxCharacter: 0xff },
+    new DFA.LimitedNodeFactory(MAX_NODES)
   )
   bytes.minimize()
   return bytes
@@ -165,7 +169,7 @@ export const compile = (pattern: string, bytes = false): Either.Either<DfaTable,
     const parser = JS.Parser.fromLiteral({ source: pattern, flags: "su" })
     const { expression, maxCharacter } = parser.parse({ assertions: "throw", backreferences: "throw" })
     const nfa = NFA.fromRegex(expression, { maxCharacter })
-    let dfa = DFA.fromFA(nfa)
+    let dfa = DFA.fromFA(nfa, new DFA.LimitedNodeFactory(MAX_NODES))
     dfa.minimize()
     if (bytes) dfa = toBytes(dfa)
     return Either.right(build(dfa, bytes ? 0xff : maxCharacter))

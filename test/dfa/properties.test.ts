@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import fc from "fast-check"
-import { Parser, run, type RunResult, type State, utf8Sequences } from "../../src/dfa/index.js"
+import { Parser, regex, run, type RunResult, type State, utf8Sequences } from "../../src/dfa/index.js"
 import { enipFrame } from "../../examples/dfa/enipHeader.js"
 import { csv, re } from "./machines.js"
 
@@ -30,7 +30,7 @@ const patternOf = (alphabet: ReadonlyArray<string>) =>
       { depthSize: "small", withCrossShrink: true },
       fc.array(
         fc.tuple(tie("atom"), fc.constantFrom("", "", "", "*", "+", "?", "{1,2}", "{2}")).map(([a, q]) => a + q),
-        { minLength: 1, maxLength: 4 }
+        { minLength: 1, maxLength: 3 }
       ).map((xs) => xs.join("")),
       fc.tuple(tie("re"), tie("re")).map(([a, b]) => `${a}|${b}`)
     )
@@ -62,10 +62,13 @@ describe("regex machine vs native RegExp", () => {
       fc.assert(
         fc.property(patternOf(alphabet), inputOf(alphabet), (pattern, input) => {
           const bytes = new TextEncoder().encode(input)
-          const machine = re(pattern, { terminal: true, context: "m", bytes: true })
+          const compiled = regex(pattern, { terminal: true, context: "m", bytes: true })
+          // A pattern whose byte DFA exceeds the state cap is a RegexError by design; skip it.
+          fc.pre(Either.isRight(compiled))
+          const machine = Either.getOrThrow(compiled)
           expect(acceptsAll(run(machine, bytes), bytes.length)).toBe(new RegExp(`^(?:${pattern})$`, FLAGS).test(input))
         }),
-        { numRuns: 200 }
+        { numRuns: 150 }
       )
     })
   }

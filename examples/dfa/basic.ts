@@ -1,0 +1,21 @@
+/**
+ * BASIC: the README's `ab+` machine from three states. E consumes nothing and moves to A on 'a';
+ * A collects the 'a' and moves to B on 'b'; B collects each 'b' and is terminal.
+ *
+ * Run: `npx tsx examples/dfa/basic.ts`
+ */
+import { Dfa, State, StateInput } from "../../src/dfa/index.js"
+import { show } from "./show.js"
+
+/** The `ab+` machine; `terminal` makes the Dfa itself accept when B does. */
+export const abPlus = (options: { readonly context?: string; readonly terminal?: boolean } = {}): Dfa => {
+  const E = new State("E")
+  const A = new StateInput("A")
+  const B = new StateInput("B", { terminal: true })
+  E.on("a", A)
+  A.on("b", B)
+  B.on("b", B)
+  return new Dfa("ab+", { initial: E, terminal: options.terminal ?? false, ...(options.context === undefined ? {} : { context: options.context }) })
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) show("BASIC", abPlus({ context: "basic" }), "abbbb, ab")

@@ -1,0 +1,21 @@
+/**
+ * CSV: the `ab+` machine composed with a separator. When `ab+` cannot take ',' (and is terminal)
+ * the outer machine's own transition on ',' leads to SEP, which drops ',' and ' '; an epsilon
+ * transition goes back into `ab+` for the next value.
+ *
+ * Run: `npx tsx examples/dfa/csv.ts`
+ */
+import { Dfa, StateDrop } from "../../src/dfa/index.js"
+import { abPlus } from "./basic.js"
+import { show } from "./show.js"
+
+export const csvMachine = (): Dfa => {
+  const ab = abPlus({ terminal: true })
+  const SEP = new StateDrop("SEP")
+  ab.on(",", SEP)
+  SEP.on(" ", SEP)
+  SEP.onEpsilon(ab)
+  return new Dfa("CSV", { initial: ab, context: "csv" })
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) show("CSV", csvMachine(), "abbbb, ab")
