@@ -4,7 +4,7 @@
  * chunks). Blank and comment lines are skipped; a corrupt record is skipped and reported; a file
  * whose first record is corrupt is not a history file and fails the stream.
  */
-import { Context, Effect, Layer, Option, Stream } from "effect"
+import { Chunk, Context, Effect, identity, Layer, Option, Stream } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { pipeline } from "node:stream"
@@ -67,7 +67,9 @@ export const readFile = (file: string, options: ReadOptions = {}): Stream.Stream
     let seenRecord = false
     const since = options.since?.micros ?? -Infinity
     const until = options.until?.micros ?? Infinity
+    let done = false
     const batches = Stream.fromAsyncIterable(lineBatches(file), ioError(file, "read"))
+    // Work per batch of lines (256 KiB), not per record: the stream carries whole chunks.
     return batches.pipe(
       Stream.mapEffect((lines) => {
         const out: Array<HistoryRecord> = []
@@ -84,16 +86,16 @@ export const readFile = (file: string, options: ReadOptions = {}): Stream.Stream
           }
           seenRecord = true
           const t = parsed.record.time.micros
-          if (t >= since && t <= until) out.push(parsed.record)
-          else if (t > until) {
-            out.push(parsed.record) // sentinel: takeWhile below stops the read here
+          if (t > until) {
+            done = true
             break
           }
+          if (t >= since) out.push(parsed.record)
         }
-        return Effect.succeed(out)
+        return Effect.succeed(Chunk.unsafeFromArray(out))
       }),
-      Stream.flattenIterables,
-      Stream.takeWhile((r) => r.time.micros <= until)
+      Stream.takeUntil(() => done),
+      Stream.mapConcatChunk(identity)
     )
   })
 

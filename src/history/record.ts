@@ -82,6 +82,10 @@ const corrupt = (problem: LineProblem): ParsedLine => ({ _tag: "Corrupt", proble
 
 const d2 = (s: string, i: number): number => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48
 
+// Records of a file share their date: remember the last date's epoch ms.
+let lastDate = ""
+let lastDateMs = NaN
+
 /**
  * Fast path for the canonical `YYYY-MM-DD HH:MM:SS.fff` UTC form (what writers produce);
  * returns NaN when the text is in any other form.
@@ -89,11 +93,21 @@ const d2 = (s: string, i: number): number => (s.charCodeAt(i) - 48) * 10 + s.cha
 const canonicalMicros = (s: string): number => {
   if (s.length !== 23 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 32 ||
     s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46) return NaN
-  const y = d2(s, 0) * 100 + d2(s, 2)
-  const mo = d2(s, 5), d = d2(s, 8), h = d2(s, 11), mi = d2(s, 14), sec = d2(s, 17)
+  const h = d2(s, 11), mi = d2(s, 14), sec = d2(s, 17)
   const ms = d2(s, 20) * 10 + s.charCodeAt(22) - 48
-  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 59 && ms >= 0 && ms <= 999 && y >= 0)) return NaN
-  return (Date.UTC(y, mo - 1, d, h, mi, sec) + ms) * 1000
+  if (!(h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && sec >= 0 && sec <= 59 && ms >= 0 && ms <= 999)) return NaN
+  let dayMs: number
+  if (s.startsWith(lastDate) && lastDate !== "") dayMs = lastDateMs
+  else {
+    const y = d2(s, 0) * 100 + d2(s, 2)
+    const mo = d2(s, 5), d = d2(s, 8)
+    if (!(y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31)) return NaN
+    dayMs = Date.UTC(y, mo - 1, d)
+    if (new Date(dayMs).getUTCDate() !== d) return NaN // 2014-02-30
+    lastDate = s.slice(0, 10)
+    lastDateMs = dayMs
+  }
+  return (dayMs + ((h * 60 + mi) * 60 + sec) * 1000 + ms) * 1000
 }
 
 /** Parse a record's timestamp field (UTC unless it names a zone). */
@@ -112,6 +126,19 @@ const tryJson = (text: string): { ok: true; value: unknown } | { ok: false } => 
   }
 }
 
+// A series has few distinct serials (tags, register ranges): parse each text once. Records are
+// read-only, so sharing the parsed value is safe. Bounded: cleared when it grows large.
+const serials = new Map<string, unknown>()
+const parseSerial = (text: string): { ok: true; value: unknown } | { ok: false } => {
+  if (serials.has(text)) return { ok: true, value: serials.get(text) }
+  const r = tryJson(text)
+  if (r.ok) {
+    if (serials.size >= 4096) serials.clear()
+    serials.set(text, r.value)
+  }
+  return r
+}
+
 /** Parse one line (without its newline). Never throws. */
 export const parseLine = (line: string): ParsedLine => {
   let start = 0
@@ -124,7 +151,7 @@ export const parseLine = (line: string): ParsedLine => {
   if (t2 < 0) return corrupt("fields")
   const time = parseRecordTime(line.slice(start, t1))
   if (time === undefined) return corrupt("timestamp")
-  const serial = tryJson(line.slice(t1 + 1, t2))
+  const serial = parseSerial(line.slice(t1 + 1, t2))
   if (!serial.ok) return corrupt("serial")
   const data = tryJson(line.slice(t2 + 1))
   if (!data.ok) return corrupt("data")
