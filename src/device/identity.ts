@@ -67,7 +67,13 @@ const u8 = (v: number) => Uint8Array.of(v & 0xff)
 const u16 = (v: number) => new Writer(2).u16(v).finish()
 const u32 = (v: number) => new Writer(4).u32(v).finish()
 
-/** Identity instance 1 attributes 1..10. */
+/**
+ * Identity instance 1 attributes 1..10. Get Attributes All returns 1..7 (ending with the product
+ * name) as a ControlLogix does — clients such as ethernet-ip take the rest of the reply as the
+ * name; cpppo also appends 8..10.
+ */
+export const IDENTITY_ALL_LAST = 7
+
 export const identityAttributes = (id: IdentityConfig): ReadonlyMap<number, Uint8Array> =>
   new Map([
     [1, u16(id.vendor)],
@@ -132,10 +138,10 @@ export const messageRouterAttributes = (classes: ReadonlyArray<number>, maxConne
   return new Map([[1, w.finish()], [2, u16(maxConnections)]])
 }
 
-/** Concatenate attributes in id order (Get Attributes All). */
-export const allAttributes = (attrs: ReadonlyMap<number, Uint8Array>): Uint8Array => {
+/** Concatenate attributes in id order, up to `lastId` (Get Attributes All). */
+export const allAttributes = (attrs: ReadonlyMap<number, Uint8Array>, lastId = Infinity): Uint8Array => {
   const w = new Writer(64)
-  for (const id of [...attrs.keys()].sort((a, b) => a - b)) w.bytes(attrs.get(id)!)
+  for (const id of [...attrs.keys()].sort((a, b) => a - b)) if (id <= lastId) w.bytes(attrs.get(id)!)
   return w.finish()
 }
 

@@ -10,7 +10,7 @@ import type {
 import { ClassId, Service } from "../cip/model.js"
 import { Status } from "../cip/status.js"
 import { type Outcome, TagError, type TagStoreService } from "../tags/tagStore.js"
-import { allAttributes } from "./identity.js"
+import { allAttributes, IDENTITY_ALL_LAST } from "./identity.js"
 import { logicalPath } from "./paths.js"
 import { errorReply, mapSync, type SyncOr } from "./reply.js"
 import { symbolInstanceAttribute, templateAttribute, templateGetAttributeList } from "./symbols.js"
@@ -59,7 +59,7 @@ export const makeAttributeServices = (objects: ObjectTable, store: TagStoreServi
     if (p === undefined || p.att !== undefined) return errorReply(Service.GetAttributesAll, Status.PathSegmentError)
     const obj = objects.get(p.cls)
     const inst = obj?.get(p.ins ?? 0)
-    if (inst !== undefined) return { _tag: "GetAttributesAll", service: 0x81, status: 0, extStatus: [], data: allAttributes(inst) }
+    if (inst !== undefined) return { _tag: "GetAttributesAll", service: 0x81, status: 0, extStatus: [], data: allAttributes(inst, p.cls === ClassId.Identity ? IDENTITY_ALL_LAST : Infinity) }
     if (obj !== undefined) return errorReply(Service.GetAttributesAll, Status.ObjectDoesNotExist)
     if (p.ins !== undefined) {
       // A placed tag's instance: the attributes of its tags in attribute order.

@@ -4,12 +4,13 @@ import { STRING_TEMPLATE_DEFINITION } from "../../src/device/symbols.js"
 import { att, bytes, cls, fixture, hex, ins, sym } from "./helpers.js"
 
 describe("Identity, TCP/IP, Ethernet Link, Message Router", () => {
-  it("Get Attributes All on Identity answers like a 1756-L61 (cpppo's defaults)", () => {
+  it("Get Attributes All on Identity answers like a 1756-L61 (cpppo's values, attributes 1..7 as Logix)", () => {
     const f = fixture([])
     const r = f.sync({ _tag: "GetAttributesAll", path: [cls(1), ins(1)] })
     expect(r).toMatchObject({ _tag: "GetAttributesAll", service: 0x81, status: 0 })
-    // sim.get_attributes_all_identity reply payload
-    expect(bytes(r)).toEqual(Array.from(hex("01000e003600140b60311a066c0014313735362d4c36312f42204c4f47495835353631ff000000")))
+    // sim.get_attributes_all_identity reply payload without cpppo's trailing attributes 8..10
+    expect(bytes(r)).toEqual(Array.from(hex("01000e003600140b60311a066c0014313735362d4c36312f42204c4f47495835353631")))
+    expect(bytes(f.sync({ _tag: "GetAttributeSingle", path: [cls(1), ins(1), att(8)] }))).toEqual([0xff])
   })
 
   it("Get Attribute Single on Identity, and configurable identity", () => {
