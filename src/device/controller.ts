@@ -15,7 +15,7 @@ import { TagStore, type TagStoreService } from "../tags/tagStore.js"
 import { type Connection, makeConnectionTable } from "./connections.js"
 import { checkRoute, forwardClose, forwardOpen, type RoutePath } from "./connectionManager.js"
 import {
-  classAttributes, DEFAULT_IDENTITY, DEFAULT_NETWORK, ethernetLinkAttributes, identityAttributes, identityItem,
+  classAttributes, CONTROLLER_NAME_CLASS, controllerNameAttributes, DEFAULT_IDENTITY, DEFAULT_NETWORK, ethernetLinkAttributes, identityAttributes, identityItem,
   type IdentityConfig, messageRouterAttributes, type NetworkConfig, tcpIpAttributes
 } from "./identity.js"
 import { makeAttributeServices, type ObjectTable } from "./objects.js"
@@ -31,6 +31,8 @@ export interface ControllerConfig {
   readonly network?: Partial<NetworkConfig>
   /** Accepted route path (`--route-path`, default 1/0 i.e. backplane slot 0), or "simple". */
   readonly routePath?: RoutePath
+  /** The controller (project) name served by object 0x64 (default "Simulator"). */
+  readonly controllerName?: string
   /** Most concurrent Forward Open connections (default 256). */
   readonly maxConnections?: number
   /** Clock for connection timeouts, epoch ms (default Date.now). */
@@ -91,7 +93,8 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
     [ClassId.MessageRouter, new Map([[0, classAttributes(1, 1)], [1, messageRouterAttributes(classes, maxConnections)]])],
     [ClassId.ConnectionManager, new Map([[0, classAttributes(1, 1)], [1, new Map<number, Uint8Array>()]])],
     [ClassId.TcpIp, new Map([[0, classAttributes(4, 1)], [1, tcpIpAttributes(net)]])],
-    [ClassId.EthernetLink, new Map([[0, classAttributes(4, 1)], [1, ethernetLinkAttributes(net)]])]
+    [ClassId.EthernetLink, new Map([[0, classAttributes(4, 1)], [1, ethernetLinkAttributes(net)]])],
+    [CONTROLLER_NAME_CLASS, new Map([[1, controllerNameAttributes(config.controllerName ?? "Simulator")]])]
   ])
   const attrs = makeAttributeServices(objects, store)
   const symbols = makeSymbolTable(store)

@@ -145,6 +145,15 @@ export const allAttributes = (attrs: ReadonlyMap<number, Uint8Array>, lastId = I
   return w.finish()
 }
 
+/** The controller (program) name object 0x64 instance 1: attribute 1, a CIP STRING (pycomm3 reads it on connect). */
+export const CONTROLLER_NAME_CLASS = 0x64
+export const controllerNameAttributes = (name: string): ReadonlyMap<number, Uint8Array> => {
+  const w = new Writer(2 + name.length)
+  w.u16(name.length)
+  latin1(w, name)
+  return new Map([[1, w.finish()]])
+}
+
 /** Class-level (instance 0) attributes: 1 revision, 2 max instance, 3 number of instances. */
 export const classAttributes = (revision: number, instances: number): ReadonlyMap<number, Uint8Array> =>
   new Map([[1, u16(revision)], [2, u16(instances)], [3, u16(instances)]])

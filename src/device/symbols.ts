@@ -66,9 +66,10 @@ const writeAttribute = (w: Writer, e: SymbolEntry, att: number): boolean => {
     case 2: w.u16(e.type); return true
     case 3: w.u32(e.instance << 8); return true // symbol address (opaque to clients)
     case 5: w.u32(0); return true // symbol object address
-    case 6: w.u32(0); return true // software control
+    case 6: w.u32(e.type === PROGRAM_SYMBOL_TYPE ? 0 : 1 << 26); return true // software control: a base tag, not an alias
     case 7: w.u16(e.elementSize); return true
     case 8: w.u32(e.dims[0]).u32(e.dims[1]).u32(e.dims[2]); return true
+    case 10: w.u8(0); return true // external access: read/write (pycomm3 asks for it from revision 18 on)
     default: return false
   }
 }

@@ -58,7 +58,7 @@ const lower = (s: string) => s.toLowerCase()
 const placementKey = (cls: number, ins: number, att: number) => `${cls}/${ins}/${att}`
 
 /** Classes the controller itself implements; tags may not be placed there. */
-const RESERVED_CLASSES = new Set([0x01, 0x02, 0x06, 0x6b, 0x6c, 0xf5, 0xf6])
+const RESERVED_CLASSES = new Set([0x01, 0x02, 0x06, 0x64, 0x6b, 0x6c, 0xf5, 0xf6])
 
 /** Build the store's operations over already-created tags. */
 const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {

@@ -99,6 +99,19 @@ describe("Symbol object (0x6B)", () => {
     expect(list(f, 1, [1, 42])).toMatchObject({ status: 0x14 })
   })
 
+  it("answers the attributes pycomm3 asks for (1, 2, 3, 5, 6, 8, 10) and the controller name object 0x64", () => {
+    const f = fixture(["SCADA=INT[1000]"], { controllerName: "Line3" })
+    const b = Uint8Array.from(bytes(list(f, 0, [1, 2, 3, 5, 6, 8, 10])))
+    const dv = new DataView(b.buffer)
+    // id, name "SCADA", type, address, object address, software control, dims ×3, access
+    expect(b.length).toBe(4 + 2 + 5 + 2 + 4 + 4 + 4 + 12 + 1)
+    expect(dv.getUint16(11, true)).toBe(0x20c3)
+    expect(dv.getUint32(21, true) & (1 << 26)).not.toBe(0) // a base tag, not an alias
+    expect(dv.getUint32(25, true)).toBe(1000)
+    expect(b[b.length - 1]).toBe(0)
+    expect(bytes(f.sync({ _tag: "GetAttributesAll", path: [cls(0x64), ins(1)] }))).toEqual([5, 0, 0x4c, 0x69, 0x6e, 0x65, 0x33])
+  })
+
   it("paginates with status 0x06; clients continue from the last id + 1", () => {
     const specs = Array.from({ length: 100 }, (_, i) => `Tag_number_${String(i).padStart(3, "0")}=DINT`)
     const f = fixture(specs)
