@@ -39,7 +39,12 @@ const listTagsOption = Options.boolean("list-tags").pipe(Options.withDescription
 const operations = Args.text({ name: "OPERATION" }).pipe(Args.repeated,
   Args.withDescription("Tag, Tag[i], Tag[a-b], Tag[a-b]+offset, Tag=v,…, Tag[a-b]=(TYPE)v,…, @cls/ins/att[=v], @cls/ins"))
 
-const fail = (message: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(message)))
+/** One line on stderr, then a failure (the CLI runs with error reporting off): non-zero exit. */
+const fail = (message: string) =>
+  Effect.zipRight(
+    Effect.sync(() => { process.stderr.write(`cpppo enip: ${message}\n`) }),
+    Effect.fail(ValidationError.invalidValue(HelpDoc.p(message)))
+  )
 const write = (line: string) => { process.stdout.write(line + "\n") }
 const setExit = (code: number) => Effect.sync(() => { if (code !== 0) process.exitCode = code })
 

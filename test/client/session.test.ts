@@ -5,6 +5,7 @@ import { parseOperations } from "../../src/client/operations.js"
 import { EnipServer } from "../../src/server/server.js"
 import { Either } from "effect"
 import { fakeServerLayer } from "./fakeEndpoint.js"
+import { freePort } from "./freePort.js"
 
 const ops = (...s: Array<string>) => Either.getOrThrow(parseOperations(s))
 const tags = () => ({ SCADA: { type: "INT" as const, values: Array(100).fill(0) }, R: { type: "REAL" as const, values: [1.5, 2.5] } })
@@ -39,7 +40,8 @@ describe("client session against the server (fake endpoint)", () => {
 
   it.live("connect failure is a typed error", () =>
     Effect.gen(function* () {
-      const r = yield* Effect.either(Client.connect({ host: "127.0.0.1", port: 1, timeout: "1 second" }))
+      const port = yield* Effect.promise(freePort)
+      const r = yield* Effect.either(Client.connect({ host: "127.0.0.1", port, timeout: "1 second" }))
       expect(Either.isLeft(r) && r.left.reason).toBe("Connect")
     }).pipe(Effect.scoped))
 })
