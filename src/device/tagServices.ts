@@ -10,7 +10,7 @@ import type {
 import { Service } from "../cip/model.js"
 import { ExtendedStatus, Status } from "../cip/status.js"
 import type { TypeName, TypeSpec } from "../cip/types.js"
-import { typeSpecOf, typeSpecSize } from "../cip/types.js"
+import { typeSpecSize } from "../cip/types.js"
 import { type Outcome, type Tag, TagError, type TagStoreService } from "../tags/tagStore.js"
 import { isPathFailure, resolveTag } from "./paths.js"
 import { errorReply, type SyncOr } from "./reply.js"
@@ -43,7 +43,7 @@ export const readTag = (store: TagStoreService, req: ReadTagRequest, maxReply: n
   const service = Service.ReadTag
   const t = resolveTag(store, req.path)
   if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
-  const type = typeSpecOf(t.tag.type)
+  const type = t.tag.typeSpec
   return answer(service, store.readBytes(t.tag, t.start, req.elements), (data) => {
     const room = maxReply - HEADER - typeSpecSize(type)
     const n = fit(t.tag, data.length, room)
@@ -58,7 +58,7 @@ export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmented
   const t = resolveTag(store, req.path)
   if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
   const { tag, start } = t
-  const type = typeSpecOf(tag.type)
+  const type = tag.typeSpec
   const room = maxReply - HEADER - typeSpecSize(type)
   const reply = (data: Uint8Array, more: boolean): CipReply =>
     ({ _tag: "ReadTagFragmented", service: 0xd2, status: more ? Status.PartialTransfer : 0, extStatus: [], type, data })
@@ -87,7 +87,7 @@ export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmented
 
 /** Check the type and the data length of a write; undefined when acceptable. */
 const writeCheck = (tag: Tag, service: number, type: TypeSpec, expected: number | undefined, got: number): CipReply | undefined => {
-  if (!sameType(type, typeSpecOf(tag.type))) return errorReply(service, Status.GeneralError, [ExtendedStatus.TypeMismatch])
+  if (!sameType(type, tag.typeSpec)) return errorReply(service, Status.GeneralError, [ExtendedStatus.TypeMismatch])
   if (expected !== undefined && got < expected) return errorReply(service, Status.NotEnoughData)
   if (expected !== undefined && got > expected) return errorReply(service, Status.TooMuchData)
   return undefined

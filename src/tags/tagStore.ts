@@ -9,8 +9,8 @@
  * - value-level Effects (`read`, `write`, `setError`) for the web API, tests and library users.
  */
 import { Context, Data, Effect, Layer, Option, PubSub, type Queue, type Scope, Stream } from "effect"
-import type { CipValue, TypeName } from "../cip/types.js"
-import { decodeValues, elementSize, encodeValues } from "../cip/types.js"
+import type { CipValue, TypeName, TypeSpec } from "../cip/types.js"
+import { decodeValues, elementSize, encodeValues, typeSpecOf } from "../cip/types.js"
 import { describeStatus, ExtendedStatus, Status } from "../cip/status.js"
 import { type Attribute, AttributeError, AttributeFactory, memoryAttribute } from "./attribute.js"
 import type { TagEvent } from "./events.js"
@@ -40,6 +40,8 @@ export interface Tag {
   readonly scalar: boolean
   /** Symbol object (0x6B) instance id: 1-based creation order. */
   readonly instance: number
+  /** The type as carried in Read/Write Tag (STRING: STRUCT with handle 0x0FCE). */
+  readonly typeSpec: TypeSpec
   /** Fixed encoded element size in bytes; undefined for SSTRING. */
   readonly elementSize: number | undefined
   readonly attribute: Attribute
@@ -66,6 +68,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
   const byPlacement = new Map<string, Tag>()
   for (const t of tags) {
     byName.set(lower(t.name), t)
+    byName.set(t.name, t) // exact spelling: found without folding case
     if (t.spec.placement) byPlacement.set(placementKey(t.spec.placement.cls, t.spec.placement.ins, t.spec.placement.att), t)
   }
   let subscribers = 0
@@ -163,7 +166,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
     )
   }
 
-  const find = (name: string): Tag | undefined => byName.get(lower(name))
+  const find = (name: string): Tag | undefined => byName.get(name) ?? byName.get(lower(name))
   const need = (name: string): Effect.Effect<Tag, TagError> => {
     const t = find(name)
     return t !== undefined
@@ -247,7 +250,7 @@ export const makeTagStore = (
       const attribute = Option.isSome(factory) ? yield* factory.value.make(spec) : memoryAttribute(spec.type, spec.count)
       tags.push({
         name: spec.name, spec, type: spec.type, count: spec.count, scalar: spec.scalar,
-        instance: tags.length + 1, elementSize: elementSize(spec.type), attribute, error: undefined
+        instance: tags.length + 1, typeSpec: typeSpecOf(spec.type), elementSize: elementSize(spec.type), attribute, error: undefined
       })
     }
     const pubsub = yield* PubSub.sliding<TagEvent>(options.eventCapacity ?? 65536)
