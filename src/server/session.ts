@@ -28,9 +28,16 @@ export interface SessionHandler {
   readonly close: () => void
 }
 
+/** A framing failure: the frames completed before it, the reason, the refused header if known. */
+export interface FramerResult {
+  readonly frames: ReadonlyArray<Uint8Array>
+  readonly error: string
+  readonly header?: Uint8Array
+}
+
 export interface Framer {
-  /** Returns whole frames, or an error (reason + the offending header bytes when known). */
-  readonly push: (chunk: Uint8Array) => ReadonlyArray<Uint8Array> | { readonly error: string; readonly header?: Uint8Array }
+  /** Returns whole frames, or a failure (which still carries the frames completed before it). */
+  readonly push: (chunk: Uint8Array) => ReadonlyArray<Uint8Array> | FramerResult
 }
 
 export interface SessionOptions {
@@ -41,6 +48,11 @@ export interface SessionOptions {
   /** Close a session whose unsent output exceeds this many bytes (a client that never reads). */
   readonly maxOutput: number
 }
+
+const EMPTY = new Uint8Array(0)
+
+/** How long a session closed by the server waits for the peer to close its side. */
+const LINGER_MS = 1000
 
 const isResult = (o: FrameOutcome): o is FrameResult =>
   o === undefined || o instanceof Uint8Array || (typeof o === "object" && "close" in o && !Effect.isEffect(o))
@@ -58,12 +70,26 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
     const framer = options.makeFramer()
     const handler = options.makeHandler({ peer, peerPort, local, localPort })
 
-    let ended = false
+    let ended = false // no more frames are answered
+    let finished = false // the socket is destroyed and the session over
+    let lingerTimer: ReturnType<typeof setTimeout> | undefined
     const end = () => {
-      if (ended) return
+      if (finished) return
+      finished = true
       ended = true
+      if (lingerTimer !== undefined) clearTimeout(lingerTimer)
       socket.destroy()
       Deferred.unsafeDone(closed, Exit.void)
+    }
+    // Close after a final reply: destroy() would discard replies node still holds in its write
+    // buffer (several written in one tick), so end() flushes them and sends FIN; the session is
+    // over when the peer closes too, or after LINGER_MS.
+    const endGracefully = () => {
+      if (ended) return
+      ended = true
+      socket.end()
+      lingerTimer = setTimeout(end, LINGER_MS)
+      lingerTimer.unref?.()
     }
     const entry: SessionEntry = {
       key, interface: peer, port: peerPort, local, localPort, since: Date.now(),
@@ -87,8 +113,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
       if (result === undefined) return
       if (result instanceof Uint8Array) return send(result)
       if (result.reply !== undefined) send(result.reply)
-      socket.end()
-      end()
+      endGracefully()
     }
 
     // Frames wait here (with their arrival time) while a delay is in force or an Effect is pending.
@@ -98,17 +123,11 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
     const onData = (chunk: Uint8Array) => {
       if (ended) return
       entry.received += chunk.length
-      const frames = framer.push(chunk)
-      if (!Array.isArray(frames)) {
-        const failure = frames as { readonly error: string; readonly header?: Uint8Array }
-        const reply = handler.framingError({ reason: failure.error, ...(failure.header ? { header: failure.header } : {}) })
-        if (reply !== undefined) socket.write(reply)
-        socket.end()
-        end()
-        return
-      }
+      const pushed = framer.push(chunk)
+      const failure = Array.isArray(pushed) ? undefined : (pushed as FramerResult)
+      const frames: ReadonlyArray<Uint8Array> = failure === undefined ? (pushed as ReadonlyArray<Uint8Array>) : failure.frames
       const delayed = control.unsafeState().delay.value > 0
-      for (const frame of frames as ReadonlyArray<Uint8Array>) {
+      for (const frame of frames) {
         entry.requests++
         if (queued > 0 || delayed) {
           queued++
@@ -128,6 +147,18 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
         } else {
           queued++
           queue.unsafeOffer({ frame, at: Date.now(), pending: outcome })
+        }
+      }
+      if (failure !== undefined) {
+        // The frames before the refused one are answered first (in order, through the queue
+        // when replies are pending), then the 0x65 reply, then the session closes.
+        const reply = handler.framingError({ reason: failure.error, ...(failure.header ? { header: failure.header } : {}) })
+        const result: FrameResult = reply !== undefined ? { reply, close: true } : { close: true }
+        if (queued > 0) {
+          queued++
+          queue.unsafeOffer({ frame: EMPTY, at: Date.now(), pending: Effect.succeed(result) })
+        } else {
+          apply(result)
         }
       }
     }

@@ -2,7 +2,7 @@
  * Test fixture: start the simulator (SimulatorLive) on 127.0.0.1 port 0 inside the test's scope,
  * and raw clients as scoped resources, so every socket is closed when the test ends.
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Logger, LogLevel } from "effect"
 import type { SimulatorConfig } from "../../src/server/simulator.js"
 import { ConnectionRegistry, Controller, EnipServer, ServerControl, SimulatorLive, TagStore } from "../../src/server/simulator.js"
 import { connect, hex, type RawClient, toHex } from "./raw.js"
@@ -12,7 +12,9 @@ export type SimConfig = Partial<SimulatorConfig> & Pick<SimulatorConfig, "tags">
 /** The running simulator's services and port. */
 export const startSimulator = (config: SimConfig) =>
   Effect.gen(function* () {
-    const ctx = yield* Layer.build(SimulatorLive({ host: "127.0.0.1", port: 0, udp: false, ...config }))
+    const ctx = yield* Layer.build(
+      SimulatorLive({ host: "127.0.0.1", port: 0, udp: false, ...config }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)))
+    )
     const server = Context.get(ctx, EnipServer)
     return {
       port: server.address.port,
