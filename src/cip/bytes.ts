@@ -39,13 +39,26 @@ export const fromHex = (hex: string): Uint8Array | undefined => {
  * A little-endian byte writer that grows as needed. Encoders write into one of these and take
  * `finish()` (a view of exactly the bytes written).
  */
+// One shared scratch buffer for encoders: allocating a fresh typed array of more than 64 bytes costs
+// an off-heap backing store each time, so a Writer borrows this one (when no other Writer holds it)
+// and `finish()` copies out exactly the bytes written.
+let scratch: Uint8Array | undefined = new Uint8Array(65_536)
+
 export class Writer {
+  // Plain byte stores, no DataView: taking `.buffer` of a small (on-heap) Uint8Array forces V8 to
+  // move it off-heap, which costs more than the whole encoding.
   buf: Uint8Array
-  dv: DataView
   pos = 0
+  private borrowed: boolean
   constructor(initial = 64) {
-    this.buf = new Uint8Array(initial)
-    this.dv = new DataView(this.buf.buffer)
+    if (scratch !== undefined && initial <= scratch.length) {
+      this.buf = scratch
+      scratch = undefined
+      this.borrowed = true
+    } else {
+      this.buf = new Uint8Array(initial)
+      this.borrowed = false
+    }
   }
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return
@@ -53,16 +66,59 @@ export class Writer {
     while (size < this.pos + n) size *= 2
     const next = new Uint8Array(size)
     next.set(this.buf.subarray(0, this.pos))
+    if (this.borrowed) { scratch = this.buf; this.borrowed = false }
     this.buf = next
-    this.dv = new DataView(next.buffer)
   }
   u8(v: number): this { this.ensure(1); this.buf[this.pos++] = v & 0xff; return this }
-  u16(v: number): this { this.ensure(2); this.dv.setUint16(this.pos, v & 0xffff, true); this.pos += 2; return this }
-  u32(v: number): this { this.ensure(4); this.dv.setUint32(this.pos, v >>> 0, true); this.pos += 4; return this }
+  u16(v: number): this {
+    this.ensure(2)
+    const b = this.buf
+    b[this.pos] = v & 0xff
+    b[this.pos + 1] = (v >>> 8) & 0xff
+    this.pos += 2
+    return this
+  }
+  u32(v: number): this {
+    this.ensure(4)
+    const b = this.buf
+    const p = this.pos
+    b[p] = v & 0xff
+    b[p + 1] = (v >>> 8) & 0xff
+    b[p + 2] = (v >>> 16) & 0xff
+    b[p + 3] = (v >>> 24) & 0xff
+    this.pos += 4
+    return this
+  }
   bytes(b: Uint8Array): this { this.ensure(b.length); this.buf.set(b, this.pos); this.pos += b.length; return this }
-  /** Reserve `n` bytes, returning their position (for lengths patched later). */
-  skip(n: number): number { this.ensure(n); const at = this.pos; this.buf.fill(0, at, at + n); this.pos += n; return at }
-  setU16(at: number, v: number): void { this.dv.setUint16(at, v & 0xffff, true) }
+  /** Reserve `n` zero bytes, returning their position (for lengths patched later). */
+  skip(n: number): number {
+    this.ensure(n)
+    const at = this.pos
+    for (let i = 0; i < n; i++) this.buf[at + i] = 0
+    this.pos += n
+    return at
+  }
+  setU16(at: number, v: number): void { this.buf[at] = v & 0xff; this.buf[at + 1] = (v >>> 8) & 0xff }
   setU8(at: number, v: number): void { this.buf[at] = v & 0xff }
-  finish(): Uint8Array { return this.buf.subarray(0, this.pos) }
+  /** The bytes written, as a new array of exactly that length (the Writer is done after this). */
+  finish(): Uint8Array {
+    const out = this.buf.slice(0, this.pos)
+    if (this.borrowed) { scratch = this.buf; this.borrowed = false }
+    return out
+  }
 }
+
+/** Write a little-endian UINT / UDINT into `out` at `at`. */
+export const putU16 = (out: Uint8Array, at: number, v: number): void => {
+  out[at] = v & 0xff
+  out[at + 1] = (v >>> 8) & 0xff
+}
+export const putU32 = (out: Uint8Array, at: number, v: number): void => {
+  out[at] = v & 0xff
+  out[at + 1] = (v >>> 8) & 0xff
+  out[at + 2] = (v >>> 16) & 0xff
+  out[at + 3] = (v >>> 24) & 0xff
+}
+/** Read a little-endian UINT / UDINT from `b` at `at`. */
+export const getU16 = (b: Uint8Array, at: number): number => b[at]! | (b[at + 1]! << 8)
+export const getU32 = (b: Uint8Array, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000

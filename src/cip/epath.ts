@@ -29,6 +29,16 @@ const logical = (tag: Segment["_tag"], v: number): Segment => {
   }
 }
 
+const u16 = (b: Uint8Array, at: number): number => b[at]! | (b[at + 1]! << 8)
+
+/** Latin-1 text of a short byte run (TextDecoder has a fixed cost that dominates short names). */
+export const latin1Text = (b: Uint8Array, start: number, end: number): string => {
+  if (end - start > 64) return latin1.decode(b.subarray(start, end))
+  let s = ""
+  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!)
+  return s
+}
+
 /**
  * Decode segments from `bytes[offset, end)`. Every segment must lie wholly inside the range.
  * Loops advance by at least 2 bytes per segment, so decoding always ends.
@@ -37,7 +47,6 @@ const decodeSegments = (bytes: Uint8Array, offset: number, end: number): Either.
   if (end > bytes.length) return fail("Truncated", bytes.length, `EPATH of ${end - offset} bytes overruns the data`)
   const out: Array<Segment> = []
   let p = offset
-  const u16 = (at: number) => bytes[at]! | (bytes[at + 1]! << 8)
   while (p < end) {
     const t = bytes[p]!
     if (p + 2 > end) return fail("Truncated", p, `EPATH segment 0x${t.toString(16)} overruns the path`)
@@ -49,11 +58,11 @@ const decodeSegments = (bytes: Uint8Array, offset: number, end: number): Either.
       let port = t & 0x0f
       if (port === 0x0f) {
         if (q + 2 > end) return fail("Truncated", p, "extended port overruns the path")
-        port = u16(q)
+        port = u16(bytes, q)
         q += 2
       }
       if (q + linkSize > end) return fail("Truncated", p, "port link address overruns the path")
-      const link: number | string = t & 0x10 ? latin1.decode(bytes.subarray(q, q + linkSize)) : bytes[q]!
+      const link: number | string = t & 0x10 ? latin1Text(bytes, q, q + linkSize) : bytes[q]!
       q += linkSize
       if ((q - p) & 1) q++
       if (q > end) return fail("Truncated", p, "port segment pad overruns the path")
@@ -68,11 +77,11 @@ const decodeSegments = (bytes: Uint8Array, offset: number, end: number): Either.
       if (fmt === 0) { out.push(logical(tag, bytes[p + 1]!)); p += 2; continue }
       if (fmt === 1) {
         if (p + 4 > end) return fail("Truncated", p, "16-bit logical segment overruns the path")
-        out.push(logical(tag, u16(p + 2))); p += 4; continue
+        out.push(logical(tag, u16(bytes, p + 2))); p += 4; continue
       }
       if (fmt === 2) {
         if (p + 6 > end) return fail("Truncated", p, "32-bit logical segment overruns the path")
-        out.push(logical(tag, (u16(p + 2) + u16(p + 4) * 0x10000))); p += 6; continue
+        out.push(logical(tag, (u16(bytes, p + 2) + u16(bytes, p + 4) * 0x10000))); p += 6; continue
       }
       return fail("BadSegment", p, `reserved logical format in segment 0x${t.toString(16)}`)
     }
@@ -80,7 +89,7 @@ const decodeSegments = (bytes: Uint8Array, offset: number, end: number): Either.
       const len = bytes[p + 1]!
       const q = p + 2 + len + (len & 1)
       if (q > end) return fail("Truncated", p, "symbolic segment overruns the path")
-      out.push({ _tag: "Symbolic", name: latin1.decode(bytes.subarray(p + 2, p + 2 + len)) })
+      out.push({ _tag: "Symbolic", name: latin1Text(bytes, p + 2, p + 2 + len) })
       p = q
       continue
     }
@@ -90,7 +99,7 @@ const decodeSegments = (bytes: Uint8Array, offset: number, end: number): Either.
       if (p + 10 > end) return fail("Truncated", p, "electronic key overruns the path")
       const major = bytes[p + 8]!
       out.push({
-        _tag: "Key", vendor: u16(p + 2), deviceType: u16(p + 4), productCode: u16(p + 6),
+        _tag: "Key", vendor: u16(bytes, p + 2), deviceType: u16(bytes, p + 4), productCode: u16(bytes, p + 6),
         major: major & 0x7f, compatibility: (major & 0x80) !== 0, minor: bytes[p + 9]!
       })
       p += 10

@@ -5,13 +5,13 @@
  */
 import { Either } from "effect"
 import { fail, Writer } from "./bytes.js"
+import { latin1Text } from "./epath.js"
 import type { CodecError } from "./errors.js"
 import type { CipReply, CipRequest, SymbolInstance } from "./model.js"
 import { multipleTable, readTypeSpec, requestService, writeTypeSpec } from "./request.js"
 import { Status } from "./status.js"
 
 type Rep = Either.Either<CipReply, CodecError>
-const latin1 = new TextDecoder("latin1")
 
 const u16 = (b: Uint8Array, at: number): number => b[at]! | (b[at + 1]! << 8)
 const u32 = (b: Uint8Array, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000
@@ -20,6 +20,11 @@ const u32 = (b: Uint8Array, at: number): number => (b[at]! | (b[at + 1]! << 8) |
 export const SYMBOL_ATTRIBUTES: ReadonlyArray<number> = [1, 2, 7, 8]
 
 const MAX_DEPTH = 8
+
+type Head = { service: number; status: number; extStatus: Array<number> }
+/** A reply kept raw: Generic on success, Error otherwise. */
+const generic = (head: Head, data: Uint8Array): Rep =>
+  Either.right(head.status === 0 ? { _tag: "Generic", ...head, data } : { _tag: "Error", ...head, data })
 
 /** Options of reply decoding. */
 export interface ReplyOptions {
@@ -46,35 +51,34 @@ export const decodeReplyAt = (
   for (let i = 0; i < extWords; i++) extStatus.push(u16(b, start + 4 + 2 * i))
   const data = b.subarray(p, end)
   const head = { service, status, extStatus }
-  const generic = (): Rep => Either.right(status === 0 ? { _tag: "Generic", ...head, data } : { _tag: "Error", ...head, data })
 
   // A successful Unconnected Send is answered by the embedded request's reply, unwrapped.
   let req = request
   while (req._tag === "UnconnectedSend" && service !== 0xd2) req = req.request
   if (req._tag === "UnconnectedSend") {
     if (requestService(req.request) === 0x52) req = req.request
-    else return generic()
+    else return generic(head, data)
   }
-  if (service !== (requestService(req) | 0x80)) return generic()
+  if (service !== (requestService(req) | 0x80)) return generic(head, data)
 
   switch (req._tag) {
     case "ReadTag": case "ReadTagFragmented": {
-      if ((status !== Status.Success && status !== Status.PartialTransfer) || data.length === 0) return generic()
+      if ((status !== Status.Success && status !== Status.PartialTransfer) || data.length === 0) return generic(head, data)
       const t = readTypeSpec(b, p, end)
       if (Either.isLeft(t)) return Either.left(t.left)
       return Either.right({ _tag: req._tag, ...head, type: t.right.type, data: b.subarray(t.right.next, end) })
     }
     case "ReadTemplate":
-      if (status !== Status.Success && status !== Status.PartialTransfer) return generic()
+      if (status !== Status.Success && status !== Status.PartialTransfer) return generic(head, data)
       return Either.right({ _tag: "ReadTemplate", ...head, data })
     case "WriteTag": case "WriteTagFragmented": case "ReadModifyWriteTag": case "SetAttributeSingle":
-      if (status !== Status.Success || data.length > 0) return generic()
+      if (status !== Status.Success || data.length > 0) return generic(head, data)
       return Either.right({ _tag: req._tag, ...head })
     case "GetAttributesAll": case "GetAttributeSingle":
-      if (status !== Status.Success) return generic()
+      if (status !== Status.Success) return generic(head, data)
       return Either.right({ _tag: req._tag, ...head, data })
     case "MultipleServicePacket": {
-      if ((status !== Status.Success && status !== Status.EmbeddedServiceError) || data.length === 0) return generic()
+      if ((status !== Status.Success && status !== Status.EmbeddedServiceError) || data.length === 0) return generic(head, data)
       const table = multipleTable(b, p, end)
       if (Either.isLeft(table)) return Either.left(table.left)
       const replies: Array<CipReply> = []
@@ -88,17 +92,17 @@ export const decodeReplyAt = (
       return Either.right({ _tag: "MultipleServicePacket", ...head, replies })
     }
     case "GetAttributeList": {
-      if (status !== Status.Success && status !== Status.AttributeListError) return generic()
-      return decodeAttributeList(b, p, end, head, opts) ?? generic()
+      if (status !== Status.Success && status !== Status.AttributeListError) return generic(head, data)
+      return decodeAttributeList(b, p, end, head, opts) ?? generic(head, data)
     }
     case "GetInstanceAttributeList": {
-      if (status !== Status.Success && status !== Status.PartialTransfer) return generic()
-      return decodeInstances(b, p, end, req.attributes, head) ?? generic()
+      if (status !== Status.Success && status !== Status.PartialTransfer) return generic(head, data)
+      return decodeInstances(b, p, end, req.attributes, head) ?? generic(head, data)
     }
     case "ForwardOpen": case "ForwardClose": {
       const large = req._tag === "ForwardOpen" && req.large
       if (status !== Status.Success) {
-        if (data.length !== 8 && data.length !== 10) return generic()
+        if (data.length !== 8 && data.length !== 10) return generic(head, data)
         const base = { _tag: "ForwardOpenFailed" as const, ...head, large, connectionSerial: u16(b, p), originatorVendor: u16(b, p + 2), originatorSerial: u32(b, p + 4) }
         return Either.right(data.length === 10 ? { ...base, remainingPathSize: b[p + 8]! } : base)
       }
@@ -120,7 +124,7 @@ export const decodeReplyAt = (
       })
     }
     default:
-      return generic()
+      return generic(head, data)
   }
 }
 
@@ -169,7 +173,7 @@ const decodeInstances = (
           if (q + 2 > end) return fail("Truncated", q, "symbol name length")
           const n = u16(b, q)
           if (q + 2 + n > end) return fail("Truncated", q, "symbol name")
-          inst.name = latin1.decode(b.subarray(q + 2, q + 2 + n))
+          inst.name = latin1Text(b, q + 2, q + 2 + n)
           q += 2 + n
           break
         }
@@ -210,10 +214,11 @@ export const writeReply = (w: Writer, r: CipReply): void => {
       const n = r.replies.length
       w.u16(n)
       const table = w.skip(2 * n)
-      r.replies.forEach((sub, i) => {
+      for (let i = 0; i < n; i++) {
+        const sub = r.replies[i]!
         w.setU16(table + 2 * i, w.pos - base)
         writeReply(w, sub)
-      })
+      }
       break
     }
     case "GetAttributeList":

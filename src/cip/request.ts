@@ -205,10 +205,11 @@ export const writeRequest = (w: Writer, req: CipRequest): void => {
       const n = req.requests.length
       w.u16(n)
       const table = w.skip(2 * n)
-      req.requests.forEach((r, i) => {
+      for (let i = 0; i < n; i++) {
+        const r = req.requests[i]!
         w.setU16(table + 2 * i, w.pos - base)
         writeRequest(w, r)
-      })
+      }
       break
     }
     case "GetAttributesAll": case "GetAttributeSingle": break

@@ -1,6 +1,6 @@
 /** Common Packet Format: UINT item count, then items (UINT type id, UINT length, payload). */
 import { Either } from "effect"
-import { fail, Writer } from "../cip/bytes.js"
+import { fail, getU16, getU32, Writer } from "../cip/bytes.js"
 import type { CodecError } from "../cip/errors.js"
 import { type CpfItem, type IdentityItem, ItemType, type Sockaddr } from "./model.js"
 
@@ -57,21 +57,20 @@ const writeIdentity = (w: Writer, i: IdentityItem): void => {
 /** Decode one item's payload `b[p, end)` of type `typeId`. */
 const decodeItem = (b: Uint8Array, typeId: number, p: number, end: number): Either.Either<CpfItem, CodecError> => {
   const len = end - p
-  const dv = new DataView(b.buffer, b.byteOffset)
   switch (typeId) {
     case ItemType.NullAddress:
       if (len === 0) return Either.right({ _tag: "NullAddress" })
       break
     case ItemType.ConnectedAddress:
-      if (len === 4) return Either.right({ _tag: "ConnectedAddress", connectionId: dv.getUint32(p, true) })
+      if (len === 4) return Either.right({ _tag: "ConnectedAddress", connectionId: getU32(b, p) })
       break
     case ItemType.SequencedAddress:
       if (len === 8) {
-        return Either.right({ _tag: "SequencedAddress", connectionId: dv.getUint32(p, true), sequence: dv.getUint32(p + 4, true) })
+        return Either.right({ _tag: "SequencedAddress", connectionId: getU32(b, p), sequence: getU32(b, p + 4) })
       }
       break
     case ItemType.ConnectedData:
-      if (len >= 2) return Either.right({ _tag: "ConnectedData", sequence: dv.getUint16(p, true), data: b.subarray(p + 2, end) })
+      if (len >= 2) return Either.right({ _tag: "ConnectedData", sequence: getU16(b, p), data: b.subarray(p + 2, end) })
       break
     case ItemType.UnconnectedData:
       return Either.right({ _tag: "UnconnectedData", data: b.subarray(p, end) })
@@ -84,7 +83,7 @@ const decodeItem = (b: Uint8Array, typeId: number, p: number, end: number): Eith
       while (z < end && b[z] !== 0) z++
       if (z !== end - 1) break
       return Either.right({
-        _tag: "ListServices", version: dv.getUint16(p, true), capability: dv.getUint16(p + 2, true),
+        _tag: "ListServices", version: getU16(b, p), capability: getU16(b, p + 2),
         name: latin1.decode(b.subarray(p + 4, z))
       })
     }

@@ -1,41 +1,42 @@
 /** Whole EtherNet/IP frames: header + command body, both directions. */
 import { Either } from "effect"
-import { fail, Writer } from "../cip/bytes.js"
+import { fail, putU16, putU32, Writer } from "../cip/bytes.js"
 import type { CodecError } from "../cip/errors.js"
 import { decodeCpfAt, writeCpf } from "./cpf.js"
-import { decodeHeader, encodeHeaderInto } from "./header.js"
+import { decodeHeader } from "./header.js"
 import { Command, type EncapHeader, type EnipBody, type EnipFrame, HEADER_SIZE } from "./model.js"
+
+const raw = (b: Uint8Array, h: EncapHeader, p: number, end: number): Either.Either<EnipBody, CodecError> =>
+  Either.right({ _tag: "Unsupported", command: h.command, data: b.subarray(p, end) })
 
 const decodeBody = (b: Uint8Array, h: EncapHeader, p: number, end: number): Either.Either<EnipBody, CodecError> => {
   const len = end - p
-  const raw = (): Either.Either<EnipBody, CodecError> =>
-    Either.right({ _tag: "Unsupported", command: h.command, data: b.subarray(p, end) })
   switch (h.command) {
     case Command.Nop:
       return Either.right({ _tag: "Nop", data: b.subarray(p, end) })
     case Command.ListServices: case Command.ListIdentity: case Command.ListInterfaces: {
       const _tag = h.command === Command.ListServices ? "ListServices" : h.command === Command.ListIdentity ? "ListIdentity" : "ListInterfaces"
       const items = decodeCpfAt(b, p, end)
-      if (Either.isLeft(items)) return h.status !== 0 ? raw() : Either.left(items.left)
+      if (Either.isLeft(items)) return h.status !== 0 ? raw(b, h, p, end) : Either.left(items.left)
       return Either.right(len > 0 && items.right.length === 0 ? { _tag, items: items.right, emptyCpf: true } : { _tag, items: items.right })
     }
     case Command.RegisterSession:
-      if (len !== 4) return h.status !== 0 ? raw() : fail("BadLength", 2, `RegisterSession data is ${len} bytes, not 4`)
+      if (len !== 4) return h.status !== 0 ? raw(b, h, p, end) : fail("BadLength", 2, `RegisterSession data is ${len} bytes, not 4`)
       return Either.right({ _tag: "RegisterSession", protocolVersion: b[p]! | (b[p + 1]! << 8), options: b[p + 2]! | (b[p + 3]! << 8) })
     case Command.UnregisterSession:
-      return len === 0 ? Either.right({ _tag: "UnregisterSession" }) : raw()
+      return len === 0 ? Either.right({ _tag: "UnregisterSession" }) : raw(b, h, p, end)
     case Command.SendRRData: case Command.SendUnitData: {
-      if (len < 6) return h.status !== 0 ? raw() : fail("Truncated", p, "SendRRData/SendUnitData interface handle and timeout")
-      const dv = new DataView(b.buffer, b.byteOffset + p, 6)
+      if (len < 6) return h.status !== 0 ? raw(b, h, p, end) : fail("Truncated", p, "SendRRData/SendUnitData interface handle and timeout")
       const items = decodeCpfAt(b, p + 6, end)
-      if (Either.isLeft(items)) return h.status !== 0 ? raw() : Either.left(items.left)
+      if (Either.isLeft(items)) return h.status !== 0 ? raw(b, h, p, end) : Either.left(items.left)
       return Either.right({
         _tag: h.command === Command.SendRRData ? "SendRRData" : "SendUnitData",
-        interfaceHandle: dv.getUint32(0, true), timeout: dv.getUint16(4, true), items: items.right
+        interfaceHandle: (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16)) + b[p + 3]! * 0x1000000, timeout: b[p + 4]! | (b[p + 5]! << 8),
+        items: items.right
       })
     }
     default:
-      return raw()
+      return raw(b, h, p, end)
   }
 }
 
@@ -81,10 +82,12 @@ export const encodeFrame = (frame: FrameInput): Uint8Array => {
       break
   }
   const out = w.finish()
-  encodeHeaderInto(
-    { ...frame.header, command: frame.header.command ?? bodyCommand(body), length: out.length - HEADER_SIZE },
-    out,
-    0
-  )
+  const h = frame.header
+  putU16(out, 0, h.command ?? bodyCommand(body))
+  putU16(out, 2, out.length - HEADER_SIZE)
+  putU32(out, 4, h.sessionHandle)
+  putU32(out, 8, h.status)
+  for (let i = 0; i < 8; i++) out[12 + i] = h.senderContext[i] ?? 0
+  putU32(out, 20, h.options)
   return out
 }
