@@ -23,5 +23,5 @@ export { run, trace, Parser, NonTerminal, type Accepted, type NeedsInput, type R
 export { compile, RegexError, type DfaTable } from "./table.js"
 export { regex, string, integer, RegexDfa, StringDfa, IntegerDfa, type RegexOptions } from "./regex.js"
 export { utf8Sequences, type ByteRange } from "./utf8.js"
-export { Field, bytes, lengthPrefixed, USINT, SINT, UINT, INT, UDINT, DINT, ULINT, LINT, REAL, LREAL, type FieldOptions } from "./binary.js"
+export { Field, type FieldDecoder, bytes, lengthPrefixed, USINT, SINT, UINT, INT, UDINT, DINT, ULINT, LINT, REAL, LREAL, type FieldOptions } from "./binary.js"
 export { DfaRunner, DfaRunnerLive, NoProgress, Records, type RecordError } from "./runner.js"

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { joinPath } from "./path.js"
 import { type RunContext, NonTerminalSignal, resolveCount, State, type StateOptions, type Step } from "./state.js"
 
 /** Options of a {@link Dfa}. */
@@ -30,6 +29,7 @@ export class Dfa extends State {
   /** Sub-machine cycles completed or under way, and how many are required. */
   cycle = 0
   final = 1
+  protected override readonly delegates = true
 
   constructor(name: string, options: DfaOptions) {
     super(name, options)
@@ -49,7 +49,7 @@ export class Dfa extends State {
 
   /** Runs the sub-machine for each required cycle. @internal */
   protected override *delegate(ctx: RunContext, path: string, ending: number): Generator<Step, void, void> {
-    const ctxPath = joinPath(path, this.context)
+    const ctxPath = this.contextPath(path)
     const src = ctx.src
     this.cycle = 0
     this.final =

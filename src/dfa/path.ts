@@ -62,8 +62,10 @@ const parentOf = (data: Data, keys: ReadonlyArray<string>): Data => {
 }
 
 /** Sets the value at a dotted path, creating intermediate objects. */
-export const setPath = (data: Data, path: string, value: unknown): void => {
-  const keys = path.split(".")
+export const setPath = (data: Data, path: string, value: unknown): void => setKeys(data, path.split("."), value)
+
+/** Sets the value at a path already split into keys. */
+export const setKeys = (data: Data, keys: ReadonlyArray<string>, value: unknown): void => {
   parentOf(data, keys)[keys[keys.length - 1]!] = value
 }
 

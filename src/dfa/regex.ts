@@ -49,13 +49,13 @@ export class RegexDfa extends Dfa {
     const t = this.compiled
     const src = ctx.src
     const text = src.kind === "text"
-    const keys = this.keys.get(joinPath(joinPath(path, this.context), "input"))
+    const keys = this.keys.get(this.inputPathOf(path))
     const data = ctx.data
     this.cycle = 0
     this.final =
       this.repeat === undefined
         ? 1
-        : resolveCount(this.repeat, { machine: this, source: src, path: joinPath(path, this.context), data })
+        : resolveCount(this.repeat, { machine: this, source: src, path: this.contextPath(path), data })
     while (this.cycle < this.final) {
       this.cycle++
       let s = t.initial
@@ -201,6 +201,7 @@ export const regex = (pattern: string, options: RegexOptions = {}): Either.Eithe
 
 /** A regex machine that also stores what it matched as a string at `<context>` (cpppo's `string`). */
 export class StringDfa extends RegexDfa {
+  protected override readonly finishes = true
   protected override finish(data: Data, contextPath: string): void {
     const v = getPath(data, joinPath(contextPath, "input"))
     const s = typeof v === "string" ? v : Array.isArray(v) ? new TextDecoder().decode(Uint8Array.from(v as Array<number>)) : ""
@@ -210,6 +211,7 @@ export class StringDfa extends RegexDfa {
 
 /** A regex machine for `\d+` that stores the number at `<context>` (cpppo's `integer`). */
 export class IntegerDfa extends RegexDfa {
+  protected override readonly finishes = true
   protected override finish(data: Data, contextPath: string): void {
     const v = getPath(data, joinPath(contextPath, "input"))
     setPath(data, contextPath, typeof v === "string" ? Number.parseInt(v, 10) : 0)

@@ -156,6 +156,11 @@ export class Parser {
     return this.advance()
   }
 
+  /** Advances over input already in the source (e.g. fed to it directly). */
+  resume(): NeedsInput | RunResult {
+    return this.advance()
+  }
+
   /** Declares the end of input and returns the final result. */
   end(): RunResult {
     this.source.end()

@@ -28,13 +28,16 @@ export type RecordError = NonTerminal | NoProgress
 export class Records {
   readonly source: Source
   private parser: Parser | undefined
+  /** Records are parsed one after another, so one machine instance serves them all. */
+  private readonly machine: State
 
   constructor(
-    /** Makes the machine and fresh data for each record (a machine runs one parse at a time). */
-    private readonly make: () => State,
+    /** Makes the machine (once: a machine runs one parse at a time, and records run in turn). */
+    make: () => State,
     kind: SourceKind = "bytes"
   ) {
     this.source = new Source(kind)
+    this.machine = make()
   }
 
   /** Feeds a chunk; returns the records it completed, or the failure that stopped the stream. */
@@ -55,14 +58,14 @@ export class Records {
       if (this.parser === undefined) {
         // Start a record only once a symbol is there: a clean end between records is no error.
         if (this.source.peek() < 0) return Either.right(out)
-        this.parser = new Parser(this.make(), { source: this.source })
+        this.parser = new Parser(this.machine, { source: this.source })
       }
-      const r = ending ? this.parser.end() : this.parser.feed("")
+      const r = ending ? this.parser.end() : this.parser.resume()
       if (r._tag === "NeedsInput") return Either.right(out)
       this.parser = undefined
       if (Either.isLeft(r)) return Either.left(r.left)
       if (r.right.consumed === 0) {
-        return Either.left(new NoProgress({ message: "record machine consumed nothing", machine: this.make().name }))
+        return Either.left(new NoProgress({ message: "record machine consumed nothing", machine: this.machine.name }))
       }
       out.push(r.right.data)
     }

@@ -110,6 +110,10 @@ export class State {
   private anyTarget: Target | undefined
   private epsilonTarget: Target | undefined
   private readonly inputKeys = new PathKeys()
+  private joinBase: string | undefined
+  private joined = ""
+  private inputBase: string | undefined
+  private inputPath = ""
 
   constructor(
     readonly name: string,
@@ -119,6 +123,29 @@ export class State {
     this.context = options.context
     this.greedy = options.greedy ?? true
     this.limit = options.limit
+  }
+
+  /**
+   * This state's data path under `path` (its context appended), memoized: the same path string
+   * object comes back on every entry, so paths are not rebuilt (and re-allocated) per symbol.
+   * @internal
+   */
+  contextPath(path: string): string {
+    if (path !== this.joinBase) {
+      this.joinBase = path
+      this.joined = joinPath(path, this.context)
+    }
+    return this.joined
+  }
+
+  /** Where an input state collects: `<contextPath>.input` (memoized). @internal */
+  protected inputPathOf(path: string): string {
+    const ctx = this.contextPath(path)
+    if (ctx !== this.inputBase) {
+      this.inputBase = ctx
+      this.inputPath = ctx + ".input"
+    }
+    return this.inputPath
   }
 
   /** Whether the machine may stop here. */
@@ -228,16 +255,18 @@ export class State {
       }
       const sym = src.next()
       if (this.consumes === "input") {
-        appendInput(ctx.data, this.inputKeys.get(joinPath(path, this.context) + ".input"), sym, src.kind === "text")
+        appendInput(ctx.data, this.inputKeys.get(this.inputPathOf(path)), sym, src.kind === "text")
       }
     }
     if (this.limit !== undefined) {
-      const n = resolveCount(this.limit, { machine, source: src, path: joinPath(path, this.context), data: ctx.data })
+      const n = resolveCount(this.limit, { machine, source: src, path: this.contextPath(path), data: ctx.data })
       if (src.sent + n < ending) ending = src.sent + n
     }
-    yield* this.delegate(ctx, path, ending)
-    this.finish(ctx.data, joinPath(path, this.context))
-    return yield* this.transition(ctx, machine, path, ending)
+    if (this.delegates) yield* this.delegate(ctx, path, ending)
+    if (this.finishes) this.finish(ctx.data, this.contextPath(path))
+    // Decide synchronously when possible; a generator only when the run must wait for input.
+    const t = this.nextTarget(ctx, machine, path, ending)
+    return t !== undefined ? t : yield* this.transition(ctx, machine, path, ending)
   }
 
   /** Runs a sub-machine (none for a plain state). @internal */
@@ -246,8 +275,36 @@ export class State {
     return
   }
 
+  /** True when the state runs a sub-machine ({@link delegate}). */
+  protected readonly delegates: boolean = false
+
+  /** True when {@link finish} does something (saves building its path on every entry). */
+  protected readonly finishes: boolean = false
+
   /** Called once the state (and its sub-machine) completed, before its transition: converts data. */
   protected finish(_data: Data, _contextPath: string): void {}
+
+  /**
+   * The outgoing transition if it can be decided now: a state, null (none), or undefined when it
+   * depends on a symbol not yet fed. @internal
+   */
+  protected nextTarget(ctx: RunContext, machine: State | null, path: string, ending: number): State | null | undefined {
+    if (this.terminal && !this.greedy) return null
+    const src = ctx.src
+    let target: Target | undefined
+    if (src.sent >= ending) target = this.epsilonTarget
+    else {
+      const sym = src.peek()
+      if (sym >= 0) target = this.lookup(sym)
+      // The choice depends on a symbol not yet here: wait, so the result does not depend on how
+      // the input was split into chunks.
+      else if (sym === NEED && this.hasInputTransitions) return undefined
+      else target = this.epsilonTarget
+    }
+    if (target === undefined || target === null) return null
+    if (target instanceof State) return target
+    return decideTarget(target, { machine, source: src, path, data: ctx.data })
+  }
 
   /** Finds the outgoing transition, waiting for input if it depends on the next symbol. @internal */
   protected *transition(
@@ -256,25 +313,11 @@ export class State {
     path: string,
     ending: number
   ): Generator<Step, State | null, void> {
-    const src = ctx.src
-    while (!this.terminal || this.greedy) {
-      let target: Target | undefined
-      if (src.sent >= ending) target = this.epsilonTarget
-      else {
-        const sym = src.peek()
-        if (sym >= 0) target = this.lookup(sym)
-        else if (sym === NEED && this.hasInputTransitions) {
-          // The choice depends on a symbol not yet here: wait, so the result does not depend on
-          // how the input was split into chunks.
-          yield ctx.trace ? { machine, state: null } : WAIT
-          continue
-        } else target = this.epsilonTarget
-      }
-      if (target === undefined || target === null) return null
-      if (target instanceof State) return target
-      return decideTarget(target, { machine, source: src, path, data: ctx.data })
+    for (;;) {
+      const t = this.nextTarget(ctx, machine, path, ending)
+      if (t !== undefined) return t
+      yield ctx.trace ? { machine, state: null } : WAIT
     }
-    return null
   }
 }
 
