@@ -3,7 +3,7 @@
  * Each FILE stands for its series (FILE, FILE.1.gz, …); records come out in time order.
  */
 import { Args, Command, Options } from "@effect/cli"
-import { Chunk, Console, Effect, Either, Option, Stream } from "effect"
+import { Chunk, Console, Data, Effect, Either, Option, Stream } from "effect"
 import * as fs from "node:fs"
 import {
   formatDuration,
@@ -39,9 +39,11 @@ interface Failure {
 }
 const fail = (message: string): Effect.Effect<never, Failure> => Effect.fail({ message })
 
-/** Print a failure as one line on stderr and fail (bin.ts then exits non-zero). */
+/** A failure of `cpppo history …`; bin.ts prints its message as one line and exits non-zero. */
+export class HistoryCliError extends Data.TaggedError("HistoryCliError")<{ readonly message: string }> {}
+
 const oneLine = (command: string) => <A, R>(effect: Effect.Effect<A, Failure, R>) =>
-  Effect.tapError(effect, (e) => Console.error(`cpppo history ${command}: ${e.message}`))
+  Effect.mapError(effect, (e) => new HistoryCliError({ message: `history ${command}: ${e.message}` }))
 
 const zoneOf = (tzName: Option.Option<string>) =>
   Option.match(tzName, {

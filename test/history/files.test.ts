@@ -3,6 +3,7 @@ import { Chunk, Effect, Exit, Scope, Stream, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { spawnSync } from "node:child_process"
 import * as zlib from "node:zlib"
 import {
   formatRecord,
@@ -166,3 +167,22 @@ describe("HistoryReader", () => {
     }), 60_000)
 })
 
+
+describe("HistoryWriter crash", () => {
+  it("a killed process loses only the unflushed tail, and leaves no partial line", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cpppo-history-crash-"))
+    try {
+      const file = path.join(dir, "c.hst")
+      const child = path.resolve("test/history/fixtures/crashingWriter.ts")
+      const r = spawnSync(process.execPath, ["--import", "tsx", child, file, "2000"], { encoding: "utf8", timeout: 30_000 })
+      expect(r.signal).toBe("SIGKILL")
+      const text = fs.readFileSync(file, "utf8")
+      expect(text.endsWith("\n")).toBe(true)
+      const got = text.split("\n").filter(Boolean)
+      expect(got).toHaveLength(2000)
+      expect(got[1999]).toBe(`2014-07-16 04:37:03.186\t["T", [0, 0]]\t{"write": [1999]}`)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 30_000)
+})
