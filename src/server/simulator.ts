@@ -31,6 +31,8 @@ export interface SimulatorConfig {
   readonly identity?: Partial<IdentityConfig> | Record<string, unknown>
   readonly maxFrame?: number
   readonly maxSessions?: number
+  /** Unsent reply bytes allowed per session before it is closed (a client that never reads). */
+  readonly maxOutput?: number
   /** Idle session timeout, seconds (default 120; 0 never). */
   readonly idleTimeout?: number
   readonly maxConnections?: number
@@ -107,7 +109,8 @@ export const SimulatorLive = (config: SimulatorConfig) => {
     port: config.port,
     udp: config.udp ?? true,
     ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
-    ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {})
+    ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
+    ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {})
   }
   return Layer.mergeAll(EnipServerLive(server), ConnectionSweeper).pipe(
     Layer.provide(EndpointFromController),

@@ -43,8 +43,11 @@ export const connect = (port: number, host = "127.0.0.1", ms = 3000): Promise<Ra
     const onEnd = () => { ended = true; for (const w of endWaiters.splice(0)) w() }
     socket.on("close", onEnd)
     socket.on("end", onEnd)
-    socket.on("error", (e) => { clearTimeout(timer); if (!socket.connecting) onEnd(); else reject(e) })
+    // node clears `connecting` before emitting a connect failure, so track the connection here.
+    let connected = false
+    socket.on("error", (e) => { clearTimeout(timer); if (connected) onEnd(); else reject(e) })
     socket.on("connect", () => {
+      connected = true
       clearTimeout(timer)
       resolve({
         socket,
