@@ -72,9 +72,9 @@ const readJob = (op: Operation, path: EPath, options: JobOptions): Job => {
   const fragmented = options.fragment || op.offset !== undefined
   const chunks: Array<Uint8Array> = []
   let received = 0
-  const first: CipRequest = fragmented
+  const first = firstRequest(op, fragmented, () => fragmented
     ? { _tag: "ReadTagFragmented", path, elements, offset: start }
-    : { _tag: "ReadTag", path, elements }
+    : { _tag: "ReadTag", path, elements })
   return {
     first,
     replySize: 8 + elements * 4,
@@ -119,7 +119,7 @@ const writeJob = (op: Operation, path: EPath, options: JobOptions): Job => {
   const type = op.type ?? "INT"
   const values = op.values ?? []
   const spec = typeSpecOf(type)
-  const data = encodeValues(type, values)
+  const data = encodedValues(op, type, values)
   const elements = op.elements ?? values.length
   const wrote: Outcome = { ok: true, status: 0, extStatus: [], type, values }
   const plainSize = headerSize(path) + typeSpecSize(spec) + 2 + data.length
@@ -133,7 +133,7 @@ const writeJob = (op: Operation, path: EPath, options: JobOptions): Job => {
   }
   if (!fragmented) {
     return {
-      first: { _tag: "WriteTag", path, type: spec, elements, data },
+      first: firstRequest(op, false, () => ({ _tag: "WriteTag", path, type: spec, elements, data })),
       replySize: 4,
       onReply: (reply) => onStatus(reply, () => done(wrote))
     }
@@ -180,6 +180,23 @@ const attributeWriteJob = (op: Operation, path: EPath): Job => {
  * The job for an operation. Symbolic tags (and numeric paths with an element index) use the
  * Logix tag services; `@cls/ins/att` uses Get/Set Attribute Single and `@cls/ins` Get Attributes All.
  */
+// Operations are immutable: the first request of a read or plain write is built once per
+// operation, so a session can cache its encoding when the same operations are polled again.
+const firstPlain = new WeakMap<Operation, CipRequest>()
+const firstFragmented = new WeakMap<Operation, CipRequest>()
+const firstRequest = (op: Operation, fragmented: boolean, make: () => CipRequest): CipRequest => {
+  const cache = fragmented ? firstFragmented : firstPlain
+  let r = cache.get(op)
+  if (r === undefined) { r = make(); cache.set(op, r) }
+  return r
+}
+const valueBytes = new WeakMap<Operation, Uint8Array>()
+const encodedValues = (op: Operation, type: TypeName, values: ReadonlyArray<CipValue>): Uint8Array => {
+  let b = valueBytes.get(op)
+  if (b === undefined) { b = encodeValues(type, values); valueBytes.set(op, b) }
+  return b
+}
+
 // Operations are immutable, so their paths are computed once (and keep one identity, which
 // lets the request size cache in processor.ts hit when operations repeat).
 const paths = new WeakMap<Operation, EPath>()

@@ -17,7 +17,8 @@ import { encodeRequest } from "../cip/request.js"
 import { describeStatus, encapStatusName } from "../cip/status.js"
 import { decodeFrame, encodeFrame } from "../enip/frame.js"
 import { makeFramer } from "../enip/framer.js"
-import { Command, type CpfItem, type EnipBody, type EnipFrame } from "../enip/model.js"
+import { Command, type EnipBody, type EnipFrame } from "../enip/model.js"
+import { encodeSendRRData, encodeSendUnitData, peekFrame } from "./wire.js"
 import { ClientError } from "./errors.js"
 import type { SendRequest } from "./processor.js"
 import { RequestTable, type Completion } from "./requestTable.js"
@@ -87,11 +88,6 @@ const openSocket = (host: string, port: number, timeout: Duration.Duration) =>
     })
   )
 
-const dataItem = (items: ReadonlyArray<CpfItem>): Uint8Array | undefined => {
-  for (const it of items) if (it._tag === "UnconnectedData" || it._tag === "ConnectedData") return it.data
-  return undefined
-}
-
 /**
  * Open a session (scoped). Fails with `ClientError` when the TCP connect, RegisterSession or
  * both Forward Opens fail.
@@ -105,8 +101,9 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
     const socket = yield* Effect.acquireRelease(openSocket(options.host, options.port, timeout), (s) =>
       Effect.sync(() => s.destroy()))
 
-    const byContext = new RequestTable<EnipFrame>(2 ** 32)
-    const bySequence = new RequestTable<EnipFrame>(2 ** 16)
+    // Pending requests hold the raw reply frame; each completion decodes what it needs.
+    const byContext = new RequestTable<Uint8Array>(2 ** 32)
+    const bySequence = new RequestTable<Uint8Array>(2 ** 16)
     const closeAll = (e: ClientError) => {
       byContext.close(e)
       bySequence.close(e)
@@ -122,17 +119,10 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
       // Requests sent while completing these replies leave in one write (one syscall).
       socket.cork()
       for (const bytes of frames.right) {
-        const frame = decodeFrame(bytes)
-        if (Either.isLeft(frame)) continue // undecodable: its request times out
-        const f = frame.right
-        if (f.body._tag === "SendUnitData") {
-          for (const it of f.body.items) {
-            if (it._tag === "ConnectedData") { bySequence.complete(it.sequence, Either.right(f)); break }
-          }
-        } else {
-          const c = f.header.senderContext
-          byContext.complete((c[0]! | (c[1]! << 8) | (c[2]! << 16) | (c[3]! << 24)) >>> 0, Either.right(f))
-        }
+        const peek = peekFrame(bytes)
+        if (peek === undefined) continue // malformed: its request times out
+        if (peek.command === Command.SendUnitData && peek.sequence >= 0) bySequence.complete(peek.sequence, Either.right(bytes))
+        else byContext.complete(peek.key, Either.right(bytes))
       }
       socket.uncork()
     })
@@ -156,7 +146,7 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
     const write = (bytes: Uint8Array) => { socket.write(bytes) }
 
     /** Send an encapsulation body keyed by sender context; `done` gets the reply frame. */
-    const sendBody = (body: EnipBody, done: Completion<EnipFrame>): void => {
+    const sendBody = (body: EnipBody, done: Completion<Uint8Array>): void => {
       const key = byContext.allocate()
       if (!byContext.add(key, clock.unsafeCurrentTimeMillis() + timeoutMs, done)) return
       context[0] = key & 0xff; context[1] = (key >>> 8) & 0xff; context[2] = (key >>> 16) & 0xff; context[3] = key >>> 24
@@ -164,18 +154,24 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
     }
     const command = (body: EnipBody) =>
       Effect.async<EnipFrame, ClientError>((resume) => {
-        sendBody(body, (r) => resume(r))
+        sendBody(body, (r) => {
+          if (Either.isLeft(r)) return resume(Either.left(r.left))
+          const f = decodeFrame(r.right)
+          resume(Either.isLeft(f) ? Either.left(new ClientError({ reason: "Protocol", message: `undecodable reply: ${f.left.message}` })) : Either.right(f.right))
+        })
       })
 
     /** Decode the CIP reply inside a SendRRData/SendUnitData reply frame, for `req`. */
-    const cipReply = (f: EnipFrame, req: CipRequest, routed: boolean): Either.Either<CipReply, ClientError> => {
-      if (f.header.status !== 0) {
-        return Either.left(new ClientError({ reason: "Encapsulation", message: `encapsulation status 0x${f.header.status.toString(16)}: ${encapStatusName(f.header.status)}` }))
+    const cipReply = (bytes: Uint8Array, req: CipRequest, routed: boolean): Either.Either<CipReply, ClientError> => {
+      const f = peekFrame(bytes)
+      if (f === undefined) return Either.left(new ClientError({ reason: "Protocol", message: "malformed reply frame" }))
+      if (f.status !== 0) {
+        return Either.left(new ClientError({ reason: "Encapsulation", message: `encapsulation status 0x${f.status.toString(16)}: ${encapStatusName(f.status)}` }))
       }
-      if (f.body._tag !== "SendRRData" && f.body._tag !== "SendUnitData") {
-        return Either.left(new ClientError({ reason: "Protocol", message: `unexpected ${f.body._tag} reply` }))
+      if (f.command !== Command.SendRRData && f.command !== Command.SendUnitData) {
+        return Either.left(new ClientError({ reason: "Protocol", message: `unexpected ${commandName(f.command)} reply` }))
       }
-      const data = dataItem(f.body.items)
+      const data = f.data
       if (data === undefined || data.length < 4) return Either.left(new ClientError({ reason: "Protocol", message: "reply without CIP data" }))
       // A routed request is answered with the embedded reply itself, unless Unconnected Send
       // failed (reply service 0xD2): then it is an error reply about the routing.
@@ -183,6 +179,15 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
       const r = decodeReply(data, target)
       if (Either.isLeft(r)) return Either.left(new ClientError({ reason: "Protocol", message: `undecodable reply: ${r.left.message}` }))
       return Either.right(r.right)
+    }
+    // Requests repeat (the same operations polled again and again): encode each object once.
+    const encodedPlain = new WeakMap<CipRequest, Uint8Array>()
+    const encodedRouted = new WeakMap<CipRequest, Uint8Array>()
+    const encoded = (req: CipRequest, routed: boolean): Uint8Array => {
+      const cache = routed ? encodedRouted : encodedPlain
+      let b = cache.get(req)
+      if (b === undefined) { b = encodeRequest(routed ? wrap(req) : req); cache.set(req, b) }
+      return b
     }
     const wrap = (req: CipRequest): CipRequest => ({
       _tag: "UnconnectedSend",
@@ -195,11 +200,10 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
 
     /** Unconnected: SendRRData, through Unconnected Send unless simple. */
     const sendUnconnected = (req: CipRequest, done: Completion<CipReply>, routed = routePath.length > 0): void => {
-      const data = encodeRequest(routed ? wrap(req) : req)
-      sendBody(
-        { _tag: "SendRRData", interfaceHandle: 0, timeout: 0, items: [{ _tag: "NullAddress" }, { _tag: "UnconnectedData", data }] },
-        (r) => done(Either.isLeft(r) ? Either.left(r.left) : cipReply(r.right, req, routed))
-      )
+      const key = byContext.allocate()
+      const ok = byContext.add(key, clock.unsafeCurrentTimeMillis() + timeoutMs, (r) =>
+        done(Either.isLeft(r) ? Either.left(r.left) : cipReply(r.right, req, routed)))
+      if (ok) write(encodeSendRRData(sessionHandle, key, encoded(req, routed)))
     }
     const request = (req: CipRequest) =>
       Effect.async<CipReply, ClientError>((resume) => {
@@ -261,13 +265,7 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
         const ok = bySequence.add(seq, clock.unsafeCurrentTimeMillis() + timeoutMs, (r) =>
           done(Either.isLeft(r) ? Either.left(r.left) : cipReply(r.right, req, false)))
         if (!ok) return
-        write(encodeFrame({
-          header: { sessionHandle, status: 0, senderContext: context, options: 0 },
-          body: {
-            _tag: "SendUnitData", interfaceHandle: 0, timeout: 0,
-            items: [{ _tag: "ConnectedAddress", connectionId: otConnectionId }, { _tag: "ConnectedData", sequence: seq, data: encodeRequest(req) }]
-          }
-        }))
+        write(encodeSendUnitData(sessionHandle, otConnectionId, seq, encoded(req, false)))
       }
       send = sendConnected
       yield* Effect.addFinalizer(() =>
