@@ -8,10 +8,13 @@
 const STYLE = `
 :root{--ok:#156d2b;--bad:#b3261e;--mute:#667;--line:#dde;--hi:#fff3b0}
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d1d24;background:#fafafc}
 header{display:flex;flex-wrap:wrap;gap:.75em 1.5em;align-items:center;padding:.8em 1.2em;background:#1f2937;color:#f3f4f6}
 header h1{font-size:1.1em;margin:0}
 header label{display:flex;gap:.4em;align-items:center}
+header .mute{color:#cbd5e1}
+#delay{width:10em}
 main{padding:1em 1.2em;display:grid;gap:1.2em}
 section{background:#fff;border:1px solid var(--line);border-radius:6px;padding:.6em .9em}
 h2{font-size:1em;margin:.2em 0 .6em}
@@ -19,17 +22,19 @@ table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.3em .5em;border-top:1px solid var(--line);vertical-align:top}
 th{font-weight:600;color:var(--mute);border-top:0}
 code,.vals,input{font:13px ui-monospace,Menlo,Consolas,monospace}
-input{padding:.2em .35em;border:1px solid #bbc;border-radius:4px;width:7em}
+input{padding:.2em .35em;border:1px solid #bbc;border-radius:4px;width:5.5em}
+td.ctl,td.err{white-space:nowrap}
 button{padding:.2em .7em;border-radius:4px;border:1px solid #889;background:#eef;cursor:pointer}
 button.danger{background:#fde8e6;border-color:#d99}
 .badge{padding:.1em .6em;border-radius:1em;font-weight:600;background:var(--ok);color:#fff}
 .badge.off{background:var(--bad)}
 .vals span{display:inline-block;min-width:2.2em;margin:0 .3em .1em 0;padding:0 .15em;border-radius:3px;transition:background 1s}
 .vals span.hot{background:var(--hi);transition:none}
+.vals[data-more]::after{content:attr(data-more);color:var(--mute)}
 .err{color:var(--bad);font-weight:600}
 .mute{color:var(--mute)}
 #msg.ok{color:#a7f3b5}#msg.bad{color:#fca5a5}
-#log{margin:0;padding-left:1.2em;max-height:14em;overflow:auto;font:12px ui-monospace,Menlo,Consolas,monospace}
+#log{margin:0;padding:0;list-style:none;max-height:14em;overflow:auto;font:12px ui-monospace,Menlo,Consolas,monospace}
 `
 
 const SCRIPT = `
@@ -99,10 +104,10 @@ function renderTags(tags) {
         el("td", { className: "mute", textContent: t.scalar ? t.type : t.type + "[" + t.count + "]" }),
         el("td", { className: "vals", id: "v-" + name }),
         el("td", { id: "e-" + name }),
-        el("td", {}, err, " ",
+        el("td", { className: "ctl" }, err, " ",
           el("button", { textContent: "Set error", onclick: () => err.value && api("tags/" + seg(name) + "/error=" + seg(err.value)) }), " ",
           el("button", { textContent: "Clear", onclick: () => api("tags/" + seg(name) + "/error=0") })),
-        el("td", {}, wr, " ",
+        el("td", { className: "ctl" }, wr, " ",
           el("button", { textContent: "Write", onclick: () => {
             const m = /^\\s*(\\d+)(?:-(\\d+))?\\s*=(.*)$/s.exec(wr.value);
             const cmd = m ? "attribute[" + m[1] + (m[2] ? "-" + m[2] : "") + "]=" + seg(m[3]) : "attribute=" + seg(wr.value);
@@ -205,7 +210,7 @@ export const livePage = (title = "cpppo simulator"): string => `<!doctype html>
 <table id="connections"><thead><tr><th>Session</th><th>Interface</th><th>Port</th><th>Received</th><th>Requests</th><th></th></tr></thead><tbody></tbody></table>
 <p id="no-conns" class="mute">No EtherNet/IP sessions.</p><p id="stats" class="mute"></p>
 </section>
-<section><h2>Activity</h2><ol id="log" reversed></ol></section>
+<section><h2>Activity</h2><ul id="log"></ul></section>
 </main>
 <script>${SCRIPT}</script>
 </body></html>
