@@ -41,28 +41,34 @@ export const fromHex = (hex: string): Uint8Array | undefined => {
  */
 // One shared scratch buffer for encoders: allocating a fresh typed array of more than 64 bytes costs
 // an off-heap backing store each time, so a Writer borrows this one (when no other Writer holds it)
-// and `finish()` copies out exactly the bytes written.
+// and `finish()` copies out exactly the bytes written and gives it back. A Writer abandoned before
+// `finish()` keeps its buffer; after a few constructions find the scratch still borrowed, a new
+// scratch is made (never shared: correctness does not depend on callers finishing).
 let scratch: Uint8Array | undefined = new Uint8Array(65_536)
+let missed = 0
 
 export class Writer {
   // Plain byte stores, no DataView: taking `.buffer` of a small (on-heap) Uint8Array forces V8 to
   // move it off-heap, which costs more than the whole encoding.
   buf: Uint8Array
   pos = 0
-  private borrowed: boolean
+  private borrowed = false
   constructor(initial = 64) {
+    if (scratch === undefined && ++missed > 8) {
+      scratch = new Uint8Array(65_536)
+      missed = 0
+    }
     if (scratch !== undefined && initial <= scratch.length) {
       this.buf = scratch
       scratch = undefined
       this.borrowed = true
     } else {
-      this.buf = new Uint8Array(initial)
-      this.borrowed = false
+      this.buf = new Uint8Array(Math.max(16, initial))
     }
   }
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return
-    let size = this.buf.length * 2
+    let size = Math.max(64, this.buf.length * 2)
     while (size < this.pos + n) size *= 2
     const next = new Uint8Array(size)
     next.set(this.buf.subarray(0, this.pos))
@@ -100,10 +106,15 @@ export class Writer {
   }
   setU16(at: number, v: number): void { this.buf[at] = v & 0xff; this.buf[at + 1] = (v >>> 8) & 0xff }
   setU8(at: number, v: number): void { this.buf[at] = v & 0xff }
-  /** The bytes written, as a new array of exactly that length (the Writer is done after this). */
+  /** The bytes written, as a new array of exactly that length. */
   finish(): Uint8Array {
     const out = this.buf.slice(0, this.pos)
-    if (this.borrowed) { scratch = this.buf; this.borrowed = false }
+    if (this.borrowed) {
+      scratch = this.buf
+      missed = 0
+      this.borrowed = false
+      this.buf = out // later writes (unusual) continue in a private copy
+    }
     return out
   }
 }
