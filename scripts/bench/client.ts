@@ -10,6 +10,8 @@
  * Targets: ≥ 20,000 Read Tag ops/s at depth 8; ≥ 100,000 tag reads/s with -m (16 per packet).
  */
 import { spawn, type ChildProcess } from "node:child_process"
+import { readFileSync } from "node:fs"
+import { loadavg } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect, Either } from "effect"
@@ -43,9 +45,23 @@ const ops: ReadonlyArray<Operation> = Either.getOrThrow(parseOperations(Array.fr
 // One Read Tag of `SCADA[i]` is 14 bytes (+2 in the MSP offset table); the MSP header 8 bytes.
 const SIXTEEN_PER_PACKET = 8 + 16 * 16
 
-interface Row { depth: number; multiple: boolean; ops: number; requests: number; seconds: number; failures: number }
+interface Row {
+  depth: number; multiple: boolean; ops: number; requests: number; seconds: number; failures: number
+  clientCpuUs: number; serverCpuUs: number
+}
 
-const measure = (client: Client["Type"], depth: number, multiple: boolean) =>
+/** CPU time (µs) a process has used, from /proc (Linux); NaN elsewhere. */
+const processCpuUs = (pid: number): number => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+    return (Number(f[11]) + Number(f[12])) * 10_000 // USER_HZ = 100
+  } catch {
+    return Number.NaN
+  }
+}
+
+const measure = (client: Client["Type"], serverPid: number, depth: number, multiple: boolean) =>
   Effect.gen(function* () {
     const options = { depth, multiple: multiple ? SIXTEEN_PER_PACKET : false }
     // Warm up, then run batches until the time is up.
@@ -55,6 +71,8 @@ const measure = (client: Client["Type"], depth: number, multiple: boolean) =>
     let failures = 0
     const batch: Array<Operation> = []
     for (let i = 0; i < (multiple ? 32 : 8); i++) batch.push(...ops)
+    const cpu0 = process.cpuUsage()
+    const server0 = processCpuUs(serverPid)
     const started = performance.now()
     while (performance.now() - started < seconds * 1000) {
       const s = yield* client.processAll(batch, options)
@@ -62,7 +80,11 @@ const measure = (client: Client["Type"], depth: number, multiple: boolean) =>
       requests += s.requests
       failures += s.failures
     }
-    return { depth, multiple, ops: done, requests, seconds: (performance.now() - started) / 1000, failures } satisfies Row
+    const cpu = process.cpuUsage(cpu0)
+    return {
+      depth, multiple, ops: done, requests, seconds: (performance.now() - started) / 1000, failures,
+      clientCpuUs: cpu.user + cpu.system, serverCpuUs: processCpuUs(serverPid) - server0
+    } satisfies Row
   })
 
 const main = async () => {
@@ -74,25 +96,26 @@ const main = async () => {
           const client = yield* Client.connect({ host: "127.0.0.1", port, timeout: "10 seconds" })
           const out: Array<Row> = []
           for (const multiple of [false, true]) {
-            for (const depth of quick ? [1, 8] : [1, 8, 32]) out.push(yield* measure(client, depth, multiple))
+            for (const depth of quick ? [1, 8] : [1, 8, 32]) out.push(yield* measure(client, child.pid!, depth, multiple))
           }
           return out
         })
       )
     )
     const base = rows[0]!.ops / rows[0]!.seconds
-    console.log(`client → simulator (separate processes, loopback), ${seconds}s per row`)
-    console.log("depth  -m    ops/s      requests/s  ops/packet  failures  ratio vs depth 1 plain")
+    console.log(`client → simulator (separate processes, loopback), ${seconds}s per row; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`)
+    console.log("depth  -m    ops/s      requests/s  ops/packet  failures  client µs/op  server µs/op  ratio vs depth 1 plain")
     for (const r of rows) {
       const opsRate = r.ops / r.seconds
       console.log(
-        `${String(r.depth).padStart(5)}  ${r.multiple ? "yes" : "no "}  ${opsRate.toFixed(0).padStart(9)}  ${(r.requests / r.seconds).toFixed(0).padStart(10)}  ${(r.ops / r.requests).toFixed(1).padStart(10)}  ${String(r.failures).padStart(8)}  ${(opsRate / base).toFixed(2).padStart(6)}×`
+        `${String(r.depth).padStart(5)}  ${r.multiple ? "yes" : "no "}  ${opsRate.toFixed(0).padStart(9)}  ${(r.requests / r.seconds).toFixed(0).padStart(10)}  ${(r.ops / r.requests).toFixed(1).padStart(10)}  ${String(r.failures).padStart(8)}  ${(r.clientCpuUs / r.ops).toFixed(1).padStart(11)}  ${(r.serverCpuUs / r.ops).toFixed(1).padStart(12)}  ${(opsRate / base).toFixed(2).padStart(6)}×`
       )
     }
     const d8 = rows.find((r) => r.depth === 8 && !r.multiple)!
     const bestM = rows.filter((r) => r.multiple).reduce((a, b) => (a.ops / a.seconds > b.ops / b.seconds ? a : b))
     console.log(`target Read Tag ops/s at depth 8 ≥ 20,000: ${(d8.ops / d8.seconds).toFixed(0)}`)
     console.log(`target tag reads/s with -m (16/packet) ≥ 100,000: ${(bestM.ops / bestM.seconds).toFixed(0)} (depth ${bestM.depth})`)
+    console.log(`client CPU bound (1 core, this machine): ${(1e6 / (d8.clientCpuUs / d8.ops)).toFixed(0)} Read Tag ops/s plain, ${(1e6 / (bestM.clientCpuUs / bestM.ops)).toFixed(0)} with -m`)
   } finally {
     child.kill("SIGTERM")
   }
