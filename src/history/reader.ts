@@ -11,7 +11,7 @@ import { pipeline } from "node:stream"
 import { StringDecoder } from "node:string_decoder"
 import * as zlib from "node:zlib"
 import { HistoryFileError, HistoryIoError } from "./errors.js"
-import { type HistoryRecord, type LineProblem, parseLine } from "./record.js"
+import { type HistoryRecord, type LineProblem, parseRecordLine } from "./record.js"
 import type { Timestamp } from "./timestamp.js"
 
 /** A line that looked like a record but was not one. */
@@ -75,22 +75,22 @@ export const readFile = (file: string, options: ReadOptions = {}): Stream.Stream
         const out: Array<HistoryRecord> = []
         for (const line of lines) {
           lineNo++
-          const parsed = parseLine(line)
-          if (parsed._tag === "Skip") continue
-          if (parsed._tag === "Corrupt") {
+          const parsed = parseRecordLine(line)
+          if (parsed === undefined) continue
+          if (typeof parsed === "string") {
             if (!seenRecord) {
-              return Effect.fail(new HistoryFileError({ path: file, line: lineNo, reason: `corrupt first record (${parsed.problem})` }))
+              return Effect.fail(new HistoryFileError({ path: file, line: lineNo, reason: `corrupt first record (${parsed})` }))
             }
-            options.onCorrupt?.({ path: file, line: lineNo, problem: parsed.problem, text: line.slice(0, 200) })
+            options.onCorrupt?.({ path: file, line: lineNo, problem: parsed, text: line.slice(0, 200) })
             continue
           }
           seenRecord = true
-          const t = parsed.record.time.micros
+          const t = parsed.time.micros
           if (t > until) {
             done = true
             break
           }
-          if (t >= since) out.push(parsed.record)
+          if (t >= since) out.push(parsed)
         }
         return Effect.succeed(Chunk.unsafeFromArray(out))
       }),

@@ -118,44 +118,56 @@ export const parseRecordTime = (text: string): Timestamp | undefined => {
   return slow._tag === "Right" ? slow.right : undefined
 }
 
-const tryJson = (text: string): { ok: true; value: unknown } | { ok: false } => {
+// Failure sentinel: cheaper than wrapping every parsed value in a result object.
+const BAD: unique symbol = Symbol("bad JSON")
+const jsonOrBad = (text: string): unknown => {
   try {
-    return { ok: true, value: JSON.parse(text) }
+    return JSON.parse(text)
   } catch {
-    return { ok: false }
+    return BAD
   }
 }
 
 // A series has few distinct serials (tags, register ranges): parse each text once. Records are
 // read-only, so sharing the parsed value is safe. Bounded: cleared when it grows large.
 const serials = new Map<string, unknown>()
-const parseSerial = (text: string): { ok: true; value: unknown } | { ok: false } => {
-  if (serials.has(text)) return { ok: true, value: serials.get(text) }
-  const r = tryJson(text)
-  if (r.ok) {
+const parseSerial = (text: string): unknown => {
+  const hit = serials.get(text)
+  if (hit !== undefined || serials.has(text)) return hit
+  const value = jsonOrBad(text)
+  if (value !== BAD) {
     if (serials.size >= 4096) serials.clear()
-    serials.set(text, r.value)
+    serials.set(text, value)
   }
-  return r
+  return value
+}
+
+/**
+ * Parse one line (without its newline) for the reader's hot loop: a record, `undefined` for a
+ * blank or comment line, or the problem of a corrupt one. Never throws.
+ */
+export const parseRecordLine = (line: string): HistoryRecord | LineProblem | undefined => {
+  let start = 0
+  while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++
+  if (start === line.length || line.charCodeAt(start) === 35 /* # */) return undefined
+  if (line.charCodeAt(line.length - 1) === 13 && line.length - 1 === start) return undefined
+  const t1 = line.indexOf("\t", start)
+  if (t1 < 0) return "fields"
+  const t2 = line.indexOf("\t", t1 + 1)
+  if (t2 < 0) return "fields"
+  const time = parseRecordTime(line.slice(start, t1))
+  if (time === undefined) return "timestamp"
+  const serial = parseSerial(line.slice(t1 + 1, t2))
+  if (serial === BAD) return "serial"
+  const data = jsonOrBad(line.slice(t2 + 1))
+  if (data === BAD) return "data"
+  return { time, serial, data }
 }
 
 /** Parse one line (without its newline). Never throws. */
 export const parseLine = (line: string): ParsedLine => {
-  let start = 0
-  while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++
-  if (start === line.length || line.charCodeAt(start) === 35 /* # */) return SKIP
-  if (line.charCodeAt(line.length - 1) === 13 && line.length - 1 === start) return SKIP
-  const t1 = line.indexOf("\t", start)
-  if (t1 < 0) return corrupt("fields")
-  const t2 = line.indexOf("\t", t1 + 1)
-  if (t2 < 0) return corrupt("fields")
-  const time = parseRecordTime(line.slice(start, t1))
-  if (time === undefined) return corrupt("timestamp")
-  const serial = parseSerial(line.slice(t1 + 1, t2))
-  if (!serial.ok) return corrupt("serial")
-  const data = tryJson(line.slice(t2 + 1))
-  if (!data.ok) return corrupt("data")
-  return { _tag: "Record", record: { time, serial: serial.value, data: data.value } }
+  const r = parseRecordLine(line)
+  return r === undefined ? SKIP : typeof r === "string" ? corrupt(r) : { _tag: "Record", record: r }
 }
 
 /** A stable key for a serial (its compact JSON), for maps of per-serial state. */
