@@ -5,10 +5,10 @@
  */
 import { Either } from "effect"
 import { fail, Writer } from "./bytes.js"
-import { latin1Text } from "./epath.js"
 import type { CodecError } from "./errors.js"
 import type { CipReply, CipRequest, SymbolInstance } from "./model.js"
 import { multipleTable, readTypeSpec, requestService, writeTypeSpec } from "./request.js"
+import { latin1Text, pathClass } from "./epath.js"
 import { Status } from "./status.js"
 
 type Rep = Either.Either<CipReply, CodecError>
@@ -93,7 +93,7 @@ export const decodeReplyAt = (
     }
     case "GetAttributeList": {
       if (status !== Status.Success && status !== Status.AttributeListError) return generic(head, data)
-      return decodeAttributeList(b, p, end, head, opts) ?? generic(head, data)
+      return decodeAttributeList(b, p, end, head, pathClass(req.path), opts) ?? generic(head, data)
     }
     case "GetInstanceAttributeList": {
       if (status !== Status.Success && status !== Status.PartialTransfer) return generic(head, data)
@@ -129,13 +129,23 @@ export const decodeReplyAt = (
 }
 
 /**
+ * Value sizes of fixed-size attributes of the objects a Logix client asks with Get Attribute List:
+ * Identity (class 1) and Template (class 0x6C: handle, member count, definition size in words,
+ * structure size in bytes).
+ */
+export const ATTRIBUTE_SIZES: Readonly<Record<number, Readonly<Record<number, number>>>> = {
+  0x01: { 1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 4, 8: 1, 9: 2, 10: 1 },
+  0x6c: { 1: 2, 2: 2, 3: 4, 4: 4, 5: 4 }
+}
+
+/**
  * Get Attribute List reply: UINT count, then per attribute UINT id, UINT status and (when the status
- * is 0) its value. Value sizes are not on the wire, so only a lone (or last) successful attribute's
- * value can be delimited: its value is the rest of the data. Undelimitable replies → undefined
+ * is 0) its value. Value sizes are not on the wire: the last value is the rest of the data, others
+ * take their size from `opts.attributeSize` or ATTRIBUTE_SIZES. Undelimitable replies → undefined
  * (the caller falls back to a Generic reply carrying the raw bytes).
  */
 const decodeAttributeList = (
-  b: Uint8Array, p: number, end: number, head: { service: number; status: number; extStatus: Array<number> }, opts?: ReplyOptions
+  b: Uint8Array, p: number, end: number, head: Head, cls: number | undefined, opts?: ReplyOptions
 ): Rep | undefined => {
   if (p + 2 > end) return undefined
   const n = u16(b, p)
@@ -147,7 +157,7 @@ const decodeAttributeList = (
     const st = u16(b, q + 2)
     q += 4
     if (st !== 0) { attributes.push({ id, status: st }); continue }
-    const size = i === n - 1 ? end - q : opts?.attributeSize?.(id)
+    const size = i === n - 1 ? end - q : opts?.attributeSize?.(id) ?? (cls === undefined ? undefined : ATTRIBUTE_SIZES[cls]?.[id])
     if (size === undefined || q + size > end) return undefined
     attributes.push({ id, status: st, data: b.subarray(q, q + size) })
     q += size

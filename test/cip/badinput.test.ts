@@ -123,3 +123,23 @@ describe("fuzz: random bytes never throw from any decoder", () => {
     }), { numRuns: 3000 })
   })
 })
+
+describe("Get Attribute List replies", () => {
+  it("delimit Template attributes by their known sizes (class 0x6C)", () => {
+    const req: CipRequest = { _tag: "GetAttributeList", path: [{ _tag: "Class", id: 0x6c }, { _tag: "Instance", id: 0x0fce }], attributes: [4, 5, 2, 1] }
+    const reply = hexToBytes("83000000" + "0400" + "0400" + "0000" + "23000000" + "0500" + "0000" + "58000000" + "0200" + "0000" + "0200" + "0100" + "0000" + "cecf")
+    const r = Either.getOrThrow(decodeReply(reply, req))
+    expect(r).toMatchObject({
+      _tag: "GetAttributeList",
+      attributes: [
+        { id: 4, status: 0, data: hexToBytes("23000000") }, { id: 5, status: 0, data: hexToBytes("58000000") },
+        { id: 2, status: 0, data: hexToBytes("0200") }, { id: 1, status: 0, data: hexToBytes("cecf") }
+      ]
+    })
+  })
+  it("without known sizes, several values stay raw (Generic)", () => {
+    const req: CipRequest = { _tag: "GetAttributeList", path: [{ _tag: "Class", id: 0xac }, { _tag: "Instance", id: 1 }], attributes: [1, 2] }
+    const r = Either.getOrThrow(decodeReply(hexToBytes("83000000" + "0200" + "0100" + "0000" + "0500" + "0200" + "0000" + "0600"), req))
+    expect(r._tag).toBe("Generic")
+  })
+})
