@@ -36,10 +36,10 @@ export const isClosed = (c: RawClient, ms = 3000) => Effect.promise(() => c.clos
 export const isSilent = (c: RawClient, ms = 300) => Effect.promise(() => c.silent(ms))
 
 /** RegisterSession; returns the session handle the server chose. */
-export const register = (c: RawClient) =>
+export const register = (c: RawClient, ms = 3000) =>
   Effect.gen(function* () {
     c.send("65000400000000000000000000000000000000000000000001000000")
-    const f = yield* nextFrame(c)
+    const f = yield* nextFrame(c, ms)
     return Buffer.from(f).readUInt32LE(4)
   })
 

@@ -1,7 +1,8 @@
 /** Many sessions at once: 200 concurrent raw clients, each writing and reading back its own data. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { cipOf, nextFrame, rawClient, readTagCip, register, sendRR, startSimulator, symbolPath, u16 } from "./fixture.js"
+import { connect } from "./raw.js"
+import { cipOf, nextFrame, readTagCip, register, sendRR, startSimulator, symbolPath, u16 } from "./fixture.js"
 
 const N = 200
 const dintWrite = (name: string, value: number) => {
@@ -22,8 +23,8 @@ describe("many sessions", () => {
       const sim = yield* startSimulator({ tags })
       const client = (i: number) =>
         Effect.gen(function* () {
-          const c = yield* rawClient(sim.port)
-          const s = yield* register(c)
+          const c = yield* Effect.acquireRelease(Effect.promise(() => connect(sim.port, "127.0.0.1", 10_000)), (c) => Effect.sync(() => c.close()))
+          const s = yield* register(c, 10_000)
           for (let round = 0; round < 5; round++) {
             const v16 = ((i * 131 + round * 7) % 60000) - 30000
             const v32 = i * 100_003 + round - 1_000_000
