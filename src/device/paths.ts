@@ -12,6 +12,25 @@ export interface TagTarget {
   readonly tag: Tag
   /** First element addressed (0 when the path has no element segment). */
   readonly start: number
+  /** A member of a structure element (`S.LEN`, `S.DATA[3]`), when the path names one. */
+  readonly member?: MemberTarget
+}
+
+/** A member of a Logix STRING element: its byte offset, atomic type, length and first index. */
+export interface MemberTarget {
+  readonly name: "LEN" | "DATA"
+  readonly type: "DINT" | "SINT"
+  /** Byte offset of the member inside the element. */
+  readonly offset: number
+  /** Elements in the member (1 for LEN, 82 for DATA). */
+  readonly count: number
+  /** First member element addressed. */
+  readonly index: number
+}
+
+const STRING_MEMBERS: Record<string, Omit<MemberTarget, "index">> = {
+  len: { name: "LEN", type: "DINT", offset: 0, count: 1 },
+  data: { name: "DATA", type: "SINT", offset: 4, count: 82 }
 }
 
 export interface PathFailure {
@@ -39,6 +58,12 @@ export const resolveTag = (store: TagStoreService, path: EPath): TagTarget | Pat
       i++
     }
     tag = store.find(name)
+    // Not a whole tag name: a shorter prefix may be the tag and the rest a member (`S.LEN`).
+    while (tag === undefined && i > 1) {
+      i--
+      name = name.slice(0, name.lastIndexOf("."))
+      tag = store.find(name)
+    }
     if (tag === undefined) return UNKNOWN_TAG
   } else if (first._tag === "Class") {
     const ins = path[1]
@@ -57,14 +82,26 @@ export const resolveTag = (store: TagStoreService, path: EPath): TagTarget | Pat
     return MALFORMED_PATH
   }
   let start = 0
-  if (i < path.length) {
-    const el = path[i]!
-    if (el._tag !== "Element") return MALFORMED_PATH
+  const el = path[i]
+  if (el?._tag === "Element") {
     start = el.index
     i++
   }
-  if (i < path.length) return path[i]!._tag === "Element" ? UNKNOWN_TAG : MALFORMED_PATH
-  return { tag, start }
+  if (i === path.length) return { tag, start }
+  const m = path[i]!
+  if (m._tag !== "Symbolic") return m._tag === "Element" ? UNKNOWN_TAG : MALFORMED_PATH
+  const member = tag.type === "STRING" ? STRING_MEMBERS[m.name.toLowerCase()] : undefined
+  if (member === undefined) return UNKNOWN_TAG
+  i++
+  let index = 0
+  if (i < path.length) {
+    const el = path[i]!
+    if (el._tag !== "Element" || member.count === 1) return el._tag === "Element" ? UNKNOWN_TAG : MALFORMED_PATH
+    index = el.index
+    i++
+  }
+  if (i < path.length) return path[i]!._tag === "Symbolic" ? UNKNOWN_TAG : MALFORMED_PATH
+  return { tag, start, member: { ...member, index } }
 }
 
 /** A logical path `class[/instance[/attribute]]` (nothing else), or undefined. */

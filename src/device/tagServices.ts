@@ -12,6 +12,7 @@ import { ExtendedStatus, Status } from "../cip/status.js"
 import type { TypeName, TypeSpec } from "../cip/types.js"
 import { typeSpecSize } from "../cip/types.js"
 import { type Outcome, type Tag, TagError, type TagStoreService } from "../tags/tagStore.js"
+import { modifyMember, readMember, writeMember } from "./members.js"
 import { isPathFailure, resolveTag } from "./paths.js"
 import { errorReply, type SyncOr } from "./reply.js"
 
@@ -43,6 +44,7 @@ export const readTag = (store: TagStoreService, req: ReadTagRequest, maxReply: n
   const service = Service.ReadTag
   const t = resolveTag(store, req.path)
   if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
+  if (t.member) return readMember(store, { ...t, member: t.member }, service, req.elements, 0, false, maxReply)
   const type = t.tag.typeSpec
   return answer(service, store.readBytes(t.tag, t.start, req.elements), (data) => {
     const room = maxReply - HEADER - typeSpecSize(type)
@@ -57,6 +59,7 @@ export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmented
   const service = Service.ReadTagFragmented
   const t = resolveTag(store, req.path)
   if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
+  if (t.member) return readMember(store, { ...t, member: t.member }, service, req.elements, req.offset, true, maxReply)
   const { tag, start } = t
   const type = tag.typeSpec
   const room = maxReply - HEADER - typeSpecSize(type)
@@ -97,6 +100,10 @@ export const writeTag = (store: TagStoreService, req: WriteTagRequest): SyncOr<C
   const service = Service.WriteTag
   const t = resolveTag(store, req.path)
   if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
+  if (t.member) {
+    return writeMember(store, { ...t, member: t.member }, service, req.type, req.elements, 0, req.data, false,
+      () => ({ _tag: "WriteTag", service: 0xcd, status: 0, extStatus: [] }))
+  }
   const size = t.tag.elementSize
   const bad = writeCheck(t.tag, service, req.type, size === undefined ? undefined : size * req.elements, req.data.length)
   if (bad) return bad
@@ -108,10 +115,11 @@ export const writeTagFragmented = (store: TagStoreService, req: WriteTagFragment
   const service = Service.WriteTagFragmented
   const t = resolveTag(store, req.path)
   if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
+  const done = (): CipReply => ({ _tag: "WriteTagFragmented", service: 0xd3, status: 0, extStatus: [] })
+  if (t.member) return writeMember(store, { ...t, member: t.member }, service, req.type, req.elements, req.offset, req.data, true, done)
   const { tag, start } = t
   const bad = writeCheck(tag, service, req.type, undefined, 0)
   if (bad) return bad
-  const done = (): CipReply => ({ _tag: "WriteTagFragmented", service: 0xd3, status: 0, extStatus: [] })
   const size = tag.elementSize
   if (size === undefined) {
     // Variable-size elements can only be written whole.
@@ -140,9 +148,11 @@ export const readModifyWriteTag = (store: TagStoreService, req: ReadModifyWriteT
   const service = Service.ReadModifyWriteTag
   const t = resolveTag(store, req.path)
   if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
-  const { tag, start } = t
   const width = req.orMask.length
   if (width !== req.andMask.length || ![1, 2, 4, 8].includes(width)) return errorReply(service, Status.InvalidParameter)
+  const rmwDone = (): CipReply => ({ _tag: "ReadModifyWriteTag", service: 0xce, status: 0, extStatus: [] })
+  if (t.member) return modifyMember(store, { ...t, member: t.member }, service, req.orMask, req.andMask, rmwDone)
+  const { tag, start } = t
   if (!INTEGER_TYPES.has(tag.type) || width > (tag.elementSize ?? 0)) {
     return errorReply(service, Status.GeneralError, [ExtendedStatus.TypeMismatch])
   }

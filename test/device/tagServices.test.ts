@@ -131,3 +131,34 @@ describe("Read-Modify-Write Tag", () => {
     expect(f.sync({ _tag: "ReadModifyWriteTag", path: tagPath("BITS", 0), orMask: Uint8Array.of(1, 0, 0), andMask: Uint8Array.of(0xff, 0xff, 0xff) })).toMatchObject({ status: 0x20 })
   })
 })
+
+describe("Logix STRING members (S.LEN, S.DATA[i])", () => {
+  it("reads and writes LEN and DATA of scalars and array elements", () => {
+    const f = fixture(["S=STRING", "Names=STRING[3]", "N=INT"])
+    Effect.runSync(f.store.write("S", 0, ["Hello"]))
+    const len = f.sync({ _tag: "ReadTag", path: [sym("S"), sym("LEN")], elements: 1 })
+    expect(len).toMatchObject({ _tag: "ReadTag", status: 0, type: { code: CipType.DINT } })
+    expect(bytes(len)).toEqual([5, 0, 0, 0])
+    const data = f.sync({ _tag: "ReadTag", path: [sym("s"), sym("data"), el(1)], elements: 3 })
+    expect(data).toMatchObject({ status: 0, type: { code: CipType.SINT } })
+    expect(String.fromCharCode(...bytes(data))).toBe("ell")
+    // pylogix-style string write: DATA then LEN
+    expect(f.sync({ _tag: "WriteTag", path: [sym("Names"), el(2), sym("DATA"), el(0)], type: { code: CipType.SINT }, elements: 2, data: Uint8Array.of(0x4f, 0x4b) })).toMatchObject({ _tag: "WriteTag", status: 0 })
+    expect(f.sync({ _tag: "WriteTag", path: [sym("Names"), el(2), sym("LEN")], type: { code: CipType.DINT }, elements: 1, data: Uint8Array.of(2, 0, 0, 0) })).toMatchObject({ status: 0 })
+    expect(Effect.runSync(f.store.read("Names"))).toEqual(["", "", "OK"])
+    const frag = f.sync({ _tag: "ReadTagFragmented", path: [sym("S"), sym("DATA")], elements: 82, offset: 1 }, 20)
+    expect(frag).toMatchObject({ _tag: "ReadTagFragmented", status: 0x06 })
+    expect(String.fromCharCode(...bytes(frag))).toBe("ello" + "\0".repeat(10))
+    expect(f.sync({ _tag: "ReadModifyWriteTag", path: [sym("S"), sym("LEN")], orMask: Uint8Array.of(0), andMask: Uint8Array.of(0x01) })).toMatchObject({ status: 0 })
+    expect(Effect.runSync(f.store.read("S"))).toEqual(["H"])
+  })
+
+  it("rejects unknown members, members of atomic tags, out-of-range and mistyped member access", () => {
+    const f = fixture(["S=STRING", "N=INT"])
+    expect(f.sync({ _tag: "ReadTag", path: [sym("S"), sym("FOO")], elements: 1 })).toMatchObject({ status: 0x05 })
+    expect(f.sync({ _tag: "ReadTag", path: [sym("N"), sym("LEN")], elements: 1 })).toMatchObject({ status: 0x05 })
+    expect(f.sync({ _tag: "ReadTag", path: [sym("S"), sym("DATA"), el(80)], elements: 5 })).toMatchObject({ status: 0xff, extStatus: [0x2105] })
+    expect(f.sync({ _tag: "WriteTag", path: [sym("S"), sym("LEN")], type: { code: CipType.INT }, elements: 1, data: Uint8Array.of(1, 0) })).toMatchObject({ status: 0xff, extStatus: [0x2107] })
+    expect(f.sync({ _tag: "ReadTag", path: [sym("S"), sym("LEN"), el(1)], elements: 1 })).toMatchObject({ status: 0x05 })
+  })
+})
