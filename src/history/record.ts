@@ -2,7 +2,7 @@
  * History records, one a line, compatible with cpppo's files:
  * `<UTC timestamp, ms>\t<JSON serial>\t<JSON data>\n`, plus `# comment` lines and blank lines.
  */
-import { Schema } from "effect"
+import { Either, ParseResult, Schema } from "effect"
 import { Timestamp } from "./timestamp.js"
 
 /** One record of a series: when, what (serial: a tag, a register range…), and the value. */
@@ -12,9 +12,20 @@ export interface HistoryRecord {
   readonly data: unknown
 }
 
-/** Schema of a record as JSON-friendly fields (for APIs and tests). */
+/** Schema: a Timestamp, encoded as its history-file text (`2014-05-05 21:42:22.000`, UTC). */
+export const TimestampFromString = Schema.transformOrFail(Schema.String, Schema.instanceOf(Timestamp), {
+  strict: true,
+  decode: (text, _, ast) =>
+    Either.match(Timestamp.parse(text), {
+      onLeft: (e) => ParseResult.fail(new ParseResult.Type(ast, text, e.message)),
+      onRight: (t) => ParseResult.succeed(t)
+    }),
+  encode: (t) => ParseResult.succeed(t.toString())
+})
+
+/** Schema of a record, with JSON-friendly encoded fields (for APIs and tests). */
 export const HistoryRecordJson = Schema.Struct({
-  time: Schema.String,
+  time: TimestampFromString,
   serial: Schema.Unknown,
   data: Schema.Unknown
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
-import { formatComment, formatRecord, parseLine, pyJson, Timestamp } from "../../src/history/index.js"
+import { Either, Schema } from "effect"
+import { formatComment, formatRecord, HistoryRecordJson, parseLine, pyJson, Timestamp } from "../../src/history/index.js"
 
 describe("record lines", () => {
   it("formats like cpppo (Python json.dumps separators)", () => {
@@ -39,5 +40,14 @@ describe("record lines", () => {
       expect(r.record.serial).toEqual(JSON.parse(JSON.stringify(serial)))
       expect(r.record.data).toEqual(JSON.parse(JSON.stringify(data)))
     }
+  })
+})
+
+describe("record schema", () => {
+  it("decodes and encodes a record's timestamp text", () => {
+    const decoded = Schema.decodeUnknownSync(HistoryRecordJson)({ time: "2014-07-16 04:03:44.186", serial: ["T", [0, 0]], data: { read: [1] } })
+    expect(decoded.time.micros).toBe(Date.UTC(2014, 6, 16, 4, 3, 44, 186) * 1000)
+    expect(Schema.encodeSync(HistoryRecordJson)(decoded)).toEqual({ time: "2014-07-16 04:03:44.186", serial: ["T", [0, 0]], data: { read: [1] } })
+    expect(Either.isLeft(Schema.decodeUnknownEither(HistoryRecordJson)({ time: "never", serial: 1, data: 2 }))).toBe(true)
   })
 })
