@@ -119,21 +119,30 @@ interface Scan {
 
 /** Runs the table over a text chunk from `pos` until no transition, the chunk's end, or `room` symbols. */
 const scanText = (t: DfaTable, state: number, chunk: string, pos: number, room: number): Scan => {
-  const { table, classes, low } = t
+  const { table, classes, low, direct } = t
+  const hasDirect = direct.length > 0
   const len = chunk.length
   let s = state
   let n = 0
-  while (pos < len && n < room) {
+  // Code units below 256 (never surrogates) are one symbol each: the common case, one load.
+  while (pos < len) {
     let c = chunk.charCodeAt(pos)
     let w = 1
-    if (c >= 0xd800 && c <= 0xdbff && pos + 1 < len) {
-      const d = chunk.charCodeAt(pos + 1)
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000
-        w = 2
+    let next: number
+    if (c < 256) {
+      if (n >= room) break
+      next = hasDirect ? direct[(s << 8) | c]! : table[s * classes + low[c]!]!
+    } else {
+      if (n >= room) break
+      if (c >= 0xd800 && c <= 0xdbff && pos + 1 < len) {
+        const d = chunk.charCodeAt(pos + 1)
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000
+          w = 2
+        }
       }
+      next = table[s * classes + classOf(t, c)]!
     }
-    const next = table[s * classes + (c < 256 ? low[c]! : classOf(t, c))]!
     if (next < 0) break
     s = next
     pos += w
@@ -144,15 +153,24 @@ const scanText = (t: DfaTable, state: number, chunk: string, pos: number, room: 
 
 /** Runs the table over a byte chunk (see {@link scanText}). */
 const scanBytes = (t: DfaTable, state: number, chunk: Uint8Array, pos: number, room: number): Scan => {
-  const { table, classes, low } = t
-  const end = Math.min(chunk.length, pos + Math.min(room, chunk.length))
+  const { table, classes, low, direct } = t
+  const end = room < chunk.length - pos ? pos + room : chunk.length
   let s = state
   const start = pos
-  while (pos < end) {
-    const next = table[s * classes + low[chunk[pos]!]!]!
-    if (next < 0) break
-    s = next
-    pos++
+  if (direct.length > 0) {
+    while (pos < end) {
+      const next = direct[(s << 8) | chunk[pos]!]!
+      if (next < 0) break
+      s = next
+      pos++
+    }
+  } else {
+    while (pos < end) {
+      const next = table[s * classes + low[chunk[pos]!]!]!
+      if (next < 0) break
+      s = next
+      pos++
+    }
   }
   return { state: s, pos, count: pos - start }
 }

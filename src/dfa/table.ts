@@ -20,6 +20,8 @@ export class RegexError extends Data.TaggedError("RegexError")<{
 
 /** Cap on DFA states while compiling (subset construction can blow up); beyond it: a RegexError. */
 const MAX_NODES = 50_000
+/** Tables up to this many states also get a direct per-state table for symbols below 256 (1 KiB per state). */
+const DIRECT_MAX_STATES = 4096
 
 /** A compiled DFA: dense transition table over symbol classes. */
 export interface DfaTable {
@@ -37,11 +39,18 @@ export interface DfaTable {
   /** Sorted starts of the symbol intervals (for symbols ≥ 256) and their classes. */
   readonly starts: Int32Array
   readonly startClass: Int32Array
+  /**
+   * `direct[(state << 8) | sym]` for symbols below 256: one load per symbol in the hot loop
+   * (built when the table is small enough, else empty).
+   */
+  readonly direct: Int32Array
+  /** Class of each BMP code point (one load instead of a search; empty for byte tables). */
+  readonly bmp: Uint16Array
 }
 
 /** The class of a symbol. */
 export const classOf = (t: DfaTable, sym: number): number => {
-  if (sym < 256) return t.low[sym]!
+  if (sym < 0x10000) return t.bmp.length > 0 ? t.bmp[sym]! : t.low[sym & 0xff]!
   const s = t.starts
   let lo = 0
   let hi = s.length - 1
@@ -87,9 +96,21 @@ const build = (dfa: DFA, maxChar: number): DfaTable => {
     }
   })
   const startClass = Int32Array.from(starts, (_, i) => i)
-  const t: DfaTable = { states: order.length, initial: 0, finals, hasOut, classes, table, low: new Int32Array(256), starts, startClass }
-  for (let i = 0; i < 256; i++) t.low[i] = i <= maxChar ? classOfSlow(starts, i) : 0
-  return t
+  const low = new Int32Array(256)
+  for (let i = 0; i < 256; i++) low[i] = i <= maxChar ? classOfSlow(starts, i) : 0
+  const direct = new Int32Array(order.length <= DIRECT_MAX_STATES ? order.length * 256 : 0)
+  if (direct.length > 0) {
+    for (let st = 0; st < order.length; st++) {
+      for (let i = 0; i < 256; i++) direct[(st << 8) | i] = i <= maxChar ? table[st * classes + low[i]!]! : -1
+    }
+  }
+  const bmp = new Uint16Array(maxChar > 0xff && classes <= 0xffff ? 0x10000 : 0)
+  for (let c = 0; c < starts.length && bmp.length > 0; c++) {
+    const from = starts[c]!
+    if (from > 0xffff) break
+    bmp.fill(c, from, c + 1 < starts.length ? Math.min(starts[c + 1]!, 0x10000) : 0x10000)
+  }
+  return { states: order.length, initial: 0, finals, hasOut, classes, table, low, starts, startClass, direct, bmp }
 }
 
 const upperIndex = (starts: Int32Array, v: number): number => classOfSlow(starts, v)
