@@ -51,9 +51,11 @@ const planAll = (s: ApiServices, path: ApiPath, groups: ReadonlyArray<Group<obje
     const steps: Array<{ readonly key: string; readonly step: Step }> = []
     let applicable = 0
     for (const g of groups) {
-      const writable = g.commands.includes(c.name)
-      if (path.value !== undefined && !writable) {
-        if (!isGlob(path.group)) return yield* Either.left(`${g.name}: unknown command ${JSON.stringify(c.name)} (one of ${g.commands.join(", ")})`)
+      const known = path.value !== undefined ? g.commands : g.fields
+      if (!known.includes(c.name)) {
+        if (!isGlob(path.group)) {
+          return yield* Either.left(`${g.name}: unknown ${path.value !== undefined ? "command" : "field"} ${JSON.stringify(c.name)} (one of ${known.join(", ")})`)
+        }
         continue
       }
       applicable++

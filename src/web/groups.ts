@@ -30,8 +30,10 @@ export type Step =
 
 export interface Group<Item> {
   readonly name: "options" | "tags" | "connections" | "server"
-  /** Command names this group understands (reads of any item field are also allowed). */
+  /** Command names this group can change. */
   readonly commands: ReadonlyArray<string>
+  /** Item fields (and commands) a read may name. */
+  readonly fields: ReadonlyArray<string>
   readonly keys: (s: ApiServices) => ReadonlyArray<string>
   readonly item: (s: ApiServices, key: string) => Effect.Effect<Item, string>
   /** Validate a command on one item. `value` undefined means a read. */
@@ -68,6 +70,7 @@ const formatRange = (r: readonly [number, number] | undefined): string | null =>
 export const optionsGroup: Group<DelayItem> = {
   name: "options",
   commands: ["value", "range"],
+  fields: ["value", "range"],
   keys: () => ["delay"],
   item: (s) => Effect.sync(() => {
     const d = s.control.unsafeState().delay
@@ -153,6 +156,7 @@ const planAttribute = (s: ApiServices, tag: Tag, c: ParsedCommand, value: string
 export const tagsGroup: Group<TagItem> = {
   name: "tags",
   commands: ["attribute", "error"],
+  fields: ["attribute", "error", "path", "type", "count"],
   keys: (s) => s.tags.tags.map((t) => t.name),
   item: (s, key) => Either.match(tagOf(s, key), {
     onLeft: Effect.fail,
@@ -185,6 +189,7 @@ export const tagsGroup: Group<TagItem> = {
 export const connectionsGroup: Group<ConnectionItem> = {
   name: "connections",
   commands: ["eof"],
+  fields: ["interface", "port", "received", "requests", "eof"],
   keys: (s) => s.registry.entries().map((e) => e.key),
   item: (s, key) => {
     const e = s.registry.get(key)
@@ -210,6 +215,7 @@ export const DONE_GRACE = Duration.millis(100)
 export const serverGroup: Group<ControlItem> = {
   name: "server",
   commands: ["disable", "done", "latency", "timeout"],
+  fields: ["disable", "done", "latency", "timeout"],
   keys: () => ["control"],
   item: (s) => Effect.sync(() => {
     const st = s.control.unsafeState()

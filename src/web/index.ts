@@ -1,5 +1,4 @@
 /** The web API and live page (see docs/web.md). */
-export * from "./address.js"
 export * from "./api.js"
 export * from "./convert.js"
 export * from "./reply.js"

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Either } from "effect"
+import { Deferred, Effect, Either, type Layer, type Scope } from "effect"
 import { ServerControl } from "../../src/server/control.js"
 import { ConnectionRegistry } from "../../src/server/registry.js"
 import { TagStore } from "../../src/tags/tagStore.js"
 import { WebServer } from "../../src/web/server.js"
 import { addSession, api, commandOf, fetchText, webEnv } from "./fixture.js"
 
-const live = <A, E>(name: string, body: () => Effect.Effect<A, E, any>) =>
-  it.live(name, () => (body() as Effect.Effect<A, E, never>).pipe(Effect.provide(webEnv()), Effect.scoped))
+type Env = Layer.Layer.Success<ReturnType<typeof webEnv>> | Scope.Scope
+const live = <A, E>(name: string, body: () => Effect.Effect<A, E, Env>) =>
+  it.live(name, () => body().pipe(Effect.provide(webEnv()), Effect.scoped))
 
 describe("web API: queries", () => {
   live("GET /api lists every group, with CORS and no-cache headers", () => Effect.gen(function* () {
@@ -37,6 +38,12 @@ describe("web API: queries", () => {
     expect(reply.since).toBe(12.5)
     const opts = yield* api("/api/o*")
     expect(Object.keys(opts.reply.data)).toEqual(["options"])
+    // A read through a group glob asks only the groups that have the field.
+    const errors = yield* api("/api/*/*/error")
+    expect(commandOf(errors.reply).value).toEqual({ SCADA: 0, TEXT: 0, FLAG: 0, BIG: 0, Speed: 0 })
+    const unknown = yield* api("/api/tags/SCADA/colour")
+    expect(unknown.status).toBe(400)
+    expect(commandOf(unknown.reply).message).toMatch(/unknown field "colour"/)
   }))
 
   live("content negotiation: browsers get HTML with the query and pretty JSON; .json forces JSON", () => Effect.gen(function* () {

@@ -21,6 +21,8 @@ const title = HAVE_CHROMIUM
   ? "live page in headless Chromium"
   : `live page in headless Chromium — SKIPPED: ${CHROMIUM} is not installed (apt-get install chromium)`
 
+if (!HAVE_CHROMIUM) console.warn(`test/web/page.test.ts: ${title}`)
+
 describe.skipIf(!HAVE_CHROMIUM)(title, () => {
   let sim: Simulator
   let browser: Browser

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { attributeText, convertElement, convertValues, parseBoolean } from "../../src/web/convert.js"
-import { parseWebAddress } from "../../src/web/address.js"
 import { globMatch, parseApiPath, parseCommand } from "../../src/web/request.js"
 import { wantsHtml, authorized } from "../../src/web/server.js"
 
@@ -103,13 +102,5 @@ describe("HTTP helpers", () => {
     expect(authorized("Bearer s3cre", "s3cret")).toBe(false)
     expect(authorized("Basic s3cret", "s3cret")).toBe(false)
     expect(authorized(undefined, "s3cret")).toBe(false)
-  })
-  it("parses --web [iface][:port]", () => {
-    expect(parseWebAddress(":8080", "127.0.0.1")).toEqual(Either.right({ host: "127.0.0.1", port: 8080 }))
-    expect(parseWebAddress("localhost", "")).toEqual(Either.right({ host: "localhost", port: 80 }))
-    expect(parseWebAddress("[::1]:0", "")).toEqual(Either.right({ host: "::1", port: 0 }))
-    expect(parseWebAddress("", "")).toEqual(Either.right({ host: "0.0.0.0", port: 80 }))
-    expect(Either.isLeft(parseWebAddress("host:99999", ""))).toBe(true)
-    expect(Either.isLeft(parseWebAddress("a b", ""))).toBe(true)
   })
 })
