@@ -121,7 +121,7 @@ export const CpfItemSchema = Schema.Union(
       revision: Schema.Tuple(Int, Int), status: Int, serialNumber: Int, productName: Schema.String, state: Int, extra: opt(Bytes)
     })
   }),
-  Schema.Struct({ _tag: tagged("ListServices"), version: Int, capability: Int, name: Schema.String }),
+  Schema.Struct({ _tag: tagged("ListServices"), version: Int, capability: Int, name: Schema.String, nameSize: opt(Int) }),
   Schema.Struct({ _tag: tagged("Sockaddr"), typeId: Schema.Literal(0x8000, 0x8001), sockaddr: SockaddrSchema }),
   Schema.Struct({ _tag: tagged("Unknown"), typeId: Int, data: Bytes })
 )

@@ -77,15 +77,14 @@ const decodeItem = (b: Uint8Array, typeId: number, p: number, end: number): Eith
     case ItemType.ListIdentity:
       return Either.map(decodeIdentity(b, p, end), (identity) => ({ _tag: "ListIdentity" as const, identity }))
     case ItemType.ListServices: {
-      // version, capability flags, then a NUL-terminated name (the NUL is written back on encode)
-      if (len < 4 || b[end - 1] !== 0) break
+      // version, capability flags, then a NUL-terminated name, possibly NUL-padded (16 bytes on devices)
+      if (len < 5 || b[end - 1] !== 0) break
       let z = p + 4
       while (z < end && b[z] !== 0) z++
-      if (z !== end - 1) break
-      return Either.right({
-        _tag: "ListServices", version: getU16(b, p), capability: getU16(b, p + 2),
-        name: latin1.decode(b.subarray(p + 4, z))
-      })
+      for (let k = z; k < end; k++) if (b[k] !== 0) return Either.right({ _tag: "Unknown", typeId, data: b.subarray(p, end) })
+      const name = latin1.decode(b.subarray(p + 4, z))
+      const base = { _tag: "ListServices" as const, version: getU16(b, p), capability: getU16(b, p + 2), name }
+      return Either.right(end - (p + 4) === name.length + 1 ? base : { ...base, nameSize: end - (p + 4) })
     }
     case ItemType.SockaddrOT: case ItemType.SockaddrTO:
       if (len === 16) return Either.right({ _tag: "Sockaddr", typeId, sockaddr: decodeSockaddr(b, p) })
@@ -155,7 +154,7 @@ export const writeCpf = (w: Writer, items: ReadonlyArray<CpfItem>): void => {
       case "ListServices": {
         w.u16(item.version).u16(item.capability)
         for (let k = 0; k < item.name.length; k++) w.u8(item.name.charCodeAt(k))
-        w.u8(0)
+        for (let k = item.name.length; k < Math.max(item.name.length + 1, item.nameSize ?? 0); k++) w.u8(0)
         break
       }
       case "Sockaddr": writeSockaddr(w, item.sockaddr); break

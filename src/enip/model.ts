@@ -67,7 +67,11 @@ export type CpfItem =
   | { readonly _tag: "ConnectedData"; readonly sequence: number; readonly data: Uint8Array }
   | { readonly _tag: "UnconnectedData"; readonly data: Uint8Array }
   | { readonly _tag: "ListIdentity"; readonly identity: IdentityItem }
-  | { readonly _tag: "ListServices"; readonly version: number; readonly capability: number; readonly name: string }
+  /**
+   * `name` is NUL-terminated on the wire; devices pad it to 16 bytes ("Communications\0\0").
+   * `nameSize` (bytes of the name field incl. NULs) is set when it is not `name.length + 1`.
+   */
+  | { readonly _tag: "ListServices"; readonly version: number; readonly capability: number; readonly name: string; readonly nameSize?: number }
   | { readonly _tag: "Sockaddr"; readonly typeId: 0x8000 | 0x8001; readonly sockaddr: Sockaddr }
   | { readonly _tag: "Unknown"; readonly typeId: number; readonly data: Uint8Array }
 

@@ -130,3 +130,16 @@ describe("framer", () => {
     expect(framer.buffered).toBe(5)
   })
 })
+
+describe("ListServices item", () => {
+  it("accepts a name NUL-padded to 16 bytes, as devices send it, and re-encodes it exactly", () => {
+    const cpf = hexToBytes("0100" + "0001" + "1400" + "0100" + "2001" + Buffer.from("Communications\0\0").toString("hex"))
+    const items = Either.getOrThrow(decodeCpf(cpf))
+    expect(items).toEqual([{ _tag: "ListServices", version: 1, capability: 0x120, name: "Communications", nameSize: 16 }])
+    expect(bytesToHex(encodeCpf(items))).toBe(bytesToHex(cpf))
+  })
+  it("keeps an item with bytes after the name's NUL raw", () => {
+    const cpf = hexToBytes("0100" + "0001" + "0800" + "0100" + "2000" + "41004200")
+    expect(Either.getOrThrow(decodeCpf(cpf))[0]!._tag).toBe("Unknown")
+  })
+})
