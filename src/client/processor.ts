@@ -137,6 +137,10 @@ export const runOperations = (
         if (reply._tag === "MultipleServicePacket" && reply.replies.length === indices.length) {
           // Status 0x1E only says some embedded reply failed; each carries its own status.
           indices.forEach((i, k) => step(i, reply.replies[k]!))
+        } else if (reply.status === Status.ReplyDataTooLarge || reply.status === Status.RoutingFailureResponseTooLarge) {
+          // Our reply-size estimate was short (reads of types we could not know): send each
+          // operation of the packet on its own instead.
+          for (const i of indices) continuations.push({ index: i, request: jobAt(i).first })
         } else {
           const status = reply.status !== 0 ? reply.status : Status.InvalidReplyReceived
           for (const i of indices) finish(i, { ok: false, status, extStatus: reply.extStatus })

@@ -107,3 +107,19 @@ describe("pipelining engine (fake transport)", () => {
     expect(seen).toEqual([Either.right(42)])
   })
 })
+
+describe("packing fallbacks", () => {
+  it("a packet refused as too large (0x11) is retried one operation at a time", () => {
+    const dev = makeFakeDevice({ L: { type: "LREAL", values: Array.from({ length: 60 }, (_, i) => i / 2) } })
+    const answer = (r: Parameters<typeof dev.answer>[0]) =>
+      r._tag === "MultipleServicePacket" && r.requests.length > 2
+        ? { _tag: "Error" as const, service: 0x8a, status: 0x11, extStatus: [], data: new Uint8Array(0) }
+        : dev.answer(r)
+    const sender = makeQueuedSender(answer)
+    const out = run(sender, ops("L[0-19]", "L[20-39]", "L[40-59]", "L[0]"), { depth: 2, multiple: 500 })
+    sender.drainInOrder()
+    expect(out.results.map((r) => r.ok)).toEqual([true, true, true, true])
+    expect(out.results[1]!.values).toEqual(Array.from({ length: 20 }, (_, i) => (i + 20) / 2))
+    expect(sender.sent.map((r) => r._tag)).toEqual(["MultipleServicePacket", "ReadTag", "ReadTag", "ReadTag", "ReadTag"])
+  })
+})
