@@ -142,23 +142,31 @@ const formatTimestamp = (ts: Timestamp, options: FormatOptions): string => {
   const unit = 10 ** (6 - precision)
   const micros = truncate ? Math.floor(ts.micros / 1e6) * 1e6 : Math.round(ts.micros / unit) * unit
   const zoneName = options.zone ?? "UTC"
-  const utc = isUtcName(zoneName)
+  const numeric = NUMERIC_OFFSET.exec(zoneName)
+  const known = !isUtcName(zoneName) && numeric === null && canonicalZone(zoneName) !== undefined
   let offsetMinutes = 0
   let suffix = ""
-  if (!utc) {
-    const zone = ZoneId.of(zoneName)
+  const style = options.zoneStyle
+  if (numeric !== null) {
+    // A fixed offset: it has no abbreviation, so every style shows the offset.
+    offsetMinutes = (numeric[1] === "-" ? -1 : 1) * (Number(numeric[2]) * 60 + Number(numeric[3] ?? "0"))
+    suffix = style === "none" ? "" : ` ${formatOffsetMinutes(offsetMinutes)}`
+  } else if (known) {
     const ms = Math.floor(micros / 1000)
-    offsetMinutes = Math.round(offsetSecondsAt(zone, ms) / 60)
-    const style = options.zoneStyle ?? "abbreviation"
+    offsetMinutes = Math.round(offsetSecondsAt(ZoneId.of(zoneName), ms) / 60)
     if (style === "name") suffix = ` ${zoneName}`
     else if (style === "offset") suffix = ` ${formatOffsetMinutes(offsetMinutes)}`
-    else if (style === "abbreviation") {
+    else if (style !== "none") {
       const history = zoneHistory(zoneName)
       const abbr = history === undefined ? "" : periodAt(history, ms).abbr
       suffix = ` ${abbr !== "" && /^[A-Za-z]/.test(abbr) ? abbr : formatOffsetMinutes(offsetMinutes)}`
     }
-  } else if (options.zoneStyle === "abbreviation" || options.zoneStyle === "name") suffix = " UTC"
-  else if (options.zoneStyle === "offset") suffix = " +0000"
+  } else if (!isUtcName(zoneName)) {
+    // Unknown zone (check names with Timestamp.parse or canonicalZone first): render in UTC and
+    // say so, rather than throw or mislabel.
+    suffix = " UTC"
+  } else if (style === "abbreviation" || style === "name") suffix = " UTC"
+  else if (style === "offset") suffix = " +0000"
   const local = micros + offsetMinutes * 60e6
   const second = Math.floor(local / 1e6)
   const frac = local - second * 1e6

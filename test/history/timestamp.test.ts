@@ -131,3 +131,13 @@ describe("Timestamp parsing", () => {
     expect(Either.isLeft(r) || Either.isRight(r)).toBe(true)
   })
 })
+
+describe("Timestamp rendering edge cases", () => {
+  it("renders fixed offsets and never throws on an unknown zone", () => {
+    const t = Timestamp.fromSeconds(1399326142)
+    expect(t.format({ zone: "+05:30" })).toBe("2014-05-06 03:12:22.000 +0530")
+    expect(t.format({ zone: "-0600", zoneStyle: "none" })).toBe("2014-05-05 15:42:22.000")
+    expect(t.format({ zone: "Mars/Olympus" })).toBe("2014-05-05 21:42:22.000 UTC")
+    expect(t.format({ zone: "UTC", zoneStyle: "offset" })).toBe("2014-05-05 21:42:22.000 +0000")
+  })
+})
