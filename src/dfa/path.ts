@@ -86,6 +86,23 @@ export const appendInput = (data: Data, keys: ReadonlyArray<string>, piece: stri
   }
 }
 
+/** Appends a run of text at a path (the regex machines' bulk path). */
+export const appendText = (data: Data, keys: ReadonlyArray<string>, s: string): void => {
+  const p = parentOf(data, keys)
+  const k = keys[keys.length - 1]!
+  const prev = p[k]
+  p[k] = typeof prev === "string" ? prev + s : s
+}
+
+/** Appends `chunk[from..to)` at a path, as numbers (the regex machines' bulk path over bytes). */
+export const appendBytes = (data: Data, keys: ReadonlyArray<string>, chunk: Uint8Array, from: number, to: number): void => {
+  const p = parentOf(data, keys)
+  const k = keys[keys.length - 1]!
+  const prev = p[k]
+  const arr = Array.isArray(prev) ? (prev as Array<number>) : ((p[k] = []) as Array<number>)
+  for (let i = from; i < to; i++) arr.push(chunk[i]!)
+}
+
 /** A per-owner memo of a path string split into keys (paths repeat per symbol in a hot loop). */
 export class PathKeys {
   private path: string | undefined

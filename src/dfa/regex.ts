@@ -10,7 +10,7 @@
  */
 import { Either } from "effect"
 import { Dfa, type DfaOptions } from "./machine.js"
-import { type Data, getPath, joinPath, PathKeys, setPath } from "./path.js"
+import { appendBytes, appendText, type Data, getPath, joinPath, PathKeys, setPath } from "./path.js"
 import { EOF, NEED } from "./source.js"
 import { type RunContext, NonTerminalSignal, resolveCount, State, StateInput, type StateOptions, type Step, WAIT } from "./state.js"
 import { classOf, compile, type DfaTable, type RegexError } from "./table.js"
@@ -173,32 +173,6 @@ const scanBytes = (t: DfaTable, state: number, chunk: Uint8Array, pos: number, r
     }
   }
   return { state: s, pos, count: pos - start }
-}
-
-const parentOf = (data: Data, keys: ReadonlyArray<string>): Data => {
-  let cur = data
-  for (let i = 0; i < keys.length - 1; i++) {
-    const k = keys[i]!
-    const next = cur[k]
-    if (typeof next === "object" && next !== null && !Array.isArray(next)) cur = next as Data
-    else cur = cur[k] = {}
-  }
-  return cur
-}
-
-const appendText = (data: Data, keys: ReadonlyArray<string>, s: string): void => {
-  const p = parentOf(data, keys)
-  const k = keys[keys.length - 1]!
-  const prev = p[k]
-  p[k] = typeof prev === "string" ? prev + s : s
-}
-
-const appendBytes = (data: Data, keys: ReadonlyArray<string>, chunk: Uint8Array, from: number, to: number): void => {
-  const p = parentOf(data, keys)
-  const k = keys[keys.length - 1]!
-  const prev = p[k]
-  const arr = Array.isArray(prev) ? (prev as Array<number>) : ((p[k] = []) as Array<number>)
-  for (let i = from; i < to; i++) arr.push(chunk[i]!)
 }
 
 const appendSymbol = (data: Data, keys: ReadonlyArray<string>, sym: number, text: boolean): void => {
