@@ -86,9 +86,13 @@ const decodeItem = (b: Uint8Array, typeId: number, p: number, end: number): Eith
       const base = { _tag: "ListServices" as const, version: getU16(b, p), capability: getU16(b, p + 2), name }
       return Either.right(end - (p + 4) === name.length + 1 ? base : { ...base, nameSize: end - (p + 4) })
     }
-    case ItemType.SockaddrOT: case ItemType.SockaddrTO:
-      if (len === 16) return Either.right({ _tag: "Sockaddr", typeId, sockaddr: decodeSockaddr(b, p) })
+    case ItemType.SockaddrOT: case ItemType.SockaddrTO: {
+      // sin_zero must be zero, else the item stays raw (so it re-encodes exactly)
+      let zero = len === 16
+      for (let k = 8; zero && k < 16; k++) zero = b[p + k] === 0
+      if (zero) return Either.right({ _tag: "Sockaddr", typeId, sockaddr: decodeSockaddr(b, p) })
       break
+    }
   }
   // Anything unusual (unknown type, or a known type of unexpected size) stays raw, so it re-encodes exactly.
   return Either.right({ _tag: "Unknown", typeId, data: b.subarray(p, end) })
