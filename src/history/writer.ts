@@ -152,15 +152,19 @@ export const makeHistoryWriter = (
         try: () => {
           writeOutSync()
           fs.closeSync(state.fd)
-          shiftRotated(file, keep)
-          fs.renameSync(file, `${file}.1`)
-          state.fd = fs.openSync(file, "a")
-          state.size = 0
-          stats.rotations++
+          try {
+            shiftRotated(file, keep)
+            fs.renameSync(file, `${file}.1`)
+            stats.rotations++
+          } finally {
+            // Whatever happened, keep a live file open: on a failed rename we go on appending.
+            state.fd = fs.openSync(file, "a")
+            state.size = fs.fstatSync(state.fd).size
+          }
         },
         catch: ioError(file, "rotate")
       })
-      if (rotate?.gzip !== false) yield* gzipFile(`${file}.1`, `${file}.1.gz`)
+      if (rotate?.gzip !== false && exists(`${file}.1`)) yield* gzipFile(`${file}.1`, `${file}.1.gz`)
     }))
 
     const push = (line: string, isRecord: boolean): Effect.Effect<void, HistoryIoError> =>
