@@ -75,6 +75,8 @@ export const runClient = (c: ClientRunConfig, out: (line: string) => void): Effe
         const started = performance.now()
         const summary = yield* client.processAll(ops, { depth: c.depth, multiple: c.multiple > 0 ? c.multiple : false, fragment: c.fragment })
         const seconds = (performance.now() - started) / 1000
+        yield* Effect.logInfo(`${summary.transactions.length} operations in ${summary.requests} requests, ${summary.failures} failed, ${seconds.toFixed(3)}s`)
+        for (const r of summary.transactions) if (!r.ok) yield* Effect.logDebug(`Client ${formatResult(r).trim()}`)
         if (c.print) for (const r of summary.transactions) out(formatResult(r))
         if (c.verbosity > 0) out(formatAverage(summary.transactions.length, seconds))
         return summary.failures > 0 || failed ? 1 : 0

@@ -216,6 +216,7 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
         return yield* Effect.fail(new ClientError({ reason: "Session", message: `RegisterSession refused: ${encapStatusName(reg.header.status)}` }))
       }
       sessionHandle = reg.header.sessionHandle
+      yield* Effect.logDebug(`EtherNet/IP session 0x${sessionHandle.toString(16)} registered with ${options.host}:${options.port}`)
       yield* Effect.addFinalizer(() =>
         Effect.sync(() => {
           if (byContext.closed === undefined) {
@@ -259,6 +260,7 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
       const { reply, size } = opened
       const otConnectionId = reply.otConnectionId
       connection = { size, large: reply.large, otConnectionId }
+      yield* Effect.logDebug(`${reply.large ? "Large " : ""}Forward Open: connection 0x${otConnectionId.toString(16)}, size ${size}`)
       maxRequest = size - 2
       const sendConnected: SendRequest = (req, done) => {
         const seq = bySequence.allocate()

@@ -10,7 +10,8 @@ const ops = (...s: Array<string>) => Either.getOrThrow(parseOperations(s))
 
 const TAGS = [
   "SCADA=INT[1000]", "DINT1=DINT", "BIG=DINT[2000]", "S8=SINT[4]", "U8=USINT[4]", "U16=UINT[4]", "U32=UDINT[4]",
-  "L64=LINT[4]", "UL64=ULINT[4]", "R32=REAL[4]", "R64=LREAL[4]", "B=BOOL[4]", "SS=SSTRING[2]", "STR=STRING[2]"
+  "L64=LINT[4]", "UL64=ULINT[4]", "R32=REAL[4]", "R64=LREAL[4]", "B=BOOL[4]", "SS=SSTRING[2]", "STR=STRING[2]",
+  "Program:MainProgram.Speed=DINT", "ATTR@0x93/3/10=REAL[4]"
 ]
 
 layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: TAGS }), { excludeTestServices: true })("client against the simulator", (it) => {
@@ -72,6 +73,16 @@ layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: TAGS }), { excludeTestSe
       expect((all as Uint8Array).length).toBeGreaterThan(14)
       const bad = yield* Effect.either(c.read("@0x99/1/1"))
       expect(Either.isLeft(bad) && bad.left._tag).toBe("OperationFailed")
+    }))
+
+  it.scoped("program-scoped tags and cpppo's numeric-path tags", () =>
+    Effect.gen(function* () {
+      const c = yield* connect()
+      yield* c.write("Program:MainProgram.Speed", [1234])
+      expect(yield* c.read("Program:MainProgram.Speed")).toEqual([1234])
+      yield* c.write("@0x93/3/10[1-2]", [2.5, -1], "REAL")
+      expect(yield* c.read("ATTR[0-3]")).toEqual([0, 2.5, -1, 0])
+      expect(yield* c.read("@0x93/3/10[2]")).toEqual([-1])
     }))
 
   it.scoped("discovery over TCP and UDP (127.0.0.1)", () =>
