@@ -5,6 +5,8 @@ import {
   bytes, DINT, Dfa, EOF, getPath, INT, integer, LINT, lengthPrefixed, LREAL, NEED, Parser, REAL, regex, run, SINT,
   Source, State, StateDrop, StateInput, trace, UDINT, UINT, ULINT, USINT
 } from "../../src/dfa/index.js"
+import fc from "fast-check"
+import { enipFrame } from "../../examples/dfa/enipHeader.js"
 import { basic, csv } from "./machines.js"
 
 describe("bad input", () => {
@@ -36,6 +38,35 @@ describe("bad input", () => {
   it("binary garbage into a text machine, and text into a byte machine, never throw", () => {
     expect(Either.isLeft(run(basic(), Uint8Array.of(0xff, 0x00)))).toBe(true)
     expect(Either.isLeft(run(UDINT("x"), "ab"))).toBe(true)
+  })
+})
+
+describe("never hangs, never throws", () => {
+  it("an epsilon loop stops (cpppo's no-progress guard) instead of spinning", () => {
+    const a = new State("a", { terminal: true })
+    const b = new State("b")
+    a.onEpsilon(b)
+    b.onEpsilon(a)
+    const r = run(new Dfa("loop", { initial: a, terminal: true }), "xyz")
+    // It stops where the loop closed (in b, not terminal): a NonTerminal value, no hang.
+    expect(Either.isLeft(r) && [r.left.consumed, r.left.state]).toEqual([0, "b"])
+  })
+
+  it("arbitrary input into the example machines returns a value, consuming at most the input", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.string({ maxLength: 32, unit: "binary" }), (bin, text) => {
+        for (const [m, input, len] of [
+          [enipFrame(), bin, bin.length],
+          [csv(), text, Array.from(text).length],
+          [basic(), bin, bin.length]
+        ] as const) {
+          const r = run(m, input)
+          const consumed = Either.isRight(r) ? r.right.consumed : r.left.consumed
+          expect(consumed).toBeLessThanOrEqual(len)
+        }
+      }),
+      { numRuns: 300 }
+    )
   })
 })
 
