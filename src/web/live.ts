@@ -2,8 +2,8 @@
  * The live feed behind the page: Server-Sent Events carrying periodic snapshots of the whole
  * simulator and batches of tag I/O events from the TagStore as they happen.
  *
- * - `event: snapshot` (at once, then every `interval`): options, server control, connections and
- *   every tag with its first values;
+ * - `event: snapshot` (at once, then every `interval`, and right after any command changed
+ *   something): options, server control, connections and every tag with its first values;
  * - `event: tags` (within `batch` of an access): the latest values per tag range read or written,
  *   and errors, coalesced so a busy client cannot flood the browser.
  */
@@ -96,6 +96,8 @@ export const sseMessage = (event: string, data: unknown): Uint8Array =>
 
 export interface LiveOptions {
   readonly interval: Duration.DurationInput
+  /** Emits when a command changed something: an extra snapshot goes out at once. */
+  readonly changed: Stream.Stream<void>
   readonly batch: Duration.DurationInput
   readonly tokenRequired: boolean
 }
@@ -106,9 +108,9 @@ export interface LiveOptions {
  */
 export const liveStream = (s: ApiServices, options: LiveOptions, stop: Effect.Effect<void>): Stream.Stream<Uint8Array> => {
   const hello = Stream.make(encoder.encode(`retry: 1000\n\n`))
-  const snapshots = Stream.repeatEffectWithSchedule(
-    Effect.map(snapshot(s, options.tokenRequired), (snap) => sseMessage("snapshot", snap)),
-    Schedule.spaced(options.interval)
+  const ticks = Stream.merge(Stream.as(Stream.fromSchedule(Schedule.spaced(options.interval)), undefined), options.changed)
+  const snapshots = Stream.concat(Stream.succeed(undefined), ticks).pipe(
+    Stream.mapEffect(() => Effect.map(snapshot(s, options.tokenRequired), (snap) => sseMessage("snapshot", snap)))
   )
   const tagEvents = s.tags.events.pipe(
     Stream.groupedWithin(4096, options.batch),

@@ -6,7 +6,7 @@
  */
 import { Headers, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Context, Deferred, Duration, Effect, Either, Layer } from "effect"
+import { Context, Deferred, Duration, Effect, Either, Layer, PubSub, Stream } from "effect"
 import { timingSafeEqual } from "node:crypto"
 import { createServer } from "node:http"
 import { ServerControl } from "../server/control.js"
@@ -83,8 +83,16 @@ const sinceOf = (url: URL): number | null => {
   return Number.isFinite(n) ? n : null
 }
 
-/** Build the router over the services; `stop` ends live streams at shutdown. */
-export const makeRouter = (s: ApiServices, options: WebOptions, stop: Effect.Effect<void>) => {
+/** What the router shares with the live streams. */
+export interface LiveControl {
+  /** Completes at shutdown: live streams end. */
+  readonly stop: Effect.Effect<void>
+  /** Told after every command that changed something, so pages update at once. */
+  readonly changes: PubSub.PubSub<void>
+}
+
+/** Build the router over the services. */
+export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveControl) => {
   const token = options.token !== undefined && options.token !== "" ? options.token : undefined
   const send = (req: HttpServerRequest.HttpServerRequest, query: string, json: boolean, reply: ApiReply, status: number, extra?: Record<string, string>) =>
     wantsHtml(req.headers["accept"], json)
@@ -104,6 +112,7 @@ export const makeRouter = (s: ApiServices, options: WebOptions, stop: Effect.Eff
         { "www-authenticate": 'Bearer realm="cpppo"' })
     }
     const { reply, status } = yield* answer(s, path, since)
+    if (path.value !== undefined && status === 200) yield* PubSub.publish(live.changes, undefined)
     return send(req, query, path.json, reply, status)
   })
 
@@ -112,8 +121,9 @@ export const makeRouter = (s: ApiServices, options: WebOptions, stop: Effect.Eff
       liveStream(s, {
         interval: options.snapshotInterval ?? Duration.seconds(1),
         batch: options.eventBatch ?? Duration.millis(100),
-        tokenRequired: token !== undefined
-      }, stop),
+        tokenRequired: token !== undefined,
+        changed: Stream.fromPubSub(live.changes)
+      }, live.stop),
       { contentType: "text/event-stream", headers: { "x-accel-buffering": "no" } }
     ))
 
@@ -143,6 +153,7 @@ export const makeWebServer = (options: WebOptions) =>
   Effect.gen(function* () {
     const s: ApiServices = { control: yield* ServerControl, registry: yield* ConnectionRegistry, tags: yield* TagStore }
     const stop = yield* Deferred.make<void>()
+    const changes = yield* PubSub.sliding<void>(16)
     const node = createServer()
     const http = yield* NodeHttpServer.make(() => node, { host: options.host, port: options.port })
     // Runs before the listener's own finalizer: end the live streams and drop kept-alive
@@ -152,7 +163,7 @@ export const makeWebServer = (options: WebOptions) =>
         Effect.zipRight(Effect.sleep(Duration.millis(20))),
         Effect.zipRight(Effect.sync(() => node.closeAllConnections()))
       ))
-    yield* HttpServer.serveEffect(makeRouter(s, options, Deferred.await(stop))).pipe(Effect.provideService(HttpServer.HttpServer, http))
+    yield* HttpServer.serveEffect(makeRouter(s, options, { stop: Deferred.await(stop), changes })).pipe(Effect.provideService(HttpServer.HttpServer, http))
     const addr = http.address
     const host = addr._tag === "TcpAddress" ? addr.hostname : options.host
     const port = addr._tag === "TcpAddress" ? addr.port : options.port

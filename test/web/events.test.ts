@@ -31,16 +31,18 @@ const openEvents = Effect.gen(function* () {
       if (event !== undefined && data !== undefined) pending.push({ event, data: JSON.parse(data) })
     }
   }
+  // A read left pending by a timed-out wait still lands in `pending` for the next wait.
   const next = <A>(pred: (m: SseMessage) => boolean, ms = 3000) =>
-    Effect.promise(async () => {
-      const deadline = Date.now() + ms
-      for (;;) {
-        const i = pending.findIndex(pred)
-        if (i >= 0) return pending.splice(i, 1)[0]!.data as A
-        if (Date.now() > deadline) throw new Error("no matching event in time")
-        await pull()
-      }
-    })
+    Effect.tryPromise({
+      try: async () => {
+        for (;;) {
+          const i = pending.findIndex(pred)
+          if (i >= 0) return pending.splice(i, 1)[0]!.data as A
+          await pull()
+        }
+      },
+      catch: (e) => e as Error
+    }).pipe(Effect.timeoutFail({ duration: ms, onTimeout: () => new Error("no matching event in time") }))
   return { headers: res.headers, next }
 })
 
@@ -76,6 +78,22 @@ describe("live feed (SSE)", () => {
     const snap = yield* feed.next<Snapshot>((m) => m.event === "snapshot" && (m.data as Snapshot).tags["SCADA"]!.error === 8)
     expect(snap.tags["SCADA"]!.values.slice(0, 4)).toEqual([0, 0, 42, 43])
   }).pipe(Effect.provide(webEnv()), Effect.scoped))
+
+  it.live("a command that changes something sends a snapshot at once, not at the next tick", () => Effect.gen(function* () {
+    const feed = yield* openEvents
+    const first = yield* feed.next<Snapshot>((m) => m.event === "snapshot")
+    expect(first.delay.value).toBe(0)
+    const { url } = yield* WebServer
+    const t0 = Date.now()
+    yield* Effect.promise(() => fetch(`${url}/api/options/delay/value=0.25`).then((r) => r.text()))
+    const next = yield* feed.next<Snapshot>((m) => m.event === "snapshot", 2000)
+    expect(next.delay.value).toBe(0.25)
+    expect(Date.now() - t0).toBeLessThan(2000) // the interval is 10 s
+    // A refused (bad) command sends nothing extra.
+    yield* Effect.promise(() => fetch(`${url}/api/options/delay/value=x`).then((r) => r.text()))
+    const none = yield* Effect.either(feed.next<Snapshot>((m) => m.event === "snapshot", 500))
+    expect(none._tag).toBe("Left")
+  }).pipe(Effect.provide(webEnv({ snapshotInterval: "10 seconds" })), Effect.scoped))
 
   it.live("says when commands need a token", () => Effect.gen(function* () {
     const feed = yield* openEvents
