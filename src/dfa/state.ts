@@ -225,9 +225,14 @@ export class State {
     const out: Array<State> = []
     const addT = (t: Target | undefined): void => {
       if (t === undefined || t === null) return
-      if (t instanceof State) out.push(t)
-      else for (const x of t) if (x instanceof State) out.push(x)
+      if (t instanceof State) {
+        out.push(t)
+        return
+      }
+      for (const x of t) {
+        if (x instanceof State) out.push(x)
         else if (x instanceof Decide && x.target !== null) out.push(x.target)
+      }
     }
     this.exact.forEach(addT)
     this.edges.forEach((e) => addT(e.target))
@@ -270,7 +275,6 @@ export class State {
   }
 
   /** Runs a sub-machine (none for a plain state). @internal */
-  // eslint-disable-next-line require-yield
   protected *delegate(_ctx: RunContext, _path: string, _ending: number): Generator<Step, void, void> {
     return
   }

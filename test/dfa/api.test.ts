@@ -113,6 +113,7 @@ describe("transitions", () => {
       return Either.isRight(r) ? r.right.state : null
     }
     expect([last("e"), last("o"), last("7"), last("Q"), last("?"), last("")]).toEqual(["vowel", "vowel", "digit", "upper", "other", "none"])
+    expect(new Set(start.targets().map((t) => t.name))).toEqual(new Set(["vowel", "digit", "upper", "other", "none"]))
   })
 
   it("non-greedy stops at the first terminal state; greedy goes on", () => {
