@@ -4,3 +4,4 @@
  */
 export * from "./harness.js"
 export * from "./script.js"
+export * from "./proxy.js"

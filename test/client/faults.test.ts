@@ -3,7 +3,7 @@ import { Effect, Either, Stream } from "effect"
 import { Client } from "../../src/client/client.js"
 import { parseOperations } from "../../src/client/operations.js"
 import { EnipServer, ServerControl, SimulatorLive } from "../../src/server/simulator.js"
-import { startProxy } from "./proxy.js"
+import { startProxy } from "../../src/testing/proxy.js"
 
 const ops = (...s: Array<string>) => Either.getOrThrow(parseOperations(s))
 const reads = (n: number) => ops(...Array.from({ length: n }, (_, i) => `SCADA[${i}]`))
@@ -21,7 +21,7 @@ layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: ["SCADA=INT[1000]"] }), 
     it.scoped(`replies reordered and late through a proxy still match their requests (${connected ? "connected" : "unconnected"})`, () =>
       Effect.gen(function* () {
         const address = yield* seed
-        const proxy = yield* startProxy({ target: { host: "127.0.0.1", port: address.port }, batch: 8, holdMs: 15 })
+        const proxy = yield* startProxy({ target: { host: "127.0.0.1", port: address.port }, reorder: { batch: 8, holdMs: 15 } })
         const c = yield* Client.connect({ host: "127.0.0.1", port: proxy.port, connected })
         const r = yield* c.processAll(reads(100), { depth: 8 })
         expect(r.failures).toBe(0)
@@ -29,6 +29,20 @@ layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: ["SCADA=INT[1000]"] }), 
         expect(proxy.stats.reordered).toBeGreaterThan(50)
       }))
   }
+
+  it.scoped("on a slow link (50 ms added to every reply) depth 8 keeps 8 requests in flight", () =>
+    Effect.gen(function* () {
+      const address = yield* seed
+      const proxy = yield* startProxy({ target: { host: "127.0.0.1", port: address.port }, latency: "50 millis" })
+      const c = yield* Client.connect({ host: "127.0.0.1", port: proxy.port })
+      const started = Date.now()
+      const r = yield* c.processAll(reads(40), { depth: 8 })
+      const elapsed = Date.now() - started
+      expect(r.failures).toBe(0)
+      // Lock-step would take 40 × 50 ms = 2 s; 8 in flight needs about 5 round trips.
+      expect(elapsed).toBeGreaterThanOrEqual(250)
+      expect(elapsed).toBeLessThan(1000)
+    }))
 
   it.scoped("the server dropping the connection mid-pipeline fails what is pending, and nothing hangs", () =>
     Effect.gen(function* () {
