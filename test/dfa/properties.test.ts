@@ -54,7 +54,7 @@ describe("regex machine vs native RegExp", () => {
             expect(mine, `${JSON.stringify(pattern)} on ${JSON.stringify(input)}`).toBe(native.test(input))
           }
         }),
-        { numRuns: 300 }
+        { numRuns: 300, interruptAfterTimeLimit: 15_000 }
       )
     })
 
@@ -68,7 +68,7 @@ describe("regex machine vs native RegExp", () => {
           const machine = Either.getOrThrow(compiled)
           expect(acceptsAll(run(machine, bytes), bytes.length)).toBe(new RegExp(`^(?:${pattern})$`, FLAGS).test(input))
         }),
-        { numRuns: 150 }
+        { numRuns: 150, interruptAfterTimeLimit: 15_000 }
       )
     })
   }
