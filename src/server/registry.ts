@@ -19,6 +19,8 @@ export interface SessionEntry {
   eof: boolean
   /** Drop the session now (the session fiber is interrupted and its socket closed). */
   readonly drop: () => void
+  /** Re-read the idle timeout from ServerControl (called when it changes at run time). */
+  readonly rearm?: () => void
 }
 
 export interface ConnectionRegistryService {

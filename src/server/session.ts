@@ -93,7 +93,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
     }
     const entry: SessionEntry = {
       key, interface: peer, port: peerPort, local, localPort, since: Date.now(),
-      received: 0, requests: 0, eof: false, drop: end
+      received: 0, requests: 0, eof: false, drop: end, rearm: () => armIdle()
     }
     registry.add(entry)
     yield* Effect.addFinalizer(() =>
@@ -186,6 +186,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
 
     // Idle timeout: node's socket timer (cheap for thousands of sessions); re-armed if changed.
     const armIdle = () => {
+      if (finished) return
       const seconds = control.unsafeState().timeout
       socket.setTimeout(seconds > 0 ? seconds * 1000 : 0)
     }

@@ -80,5 +80,13 @@ export const serveTcp = (
       )
     )
     yield* Effect.forkScoped(follow)
+    // A new idle timeout applies to the sessions already open, not only to later ones.
+    const followTimeout = control.changes.pipe(
+      Stream.map((s) => s.timeout),
+      Stream.changes,
+      Stream.drop(1),
+      Stream.runForEach(() => Effect.sync(() => { for (const entry of registry.entries()) entry.rearm?.() }))
+    )
+    yield* Effect.forkScoped(followTimeout)
     return bound
   })

@@ -4,10 +4,10 @@
  * sessions, and a client that never reads.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Exit, Scope } from "effect"
 import { sessionKey } from "../../src/server/registry.js"
 import { connect } from "./raw.js"
-import { cipOf, isClosed, nextFrame, rawClient, readTagCip, register, sendRR, startSimulator, u32 } from "./fixture.js"
+import { cipOf, isClosed, nextFrame, rawClient, readTagCip, register, sendRR, startSimulator, u16, u32 } from "./fixture.js"
 
 const TAGS = ["SCADA=INT[250]"]
 const ctx = (i: number) => u32(i) + "00000000"
@@ -189,5 +189,53 @@ describe("fault injection", () => {
       const s2 = yield* register(other)
       other.send(sendRR(s2, readTagCip("SCADA")))
       expect(cipOf(yield* nextFrame(other))).toBe("cc000000c3000000")
+    }))
+
+  it.scopedLive("an idle timeout changed at run time applies to sessions already open", () =>
+    Effect.gen(function* () {
+      const sim = yield* startSimulator({ tags: TAGS, idleTimeout: 0 })
+      const c = yield* rawClient(sim.port)
+      yield* register(c)
+      expect(yield* isClosed(c, 300)).toBe(false)
+      yield* sim.control.setTimeout(0.2)
+      expect(yield* isClosed(c, 2000)).toBe(true)
+    }))
+
+  it.scopedLive("a Forward Open connection idle past RPI × multiplier is swept; its connected requests then fail 0x01/0x0107", () =>
+    Effect.gen(function* () {
+      const sim = yield* startSimulator({ tags: TAGS })
+      yield* sim.control.setLatency(0.05)
+      const c = yield* rawClient(sim.port)
+      const s = yield* register(c)
+      // Forward Open, timeout multiplier 0 (×4), RPIs 20 ms → the connection times out after 80 ms.
+      const rpi = u32(20_000)
+      c.send(sendRR(s, "540220062401" + "059d" + "01010000ffffffff010134120100000000000000" + rpi + "fe43" + rpi + "fe43" + "a3" + "03010020022401"))
+      const open = Buffer.from(cipOf(yield* nextFrame(c))!, "hex")
+      expect(open.subarray(0, 4).toString("hex")).toBe("d4000000")
+      const ot = open.readUInt32LE(4)
+      const unitData = (seq: number) => {
+        const cip = readTagCip("SCADA")
+        const body = "00000000" + "0000" + "0200" + "a100" + "0400" + u32(ot) + "b100" + u16(2 + cip.length / 2) + u16(seq) + cip
+        return "7000" + u16(body.length / 2) + u32(s) + "00000000" + "0000000000000000" + "00000000" + body
+      }
+      c.send(unitData(1))
+      expect(Buffer.from(yield* nextFrame(c)).subarray(-8).toString("hex")).toBe("cc000000c3000000")
+      expect(sim.controller.connections()).toHaveLength(1)
+      expect(yield* eventually(() => sim.controller.connections().length === 0, 2000)).toBe(true)
+      c.send(unitData(2))
+      const failed = Buffer.from(yield* nextFrame(c))
+      expect(failed.subarray(-6).toString("hex")).toBe("cc0001010701")
+    }))
+
+  it.scopedLive("closing the simulator's scope closes every session and the listening port", () =>
+    Effect.gen(function* () {
+      const scope = yield* Scope.make()
+      const sim = yield* Scope.extend(startSimulator({ tags: TAGS }), scope)
+      const clients = yield* Effect.all([0, 1, 2].map(() => rawClient(sim.port)))
+      for (const c of clients) yield* register(c)
+      yield* Scope.close(scope, Exit.void)
+      for (const c of clients) expect(yield* isClosed(c, 2000)).toBe(true)
+      const refused = yield* Effect.either(Effect.tryPromise(() => connect(sim.port, "127.0.0.1", 1000)))
+      expect(refused._tag).toBe("Left")
     }))
 })
