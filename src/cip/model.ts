@@ -213,6 +213,11 @@ export interface SymbolInstance {
 }
 export interface GetInstanceAttributeListReply extends Rep<"GetInstanceAttributeList"> {
   readonly instances: ReadonlyArray<SymbolInstance>
+  /**
+   * The attributes' order on the wire (the request's), when it is not ascending; encoders write
+   * the present fields in this order, else in the order 1, 2, 7, 8.
+   */
+  readonly order?: ReadonlyArray<number>
 }
 export interface ReadTemplateReply extends Rep<"ReadTemplate"> { readonly data: Uint8Array }
 export interface ForwardOpenReply extends Rep<"ForwardOpen"> {

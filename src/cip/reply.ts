@@ -201,7 +201,21 @@ const decodeInstances = (
     }
     instances.push(inst)
   }
-  return Either.right({ _tag: "GetInstanceAttributeList", ...head, instances })
+  const ascending = attrs.every((a, i) => i === 0 || a > attrs[i - 1]!)
+  return Either.right(ascending ? { _tag: "GetInstanceAttributeList", ...head, instances } : { _tag: "GetInstanceAttributeList", ...head, instances, order: attrs })
+}
+
+const writeSymbolAttribute = (w: Writer, i: SymbolInstance, a: number): void => {
+  switch (a) {
+    case 1:
+      if (i.name === undefined) return
+      w.u16(i.name.length)
+      for (let k = 0; k < i.name.length; k++) w.u8(i.name.charCodeAt(k))
+      return
+    case 2: if (i.symbolType !== undefined) w.u16(i.symbolType); return
+    case 7: if (i.byteCount !== undefined) w.u16(i.byteCount); return
+    case 8: if (i.dimensions) w.u32(i.dimensions[0]).u32(i.dimensions[1]).u32(i.dimensions[2]); return
+  }
 }
 
 /** Decode a whole buffer as the reply to `request`. */
@@ -241,13 +255,7 @@ export const writeReply = (w: Writer, r: CipReply): void => {
     case "GetInstanceAttributeList":
       for (const i of r.instances) {
         w.u32(i.instance)
-        if (i.name !== undefined) {
-          w.u16(i.name.length)
-          for (let k = 0; k < i.name.length; k++) w.u8(i.name.charCodeAt(k))
-        }
-        if (i.symbolType !== undefined) w.u16(i.symbolType)
-        if (i.byteCount !== undefined) w.u16(i.byteCount)
-        if (i.dimensions) w.u32(i.dimensions[0]).u32(i.dimensions[1]).u32(i.dimensions[2])
+        for (const a of r.order ?? SYMBOL_ATTRIBUTES) writeSymbolAttribute(w, i, a)
       }
       break
     case "ForwardOpen":

@@ -89,7 +89,8 @@ export const CipReplySchema: Schema.Schema<CipReply, Json<CipReply>> = Schema.Un
   rep("GetInstanceAttributeList", {
     instances: Schema.Array(Schema.Struct({
       instance: Int, name: opt(Schema.String), symbolType: opt(Int), byteCount: opt(Int), dimensions: opt(Schema.Tuple(Int, Int, Int))
-    }))
+    })),
+    order: opt(Schema.Array(Int))
   }),
   rep("ReadTemplate", { data: Bytes }),
   rep("ForwardOpen", {

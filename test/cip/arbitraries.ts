@@ -58,7 +58,11 @@ export const simpleRequest: fc.Arbitrary<CipRequest> = fc.oneof(
   fc.record({ _tag: fc.constant("SetAttributeSingle" as const), path: logicalPath, data: bytes() }),
   fc.record({
     _tag: fc.constant("GetInstanceAttributeList" as const), path: logicalPath,
-    attributes: fc.oneof({ weight: 3, arbitrary: fc.subarray([1, 2, 7, 8]) }, { weight: 1, arbitrary: fc.array(u16, { maxLength: 6 }) })
+    attributes: fc.oneof(
+      { weight: 3, arbitrary: fc.subarray([1, 2, 7, 8]) },
+      { weight: 2, arbitrary: fc.shuffledSubarray([1, 2, 7, 8]) },
+      { weight: 1, arbitrary: fc.array(u16, { maxLength: 6 }) }
+    )
   }),
   fc.record({
     _tag: fc.constant("ReadTemplate" as const), path: u16.map((i): EPath => [{ _tag: "Class", id: 0x6c }, { _tag: "Instance", id: i }]),
@@ -146,7 +150,8 @@ export const replyFor = (req: CipRequest): fc.Arbitrary<CipReply> => {
       break
     case "GetInstanceAttributeList": {
       const attrs = inner.attributes
-      if (!attrs.every((a) => SYMBOL_ATTRS.includes(a)) || attrs.some((a, i) => i > 0 && a <= attrs[i - 1]!)) {
+      const ascending = attrs.every((a, i) => i === 0 || a > attrs[i - 1]!)
+      if (!attrs.every((a) => SYMBOL_ATTRS.includes(a)) || new Set(attrs).size !== attrs.length) {
         success = fc.record({ _tag: fc.constant("Generic" as const), ...ok, data: bytes() })
         break
       }
@@ -158,7 +163,8 @@ export const replyFor = (req: CipRequest): fc.Arbitrary<CipReply> => {
           ...(attrs.includes(2) ? { symbolType: u16 } : {}),
           ...(attrs.includes(7) ? { byteCount: u16 } : {}),
           ...(attrs.includes(8) ? { dimensions: fc.tuple(u32, u32, u32) } : {})
-        }), { maxLength: 4 })
+        }), { maxLength: 4 }),
+        ...(ascending ? {} : { order: fc.constant(attrs) })
       })
       break
     }
