@@ -289,9 +289,9 @@ describe("cpppo sim.* vectors, replayed over TCP", () => {
       expect(yield* replay(c, "sim.routepath10_read_simple_ok", s)).toBe(expected("sim.routepath10_read_simple_ok", s))
       const wrong = Buffer.from(yield* replay(c, "sim.routepath10_read_wrong_route", s), "hex")
       expect(wrong.readUInt32LE(8)).toBe(0)
-      const cip = Buffer.from(cipOf(wrong)!, "hex")
-      expect(cip[0]).toBe(0xd2) // Unconnected Send reply
-      expect(cip[2]).not.toBe(0)
+      // Unconnected Send reply: 0x01 connection failure, extended 0x0312 (link address not
+      // valid), remaining path size 1 word.
+      expect(cipOf(wrong)).toBe("d2000101120301")
       yield* stillWorks(c, s)
     }))
 
@@ -306,9 +306,8 @@ describe("cpppo sim.* vectors, replayed over TCP", () => {
       expect(toHex(reg)).toBe(expected("sim.simple_register", s))
       const routed = Buffer.from(yield* replay(c, "sim.simple_server_rejects_routed", s), "hex")
       expect(routed.readUInt32LE(8)).toBe(0)
-      const cip = Buffer.from(cipOf(routed)!, "hex")
-      expect(cip[0]).toBe(0xd2)
-      expect(cip[2]).not.toBe(0)
+      // 0x01 connection failure, extended 0x0311 (port not available: no routing), 1 word left.
+      expect(cipOf(routed)).toBe("d2000101110301")
       expect(yield* replay(c, "sim.simple_server_accepts_simple", s)).toBe(identityAll1to7("sim.simple_server_accepts_simple", s))
     }))
 
