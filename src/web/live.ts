@@ -7,7 +7,7 @@
  * - `event: tags` (within `batch` of an access): the latest values per tag range read or written,
  *   and errors, coalesced so a busy client cannot flood the browser.
  */
-import { Chunk, Duration, Effect, Schedule, Stream } from "effect"
+import { type Duration, Effect, Schedule, Sink, Stream } from "effect"
 import type { TagEvent } from "../tags/events.js"
 import { type ApiServices, peekValues, tagPath } from "./groups.js"
 import { jsonValue } from "./convert.js"
@@ -69,23 +69,36 @@ export interface LiveEvent {
   readonly at: number
 }
 
-/** Keep the last event per (tag, kind, range) of a batch, in arrival order of their last occurrence. */
+/** Most distinct (tag, kind, range) entries one batch carries; the oldest are dropped beyond it. */
+export const MAX_BATCH = 500
+
+/** Add an event to a batch, replacing an earlier one for the same (tag, kind, range). */
+const coalesceInto = (batch: Map<string, TagEvent>, e: TagEvent): Map<string, TagEvent> => {
+  const k = `${e.name}\u0000${e.kind}\u0000${e.start}\u0000${e.count}`
+  batch.delete(k)
+  batch.set(k, e)
+  if (batch.size > MAX_BATCH) batch.delete(batch.keys().next().value!)
+  return batch
+}
+
+const toLive = (e: TagEvent): LiveEvent => ({
+  name: e.name,
+  kind: e.kind,
+  start: e.start,
+  count: e.count,
+  ...(e.values !== undefined ? { values: e.values.slice(0, PAGE_VALUES).map(jsonValue) } : {}),
+  ...(e.error !== undefined ? { error: e.error } : {}),
+  at: e.at
+})
+
+/**
+ * Keep the last event per (tag, kind, range), in order of their last occurrence, at most
+ * MAX_BATCH of them: the page's cost stays bounded however busy the clients are.
+ */
 export const coalesce = (events: Iterable<TagEvent>): Array<LiveEvent> => {
-  const last = new Map<string, TagEvent>()
-  for (const e of events) {
-    const k = `${e.name}\u0000${e.kind}\u0000${e.start}\u0000${e.count}`
-    last.delete(k)
-    last.set(k, e)
-  }
-  return Array.from(last.values(), (e) => ({
-    name: e.name,
-    kind: e.kind,
-    start: e.start,
-    count: e.count,
-    ...(e.values !== undefined ? { values: e.values.slice(0, PAGE_VALUES).map(jsonValue) } : {}),
-    ...(e.error !== undefined ? { error: e.error } : {}),
-    at: e.at
-  }))
+  const batch = new Map<string, TagEvent>()
+  for (const e of events) coalesceInto(batch, e)
+  return Array.from(batch.values(), toLive)
 }
 
 const encoder = new TextEncoder()
@@ -112,9 +125,12 @@ export const liveStream = (s: ApiServices, options: LiveOptions, stop: Effect.Ef
   const snapshots = Stream.concat(Stream.succeed(undefined), ticks).pipe(
     Stream.mapEffect(() => Effect.map(snapshot(s, options.tokenRequired), (snap) => sseMessage("snapshot", snap)))
   )
+  // One message per `batch` period at most (not per N events), so a flood of client I/O costs
+  // the browser at most MAX_BATCH entries per period.
   const tagEvents = s.tags.events.pipe(
-    Stream.groupedWithin(4096, options.batch),
-    Stream.map((chunk) => sseMessage("tags", coalesce(Chunk.toReadonlyArray(chunk))))
+    Stream.aggregateWithin(Sink.suspend(() => Sink.foldLeft(new Map<string, TagEvent>(), coalesceInto)), Schedule.spaced(options.batch)),
+    Stream.filter((batch) => batch.size > 0),
+    Stream.map((batch) => sseMessage("tags", Array.from(batch.values(), toLive)))
   )
   return Stream.concat(hello, Stream.merge(snapshots, tagEvents)).pipe(Stream.interruptWhen(stop))
 }

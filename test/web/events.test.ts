@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { ServerControl } from "../../src/server/control.js"
 import { TagStore } from "../../src/tags/tagStore.js"
-import { coalesce, type LiveEvent, type Snapshot } from "../../src/web/live.js"
+import { coalesce, type LiveEvent, MAX_BATCH, type Snapshot } from "../../src/web/live.js"
 import { WebServer } from "../../src/web/server.js"
 import { addSession, webEnv } from "./fixture.js"
 
@@ -95,11 +95,41 @@ describe("live feed (SSE)", () => {
     expect(none._tag).toBe("Left")
   }).pipe(Effect.provide(webEnv({ snapshotInterval: "10 seconds" })), Effect.scoped))
 
+  it.live("a flood of client I/O reaches the page as a few bounded batches ending with the latest values", () => Effect.gen(function* () {
+    const store = yield* TagStore
+    const feed = yield* openEvents
+    yield* feed.next((m) => m.event === "snapshot")
+    const tag = store.find("SCADA")!
+    // 60 000 accesses as fast as the controller's synchronous path makes them (under the TagStore's
+    // 65 536-event subscriber buffer: beyond it the TagStore itself drops events).
+    for (let i = 0; i < 60_000; i++) store.writeBytes(tag, i % 10, 1, new Uint8Array([i & 0xff, 0]))
+    const batches: Array<Array<LiveEvent>> = []
+    for (;;) {
+      const b = yield* Effect.either(feed.next<Array<LiveEvent>>((m) => m.event === "tags", 400))
+      if (b._tag === "Left") break
+      batches.push(b.right)
+    }
+    expect(batches.length).toBeGreaterThan(0)
+    expect(batches.length).toBeLessThan(10) // batching by count (4096 events) would send 15
+    for (const b of batches) expect(b.length).toBeLessThanOrEqual(MAX_BATCH)
+    // Every element's last write is in the last batch that mentions it.
+    const latest = new Map<number, unknown>()
+    for (const b of batches) for (const e of b) if (e.kind === "write") latest.set(e.start, e.values![0])
+    expect(Array.from({ length: 10 }, (_, i) => latest.get(i))).toEqual(Array.from({ length: 10 }, (_, i) => (59_990 + i) & 0xff))
+  }).pipe(Effect.provide(webEnv()), Effect.scoped))
+
   it.live("says when commands need a token", () => Effect.gen(function* () {
     const feed = yield* openEvents
     const snap = yield* feed.next<Snapshot>((m) => m.event === "snapshot")
     expect(snap.tokenRequired).toBe(true)
   }).pipe(Effect.provide(webEnv({ token: "t" })), Effect.scoped))
+
+  it("keeps at most MAX_BATCH entries, the most recent", () => {
+    const out = coalesce(Array.from({ length: MAX_BATCH + 7 }, (_, i) => ({ name: "A", kind: "read" as const, start: i, count: 1, values: [i], at: 1 })))
+    expect(out.length).toBe(MAX_BATCH)
+    expect(out[0]!.start).toBe(7)
+    expect(out[MAX_BATCH - 1]!.start).toBe(MAX_BATCH + 6)
+  })
 
   it("coalesces a burst to the last event per tag range, JSON-safe", () => {
     const at = 1
