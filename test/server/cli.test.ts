@@ -98,7 +98,7 @@ describe("cpppo enip server (CLI)", () => {
       r.child.kill("SIGINT")
       const code = yield* Effect.promise(() => r.exit)
       expect(code).toBe(0)
-      expect(performance.now() - t0).toBeLessThan(3000)
+      expect(performance.now() - t0).toBeLessThan(5000)
       expect(r.stderr()).toBe("")
     }), 60_000)
 })

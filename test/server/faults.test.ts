@@ -43,7 +43,7 @@ describe("fault injection", () => {
         order.push(k)
         const waited = performance.now() - sent[k]!
         expect(waited).toBeGreaterThanOrEqual(495)
-        expect(waited).toBeLessThan(1000) // measured from arrival, not serialized
+        expect(waited).toBeLessThan(1500) // measured from arrival, not serialized (6 × 0.5 s would be 3 s)
       }
       expect(order).toEqual([0, 1, 2, 3, 4, 5])
       // Back to no delay at run time.
@@ -51,7 +51,7 @@ describe("fault injection", () => {
       const t0 = performance.now()
       c.send(sendRR(s, readTagCip("SCADA"), ctx(9)))
       expect(contextOf(yield* nextFrame(c))).toBe(9)
-      expect(performance.now() - t0).toBeLessThan(200)
+      expect(performance.now() - t0).toBeLessThan(400)
     }))
 
   it.scopedLive("delay range 0.1-0.3: replies delayed within the range, the value re-drawn every second", () =>
@@ -72,7 +72,7 @@ describe("fault injection", () => {
         yield* nextFrame(c)
         const waited = performance.now() - t0
         expect(waited).toBeGreaterThanOrEqual(95)
-        expect(waited).toBeLessThan(500)
+        expect(waited).toBeLessThan(800)
       }
       expect(seen.size).toBeGreaterThanOrEqual(2)
       expect(sim.control.unsafeState().delay.range).toEqual([0.1, 0.3])
@@ -146,7 +146,7 @@ describe("fault injection", () => {
         expect(cipOf(yield* nextFrame(busy))).toBe("cc000000c3000000")
       }
       expect(yield* isClosed(idle, 2000)).toBe(true)
-      expect(performance.now() - t0).toBeLessThan(2000)
+      expect(performance.now() - t0).toBeLessThan(3000)
       expect(yield* isClosed(busy, 10)).toBe(false)
     }))
 
