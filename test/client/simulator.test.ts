@@ -83,6 +83,11 @@ layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: TAGS }), { excludeTestSe
       yield* c.write("@0x93/3/10[1-2]", [2.5, -1], "REAL")
       expect(yield* c.read("ATTR[0-3]")).toEqual([0, 2.5, -1, 0])
       expect(yield* c.read("@0x93/3/10[2]")).toEqual([-1])
+      // Without an element: Set / Get Attribute Single on the whole attribute (raw bytes back).
+      const set = yield* c.processAll(Either.getOrThrow(parseOperations(["@0x93/3/10=(REAL)1,2,3,4"])))
+      expect(set.failures).toBe(0)
+      const raw = yield* c.read("@0x93/3/10")
+      expect(Array.from(new Float32Array(Uint8Array.from(raw as Uint8Array).buffer))).toEqual([1, 2, 3, 4])
     }))
 
   it.scoped("discovery over TCP and UDP (127.0.0.1)", () =>
