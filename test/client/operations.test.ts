@@ -147,4 +147,12 @@ describe("parseOperation properties", () => {
       }
     }), { numRuns: 2000 })
   })
+  it("near-miss garbage from the grammar's own alphabet: typed error or a round-tripping operation", () => {
+    const alphabet = fc.constantFrom(..."Tg_:.[]-+=,()@/\"0123456789xXbBoO INTDREALSTRING".split(""))
+    fc.assert(fc.property(fc.stringOf(alphabet, { maxLength: 30 }), (s) => {
+      const r = parseOperation(s)
+      if (Either.isLeft(r)) expect(r.left._tag).toBe("OperationParseError")
+      else expect(Either.getOrThrow(parseOperation(printOperation(r.right)))).toEqual(r.right)
+    }), { numRuns: 5000 })
+  })
 })
