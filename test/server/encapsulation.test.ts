@@ -181,4 +181,32 @@ describe("encapsulation", () => {
       expect(yield* sim.tags.read("SCADA", 10, 2)).toEqual([99, -99])
       expect(sim.registry.get(`127_0_0_1_${good.socket.localPort}`)?.requests).toBe(201)
     }))
+
+  it.scopedLive("a connection belongs to its session: SendUnitData on another session's connection id → 0x01/0x0107; registry counts bytes and requests", () =>
+    Effect.gen(function* () {
+      const sim = yield* startSimulator({ tags: TAGS })
+      const a = yield* rawClient(sim.port)
+      const b = yield* rawClient(sim.port)
+      const sa = yield* register(a)
+      const sb = yield* register(b)
+      const forwardOpen = sendRR(sa, "540220062401" + "059d" + "01010000ffffffff010134120100000000000000" + "80841e00fe43" + "80841e00fe43" + "a3" + "03010020022401")
+      a.send(forwardOpen)
+      const open = Buffer.from(cipOf(yield* nextFrame(a))!, "hex")
+      const ot = open.readUInt32LE(4)
+      const unitData = (session: number) => {
+        const cip = readTagCip("SCADA")
+        const body = "00000000" + "0000" + "0200" + "a100" + "0400" + u32(ot) + "b100" + u16(2 + cip.length / 2) + "0700" + cip
+        return "7000" + u16(body.length / 2) + u32(session) + "00000000" + "0000000000000000" + "00000000" + body
+      }
+      b.send(unitData(sb))
+      const refused = Buffer.from(yield* nextFrame(b))
+      expect(statusOf(refused)).toBe(0)
+      expect(refused.subarray(-8).toString("hex")).toBe("0700cc0001010701") // sequence echoed, connection failure
+      a.send(unitData(sa))
+      const ok = Buffer.from(yield* nextFrame(a))
+      expect(ok.subarray(-10).toString("hex")).toBe("0700cc000000c3000000")
+      const entry = sim.registry.get(`127_0_0_1_${a.socket.localPort}`)!
+      expect(entry.requests).toBe(3)
+      expect(entry.received).toBe(28 + forwardOpen.length / 2 + unitData(sa).length / 2)
+    }))
 })
