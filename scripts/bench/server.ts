@@ -8,7 +8,7 @@
  *   npm run bench -- server [--seconds 3] [--quick]
  */
 import { spawn, type ChildProcess } from "node:child_process"
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import * as net from "node:net"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -54,7 +54,7 @@ const loadgen = (port: number, sessions: number, inflight: number, secs: number)
 
 const BASELINE = `
 const net = require("net")
-const reply = Buffer.from("6f001a0000000000000000000000000000000000000000000000000008000200000000000000b2000a00cc000000c30000000000", "hex")
+const reply = Buffer.concat([Buffer.from("6f001a00", "hex"), Buffer.alloc(20), Buffer.from("000000000800020000000000b2000a00cc000000c30000000000", "hex")])
 const srv = net.createServer({ noDelay: true }, (s) => {
   let buf = Buffer.alloc(0)
   s.on("data", (c) => {
@@ -84,7 +84,10 @@ const holdIdle = (port: number, n: number): Promise<Array<net.Socket>> =>
   })))
 
 const main = async () => {
-  const ours = await startChild(["--import", "tsx", "src/cli/bin.ts", "enip", "server", "-a", "127.0.0.1:0", "-A", "-U", "SCADA=INT[1000]"])
+  // The built CLI (npm ci builds dist/), as users run it; tsx adds its compiler's memory to the RSS.
+  const entry = existsSync(join(root, "dist", "cli", "bin.js")) && !args.includes("--tsx")
+    ? ["dist/cli/bin.js"] : ["--import", "tsx", "src/cli/bin.ts"]
+  const ours = await startChild([...entry, "enip", "server", "-a", "127.0.0.1:0", "-A", "-U", "SCADA=INT[1000]"])
   const base = await startChild(["-e", BASELINE])
   const configs: Array<[number, number]> = quick ? [[1, 1], [8, 8]] : [[1, 1], [1, 8], [8, 1], [8, 8], [64, 1], [64, 8]]
   console.log(`server benchmark: ${seconds}s per run, Read Tag SCADA[0] via SendRRData/Unconnected Send, loopback, ${process.version}`)

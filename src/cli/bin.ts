@@ -1,10 +1,34 @@
 #!/usr/bin/env node
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Effect } from "effect"
+// Submodule imports: the package barrel loads HTTP, cluster and worker code the CLI may not need.
+import { ValidationError } from "@effect/cli"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import { Cause, Console, Effect } from "effect"
 import { cli } from "./main.js"
+import { UsageError } from "./usage.js"
 import { countVerbose } from "./verbosity.js"
 
+/** A failure's one-line description (the message of an Error or tagged error). */
+const describe = (e: unknown): string => {
+  if (typeof e === "object" && e !== null && "message" in e && typeof e.message === "string" && e.message !== "") return e.message
+  if (typeof e === "object" && e !== null && "_tag" in e) return String(e._tag)
+  return String(e)
+}
+
 cli(countVerbose(process.argv)).pipe(
+  Effect.catchAllCause((cause) => {
+    if (Cause.isInterruptedOnly(cause)) return Effect.void
+    const failure = Cause.failureOption(cause)
+    // Usage mistakes were printed by @effect/cli already: exit status 2, as CLI tools do.
+    if (failure._tag === "Some" && ValidationError.isValidationError(failure.value)) {
+      return Effect.sync(() => { process.exitCode = 2 })
+    }
+    if (failure._tag === "Some" && failure.value instanceof UsageError) {
+      return Console.error(`cpppo: ${failure.value.message}`).pipe(Effect.zipRight(Effect.sync(() => { process.exitCode = 2 })))
+    }
+    const text = failure._tag === "Some" ? describe(failure.value) : Cause.pretty(cause).split("\n")[0] ?? "internal error"
+    return Console.error(`cpppo: ${text}`).pipe(Effect.zipRight(Effect.sync(() => { process.exitCode = 1 })))
+  }),
   Effect.provide(NodeContext.layer),
   NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true })
 )

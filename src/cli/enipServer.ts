@@ -5,8 +5,7 @@
  * -l/--log, -p/--print, -s/--size, --route-path, -S/--simple, -U/--no-udp, identity options or
  * --config FILE, then tag specs `NAME[@cls/ins/att]=TYPE[n]`.
  */
-import { Args, Command, Options, ValidationError } from "@effect/cli"
-import { HelpDoc } from "@effect/cli"
+import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
 import { readFileSync } from "node:fs"
 import { parseRoutePath } from "../cip/epath.js"
@@ -16,6 +15,7 @@ import type { SimulatorConfig } from "../server/simulator.js"
 import { type CliSimulatorConfig, runSimulator } from "./simulator.js"
 import { parseTagSpec } from "../tags/spec.js"
 import { loggingLayer } from "./logging.js"
+import { usage } from "./usage.js"
 
 const verbosity = Options.integer("verbosity").pipe(Options.withDefault(0), Options.withDescription("log verbosity (use -v, -vv)"))
 const address = Options.text("address").pipe(
@@ -44,7 +44,7 @@ const serial = Options.text("serial").pipe(Options.optional, Options.withDescrip
 const revision = Options.text("revision").pipe(Options.optional, Options.withDescription("Identity revision MAJOR.MINOR"))
 const tags = Args.text({ name: "TAG" }).pipe(Args.repeated, Args.withDescription("tag specs NAME[@cls/ins/att]=TYPE[n]"))
 
-const fail = (message: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(message)))
+const fail = usage
 
 const num = (text: string, what: string) => {
   const t = text.trim().toLowerCase()

@@ -1,4 +1,5 @@
-import { Command } from "@effect/cli"
+import { type CliApp, Command } from "@effect/cli"
+import type { Effect } from "effect"
 import { clientCommand, clientExtraCommands } from "./enipClient.js"
 import { serverCommand } from "./enipServer.js"
 import { historyCommand } from "./history.js"
@@ -10,10 +11,11 @@ const enip = Command.make("enip").pipe(
   Command.withSubcommands([serverCommand, clientCommand, ...clientExtraCommands])
 )
 
-export const cpppo = Command.make("cpppo").pipe(
+const cpppo = Command.make("cpppo").pipe(
   Command.withDescription("cpppo: EtherNet/IP CIP simulator and client, DFA parsers, history"),
   Command.withSubcommands([enip, historyCommand])
 )
 
 /** Parse argv (including node and script, as in process.argv) and run the command. */
-export const cli = Command.run(cpppo, { name: "cpppo", version: VERSION })
+export const cli: (args: ReadonlyArray<string>) => Effect.Effect<void, unknown, CliApp.CliApp.Environment> =
+  Command.run(cpppo, { name: "cpppo", version: VERSION })

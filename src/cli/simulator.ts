@@ -1,15 +1,13 @@
 /**
  * `cpppo enip server` composition: the simulator Layer plus what the command line asks for —
  * the web API, printing of tag I/O, a history file — running until Ctrl-C or the web API's
- * `server/control/done`.
+ * `server/control/done`. The web and history modules are loaded only when asked for (they bring
+ * the HTTP server and zlib code into memory).
  */
 import { Effect, Layer, Option, Stream } from "effect"
-import { HistoryWriter } from "../history/writer.js"
-import { historize } from "../history/historize.js"
 import { type BoundAddress, EnipServer } from "../server/server.js"
 import { ServerControl, SimulatorLive, type SimulatorConfig, TagStore } from "../server/simulator.js"
 import { formatTagEvent } from "../tags/events.js"
-import { WebApiLive, WebServer } from "../web/server.js"
 
 export interface CliSimulatorConfig extends SimulatorConfig {
   readonly web?: { readonly host: string; readonly port: number; readonly token?: string }
@@ -23,36 +21,35 @@ export interface SimulatorHooks {
   readonly onEvent?: ((line: string) => Effect.Effect<void>) | undefined
 }
 
+const loadWeb = Effect.promise(() => import("../web/server.js"))
+const loadHistory = Effect.promise(() => Promise.all([import("../history/writer.js"), import("../history/historize.js")]))
+
 /** Run the simulator until done (web API) or interrupted (Ctrl-C). */
 export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks = {}) =>
   Effect.gen(function* () {
     const server = yield* EnipServer
     const control = yield* ServerControl
     const store = yield* TagStore
-    const web = yield* Effect.serviceOption(WebServer)
     if (hooks.onEvent !== undefined) {
       const print = hooks.onEvent
       yield* Effect.forkScoped(Stream.runForEach(store.events, (e) => print(formatTagEvent(e))))
     }
-    const history = yield* Effect.serviceOption(HistoryWriter)
-    if (Option.isSome(history)) {
-      yield* Effect.forkScoped(historize(store.events).pipe(Effect.provideService(HistoryWriter, history.value)))
+    if (config.historize !== undefined) {
+      const [{ HistoryWriter }, { historize }] = yield* loadHistory
+      const writer = yield* HistoryWriter.layer({ path: config.historize, rotate: { maxBytes: 10 * 1024 * 1024 } }).pipe(
+        Layer.build,
+        Effect.map((ctx) => ctx.unsafeMap.get(HistoryWriter.key) as typeof HistoryWriter.Service)
+      )
+      yield* Effect.forkScoped(historize(store.events).pipe(Effect.provideService(HistoryWriter, writer)))
     }
-    if (hooks.onListening) {
-      yield* hooks.onListening({
-        tcp: server.address,
-        udp: server.udpAddress,
-        web: Option.isSome(web) ? { host: web.value.host, port: web.value.port } : undefined
-      })
+    let web: BoundAddress | undefined
+    if (config.web !== undefined) {
+      const { WebApiLive, WebServer } = yield* loadWeb
+      const ctx = yield* Layer.build(WebApiLive(config.web))
+      const bound = Option.getOrThrow(Option.fromNullable(ctx.unsafeMap.get(WebServer.key) as typeof WebServer.Service | undefined))
+      web = { host: bound.host, port: bound.port }
     }
+    if (hooks.onListening) yield* hooks.onListening({ tcp: server.address, udp: server.udpAddress, web })
     yield* control.awaitDone
     yield* Effect.logInfo("done: shutting down")
-  }).pipe(
-    Effect.scoped,
-    Effect.provide(
-      Layer.mergeAll(
-        config.web !== undefined ? WebApiLive(config.web) : Layer.empty,
-        config.historize !== undefined ? HistoryWriter.layer({ path: config.historize, rotate: { maxBytes: 10 * 1024 * 1024 } }) : Layer.empty
-      ).pipe(Layer.provideMerge(SimulatorLive(config)))
-    )
-  )
+  }).pipe(Effect.scoped, Effect.provide(SimulatorLive(config)))
