@@ -8,6 +8,9 @@ import { Effect } from "effect"
 import { existsSync } from "node:fs"
 import { chromium, type Browser } from "playwright-core"
 import { Client } from "../../src/client/client.js"
+import { ServerControl } from "../../src/server/control.js"
+import { WebServer } from "../../src/web/server.js"
+import { webEnv } from "./fixture.js"
 import { rawConnect, rawSession, type Simulator, startSimulator } from "./simulator.js"
 
 const CHROMIUM = "/usr/bin/chromium"
@@ -74,6 +77,38 @@ describe.skipIf(!HAVE_CHROMIUM)(title, () => {
     await expectText(() => page.locator("#status").textContent(), "listening")
     expect(await refusedWithin(sim, 300)).toBe(false)
     await page.close()
+  }, 60_000)
+})
+
+describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? "live page with --web-token in headless Chromium" : `${title} (token)`, () => {
+  it("sends the token typed in the page; without it the command is refused and nothing changes", async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 })
+    try {
+      await Effect.runPromise(Effect.gen(function* () {
+        const control = yield* ServerControl
+        const { url } = yield* WebServer
+        const page = yield* Effect.promise(() => browser.newPage())
+        page.setDefaultTimeout(5000)
+        yield* Effect.promise(async () => {
+          await page.goto(`${url}/`)
+          await page.locator('[data-testid="tag-SCADA"]').waitFor()
+          await page.locator("#token-box").waitFor({ state: "visible" })
+          await page.locator('[data-testid="disable"]').click()
+          await expectText(() => page.locator("#msg").textContent(), "needs Authorization")
+        })
+        expect(control.unsafeState().disabled).toBe(false)
+        yield* Effect.promise(async () => {
+          await page.locator("#token").fill("s3cret")
+          await page.locator("#token").dispatchEvent("change")
+          await page.locator('[data-testid="disable"]').click()
+          await expectText(() => page.locator("#msg").textContent(), "server disabled")
+          await expectText(() => page.locator("#status").textContent(), "disabled")
+        })
+        expect(control.unsafeState().disabled).toBe(true)
+      }).pipe(Effect.provide(webEnv({ token: "s3cret" })), Effect.scoped, Effect.timeout("30 seconds")))
+    } finally {
+      await browser.close()
+    }
   }, 60_000)
 })
 
