@@ -44,31 +44,35 @@ layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: ["SCADA=INT[1000]"] }), 
       expect(elapsed).toBeLessThan(1600)
     }))
 
-  it.scoped("the server dropping the connection mid-pipeline fails what is pending, and nothing hangs", () =>
-    Effect.gen(function* () {
-      const address = yield* seed
-      const proxy = yield* startProxy({ target: { host: "127.0.0.1", port: address.port }, dropAfter: 21 }) // 1 = RegisterSession
-      const c = yield* Client.connect({ host: "127.0.0.1", port: proxy.port })
-      const results = yield* Stream.runCollect(c.process(reads(100), { depth: 8 })).pipe(Effect.timeout("10 seconds"))
-      const all = Array.from(results)
-      expect(all.length).toBe(100)
-      // 20 replies got through (in whatever order the proxy let them); the rest failed as Closed.
-      expect(all.filter((r) => r.ok).length).toBe(20)
-      expect(all.filter((r) => !r.ok).every((r) => r.error?.reason === "Closed")).toBe(true)
-      for (const r of all) if (r.ok) expect(r.values).toEqual([1000 + r.index])
-    }))
+  for (const connected of [false, true]) {
+    it.scoped(`the server dropping the connection mid-pipeline fails what is pending, and nothing hangs (${connected ? "connected" : "unconnected"})`, () =>
+      Effect.gen(function* () {
+        const address = yield* seed
+        const proxy = yield* startProxy({ target: { host: "127.0.0.1", port: address.port }, dropAfter: connected ? 22 : 21 }) // RegisterSession (and Forward Open) come first
+        const c = yield* Client.connect({ host: "127.0.0.1", port: proxy.port, connected })
+        const results = yield* Stream.runCollect(c.process(reads(100), { depth: 8 })).pipe(Effect.timeout("10 seconds"))
+        const all = Array.from(results)
+        expect(all.length).toBe(100)
+        // 20 replies got through (in whatever order the proxy let them); the rest failed as Closed.
+        expect(all.filter((r) => r.ok).length).toBe(20)
+        expect(all.filter((r) => !r.ok).every((r) => r.error?.reason === "Closed")).toBe(true)
+        for (const r of all) if (r.ok) expect(r.values).toEqual([1000 + r.index])
+      }))
+  }
 
-  it.scoped("per-request timeouts count as failures; the session keeps working afterwards", () =>
-    Effect.gen(function* () {
-      const address = yield* seed
-      const control = yield* ServerControl
-      const c = yield* Client.connect({ host: "127.0.0.1", port: address.port, timeout: "300 millis" })
-      yield* control.setDelay(0.6)
-      const slow = yield* c.processAll(reads(3), { depth: 3 }).pipe(Effect.ensuring(control.setDelay(0)))
-      expect(slow.failures).toBe(3)
-      expect(slow.transactions.map((t) => t.error?.reason)).toEqual(["Timeout", "Timeout", "Timeout"])
-      yield* Effect.sleep("500 millis") // the late replies arrive and are ignored
-      const again = yield* c.processAll(reads(3), { depth: 3 })
-      expect(again.transactions.map((t) => t.values![0])).toEqual([1000, 1001, 1002])
-    }))
+  for (const connected of [false, true]) {
+    it.scoped(`per-request timeouts count as failures; the session keeps working afterwards (${connected ? "connected" : "unconnected"})`, () =>
+      Effect.gen(function* () {
+        const address = yield* seed
+        const control = yield* ServerControl
+        const c = yield* Client.connect({ host: "127.0.0.1", port: address.port, timeout: "300 millis", connected })
+        yield* control.setDelay(0.6)
+        const slow = yield* c.processAll(reads(3), { depth: 3 }).pipe(Effect.ensuring(control.setDelay(0)))
+        expect(slow.failures).toBe(3)
+        expect(slow.transactions.map((t) => t.error?.reason)).toEqual(["Timeout", "Timeout", "Timeout"])
+        yield* Effect.sleep("500 millis") // the late replies arrive and are ignored
+        const again = yield* c.processAll(reads(3), { depth: 3 })
+        expect(again.transactions.map((t) => t.values![0])).toEqual([1000, 1001, 1002])
+      }))
+  }
 })
