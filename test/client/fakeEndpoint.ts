@@ -7,6 +7,9 @@ import { ServerControlLive } from "../../src/server/control.js"
 import { Endpoint, EnipServerLive } from "../../src/server/server.js"
 import { makeFakeDevice, type FakeTag } from "./fakeDevice.js"
 
+/** What the fake endpoint saw (to check the client's connection lifecycle). */
+export const seen = { forwardOpen: 0, forwardClose: 0, sessionsClosed: 0 }
+
 export const makeFakeEndpoint = (tags: Record<string, FakeTag>, opts: { largeForwardOpen?: boolean } = {}): CipEndpoint => {
   const dev = makeFakeDevice(tags)
   const connections = new Map<number, ConnectionView>()
@@ -18,6 +21,7 @@ export const makeFakeEndpoint = (tags: Record<string, FakeTag>, opts: { largeFor
         if (req.large && opts.largeForwardOpen === false) {
           return { _tag: "Error", service: 0xdb, status: 0x08, extStatus: [], data: new Uint8Array(0) }
         }
+        seen.forwardOpen++
         const otConnectionId = nextId++
         connections.set(otConnectionId, { session: ctx.session, otConnectionId, toConnectionId: req.toConnectionId, maxReply: req.toParams.size - 2, touch: () => {} })
         return {
@@ -28,6 +32,7 @@ export const makeFakeEndpoint = (tags: Record<string, FakeTag>, opts: { largeFor
         }
       }
       case "ForwardClose":
+        seen.forwardClose++
         return { _tag: "ForwardClose", service: 0xce, status: 0, extStatus: [], connectionSerial: req.connectionSerial, originatorVendor: req.originatorVendor, originatorSerial: req.originatorSerial, applicationReply: new Uint8Array(0) }
       default: return dev.answer(req)
     }
@@ -35,7 +40,7 @@ export const makeFakeEndpoint = (tags: Record<string, FakeTag>, opts: { largeFor
   return {
     handle,
     lookupConnection: (id) => connections.get(id),
-    closeSession: () => {},
+    closeSession: () => { seen.sessionsClosed++ },
     identity: (address, port) => ({
       protocolVersion: 1, sockaddr: { family: 2, port, address }, vendorId: 1, deviceType: 14, productCode: 54,
       revision: [20, 11], status: 0x3160, serialNumber: 0x006c061a, productName: "1756-L61/B LOGIX5561", state: 255

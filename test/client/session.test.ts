@@ -4,7 +4,7 @@ import { Client } from "../../src/client/client.js"
 import { parseOperations } from "../../src/client/operations.js"
 import { EnipServer } from "../../src/server/server.js"
 import { Either } from "effect"
-import { fakeServerLayer } from "./fakeEndpoint.js"
+import { fakeServerLayer, seen } from "./fakeEndpoint.js"
 import { freePort } from "./freePort.js"
 
 const ops = (...s: Array<string>) => Either.getOrThrow(parseOperations(s))
@@ -37,6 +37,17 @@ describe("client session against the server (fake endpoint)", () => {
       expect(client.session.connection).toMatchObject({ large: false, size: 504 })
       expect(yield* client.read("SCADA[0]")).toEqual([0])
     }).pipe(Effect.scoped, Effect.provide(fakeServerLayer(tags(), { largeForwardOpen: false }))))
+
+  it.live("release sends Forward Close, then UnregisterSession (the server ends the session)", () =>
+    Effect.gen(function* () {
+      const { address } = yield* EnipServer
+      const before = { ...seen }
+      yield* Effect.scoped(Effect.flatMap(Client.connect({ host: "127.0.0.1", port: address.port, connected: true }), (c) => c.read("SCADA[0]")))
+      yield* Effect.sleep("100 millis")
+      expect(seen.forwardOpen - before.forwardOpen).toBe(1)
+      expect(seen.forwardClose - before.forwardClose).toBe(1)
+      expect(seen.sessionsClosed - before.sessionsClosed).toBe(1)
+    }).pipe(Effect.provide(fakeServerLayer(tags()))))
 
   it.live("connect failure is a typed error", () =>
     Effect.gen(function* () {
