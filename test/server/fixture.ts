@@ -4,17 +4,17 @@
  */
 import { Context, Effect, Layer, Logger, LogLevel } from "effect"
 import type { SimulatorConfig } from "../../src/server/simulator.js"
+import type { AttributeFactory } from "../../src/tags/attribute.js"
 import { ConnectionRegistry, Controller, EnipServer, ServerControl, SimulatorLive, TagStore } from "../../src/server/simulator.js"
 import { connect, hex, type RawClient, toHex } from "./raw.js"
 
 export type SimConfig = Partial<SimulatorConfig> & Pick<SimulatorConfig, "tags">
 
 /** The running simulator's services and port. */
-export const startSimulator = (config: SimConfig) =>
+export const startSimulator = (config: SimConfig, attributes?: Layer.Layer<AttributeFactory>) =>
   Effect.gen(function* () {
-    const ctx = yield* Layer.build(
-      SimulatorLive({ host: "127.0.0.1", port: 0, udp: false, ...config }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)))
-    )
+    const base = SimulatorLive({ host: "127.0.0.1", port: 0, udp: false, ...config }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)))
+    const ctx = yield* Layer.build(attributes === undefined ? base : Layer.provide(base, attributes))
     const server = Context.get(ctx, EnipServer)
     return {
       port: server.address.port,
