@@ -238,4 +238,15 @@ describe("fault injection", () => {
       const refused = yield* Effect.either(Effect.tryPromise(() => connect(sim.port, "127.0.0.1", 1000)))
       expect(refused._tag).toBe("Left")
     }))
+
+  it.scopedLive("max sessions holds under a burst of simultaneous connections", () =>
+    Effect.gen(function* () {
+      const sim = yield* startSimulator({ tags: TAGS, maxSessions: 3 })
+      const clients = yield* Effect.all(Array.from({ length: 20 }, () => rawClient(sim.port)), { concurrency: "unbounded" })
+      let open = 0
+      for (const c of clients) if (!(yield* isClosed(c, 100))) open++
+      expect(open).toBe(3)
+      expect(sim.registry.size()).toBe(3)
+      expect(sim.registry.stats()).toEqual({ accepted: 3, refused: 17, closed: 0 })
+    }))
 })
