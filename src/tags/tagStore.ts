@@ -73,7 +73,9 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
   }
   let subscribers = 0
 
-  const publish = (e: TagEvent) => { pubsub.unsafeOffer(e) }
+  // The effectful offer: on a full sliding PubSub it drops the OLDEST event (unsafeOffer would
+  // drop the new one). Only runs while someone subscribes.
+  const publish = (e: TagEvent) => { Effect.runSync(PubSub.offer(pubsub, e)) }
   const fail = (tag: Tag, start: number, count: number, err: TagError): TagError => {
     if (subscribers > 0) publish({ name: tag.name, kind: "error", start, count, error: err.message, at: Date.now() })
     return err
