@@ -75,7 +75,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
 
   // The effectful offer: on a full sliding PubSub it drops the OLDEST event (unsafeOffer would
   // drop the new one). Only runs while someone subscribes.
-  const publish = (e: TagEvent) => { Effect.runSync(PubSub.offer(pubsub, e)) }
+  const publish = (e: TagEvent) => { Effect.runSync(PubSub.publish(pubsub, e)) }
   const fail = (tag: Tag, start: number, count: number, err: TagError): TagError => {
     if (subscribers > 0) publish({ name: tag.name, kind: "error", start, count, error: err.message, at: Date.now() })
     return err
