@@ -52,10 +52,11 @@ const num = (text: string, what: string) => {
   return Number.isSafeInteger(n) ? Either.right(n) : Either.left(`invalid ${what} ${JSON.stringify(text)}`)
 }
 
-export const serverCommand = Command.make(
-  "server",
-  { verbosity, address, addressOutput, delay, web, webToken, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, config, vendor, deviceType, productCode, productName, serial, revision, tags },
-  (o) =>
+const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, config, vendor, deviceType, productCode, productName, serial, revision, tags }
+
+type ServerOptions = Command.Command.ParseConfig<typeof serverOptions>
+
+const serve = (o: ServerOptions) =>
     Effect.gen(function* () {
       // Validate everything first: one line per mistake, non-zero exit.
       const bind = parseAddress(o.address, { host: "0.0.0.0", port: 44818 })
@@ -140,5 +141,15 @@ export const serverCommand = Command.make(
         onEvent: o.print ? (line) => Console.log(line) : undefined
       }).pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
     })
-).pipe(Command.withDescription("Run a simulated Logix controller (EtherNet/IP CIP server)"))
+
+export const serverCommand = Command.make("server", serverOptions, serve).pipe(
+  Command.withDescription("Run a simulated Logix controller (EtherNet/IP CIP server)")
+)
+
+/** `cpppo enip historize FILE TAG…`: a simulator recording every tag read/write/failure to FILE. */
+export const historizeCommand = Command.make(
+  "historize",
+  { file: Args.text({ name: "FILE" }).pipe(Args.withDescription("history file to record into")), ...serverOptions },
+  ({ file, ...o }) => serve({ ...o, historize: Option.some(file) })
+).pipe(Command.withDescription("Run the simulator, recording every tag read, write and failure to a history FILE"))
 

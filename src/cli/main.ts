@@ -1,14 +1,14 @@
 import { type CliApp, Command } from "@effect/cli"
 import type { Effect } from "effect"
 import { clientCommand, clientExtraCommands } from "./enipClient.js"
-import { serverCommand } from "./enipServer.js"
+import { historizeCommand, serverCommand } from "./enipServer.js"
 import { historyCommand } from "./history.js"
 
 export const VERSION = "0.1.0"
 
 const enip = Command.make("enip").pipe(
   Command.withDescription("EtherNet/IP CIP: simulator, client and tools"),
-  Command.withSubcommands([serverCommand, clientCommand, ...clientExtraCommands])
+  Command.withSubcommands([serverCommand, clientCommand, historizeCommand, ...clientExtraCommands])
 )
 
 const cpppo = Command.make("cpppo").pipe(
