@@ -115,11 +115,16 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
         used += replyLength(reply)
         return reply
       }))
-    return mapSync(allSync(items), (replies): CipReply => ({
-      _tag: "MultipleServicePacket", service: replyService(Service.MultipleServicePacket),
-      status: replies.some((r) => r.status !== 0 && r.status !== Status.PartialTransfer) ? Status.EmbeddedServiceError : 0,
-      extStatus: [], replies
-    }))
+    return mapSync(allSync(items), (replies): CipReply => {
+      const reply: CipReply = {
+        _tag: "MultipleServicePacket", service: replyService(Service.MultipleServicePacket),
+        status: replies.some((r) => r.status !== 0 && r.status !== Status.PartialTransfer) ? Status.EmbeddedServiceError : 0,
+        extStatus: [], replies
+      }
+      // Even error replies take 4 bytes + a 2-byte offset each: thousands of embedded requests
+      // overflow the transport (and the UINT offsets). Such a reply cannot be sent: 0x11.
+      return replyLength(reply) > ctx.maxReply ? errorReply(Service.MultipleServicePacket, Status.ReplyDataTooLarge) : reply
+    })
   }
 
   const unconnectedSend = (req: UnconnectedSendRequest, ctx: RequestContext, depth: number): SyncOr<CipReply> => {
