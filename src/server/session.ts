@@ -120,13 +120,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
     const queue = yield* Queue.unbounded<{ readonly frame: Uint8Array; readonly at: number; readonly pending?: Effect.Effect<FrameResult> }>()
     let queued = 0
 
-    const onData = (chunk: Uint8Array) => {
-      if (ended) return
-      entry.received += chunk.length
-      const pushed = framer.push(chunk)
-      const failure = Array.isArray(pushed) ? undefined : (pushed as FramerResult)
-      const frames: ReadonlyArray<Uint8Array> = failure === undefined ? (pushed as ReadonlyArray<Uint8Array>) : failure.frames
-      const delayed = control.unsafeState().delay.value > 0
+    const answerAll = (frames: ReadonlyArray<Uint8Array>, delayed: boolean) => {
       for (const frame of frames) {
         entry.requests++
         if (queued > 0 || delayed) {
@@ -149,6 +143,24 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
           queue.unsafeOffer({ frame, at: Date.now(), pending: outcome })
         }
       }
+    }
+
+    const onData = (chunk: Uint8Array) => {
+      if (ended) return
+      entry.received += chunk.length
+      const pushed = framer.push(chunk)
+      const failure = Array.isArray(pushed) ? undefined : (pushed as FramerResult)
+      const frames: ReadonlyArray<Uint8Array> = failure === undefined ? (pushed as ReadonlyArray<Uint8Array>) : failure.frames
+      const delayed = control.unsafeState().delay.value > 0
+      // Several pipelined requests in one chunk: their replies leave in one write (one syscall).
+      const batch = frames.length > 1
+      if (batch) socket.cork()
+      try {
+        answerAll(frames, delayed)
+      } finally {
+        if (batch && !socket.destroyed) socket.uncork()
+      }
+      if (ended) return
       if (failure !== undefined) {
         // The frames before the refused one are answered first (in order, through the queue
         // when replies are pending), then the 0x65 reply, then the session closes.
