@@ -4,6 +4,7 @@
  * Once in-process (runSimulator, interrupted as Ctrl-C does) and once as the CLI a user runs
  * (`cpppo enip server --historize FILE`, stopped with SIGINT).
  */
+import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Deferred, Effect, Either, Fiber, Stream } from "effect"
 import { spawn } from "node:child_process"
@@ -11,9 +12,11 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { WeatherAttributes } from "../../examples/custom-tag/weather.js"
 import { runSimulator } from "../../src/cli/simulator.js"
 import { Client, type ClientService, OperationFailed } from "../../src/client/client.js"
-import { HistoryReader } from "../../src/history/reader.js"
+import { HistoryReader, readHistory } from "../../src/history/reader.js"
+import { startWeatherService } from "./weatherService.js"
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url))
 
@@ -77,6 +80,33 @@ describe("historize end to end", () => {
       const to = Date.now()
       yield* Fiber.interrupt(server)
       yield* checkHistory(file, from, to)
+    }))
+
+  it.scopedLive("a custom tag under runSimulator: an AttributeFactory provided from outside is used, and its I/O is historized", () =>
+    Effect.gen(function* () {
+      const file = path.join(yield* tempDir, "weather.hst")
+      const service = yield* startWeatherService({ Edmonton: { latitude: 53.55, longitude: -113.47, celsius: -12.25 } })
+      const listening = yield* Deferred.make<number>()
+      const server = yield* Effect.forkScoped(runSimulator(
+        { host: "127.0.0.1", port: 0, udp: false, tags: ["Edmonton=REAL", "SCADA=INT[10]"], historize: file },
+        { onListening: ({ tcp }) => Deferred.succeed(listening, tcp.port) }
+      ).pipe(
+        Effect.provide(WeatherAttributes({ cities: ["Edmonton"], geocodingUrl: service.url, forecastUrl: service.url })),
+        Effect.provide(NodeHttpClient.layer)
+      ))
+      const port = yield* Deferred.await(listening).pipe(Effect.timeout("10 seconds"))
+      yield* Effect.scoped(Effect.gen(function* () {
+        const client = yield* Client.connect({ host: "127.0.0.1", port })
+        expect(yield* client.read("Edmonton")).toEqual([-12.25])
+        const w = yield* Effect.either(client.write("Edmonton", [30], "REAL"))
+        expect(Either.isLeft(w) && w.left instanceof OperationFailed && w.left.result.status).toBe(0x0e)
+      }))
+      yield* Fiber.interrupt(server)
+      const records = Chunk.toArray(yield* Stream.runCollect(readHistory([file])))
+      expect(records.map(({ serial, data }) => ({ serial, data }))).toEqual([
+        { serial: ["Edmonton", [0, 0]], data: { read: [-12.25] } },
+        { serial: ["Edmonton", [0, 0]], data: { error: "Edmonton: the temperature comes from the weather service and cannot be written" } }
+      ])
     }))
 
   for (const command of ["server", "historize"] as const) {
