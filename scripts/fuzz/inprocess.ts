@@ -32,6 +32,8 @@ export interface InProcessReport {
   kinds: Map<string, number>
   crashes: Array<Crash>
   millis: number
+  /** The slowest mutants (whole pipeline, ms), slowest first. */
+  slowest: Array<{ readonly ms: number; readonly how: string; readonly input: string }>
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex")
@@ -66,12 +68,13 @@ export const fuzzInProcess = (frames: number, seed: number): InProcessReport => 
   const { requests, cip, frames: seedFrames } = seeds(1)
   // Replies to mutate: what the controller answers to each seed request.
   const replies = requests.map((q) => ({ q, bytes: encodeReply(answer(ctl, q, 504)) }))
-  const report: InProcessReport = { frames: 0, requestsHandled: 0, kinds: new Map(), crashes: [], millis: 0 }
+  const report: InProcessReport = { frames: 0, requestsHandled: 0, kinds: new Map(), crashes: [], millis: 0, slowest: [] }
   const count = (k: string) => report.kinds.set(k, (report.kinds.get(k) ?? 0) + 1)
   const started = performance.now()
   for (let i = 0; i < frames; i++) {
     const m = mutateFrame(seedFrames, cip, r, (c) => sendRR(1, c, i))
     report.frames++
+    const t0 = performance.now()
     let stage = "framer"
     try {
       // Stream framing across random chunk boundaries.
@@ -125,6 +128,12 @@ export const fuzzInProcess = (frames: number, seed: number): InProcessReport => 
       if (Either.isLeft(rd) && kindOf(rd.left) === undefined) throw new Error(`non-CodecError failure: ${String(rd.left)}`)
     } catch (e) {
       report.crashes.push({ where: stage, how: m.how, input: hex(m.bytes).slice(0, 4000), error: e instanceof Error ? `${e.message}\n${e.stack ?? ""}`.slice(0, 2000) : String(e) })
+    }
+    const ms = performance.now() - t0
+    if (report.slowest.length < 5 || ms > report.slowest[report.slowest.length - 1]!.ms) {
+      report.slowest.push({ ms, how: m.how, input: hex(m.bytes).slice(0, 400) })
+      report.slowest.sort((a, b) => b.ms - a.ms)
+      report.slowest.length = Math.min(report.slowest.length, 5)
     }
   }
   report.millis = performance.now() - started

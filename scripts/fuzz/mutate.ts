@@ -177,7 +177,9 @@ export const mutateFrame = (frames: ReadonlyArray<Uint8Array>, cip: ReadonlyArra
   const roll = r.next()
   if (roll < 0.55) {
     const m = mutateCip(r.pick(cip), r)
-    return { bytes: wrap(m.bytes), how: `cip:${m.how}`, framed: true }
+    const bytes = wrap(m.bytes)
+    // Past 65,535 data bytes the header's UINT length wraps: the frame lies about its size.
+    return { bytes, how: `cip:${m.how}`, framed: bytes.length - 24 <= 0xffff }
   }
   let b = r.pick(frames)
   const hows: Array<string> = []

@@ -108,6 +108,10 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
     const p = logicalPath(req.path)
     if (p === undefined || p.cls !== ClassId.MessageRouter) return errorReply(Service.MultipleServicePacket, Status.PathDestinationUnknown, [0])
     if (depth >= MSP_MAX_DEPTH) return errorReply(Service.MultipleServicePacket, Status.InvalidParameter)
+    // Every embedded reply takes at least 4 bytes plus its 2-byte offset: a packet whose replies
+    // cannot fit is refused before any of it runs (a 64 KiB packet of thousands of large reads
+    // would otherwise hold the event loop for 100+ ms only to produce an unsendable reply).
+    if (4 + 2 + 6 * req.requests.length > ctx.maxReply) return errorReply(Service.MultipleServicePacket, Status.ReplyDataTooLarge)
     // Each embedded reply gets what remains of the budget after the replies before it.
     let used = 4 + 2 + 2 * req.requests.length
     const items = req.requests.map((r) => () =>

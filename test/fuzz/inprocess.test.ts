@@ -38,6 +38,15 @@ describe("in-process fuzzing", () => {
     const bytes = encodeReply(reply)
     expect(bytes.length).toBeLessThanOrEqual(504)
     expect(Either.isRight(decodeReply(bytes, req))).toBe(true)
+    // Refused before any of it runs: 100 embedded writes (replies ≥ 606 bytes > 504) change nothing.
+    const write: CipRequest = { _tag: "WriteTag", path: [{ _tag: "Symbolic", name: "SCADA" }], type: { code: 0xc3 }, elements: 1, data: Uint8Array.of(7, 0) }
+    const writes = ctl.handle({ ...req, requests: Array.from({ length: 100 }, () => write) }, { session: 1, maxReply: 504 }) as CipReply
+    expect(writes.status).toBe(0x11)
+    expect(Effect.runSync(store.read("SCADA", 0, 1))).toEqual([0])
+    // With a connection's larger reply size the same packet fits and runs.
+    const connected = ctl.handle({ ...req, requests: Array.from({ length: 100 }, () => write) }, { session: 1, maxReply: 4000 }) as CipReply
+    expect(connected.status).toBe(0)
+    expect(Effect.runSync(store.read("SCADA", 0, 1))).toEqual([7])
     // A packet that fits is still answered in full (0x1E: embedded errors).
     const small = ctl.handle({ ...req, requests: req.requests.slice(0, 10) }, { session: 1, maxReply: 504 }) as CipReply
     expect(small.status).toBe(0x1e)

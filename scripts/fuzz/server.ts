@@ -1,0 +1,92 @@
+/**
+ * The simulator under test, run as a child process (forked with IPC) so its event loop and its
+ * memory are measured alone: an event-loop delay histogram, peak RSS, heap after GC, and the
+ * session registry. The parent asks for `stats`, drives `control` (delay, disable, drop…) and
+ * says `exit`. Started with `--expose-gc` when heap figures after a collection are wanted.
+ */
+import { Context, Effect, Layer, Logger, LogLevel } from "effect"
+import { monitorEventLoopDelay } from "node:perf_hooks"
+import { ConnectionRegistry, Controller, EnipServer, ServerControl, SimulatorLive, TagStore } from "../../src/server/simulator.js"
+
+export type ToServer =
+  | { readonly type: "stats"; readonly reset?: boolean; readonly gc?: boolean }
+  | { readonly type: "control"; readonly op: "delay" | "disable" | "enable" | "dropAll" | "tagError" | "clearTagError"; readonly value?: number; readonly tag?: string }
+  | { readonly type: "exit" }
+
+export interface ServerStats {
+  readonly type: "stats"
+  /** Longest event-loop delay seen since the last reset, ms. */
+  readonly maxDelayMs: number
+  readonly p99DelayMs: number
+  readonly rss: number
+  readonly peakRss: number
+  readonly heapUsed: number
+  readonly sessions: number
+  readonly accepted: number
+  readonly refused: number
+  readonly closed: number
+  readonly connections: number
+}
+
+export type FromServer = { readonly type: "ready"; readonly port: number } | ServerStats | { readonly type: "error"; readonly message: string }
+
+const send = (m: FromServer) => process.send?.(m)
+
+const config = JSON.parse(process.env.FUZZ_SERVER_CONFIG ?? "{}") as { tags?: ReadonlyArray<string>; maxFrame?: number; maxSessions?: number; idleTimeout?: number }
+
+const program = Effect.gen(function* () {
+  const layer = SimulatorLive({
+    host: "127.0.0.1", port: 0, udp: false, tags: config.tags ?? ["SCADA=INT[100]"],
+    ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
+    ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
+    ...(config.idleTimeout !== undefined ? { idleTimeout: config.idleTimeout } : {})
+  }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.None)))
+  const ctx = yield* Layer.build(layer)
+  const server = Context.get(ctx, EnipServer)
+  const registry = Context.get(ctx, ConnectionRegistry)
+  const control = Context.get(ctx, ServerControl)
+  const tags = Context.get(ctx, TagStore)
+  const controller = Context.get(ctx, Controller)
+
+  const histogram = monitorEventLoopDelay({ resolution: 10 })
+  histogram.enable()
+  let peakRss = process.memoryUsage.rss()
+  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()) }, 50)
+  sampler.unref()
+
+  const gc = (globalThis as { gc?: () => void }).gc
+  const stats = (m: Extract<ToServer, { type: "stats" }>): ServerStats => {
+    if (m.gc === true && gc !== undefined) { gc(); gc() }
+    const mem = process.memoryUsage()
+    peakRss = Math.max(peakRss, mem.rss)
+    const s = registry.stats()
+    const out: ServerStats = {
+      type: "stats", maxDelayMs: histogram.max / 1e6, p99DelayMs: histogram.percentile(99) / 1e6,
+      rss: mem.rss, peakRss, heapUsed: mem.heapUsed, sessions: registry.size(),
+      accepted: s.accepted, refused: s.refused, closed: s.closed, connections: controller.connections().length
+    }
+    if (m.reset === true) histogram.reset()
+    return out
+  }
+  const run = (e: Effect.Effect<unknown, unknown>) => Effect.runFork(Effect.catchAllCause(e, () => Effect.void))
+  process.on("message", (m: ToServer) => {
+    switch (m.type) {
+      case "stats": send(stats(m)); break
+      case "exit": process.exit(0); break
+      case "control":
+        switch (m.op) {
+          case "delay": run(control.setDelay(m.value ?? 0)); break
+          case "disable": run(control.setDisabled(true)); break
+          case "enable": run(control.setDisabled(false)); break
+          case "dropAll": run(registry.dropAll); break
+          case "tagError": run(tags.setError(m.tag ?? "SCADA", { status: m.value ?? 0x08, extStatus: [] })); break
+          case "clearTagError": run(tags.setError(m.tag ?? "SCADA", undefined)); break
+        }
+    }
+  })
+  process.on("disconnect", () => process.exit(0))
+  send({ type: "ready", port: server.address.port })
+  yield* Effect.never
+})
+
+Effect.runFork(Effect.scoped(program).pipe(Effect.catchAllCause((c) => Effect.sync(() => { send({ type: "error", message: String(c) }); process.exit(1) }))))
