@@ -4,7 +4,7 @@
  * `server/control/done`. The web and history modules are loaded only when asked for (they bring
  * the HTTP server and zlib code into memory).
  */
-import { Effect, Layer, Option, Stream } from "effect"
+import { Effect, Layer, Option, Queue, Stream } from "effect"
 import { type BoundAddress, EnipServer } from "../server/server.js"
 import { ServerControl, SimulatorLive, type SimulatorConfig, TagStore } from "../server/simulator.js"
 import { formatTagEvent } from "../tags/events.js"
@@ -40,7 +40,17 @@ export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks =
         Layer.build,
         Effect.map((ctx) => ctx.unsafeMap.get(HistoryWriter.key) as typeof HistoryWriter.Service)
       )
-      yield* Effect.forkScoped(historize(store.events).pipe(Effect.provideService(HistoryWriter, writer)))
+      // Subscribe for the life of the run; on shutdown (Ctrl-C, done) the events still queued are
+      // appended before the writer flushes and closes (finalizers run in reverse order).
+      const queue = yield* store.subscribe
+      yield* Effect.addFinalizer(() =>
+        Queue.takeAll(queue).pipe(
+          Effect.flatMap((rest) => historize(Stream.fromIterable(rest))),
+          Effect.provideService(HistoryWriter, writer)
+        ))
+      yield* Effect.forkScoped(
+        historize(Stream.fromQueue(queue, { maxChunkSize: 1 })).pipe(Effect.provideService(HistoryWriter, writer))
+      )
     }
     let web: BoundAddress | undefined
     if (config.web !== undefined) {
