@@ -1,9 +1,10 @@
 /** Test helper: an in-process simulator (SimulatorLive on 127.0.0.1:0) for the length of a callback. */
 import { Context, Effect, Layer, Logger, LogLevel } from "effect"
-import {
-  ConnectionRegistry, type ConnectionRegistryService, Controller, type ControllerService, EnipServer, ServerControl,
-  type ServerControlService, SimulatorLive, type SimulatorConfig, TagStore, type TagStoreService
-} from "../../src/server/simulator.js"
+import type { ControllerService } from "../../src/device/controller.js"
+import type { ServerControlService } from "../../src/server/control.js"
+import type { ConnectionRegistryService } from "../../src/server/registry.js"
+import { ConnectionRegistry, Controller, EnipServer, ServerControl, SimulatorLive, type SimulatorConfig, TagStore } from "../../src/server/simulator.js"
+import type { TagStoreService } from "../../src/tags/tagStore.js"
 
 export interface Sim {
   readonly port: number
