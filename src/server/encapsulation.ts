@@ -113,6 +113,8 @@ const legacyListTargets = (header: EncapHeader, local: { readonly address: strin
 export const makeEncapsulationHandler = (options: EncapsulationOptions): SessionHandler => {
   const { endpoint } = options
   let session = 0 // the registered session handle, 0 until RegisterSession
+  /** Per connection (O→T id): the last sequence count answered and its CIP reply. */
+  const lastReplies = new Map<number, { readonly sequence: number; readonly cip: Uint8Array }>()
 
   const cipReplyFrame = (header: EncapHeader, body: "SendRRData" | "SendUnitData", items: (reply: Uint8Array) => ReadonlyArray<CpfItem>, interfaceHandle: number, timeout: number) =>
     (reply: CipReply): Uint8Array =>
@@ -191,11 +193,23 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
           return cipReplyFrame(header, "SendUnitData", (r) => [{ _tag: "ConnectedAddress", connectionId: address.connectionId }, { _tag: "ConnectedData", sequence, data: r }], body.interfaceHandle, body.timeout)(reply)
         }
         connection.touch()
-        return answer(
-          data.data,
-          { session, connection, maxReply: connection.maxReply },
-          cipReplyFrame(header, "SendUnitData", (r) => [{ _tag: "ConnectedAddress", connectionId: connection.toConnectionId }, { _tag: "ConnectedData", sequence, data: r }], body.interfaceHandle, body.timeout)
-        )
+        const toFrame = (cip: Uint8Array) =>
+          encodeFrame({
+            header: { sessionHandle: header.sessionHandle, status: 0, senderContext: header.senderContext, options: header.options },
+            body: {
+              _tag: "SendUnitData", interfaceHandle: body.interfaceHandle, timeout: body.timeout,
+              items: [{ _tag: "ConnectedAddress", connectionId: connection.toConnectionId }, { _tag: "ConnectedData", sequence, data: cip }]
+            }
+          })
+        // A repeated sequence count is a retransmission: resend the reply, do not run it again
+        // (a write must not happen twice), as a controller does on class 3 connections.
+        const last = lastReplies.get(address.connectionId)
+        if (last !== undefined && last.sequence === sequence) return toFrame(last.cip)
+        return answer(data.data, { session, connection, maxReply: connection.maxReply }, (reply) => {
+          const cip = encodeReply(reply)
+          lastReplies.set(address.connectionId, { sequence, cip: Uint8Array.from(cip) })
+          return toFrame(cip)
+        })
       }
       case "Unsupported":
         return body.command === LEGACY_LIST_TARGETS
