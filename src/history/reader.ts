@@ -31,6 +31,16 @@ export interface ReadOptions {
   readonly until?: Timestamp | undefined
   /** Called for each corrupt record skipped. */
   readonly onCorrupt?: ((corrupt: CorruptRecord) => void) | undefined
+  /** Called when a `.gz` file ends early (after its records up to the cut were read). */
+  readonly onTruncated?: ((truncated: TruncatedFile) => void) | undefined
+}
+
+/** A compressed file cut short (e.g. a rotation interrupted while compressing). */
+export interface TruncatedFile {
+  readonly path: string
+  /** Lines read before the cut (the cut line itself is reported as a corrupt record). */
+  readonly line: number
+  readonly reason: string
 }
 
 /** Errors of reading. */
@@ -39,7 +49,11 @@ export type ReadError = HistoryIoError | HistoryFileError
 const ioError = (file: string, operation: string) => (cause: unknown) =>
   new HistoryIoError({ path: file, operation, reason: cause instanceof Error ? cause.message : String(cause) })
 
-async function* lineBatches(file: string): AsyncGenerator<ReadonlyArray<string>> {
+/**
+ * The lines of a file in batches. A read error is thrown, unless `salvage` accepts it (a `.gz`
+ * cut short after records were read): then the partial last line is handed back and the file ends.
+ */
+async function* lineBatches(file: string, salvage: (cause: unknown) => boolean = () => false): AsyncGenerator<ReadonlyArray<string>> {
   const source = fs.createReadStream(file, { highWaterMark: 1 << 18 })
   const input: NodeJS.ReadableStream = file.endsWith(".gz")
     ? pipeline(source, zlib.createGunzip(), () => {}) // errors surface through iteration
@@ -47,11 +61,15 @@ async function* lineBatches(file: string): AsyncGenerator<ReadonlyArray<string>>
   const decoder = new StringDecoder("utf8")
   let carry = ""
   try {
-    for await (const chunk of input) {
-      const text = carry + decoder.write(chunk as Buffer)
-      const lines = text.split("\n")
-      carry = lines.pop() ?? ""
-      yield lines
+    try {
+      for await (const chunk of input) {
+        const text = carry + decoder.write(chunk as Buffer)
+        const lines = text.split("\n")
+        carry = lines.pop() ?? ""
+        yield lines
+      }
+    } catch (cause) {
+      if (!salvage(cause)) throw cause
     }
     const tail = carry + decoder.end()
     if (tail !== "") yield [tail]
@@ -68,7 +86,14 @@ export const readFile = (file: string, options: ReadOptions = {}): Stream.Stream
     const since = options.since?.micros ?? -Infinity
     const until = options.until?.micros ?? Infinity
     let done = false
-    const batches = Stream.fromAsyncIterable(lineBatches(file), ioError(file, "read"))
+    // A truncated .gz after its first record: report it, keep what was read (a bad first
+    // record, or none at all, still fails: that is not a history file).
+    const salvage = (cause: unknown): boolean => {
+      if (!file.endsWith(".gz") || !seenRecord) return false
+      options.onTruncated?.({ path: file, line: lineNo, reason: cause instanceof Error ? cause.message : String(cause) })
+      return true
+    }
+    const batches = Stream.fromAsyncIterable(lineBatches(file, salvage), ioError(file, "read"))
     // Work per batch of lines (256 KiB), not per record: the stream carries whole chunks.
     return batches.pipe(
       Stream.mapEffect((lines) => {
