@@ -9,6 +9,7 @@ import type { Framer, FramerResult } from "./session.js"
 export const sessionFramer = (maxFrameLength: number): Framer => {
   const framer = makeFramer(maxFrameLength)
   return {
+    buffered: () => framer.buffered,
     push: (chunk) => {
       const r = framer.pushFrames(chunk)
       if (r.refused === undefined) return r.frames

@@ -38,6 +38,8 @@ export interface FramerResult {
 export interface Framer {
   /** Returns whole frames, or a failure (which still carries the frames completed before it). */
   readonly push: (chunk: Uint8Array) => ReadonlyArray<Uint8Array> | FramerResult
+  /** Bytes held of a frame not yet complete. */
+  readonly buffered: () => number
 }
 
 export interface SessionOptions {
@@ -47,12 +49,20 @@ export interface SessionOptions {
   readonly registry: ConnectionRegistryService
   /** Close a session whose unsent output exceeds this many bytes (a client that never reads). */
   readonly maxOutput: number
+  /**
+   * Request bytes that may wait for an answer (under a reply delay or a slow Attribute) before the
+   * session stops reading its socket; it reads again once half of them are answered. TCP
+   * back-pressure then holds the client, and the server's memory stays bounded.
+   */
+  readonly maxQueued?: number
 }
 
 const EMPTY = new Uint8Array(0)
 
 /** How long a session closed by the server waits for the peer to close its side. */
 const LINGER_MS = 1000
+/** The longest a frame may take to arrive, from its first byte (less when the idle timeout is less). */
+const MAX_FRAME_SECONDS = 10
 
 const isResult = (o: FrameOutcome): o is FrameResult =>
   o === undefined || o instanceof Uint8Array || (typeof o === "object" && "close" in o && !Effect.isEffect(o))
@@ -73,11 +83,13 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
     let ended = false // no more frames are answered
     let finished = false // the socket is destroyed and the session over
     let lingerTimer: ReturnType<typeof setTimeout> | undefined
+    let partialTimer: ReturnType<typeof setTimeout> | undefined
     const end = () => {
       if (finished) return
       finished = true
       ended = true
       if (lingerTimer !== undefined) clearTimeout(lingerTimer)
+      if (partialTimer !== undefined) clearTimeout(partialTimer)
       socket.destroy()
       Deferred.unsafeDone(closed, Exit.void)
     }
@@ -119,13 +131,21 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
     // Frames wait here (with their arrival time) while a delay is in force or an Effect is pending.
     const queue = yield* Queue.unbounded<{ readonly frame: Uint8Array; readonly at: number; readonly pending?: Effect.Effect<FrameResult> }>()
     let queued = 0
+    let queuedBytes = 0
+    let paused = false
+    const maxQueued = options.maxQueued ?? 1024 * 1024
+    const enqueue = (item: { readonly frame: Uint8Array; readonly at: number; readonly pending?: Effect.Effect<FrameResult> }) => {
+      queued++
+      queuedBytes += item.frame.length
+      queue.unsafeOffer(item)
+      if (!paused && queuedBytes > maxQueued) { paused = true; socket.pause() }
+    }
 
     const answerAll = (frames: ReadonlyArray<Uint8Array>, delayed: boolean) => {
       for (const frame of frames) {
         entry.requests++
         if (queued > 0 || delayed) {
-          queued++
-          queue.unsafeOffer({ frame, at: Date.now() })
+          enqueue({ frame, at: Date.now() })
           continue
         }
         let outcome: FrameOutcome
@@ -139,9 +159,22 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
           apply(outcome)
           if (ended) return
         } else {
-          queued++
-          queue.unsafeOffer({ frame, at: Date.now(), pending: outcome })
+          enqueue({ frame, at: Date.now(), pending: outcome })
         }
+      }
+    }
+
+    // A frame must complete within a bound of its first byte (the idle timer is re-armed by every
+    // byte, so a peer trickling one byte at a time would otherwise hold the session forever).
+    const watchPartial = (progress: boolean) => {
+      if (partialTimer !== undefined && (progress || framer.buffered() === 0)) {
+        clearTimeout(partialTimer)
+        partialTimer = undefined
+      }
+      if (partialTimer === undefined && framer.buffered() > 0) {
+        const idle = control.unsafeState().timeout
+        partialTimer = setTimeout(end, (idle > 0 ? Math.min(idle, MAX_FRAME_SECONDS) : MAX_FRAME_SECONDS) * 1000)
+        partialTimer.unref?.()
       }
     }
 
@@ -161,14 +194,14 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
         if (batch && !socket.destroyed) socket.uncork()
       }
       if (ended) return
+      watchPartial(frames.length > 0)
       if (failure !== undefined) {
         // The frames before the refused one are answered first (in order, through the queue
         // when replies are pending), then the 0x65 reply, then the session closes.
         const reply = handler.framingError({ reason: failure.error, ...(failure.header ? { header: failure.header } : {}) })
         const result: FrameResult = reply !== undefined ? { reply, close: true } : { close: true }
         if (queued > 0) {
-          queued++
-          queue.unsafeOffer({ frame: EMPTY, at: Date.now(), pending: Effect.succeed(result) })
+          enqueue({ frame: EMPTY, at: Date.now(), pending: Effect.succeed(result) })
         } else {
           apply(result)
         }
@@ -191,6 +224,8 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
         }).pipe(Effect.catchAllCause(() => Effect.sync(() => ({ close: true }) as const)))
         apply(result)
         queued--
+        queuedBytes -= frame.length
+        if (paused && queuedBytes <= maxQueued / 2 && !ended) { paused = false; socket.resume() }
         if (ended) return
       }
     })
