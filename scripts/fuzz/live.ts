@@ -19,6 +19,7 @@ export interface LiveReport {
   silentFramed: number
   /** A few of those mutants (hex), for the report. */
   silentExamples: Array<string>
+  /** Fuzz connections opened (each mutant that leaves the stream out of step costs one). */
   reconnects: number
   healthy: HealthyReport
   baseline: ServerStats
@@ -68,7 +69,7 @@ export const fuzzLive = async (options: LiveOptions): Promise<LiveReport> => {
       let previous = "connect"
       while (frames < options.frames) {
         if (conn === undefined || conn.closed) {
-          if (conn !== undefined) reconnects++
+          reconnects++
           previous = "connect"
           try {
             const s = r.next() < 0.9 ? await openSession(server.port) : { conn: await connect(server.port), session: 0 }

@@ -37,7 +37,7 @@ console.log(`  RSS ${mb(rssBefore)} → ${mb(ipRss)}`)
 let failed = ip.crashes.length > 0
 if (live > 0) {
   const lv = await fuzzLive({ frames: live, seed, workers, log: (l) => console.log(l) })
-  console.log(`live simulator (child process, TCP): ${lv.frames} frames in ${(lv.millis / 1000).toFixed(1)} s, ${workers} fuzz connections, ${lv.reconnects} reconnects`)
+  console.log(`live simulator (child process, TCP): ${lv.frames} frames in ${(lv.millis / 1000).toFixed(1)} s, ${workers} concurrent fuzz connections, ${lv.reconnects} connections opened in all`)
   console.log(`  outcomes (${lv.kinds.size} kinds):\n${kindsText(lv.kinds)}`)
   console.log(`  complete non-Nop frames left unanswered: ${lv.silentFramed}`)
   for (const e of lv.silentExamples.slice(0, 5)) console.log(`    ${e}`)
