@@ -15,7 +15,20 @@ const describe = (e: unknown): string => {
   return String(e)
 }
 
-cli(countVerbose(process.argv)).pipe(
+/**
+ * @effect/cli prints its own parse errors (`'abc' is not a integer`, several lines, colours);
+ * every CLI mistake is reported as one `cpppo: …` line instead.
+ */
+const oneLine = (args: ReadonlyArray<unknown>): string => {
+  // eslint-disable-next-line no-control-regex
+  const text = args.map(String).join(" ").replace(/\u001b\[[0-9;]*m/g, "").replace(/\s+/g, " ").trim()
+  return text.startsWith("cpppo") ? text : `cpppo: ${text}`
+}
+const withOneLineErrors = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Console.consoleWith((base) =>
+    Effect.withConsole(effect, { ...base, error: (...args: ReadonlyArray<unknown>) => base.error(oneLine(args)) } as Console.Console))
+
+withOneLineErrors(cli(countVerbose(process.argv))).pipe(
   Effect.catchAllCause((cause) => {
     if (Cause.isInterruptedOnly(cause)) return Effect.void
     const failure = Cause.failureOption(cause)

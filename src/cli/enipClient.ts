@@ -6,7 +6,7 @@
  * -v, -l/--log, -i/--list-identity, -s/--list-services, -I/--list-interfaces, -u/--udp,
  * -b/--broadcast, --list-tags. Mistakes give one line and a non-zero exit.
  */
-import { Args, Command, HelpDoc, Options, ValidationError } from "@effect/cli"
+import { Args, Command, Options } from "@effect/cli"
 import { Effect, Either, Option } from "effect"
 import { parseRoutePath } from "../cip/epath.js"
 import type { EPath } from "../cip/model.js"
@@ -15,6 +15,7 @@ import { parseOperations } from "../client/operations.js"
 import { runClient, runGetAttribute } from "../client/run.js"
 import { parseAddress } from "../server/address.js"
 import { loggingLayer } from "./logging.js"
+import { usage } from "./usage.js"
 
 const verbosity = Options.integer("verbosity").pipe(Options.withDefault(0), Options.withDescription("log verbosity (use -v, -vv)"))
 const address = Options.text("address").pipe(Options.withAlias("a"), Options.withDefault("localhost:44818"),
@@ -39,12 +40,8 @@ const listTagsOption = Options.boolean("list-tags").pipe(Options.withDescription
 const operations = Args.text({ name: "OPERATION" }).pipe(Args.repeated,
   Args.withDescription("Tag, Tag[i], Tag[a-b], Tag[a-b]+offset, Tag=v,…, Tag[a-b]=(TYPE)v,…, @cls/ins/att[=v], @cls/ins"))
 
-/** One line on stderr, then a failure (the CLI runs with error reporting off): non-zero exit. */
-const fail = (message: string) =>
-  Effect.zipRight(
-    Effect.sync(() => { process.stderr.write(`cpppo enip: ${message}\n`) }),
-    Effect.fail(ValidationError.invalidValue(HelpDoc.p(message)))
-  )
+/** A usage mistake: one `cpppo:` line on stderr and exit status 2 (printed by the CLI entry). */
+const fail = usage
 const write = (line: string) => { process.stdout.write(line + "\n") }
 const setExit = (code: number) => Effect.sync(() => { if (code !== 0) process.exitCode = code })
 

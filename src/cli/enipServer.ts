@@ -121,7 +121,7 @@ const serve = (o: ServerOptions) =>
       const cfg: CliSimulatorConfig = {
         host: bind.right.host,
         port: bind.right.port,
-        tags: specs,
+        tags: o.tags, // the text, so a start-up error (duplicate name, reserved class) quotes the whole spec
         udp: !o.noUdp,
         simple: o.simple,
         routePath: route,
@@ -139,7 +139,11 @@ const serve = (o: ServerOptions) =>
             ? Console.log(`${addrs.tcp.host}:${addrs.tcp.port}${addrs.web ? `\nweb ${addrs.web.host}:${addrs.web.port}` : ""}`)
             : Effect.void,
         onEvent: o.print ? (line) => Console.log(line) : undefined
-      }).pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
+      }).pipe(
+        // Tag specs that parse but cannot be built together are usage mistakes too.
+        Effect.catchTag("TagSpecError", (e) => usage(e.message)),
+        Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log)))
+      )
     })
 
 export const serverCommand = Command.make("server", serverOptions, serve).pipe(

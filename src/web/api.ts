@@ -59,10 +59,12 @@ const planAll = (s: ApiServices, path: ApiPath, groups: ReadonlyArray<Group<obje
         continue
       }
       applicable++
+      const before = steps.length
       for (const key of g.keys(s)) {
         if (!re.test(key)) continue
         steps.push({ key, step: yield* g.plan(s, key, c, path.value) })
       }
+      if (steps.length === before && path.value !== undefined && g.checkValue !== undefined) yield* g.checkValue(c, path.value)
     }
     if (applicable === 0) return yield* Either.left(`no group ${JSON.stringify(path.group)} has a command ${JSON.stringify(c.name)}`)
     if (steps.length === 0 && !isGlob(path.match)) return yield* Either.left(`nothing matches ${JSON.stringify(path.match)} in ${path.group}`)

@@ -38,6 +38,8 @@ export interface Group<Item> {
   readonly item: (s: ApiServices, key: string) => Effect.Effect<Item, string>
   /** Validate a command on one item. `value` undefined means a read. */
   readonly plan: (s: ApiServices, key: string, command: ParsedCommand, value: string | undefined) => Either.Either<Step, string>
+  /** Check a command's value when no item matched (so a bad value is refused even then). */
+  readonly checkValue?: (command: ParsedCommand, value: string) => Either.Either<unknown, string>
 }
 
 const read = (value: Effect.Effect<ReadValue, string>): Either.Either<Step, string> => Either.right({ _tag: "Read", value })
@@ -197,6 +199,7 @@ export const connectionsGroup: Group<ConnectionItem> = {
       ? Effect.fail(`no connection ${key}`)
       : Effect.succeed({ interface: e.interface, port: e.port, received: e.received, requests: e.requests, eof: e.eof })
   },
+  checkValue: (c, value) => Either.flatMap(noIndex("connections", c), () => boolean("connections", "eof", value)),
   plan: (s, key, c, value) => {
     if (value === undefined) return readField(connectionsGroup, s, key, c)
     return Either.flatMap(noIndex(key, c), () =>

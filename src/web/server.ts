@@ -142,8 +142,11 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
     HttpRouter.options("/api/*", preflight)
   )
   return router.pipe(
-    Effect.catchTag("RouteNotFound", () =>
-      Effect.succeed(HttpServerResponse.text("not found: try / or /api\n", { status: 404 }))),
+    Effect.catchTag("RouteNotFound", (e) =>
+      // An /api path the router could not even decode (a malformed %-escape) is a bad request.
+      e.request.url.startsWith("/api")
+        ? Effect.succeed(send(e.request, e.request.url, true, refusal(s, `malformed request path ${JSON.stringify(e.request.url)}`, null), 400))
+        : Effect.succeed(HttpServerResponse.text("not found: try / or /api\n", { status: 404 }))),
     Effect.map(HttpServerResponse.setHeaders(Headers.fromInput(COMMON_HEADERS)))
   )
 }

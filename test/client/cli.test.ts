@@ -83,7 +83,8 @@ layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: [] }), { excludeTestServ
         const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/bin.ts", "enip", "client", ...args], { encoding: "utf8", timeout: 30_000 })
         expect(r.status).not.toBe(0)
         expect(r.stderr.trim().split("\n")).toHaveLength(1)
-        expect(r.stderr).toMatch(/^cpppo enip: /)
+        expect(r.stderr).toMatch(/^cpppo: /)
+        expect(r.status).toBe(2) // a usage mistake
       }
     }), 60_000)
 })

@@ -48,11 +48,11 @@ describe("cpppo enip server: bad input", () => {
     expect(runs[10]!.stderr).toContain("abc")
   }, 120_000)
 
-  // FINDING (src/cli): these usage mistakes exit 1 (duplicate tag names, a placement on a class the
+  // Was a finding (fixed): these usage mistakes exited 1 (duplicate tag names, a placement on a class the
   // controller implements: the TagStore error surfaces at start-up, and it quotes only the tag
   // name, e.g. `cpppo: bad tag spec "a": duplicate tag name a`), or print @effect/cli's own
   // two-line message without the `cpppo:` prefix (`-s abc` → `'abc' is not a integer`).
-  it.fails("duplicate tag names, a placement on a controller class, a non-numeric size → exit 2 with one `cpppo:` line", async () => {
+  it("duplicate tag names, a placement on a controller class, a non-numeric size → exit 2 with one `cpppo:` line", async () => {
     const cases = [[...A, "A=INT", "a=DINT"], [...A, "S@1/1/1=INT"], [...A, "-s", "abc", "S=INT"]]
     const runs = await all(cases)
     expect(runs.map(usage)).toEqual(cases.map(() => USAGE))

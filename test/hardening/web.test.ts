@@ -61,10 +61,10 @@ describe("web API: bad input", () => {
     })))
   }, 30_000)
 
-  // FINDINGS (src/web): a malformed percent-escape in a path is answered 404 "not found: try / or
+  // Were findings (fixed): a malformed percent-escape in a path was answered 404 "not found: try / or
   // /api" as plain text (not a JSON refusal); `connections/*/eof/maybe` with no session open
   // answers success:true ("nothing matched") — the bad value is only checked when a session matches.
-  it.fails("a malformed %-escape, and a bad eof value with no sessions → success:false", async () => {
+  it("a malformed %-escape, and a bad eof value with no sessions → success:false", async () => {
     await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
       const ctx = yield* Layer.build(env())
       const url = Context.get(ctx, WebServer).url
