@@ -18,6 +18,8 @@ export interface ChildConfig {
   readonly maxFrame?: number
   readonly maxSessions?: number
   readonly idleTimeout?: number
+  /** Also listen on UDP (same port) for List* datagrams. */
+  readonly udp?: boolean
 }
 
 const serverFile = fileURLToPath(new URL("./server.ts", import.meta.url))

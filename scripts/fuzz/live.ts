@@ -5,6 +5,7 @@
  * server answers each mutant (an error status or a reply) or closes that one connection, no
  * event-loop stall over 100 ms, heap back near its baseline, no session left behind.
  */
+import * as dgram from "node:dgram"
 import { type Conn, connect, encapStatus } from "./conn.js"
 import { runHealthy, type HealthyReport, openSession, cipReplyOf } from "./healthy.js"
 import { startServerChild } from "./child.js"
@@ -21,6 +22,9 @@ export interface LiveReport {
   silentExamples: Array<string>
   /** Fuzz connections opened (each mutant that leaves the stream out of step costs one). */
   reconnects: number
+  /** Mutant datagrams sent to the UDP port, and the replies they drew. */
+  datagrams: number
+  datagramReplies: number
   healthy: HealthyReport
   baseline: ServerStats
   after: ServerStats
@@ -34,6 +38,8 @@ export interface LiveOptions {
   readonly frames: number
   readonly seed: number
   readonly workers?: number
+  /** Mutant datagrams sent to the UDP listener alongside (default frames / 10). */
+  readonly datagrams?: number
   /** How long a mutant may go unanswered before it counts as silent, ms. */
   readonly silenceMs?: number
   readonly log?: (line: string) => void
@@ -44,7 +50,7 @@ const HEALTHY_TAG = "HEALTHY"
 export const fuzzLive = async (options: LiveOptions): Promise<LiveReport> => {
   const workers = options.workers ?? 8
   const silenceMs = options.silenceMs ?? 100
-  const server = await startServerChild({ tags: [...FUZZ_TAGS, `${HEALTHY_TAG}=DINT[4]`] })
+  const server = await startServerChild({ tags: [...FUZZ_TAGS, `${HEALTHY_TAG}=DINT[4]`], udp: true })
   try {
     // Warm up (JIT, first allocations), then take the baseline.
     const warm = await openSession(server.port)
@@ -119,7 +125,27 @@ export const fuzzLive = async (options: LiveOptions): Promise<LiveReport> => {
     const progress = setInterval(() => {
       if (options.log && performance.now() - lastLog > 5000) { lastLog = performance.now(); options.log(`  … ${frames} frames`) }
     }, 1000)
-    await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)))
+    // UDP: mutant datagrams (List* and everything else) at the same port, a few in flight.
+    let datagrams = 0
+    let datagramReplies = 0
+    const udp = async () => {
+      const r = prng(options.seed * 97 + 5)
+      const socket = dgram.createSocket("udp4")
+      socket.on("message", () => { datagramReplies++ })
+      socket.on("error", () => undefined)
+      await new Promise<void>((res) => socket.bind(0, "127.0.0.1", () => res()))
+      const total = options.datagrams ?? Math.floor(options.frames / 10)
+      const list = seedFrames.filter((f) => f[0] === 0x63 || f[0] === 0x64 || f[0] === 0x04)
+      for (let i = 0; i < total && frames < options.frames; i++) {
+        const m = mutateFrame(list.length > 0 && r.next() < 0.7 ? list : seedFrames, cip, r, (c) => sendRR(0, c, i))
+        socket.send(m.bytes, server.port, "127.0.0.1")
+        datagrams++
+        await new Promise((res) => setTimeout(res, 2))
+      }
+      await new Promise((res) => setTimeout(res, 100))
+      socket.close()
+    }
+    await Promise.all([udp(), ...Array.from({ length: workers }, (_, w) => worker(w))])
     clearInterval(progress)
     fuzzing = false
     const h = await healthy
@@ -128,7 +154,7 @@ export const fuzzLive = async (options: LiveOptions): Promise<LiveReport> => {
     await new Promise((r) => setTimeout(r, 300))
     const after = await server.stats({ gc: true })
     return {
-      frames, kinds, silentFramed, silentExamples, reconnects, healthy: h, baseline, after, peakRss: after.peakRss,
+      frames, kinds, silentFramed, silentExamples, reconnects, datagrams, datagramReplies, healthy: h, baseline, after, peakRss: after.peakRss,
       maxStallMs: after.maxDelayMs, serverAlive: server.alive(), millis
     }
   } finally {

@@ -40,6 +40,7 @@ if (live > 0) {
   console.log(`live simulator (child process, TCP): ${lv.frames} frames in ${(lv.millis / 1000).toFixed(1)} s, ${workers} concurrent fuzz connections, ${lv.reconnects} connections opened in all`)
   console.log(`  outcomes (${lv.kinds.size} kinds):\n${kindsText(lv.kinds)}`)
   console.log(`  complete non-Nop frames left unanswered: ${lv.silentFramed}`)
+  console.log(`  UDP: ${lv.datagrams} mutant datagrams, ${lv.datagramReplies} replies`)
   for (const e of lv.silentExamples.slice(0, 5)) console.log(`    ${e}`)
   console.log(`  healthy client: ${lv.healthy.operations} operations, ${lv.healthy.verified} verified, ${lv.healthy.failures.length} failures, max round trip ${lv.healthy.maxLatencyMs.toFixed(1)} ms`)
   for (const f of lv.healthy.failures) console.log(`    ${f}`)

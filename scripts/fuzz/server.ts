@@ -32,11 +32,13 @@ export type FromServer = { readonly type: "ready"; readonly port: number } | Ser
 
 const send = (m: FromServer) => process.send?.(m)
 
-const config = JSON.parse(process.env.FUZZ_SERVER_CONFIG ?? "{}") as { tags?: ReadonlyArray<string>; maxFrame?: number; maxSessions?: number; idleTimeout?: number }
+const config = JSON.parse(process.env.FUZZ_SERVER_CONFIG ?? "{}") as {
+  tags?: ReadonlyArray<string>; maxFrame?: number; maxSessions?: number; idleTimeout?: number; udp?: boolean
+}
 
 const program = Effect.gen(function* () {
   const layer = SimulatorLive({
-    host: "127.0.0.1", port: 0, udp: false, tags: config.tags ?? ["SCADA=INT[100]"],
+    host: "127.0.0.1", port: 0, udp: config.udp ?? false, tags: config.tags ?? ["SCADA=INT[100]"],
     ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
     ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
     ...(config.idleTimeout !== undefined ? { idleTimeout: config.idleTimeout } : {})

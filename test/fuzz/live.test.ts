@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest"
 import { fuzzLive } from "../../scripts/fuzz/live.js"
 
 describe("live fuzzing over TCP", () => {
-  it("3,000 mutant frames: the healthy client never fails, every complete frame is answered or its connection closed, no stall, no leak", async () => {
+  it("3,000 mutant frames (and 300 datagrams over UDP): the healthy client never fails, every complete frame is answered or its connection closed, no stall, no leak", async () => {
     const r = await fuzzLive({ frames: 3000, seed: 11, workers: 6 })
     expect(r.frames).toBeGreaterThanOrEqual(3000)
     expect(r.serverAlive).toBe(true)
@@ -17,6 +17,9 @@ describe("live fuzzing over TCP", () => {
     // The server answered with many distinct error statuses (mutants reach every layer).
     const statuses = [...r.kinds.keys()].filter((k) => k.startsWith("encap status") || k.startsWith("cip status"))
     expect(statuses.length).toBeGreaterThanOrEqual(10)
+    // Mutant datagrams at the UDP listener meanwhile: the well-formed List* among them answered.
+    expect(r.datagrams).toBeGreaterThan(100)
+    expect(r.datagramReplies).toBeGreaterThan(0)
     // Every fuzz session is gone; no CIP connection is left open by a closed session.
     expect(r.after.sessions).toBe(0)
     expect(r.after.connections).toBe(0)
