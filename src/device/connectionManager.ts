@@ -45,6 +45,8 @@ const failed = (req: ForwardOpenRequest | ForwardCloseRequest, service: number, 
 
 export interface ForwardOpenLimits {
   readonly maxConnections: number
+  /** Most connections one session may hold (so one client cannot take them all). */
+  readonly maxPerSession?: number
 }
 
 /** Forward Open / Large Forward Open: messaging (class 3) connections to the Message Router. */
@@ -73,6 +75,7 @@ export const forwardOpen = (
     return fail(ExtendedStatus.ConnectionInUse)
   }
   if (table.size() >= limits.maxConnections) return fail(ExtendedStatus.OutOfConnections)
+  if (limits.maxPerSession !== undefined && table.sessionSize(session) >= limits.maxPerSession) return fail(ExtendedStatus.OutOfConnections)
   const c = table.open(session, req)
   return {
     _tag: "ForwardOpen", service: replyService(service), status: 0, extStatus: [], large: req.large,

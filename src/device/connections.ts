@@ -51,6 +51,12 @@ export const makeConnectionTable = (now: () => number) => {
 
   return {
     size: (): number => byId.size,
+    /** Connections one session holds. */
+    sessionSize: (session: number): number => {
+      let n = 0
+      for (const c of byId.values()) if (c.session === session) n++
+      return n
+    },
     findTriple: (serial: number, vendor: number, origSerial: number): Connection | undefined =>
       byTriple.get(tripleKey(serial, vendor, origSerial)),
     open: (session: number, req: ForwardOpenRequest): Connection => {

@@ -35,6 +35,8 @@ export interface ControllerConfig {
   readonly controllerName?: string
   /** Most concurrent Forward Open connections (default 256). */
   readonly maxConnections?: number
+  /** Most Forward Open connections one session may hold (default 32). */
+  readonly maxConnectionsPerSession?: number
   /** Clock for connection timeouts, epoch ms (default Date.now). */
   readonly now?: () => number
 }
@@ -85,6 +87,7 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
   const net: NetworkConfig = { ...DEFAULT_NETWORK, ...config.network }
   const route = config.routePath ?? DEFAULT_ROUTE_PATH
   const maxConnections = config.maxConnections ?? 256
+  const maxPerSession = config.maxConnectionsPerSession ?? 32
   const now = config.now ?? Date.now
   const table = makeConnectionTable(now)
   const classes = [ClassId.Identity, ClassId.MessageRouter, ClassId.ConnectionManager, ClassId.Symbol, ClassId.Template, ClassId.TcpIp, ClassId.EthernetLink]
@@ -157,7 +160,7 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
       case "ReadTemplate": return readTemplate(req, ctx.maxReply)
       case "ForwardOpen":
         if (!isConnectionManager(req.path)) return errorReply(req.large ? Service.LargeForwardOpen : Service.ForwardOpen, Status.PathDestinationUnknown, [0])
-        return forwardOpen(table, route, { maxConnections }, ctx.session, req)
+        return forwardOpen(table, route, { maxConnections, maxPerSession }, ctx.session, req)
       case "ForwardClose":
         if (!isConnectionManager(req.path)) return errorReply(Service.ForwardClose, Status.PathDestinationUnknown, [0])
         return forwardClose(table, req)

@@ -118,6 +118,19 @@ describe("Forward Open limits", () => {
       b.conn.destroy()
     }), 20_000)
 
+  it("per session: the 33rd Forward Open of one session → 0x01/0x0113 while another session still opens", () =>
+    withSim({ tags: ["SCADA=INT[10]"] }, async ({ port, controller }) => {
+      const a = await openSession(port)
+      for (let serial = 1; serial <= 32; serial++) expect(ok(await exchange(a.conn, a.session, forwardOpen(serial), 2000)).status).toBe(0)
+      const extra = ok(await exchange(a.conn, a.session, forwardOpen(33), 2000))
+      expect([extra.status, extra.extStatus]).toEqual([0x01, [0x0113]])
+      const b = await openSession(port)
+      expect(ok(await exchange(b.conn, b.session, forwardOpen(100), 2000)).status).toBe(0)
+      expect(controller.connections().length).toBe(33)
+      a.conn.destroy()
+      b.conn.destroy()
+    }), 20_000)
+
   it("Forward Close of an unknown connection (never opened, already closed, other originator) → 0x01/0x0107; the session keeps working", () =>
     withSim({ tags: ["SCADA=INT[10]"] }, async ({ port }) => {
       const s = await openSession(port)
