@@ -36,6 +36,8 @@ export interface SimulatorConfig {
   /** Idle session timeout, seconds (default 120; 0 never). */
   readonly idleTimeout?: number
   readonly maxConnections?: number
+  /** Most Forward Open connections one session may hold (default 32). */
+  readonly maxConnectionsPerSession?: number
 }
 
 /** The Endpoint the server answers with, from the Controller. */
@@ -87,7 +89,8 @@ export const SimulatorCoreLive = (config: SimulatorConfig) => {
   const controllerConfig: ControllerConfig = {
     identity: identityOf(config.identity),
     ...(config.simple ? { routePath: "simple" as const } : config.routePath !== undefined ? { routePath: config.routePath } : {}),
-    ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {})
+    ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {}),
+    ...(config.maxConnectionsPerSession !== undefined ? { maxConnectionsPerSession: config.maxConnectionsPerSession } : {})
   }
   return Controller.layer(controllerConfig).pipe(
     Layer.provideMerge(TagStore.layer(config.tags)),
