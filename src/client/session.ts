@@ -64,6 +64,8 @@ const TIMEOUT_TICKS = 157
 const UNCONNECTED_SIZE = 504
 const ORIGINATOR_VENDOR = 0x1337
 const MAX_FRAME = 65535 + 24
+/** Encapsulation commands a server sends (replies), including the legacy list-targets 0x0001. */
+const REPLY_COMMANDS = new Set([0x0000, 0x0001, 0x0004, 0x0063, 0x0064, 0x0065, 0x0066, 0x006f, 0x0070])
 
 const closedError = (why: string) => new ClientError({ reason: "Closed", message: why })
 
@@ -110,6 +112,13 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
     }
     const framer = makeFramer(MAX_FRAME)
     socket.on("data", (chunk: Uint8Array) => {
+      // At a frame boundary the next two bytes must be a command a server answers with; anything
+      // else is garbage, after which no frame boundary can be trusted: the session is broken.
+      if (framer.buffered === 0 && chunk.length >= 2 && !REPLY_COMMANDS.has(chunk[0]! | (chunk[1]! << 8))) {
+        closeAll(new ClientError({ reason: "Protocol", message: `garbage from the server (command 0x${(chunk[0]! | (chunk[1]! << 8)).toString(16).padStart(4, "0")})` }))
+        socket.destroy()
+        return
+      }
       const frames = framer.push(chunk)
       if (Either.isLeft(frames)) {
         closeAll(new ClientError({ reason: "Protocol", message: `bad frame from the server: ${frames.left.message}` }))

@@ -65,12 +65,15 @@ export const peekFrame = (b: Uint8Array): FramePeek | undefined => {
   if ((command === Command.SendRRData || command === Command.SendUnitData) && b.length >= HEADER_SIZE + 8) {
     const count = dv.getUint16(30, true)
     let p = 32
+    // A CPF that does not fit its frame: still report the sender context, so the request it
+    // answers fails at once (with an undecodable reply) instead of waiting for its timeout.
+    const broken = { command, status, key, sequence: -1, data: undefined }
     for (let i = 0; i < count; i++) {
-      if (p + 4 > b.length) return undefined
+      if (p + 4 > b.length) return broken
       const type = dv.getUint16(p, true)
       const len = dv.getUint16(p + 2, true)
       const end = p + 4 + len
-      if (end > b.length) return undefined
+      if (end > b.length) return broken
       if (type === ItemType.UnconnectedData) data = b.subarray(p + 4, end)
       else if (type === ItemType.ConnectedData && len >= 2) {
         sequence = dv.getUint16(p + 4, true)

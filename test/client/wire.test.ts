@@ -22,9 +22,14 @@ describe("hot-path framing", () => {
       expect(peekFrame(ud)).toEqual({ command: 0x70, status: 0, key: 0, sequence: seq, data: cip })
     }), { numRuns: 200 })
   })
-  it("a truncated CPF is refused, never read past the end", () => {
+  it("a truncated CPF yields no data (never read past the end) but still names its request", () => {
     const rr = encodeSendRRData(1, 2, new Uint8Array([1, 2, 3, 4]))
-    for (let n = 33; n < rr.length; n++) expect(peekFrame(rr.subarray(0, n))).toBeUndefined()
+    const whole = peekFrame(rr)!
+    for (let n = 33; n < rr.length; n++) {
+      const peek = peekFrame(rr.subarray(0, n))
+      expect(peek?.data).toBeUndefined()
+      expect(peek?.key).toBe(whole.key) // the sender context: its request fails at once
+    }
     expect(peekFrame(rr.subarray(0, 10))).toBeUndefined()
   })
 })
