@@ -2,17 +2,11 @@
 import { Either } from "effect"
 import { fail, Writer } from "./bytes.js"
 import type { CodecError } from "./errors.js"
+import type { IdentityFields } from "../enip/model.js"
 
 const latin1 = new TextDecoder("latin1")
 
-export interface IdentityAttributes {
-  readonly vendorId: number
-  readonly deviceType: number
-  readonly productCode: number
-  readonly revision: readonly [number, number] // major, minor
-  readonly status: number
-  readonly serialNumber: number
-  readonly productName: string
+export interface IdentityAttributes extends IdentityFields {
   /** Attributes 8 (state), 9 (configuration consistency value), 10 (heartbeat interval): present on most devices. */
   readonly state?: number
   readonly configurationConsistency?: number

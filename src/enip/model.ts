@@ -45,9 +45,8 @@ export interface Sockaddr {
   readonly address: string // dotted quad
 }
 
-export interface IdentityItem {
-  readonly protocolVersion: number
-  readonly sockaddr: Sockaddr
+/** The Identity object's attributes 1–7, as ListIdentity and Get Attributes All carry them. */
+export interface IdentityFields {
   readonly vendorId: number
   readonly deviceType: number
   readonly productCode: number
@@ -55,6 +54,11 @@ export interface IdentityItem {
   readonly status: number
   readonly serialNumber: number
   readonly productName: string
+}
+
+export interface IdentityItem extends IdentityFields {
+  readonly protocolVersion: number
+  readonly sockaddr: Sockaddr
   readonly state: number
   /** Bytes after the state byte (some devices send them); kept so the item re-encodes exactly. */
   readonly extra?: Uint8Array
