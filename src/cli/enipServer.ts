@@ -61,11 +61,10 @@ const serve = (o: ServerOptions) =>
       // Validate everything first: one line per mistake, non-zero exit.
       const bind = parseAddress(o.address, { host: "0.0.0.0", port: 44818 })
       if (Either.isLeft(bind)) return yield* fail(bind.left)
-      const specs = []
+      // Each spec is checked before anything starts (the TagStore parses them again when built).
       for (const t of o.tags) {
         const s = parseTagSpec(t)
         if (Either.isLeft(s)) return yield* fail(s.left.message)
-        specs.push(s.right)
       }
       let delayValue: number | readonly [number, number] | undefined
       if (Option.isSome(o.delay)) {
