@@ -23,6 +23,8 @@ export interface ControlState {
   readonly latency: number
   /** Seconds a TCP session may stay idle before it is closed (0 = never). */
   readonly timeout: number
+  /** The TCP port is open (reported by the listener; false while disabled). */
+  readonly listening: boolean
 }
 
 export interface ServerControlService {
@@ -32,7 +34,13 @@ export interface ServerControlService {
   readonly changes: Stream.Stream<ControlState>
   readonly setDelay: (value: number) => Effect.Effect<void>
   readonly setDelayRange: (range: readonly [number, number] | undefined) => Effect.Effect<void>
+  /**
+   * Disable (close the port, drop sessions) or enable (listen again). Enabling waits (up to 2 s)
+   * until the port is open again, so a client may connect as soon as it returns.
+   */
   readonly setDisabled: (disabled: boolean) => Effect.Effect<void>
+  /** Reported by the TCP listener when its port opens or closes. */
+  readonly setListening: (listening: boolean) => Effect.Effect<void>
   readonly setLatency: (seconds: number) => Effect.Effect<void>
   readonly setTimeout: (seconds: number) => Effect.Effect<void>
   /** Ask the server to exit cleanly. */
@@ -68,9 +76,11 @@ export const makeServerControl = (options: ControlOptions = {}) =>
       disabled: false,
       done: false,
       latency: options.latency ?? 0.5,
-      timeout: options.timeout ?? 120
+      timeout: options.timeout ?? 120,
+      listening: false
     }
     let current = initial
+    let listener = false // a listener reports its state (otherwise enabling has nothing to wait for)
     const ref = yield* SubscriptionRef.make(initial)
     const done = yield* Deferred.make<void>()
     const update = (f: (s: ControlState) => ControlState) =>
@@ -93,7 +103,20 @@ export const makeServerControl = (options: ControlOptions = {}) =>
         range === undefined
           ? update((s) => ({ ...s, delay: { value: s.delay.value, range: undefined } }))
           : update((s) => ({ ...s, delay: { value: range[0], range } })).pipe(Effect.zipRight(redraw)),
-      setDisabled: (disabled) => update((s) => ({ ...s, disabled })),
+      setDisabled: (disabled) =>
+        update((s) => ({ ...s, disabled })).pipe(
+          Effect.zipRight(
+            disabled || !listener
+              ? Effect.void
+              : ref.changes.pipe(
+                  Stream.filter((s) => s.listening || s.disabled),
+                  Stream.take(1),
+                  Stream.runDrain,
+                  Effect.timeoutTo({ duration: "2 seconds", onTimeout: () => undefined, onSuccess: () => undefined })
+                )
+          )
+        ),
+      setListening: (listening) => Effect.suspend(() => { listener = true; return update((s) => ({ ...s, listening })) }),
       setLatency: (latency) => update((s) => ({ ...s, latency: Math.max(0.01, latency) })),
       setTimeout: (timeout) => update((s) => ({ ...s, timeout: Math.max(0, timeout) })),
       finish: update((s) => ({ ...s, done: true })).pipe(Effect.zipRight(Deferred.succeed(done, undefined)), Effect.asVoid),

@@ -60,7 +60,8 @@ export const serveTcp = (
     }
     let server = net.createServer({ noDelay: true }, onConnection)
     const bound = yield* listen(server, options.host, options.port)
-    yield* Effect.addFinalizer(() => Effect.suspend(() => close(server)))
+    yield* control.setListening(true)
+    yield* Effect.addFinalizer(() => Effect.suspend(() => close(server)).pipe(Effect.zipRight(control.setListening(false))))
 
     // Disable: stop listening and drop everyone; enable: listen again on the same port.
     const follow = control.changes.pipe(
@@ -68,11 +69,12 @@ export const serveTcp = (
       Stream.changes,
       Stream.runForEach((disabled) =>
         disabled
-          ? close(server).pipe(Effect.zipRight(registry.dropAll), Effect.asVoid)
+          ? close(server).pipe(Effect.zipRight(control.setListening(false)), Effect.zipRight(registry.dropAll), Effect.asVoid)
           : Effect.suspend(() => {
               if (server.listening) return Effect.void
               server = net.createServer({ noDelay: true }, onConnection)
               return listen(server, bound.host, bound.port).pipe(
+                Effect.zipRight(control.setListening(true)),
                 Effect.catchAll((e) => Effect.logError(e.message)),
                 Effect.asVoid
               )
