@@ -1,23 +1,10 @@
 /**
  * `cpppo history cat|play|stats FILES…`: print, replay and summarize history files.
  * Each FILE stands for its series (FILE, FILE.1.gz, …); records come out in time order.
+ * The work is in historyRun.ts, loaded when a history command runs.
  */
 import { Args, Command, Options } from "@effect/cli"
-import { Chunk, Console, Data, Effect, Either, Option, Stream } from "effect"
-import * as fs from "node:fs"
-import {
-  formatDuration,
-  type HistoryRecord,
-  makeZoneRegistry,
-  parseDuration,
-  play,
-  pyJson,
-  readHistoryCounted,
-  type ReadOptions,
-  serialKey,
-  seriesFiles,
-  Timestamp
-} from "../history/index.js"
+import { Effect } from "effect"
 
 const files = Args.text({ name: "FILE" }).pipe(Args.atLeast(1), Args.withDescription("history files (each with its rotations)"))
 const since = Options.text("since").pipe(Options.optional, Options.withDescription("first time, e.g. '2014-07-16 04:00:00 MDT'"))
@@ -33,121 +20,24 @@ const duration = Options.text("duration").pipe(Options.optional, Options.withDes
 // bin.ts turns -v/-vv into --verbosity N; accepted here so history commands take -v too.
 const verbosity = Options.integer("verbosity").pipe(Options.withDefault(0))
 
-/** A one-line CLI mistake or failure. */
-interface Failure {
-  readonly message: string
-}
-const fail = (message: string): Effect.Effect<never, Failure> => Effect.fail({ message })
+const catOptions = { files, since, until, tz, region, verbosity }
+const playOptions = { speed, since, duration, tz, region, files, verbosity }
+const statsOptions = { files, tz, verbosity }
+export type CatConfig = Command.Command.ParseConfig<typeof catOptions>
+export type PlayConfig = Command.Command.ParseConfig<typeof playOptions>
+export type StatsConfig = Command.Command.ParseConfig<typeof statsOptions>
 
-/** A failure of `cpppo history …`; bin.ts prints its message as one line and exits non-zero. */
-export class HistoryCliError extends Data.TaggedError("HistoryCliError")<{ readonly message: string }> {}
+const load = Effect.promise(() => import("./historyRun.js"))
 
-const oneLine = (command: string) => <A, R>(effect: Effect.Effect<A, Failure, R>) =>
-  Effect.mapError(effect, (e) => new HistoryCliError({ message: `history ${command}: ${e.message}` }))
-
-const zoneOf = (tzName: Option.Option<string>) =>
-  Option.match(tzName, {
-    onNone: () => Effect.succeed(undefined),
-    onSome: (z) => Either.isRight(Timestamp.parse("2000-01-01 00:00:00", { zone: z })) ? Effect.succeed(z) : fail(`unknown time zone ${JSON.stringify(z)}`)
-  })
-
-const parseTime = (text: Option.Option<string>, zone: string | undefined, regionText: string) =>
-  Option.match(text, {
-    onNone: () => Effect.succeed(undefined),
-    onSome: (t) =>
-      Effect.gen(function* () {
-        const registry = yield* Either.mapLeft(makeZoneRegistry(regionText), (e): Failure => ({ message: e.message }))
-        const parsed = Timestamp.parse(t, zone === undefined ? { registry } : { registry, zone })
-        return yield* Either.mapLeft(parsed, (e): Failure => ({ message: e.message }))
-      })
-  })
-
-const expandFiles = (names: ReadonlyArray<string>) =>
-  Effect.forEach(names, (n) =>
-    // @effect/cli hands unknown flags to the variadic FILE argument
-    n.startsWith("-") && !fs.existsSync(n) ? fail(`unknown option ${n}`) : seriesFiles(n).pipe(
-      Effect.mapError((e): Failure => ({ message: e.message }))
-    )).pipe(
-    Effect.map((all) => [...new Set(all.flat())])
-  )
-
-const render = (zone: string | undefined) => (r: HistoryRecord): string =>
-  `${zone === undefined ? r.time.toString() : r.time.format({ zone })}\t${pyJson(r.serial)}\t${pyJson(r.data)}`
-
-const open = (names: ReadonlyArray<string>, options: ReadOptions) =>
-  Effect.gen(function* () {
-    const paths = yield* expandFiles(names)
-    const { records, corrupt } = yield* readHistoryCounted(paths, options)
-    return { records: Stream.mapError(records, (e): Failure => ({ message: e.message })), corrupt, paths }
-  })
-
-const reportCorrupt = (corrupt: Effect.Effect<number>) =>
-  Effect.flatMap(corrupt, (n) => (n > 0 ? Console.error(`${n} corrupt record${n === 1 ? "" : "s"} skipped`) : Effect.void))
-
-const cat = Command.make("cat", { files, since, until, tz, region, verbosity }, (cfg) =>
-  Effect.gen(function* () {
-    const zone = yield* zoneOf(cfg.tz)
-    const from = yield* parseTime(cfg.since, zone, cfg.region)
-    const to = yield* parseTime(cfg.until, zone, cfg.region)
-    const { records, corrupt } = yield* open(cfg.files, { since: from, until: to })
-    const line = render(zone)
-    yield* records.pipe(
-      Stream.mapChunks((c) => Chunk.of(Chunk.toArray(Chunk.map(c, line)).join("\n"))),
-      Stream.runForEach((text) => (text === "" ? Effect.void : Console.log(text)))
-    )
-    yield* reportCorrupt(corrupt)
-  }).pipe(oneLine("cat"))
-).pipe(Command.withDescription("Print the records of history files in time order"))
-
-const playCmd = Command.make("play", { speed, since, duration, tz, region, files, verbosity }, (cfg) =>
-  Effect.gen(function* () {
-    const factor = Number(cfg.speed)
-    if (cfg.speed.trim() === "" || !(factor > 0)) return yield* fail(`--speed must be a number > 0, not ${JSON.stringify(cfg.speed)}`)
-    const zone = yield* zoneOf(cfg.tz)
-    const from = yield* parseTime(cfg.since, zone, cfg.region)
-    const forSeconds = Option.isNone(cfg.duration)
-      ? undefined
-      : yield* Either.mapLeft(parseDuration(cfg.duration.value), (e): Failure => ({ message: e.message }))
-    const { records, corrupt } = yield* open(cfg.files, { since: from })
-    const line = render(zone)
-    yield* play(records, { speed: factor, start: from, duration: forSeconds }).pipe(
-      Stream.runForEach((r) => Console.log(line(r)))
-    )
-    yield* reportCorrupt(corrupt)
-  }).pipe(oneLine("play"))
-).pipe(Command.withDescription("Print the records of history files with their original timing, at a speed factor"))
-
-const stats = Command.make("stats", { files, tz, verbosity }, (cfg) =>
-  Effect.gen(function* () {
-    const zone = yield* zoneOf(cfg.tz)
-    const { records, corrupt, paths } = yield* open(cfg.files, {})
-    let count = 0
-    let first: Timestamp | undefined
-    let last: Timestamp | undefined
-    const perSerial = new Map<string, number>()
-    yield* Stream.runForEach(records, (r) =>
-      Effect.sync(() => {
-        count++
-        if (first === undefined || r.time.micros < first.micros) first = r.time
-        if (last === undefined || r.time.micros > last.micros) last = r.time
-        const key = serialKey(r.serial)
-        perSerial.set(key, (perSerial.get(key) ?? 0) + 1)
-      }))
-    const show = (t: Timestamp | undefined) => (t === undefined ? "-" : zone === undefined ? t.toString() : t.format({ zone }))
-    const out = [
-      `files: ${paths.length}`,
-      `records: ${count}`,
-      `corrupt: ${yield* corrupt}`,
-      `first: ${show(first)}`,
-      `last: ${show(last)}`,
-      `span: ${first !== undefined && last !== undefined ? formatDuration(last.minus(first), 3) : "-"}`,
-      `serials: ${perSerial.size}`,
-      ...[...perSerial.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-        .map(([k, n]) => `  ${pyJson(JSON.parse(k))}\t${n}`)
-    ]
-    yield* Console.log(out.join("\n"))
-  }).pipe(oneLine("stats"))
-).pipe(Command.withDescription("Count records, time span, records per serial and corrupt records"))
+const cat = Command.make("cat", catOptions, (cfg) => Effect.flatMap(load, (m) => m.runCat(cfg))).pipe(
+  Command.withDescription("Print the records of history files in time order")
+)
+const playCmd = Command.make("play", playOptions, (cfg) => Effect.flatMap(load, (m) => m.runPlay(cfg))).pipe(
+  Command.withDescription("Print the records of history files with their original timing, at a speed factor")
+)
+const stats = Command.make("stats", statsOptions, (cfg) => Effect.flatMap(load, (m) => m.runStats(cfg))).pipe(
+  Command.withDescription("Count records, time span, records per serial and corrupt records")
+)
 
 /** `cpppo history …` */
 export const historyCommand = Command.make("history").pipe(
