@@ -10,7 +10,7 @@
  */
 import { describeStatus } from "../cip/status.js"
 import type { CipValue, TypeName } from "../cip/types.js"
-import type { ClientError } from "./errors.js"
+import type { Outcome } from "./jobs.js"
 import { printTarget, type Operation } from "./operations.js"
 
 /**
@@ -18,16 +18,9 @@ import { printTarget, type Operation } from "./operations.js"
  * read (or, for a write, the values written); `raw` the bytes of an attribute or of a type we
  * cannot decode. `error` is set when no CIP reply came (timeout, connection lost).
  */
-export interface OperationResult {
+export interface OperationResult extends Outcome {
   readonly index: number
   readonly operation: Operation
-  readonly ok: boolean
-  readonly status: number
-  readonly extStatus: ReadonlyArray<number>
-  readonly type?: TypeName
-  readonly values?: ReadonlyArray<CipValue>
-  readonly raw?: Uint8Array
-  readonly error?: ClientError
 }
 
 /** The totals cpppo's `process` returns: failed operations and every result, in order. */
