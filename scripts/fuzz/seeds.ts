@@ -1,9 +1,9 @@
 /**
  * Fuzzing seeds: valid CIP requests of every service (built with the codec's own encoders) and
- * valid EtherNet/IP frames (from the shared cpppo wire vectors and wrapping those requests).
+ * valid EtherNet/IP frames (from the cpppo wire vectors in test/fixtures/ and wrapping those requests).
  * Mutations start from these so most mutants get past the outer layers and reach deep decoding.
  */
-import { existsSync, readFileSync } from "node:fs"
+import { loadWireVectors } from "../../test/fixtures/fixtures.js"
 import type { CipRequest, EPath, Segment } from "../../src/cip/model.js"
 import { encodeRequest } from "../../src/cip/request.js"
 import { CipType, LOGIX_STRING_HANDLE } from "../../src/cip/types.js"
@@ -94,25 +94,19 @@ export const sendUnit = (session: number, id: number, seq: number, cip: Uint8Arr
 export const registerFrame = (): Uint8Array =>
   encodeFrame({ header: { sessionHandle: 0, status: 0, senderContext: ctx(0), options: 0 }, body: { _tag: "RegisterSession", protocolVersion: 1, options: 0 } })
 
-const shared = new URL("../../../shared/vectors/cpppo-wire.json", import.meta.url)
-
-/** Request-side frames of the shared wire vectors (complete encapsulation frames). */
+/** Request-side frames of the cpppo wire vectors (complete encapsulation frames). */
 export const vectorFrames = (): ReadonlyArray<Uint8Array> => {
-  if (!existsSync(shared)) return []
-  const doc = JSON.parse(readFileSync(shared, "utf8")) as { vectors: ReadonlyArray<{ layer: string; hex?: string; request_hex?: string }> }
   const out: Array<Uint8Array> = []
-  for (const v of doc.vectors) {
+  for (const v of loadWireVectors()) {
     const hex = v.layer === "enip_frame" ? v.hex : v.layer === "enip_exchange" ? v.request_hex : undefined
     if (hex !== undefined && hex.length >= 48) out.push(Uint8Array.from(Buffer.from(hex, "hex")))
   }
   return out
 }
 
-/** Raw CIP requests (Message Router layer) of the shared vectors' `cip_service` layer. */
+/** Raw CIP requests (Message Router layer) of the cpppo vectors' `cip_service` layer. */
 export const vectorCip = (): ReadonlyArray<Uint8Array> => {
-  if (!existsSync(shared)) return []
-  const doc = JSON.parse(readFileSync(shared, "utf8")) as { vectors: ReadonlyArray<{ layer: string; hex?: string }> }
-  return doc.vectors.filter((v) => v.layer === "cip_service" && v.hex !== undefined).map((v) => Uint8Array.from(Buffer.from(v.hex!, "hex")))
+  return loadWireVectors().filter((v) => v.layer === "cip_service" && v.hex !== undefined).map((v) => Uint8Array.from(Buffer.from(v.hex!, "hex")))
 }
 
 /** Every seed, as CIP bytes and as frames (session handle `session` in the frames). */

@@ -1,5 +1,5 @@
 /**
- * Every vector of ../shared/vectors/cpppo-wire.json: decode, compare with cpppo's fields (mapped to
+ * Every vector of test/fixtures/cpppo-wire.json: decode, compare with cpppo's fields (mapped to
  * our names by cpppoFields.ts), re-encode and compare with the original bytes (or cpppo's
  * canonical re-encoding where cpppo compacts EPATHs; the original where that marks a cpppo bug).
  */

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
-import { readFileSync } from "node:fs"
+import { loadWireVectors } from "../fixtures/fixtures.js"
 import type { CipReply, CipRequest } from "../../src/cip/model.js"
 import { encodeReply } from "../../src/cip/reply.js"
 import { decodeRequest } from "../../src/cip/request.js"
@@ -16,7 +16,7 @@ import { makeTagStore } from "../../src/tags/tagStore.js"
 import { hex } from "./helpers.js"
 
 interface Vector { readonly id: string; readonly request_hex?: string; readonly reply_hex?: string | null }
-const vectors: ReadonlyArray<Vector> = JSON.parse(readFileSync(new URL("../../../shared/vectors/cpppo-wire.json", import.meta.url), "utf8")).vectors
+const vectors: ReadonlyArray<Vector> = loadWireVectors()
 const vector = (id: string) => {
   const v = vectors.find((x) => x.id === id)
   if (v === undefined) throw new Error(`no vector ${id}`)

@@ -1,25 +1,14 @@
 /**
  * The example EtherNet/IP header parser (examples/dfa/enipHeader.ts) over every full frame in the
- * shared wire vectors, compared with the decoded header fields recorded from cpppo.
+ * cpppo wire vectors (test/fixtures/cpppo-wire.json), compared with the decoded header fields recorded from cpppo.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Either, Stream } from "effect"
-import { existsSync, readFileSync } from "node:fs"
-import { fileURLToPath } from "node:url"
+import { loadWireVectors } from "../fixtures/fixtures.js"
 import { DfaRunner, DfaRunnerLive, getPath, Parser, run } from "../../src/dfa/index.js"
 import { enipFrame } from "../../examples/dfa/enipHeader.js"
 
-const file = fileURLToPath(new URL("../../../shared/vectors/cpppo-wire.json", import.meta.url))
-
-interface Vector {
-  readonly id: string
-  readonly layer: string
-  readonly [key: string]: unknown
-}
-
-const vectors: ReadonlyArray<Vector> = existsSync(file)
-  ? (JSON.parse(readFileSync(file, "utf8")) as { vectors: ReadonlyArray<Vector> }).vectors
-  : []
+const vectors = loadWireVectors()
 
 const fromHex = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16))
 const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("")
@@ -46,8 +35,7 @@ const frames = vectors
 const HEADER = ["command", "length", "session_handle", "status", "options"] as const
 
 describe("EtherNet/IP header parser built with the DFA library", () => {
-  it("the wire vectors file is present and has full frames", () => {
-    expect(existsSync(file), `missing ${file}`).toBe(true)
+  it("the wire vectors have full frames", () => {
     expect(frames.length).toBeGreaterThan(100)
   })
 

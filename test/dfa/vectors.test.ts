@@ -1,14 +1,14 @@
 /**
- * Every behaviour case recorded from cpppo (shared/vectors/cpppo-dfa.json), run through this library.
+ * Every behaviour case recorded from cpppo (test/fixtures/cpppo-dfa.json), run through this library.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import { existsSync, readFileSync } from "node:fs"
-import { fileURLToPath } from "node:url"
+import { readFileSync } from "node:fs"
+import { dfaCasesFile } from "../fixtures/fixtures.js"
 import { type Data, getPath, integer, type Limit, Parser, run, type State, Source } from "../../src/dfa/index.js"
 import { basic, comparo, csv, re, repeat3, str } from "./machines.js"
 
-const file = fileURLToPath(new URL("../../../shared/vectors/cpppo-dfa.json", import.meta.url))
+const file = dfaCasesFile
 
 interface Case {
   readonly id: string
@@ -23,9 +23,7 @@ interface Case {
   readonly final_state: string | null
 }
 
-const cases: ReadonlyArray<Case> = existsSync(file)
-  ? (JSON.parse(readFileSync(file, "utf8")) as { cases: ReadonlyArray<Case> }).cases
-  : []
+const cases: ReadonlyArray<Case> = (JSON.parse(readFileSync(file, "utf8")) as { cases: ReadonlyArray<Case> }).cases
 
 const hex = (a: ArrayLike<number>): string => Array.from(a, (b) => b.toString(16).padStart(2, "0")).join("")
 const fromHex = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16))
@@ -103,8 +101,7 @@ const title = (c: Case): string =>
     : c.id
 
 describe("cpppo-dfa.json behaviour cases", () => {
-  it("the vectors file is present with 53 cases", () => {
-    expect(existsSync(file), `missing ${file}: the shared vectors must sit beside the repo`).toBe(true)
+  it("the fixture has 53 cases", () => {
     expect(cases.length).toBe(53)
   })
 

@@ -4,12 +4,10 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { readFileSync } from "node:fs"
+import { loadWireVectors } from "../fixtures/fixtures.js"
 import { nextFrame, rawClient, register, startSimulator, toHex, withSession } from "./fixture.js"
 
-const vectors = (JSON.parse(readFileSync(new URL("../../../shared/vectors/cpppo-wire.json", import.meta.url), "utf8")) as {
-  vectors: Array<{ id: string; request_hex?: string }>
-}).vectors
+const vectors = loadWireVectors()
 const request = (id: string) => vectors.find((v) => v.id === id)!.request_hex!
 
 describe("connected messaging", () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { readFileSync } from "node:fs"
+import { loadWireVectors } from "../fixtures/fixtures.js"
 import type { RawClient } from "./raw.js"
 import { cipOf, isClosed, isSilent, nextFrame, rawClient, readTagCip, register, sendRR, startSimulator, toHex, withSession } from "./fixture.js"
 
@@ -17,7 +17,7 @@ interface Vector {
   readonly reply_hex: string | null
   readonly server_keeps_session?: boolean
 }
-const file = JSON.parse(readFileSync(new URL("../../../shared/vectors/cpppo-wire.json", import.meta.url), "utf8")) as { vectors: Array<Vector> }
+const file = { vectors: loadWireVectors() as ReadonlyArray<Vector> }
 const SIM = file.vectors.filter((v) => v.id.startsWith("sim."))
 const vector = (id: string): Vector => {
   const v = SIM.find((x) => x.id === id)
