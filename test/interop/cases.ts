@@ -2,9 +2,11 @@
  * What the Python interop cases share: the case shape (a script and a check of its output), and
  * the comparison of values as Python printed them with values our client read.
  */
+import { afterAll, beforeAll, describe, it } from "@effect/vitest"
 import type { CipValue } from "../../src/cip/types.js"
 import type { TagStoreService } from "../../src/tags/tagStore.js"
-import type { PyOut } from "./python.js"
+import { type PyOut, pythonSkip, runPython } from "./python.js"
+import { PY_TAGS, readWithClient, type Running, startSimulator } from "./simulator.js"
 
 export interface CaseContext {
   readonly host: string
@@ -44,3 +46,21 @@ export const clientOp = (tag: string, count = 1): string => {
 
 /** Our client's values for an operation, as one value or a list (as Python gives them). */
 export const asPython = (values: ReadonlyArray<CipValue>, list: boolean): unknown => (list ? norm(values) : norm(values[0]))
+
+/**
+ * A describe block running `cases` against a simulator with the Python test tags on
+ * `host:44818` (the address is the file's own), each case a test; skipped when Python is not here.
+ */
+export const describeCases = (title: string, host: string, cases: ReadonlyArray<PyCase>): void => {
+  describe.skipIf(pythonSkip !== undefined)(title, () => {
+    let sim: Running
+    beforeAll(async () => { sim = await startSimulator({ host, port: 44818, tags: PY_TAGS, udp: false }) })
+    afterAll(async () => { await sim?.stop() })
+    for (const c of cases) {
+      it(c.name, async () => {
+        const python = (code: string) => runPython(code, host, sim.port)
+        await c.check(await python(c.code), { host, port: sim.port, store: sim.store, python, readBack: (ops) => readWithClient(host, sim.port, ops) })
+      }, 120_000)
+    }
+  })
+}
