@@ -133,6 +133,56 @@ export const decodeValues = (
   return Either.right(out)
 }
 
+/**
+ * How many bytes at the start of `bytes` the first `count` elements of a type take, or undefined
+ * when `bytes` are too short to hold them (for SSTRING each element's length byte counts).
+ * Whatever follows those bytes is not part of the elements.
+ */
+export const encodedLength = (name: TypeName, bytes: Uint8Array, count: number): number | undefined => {
+  const size = elementSize(name)
+  if (size !== undefined) return size * count <= bytes.length ? size * count : undefined
+  let off = 0
+  for (let i = 0; i < count; i++) {
+    if (off >= bytes.length) return undefined
+    off += 1 + bytes[off]!
+  }
+  return off <= bytes.length ? off : undefined
+}
+
+/** Inclusive ranges of the integer types (a value outside cannot be written as that type). */
+export const INTEGER_RANGES: Partial<Record<TypeName, readonly [bigint, bigint]>> = {
+  SINT: [-128n, 127n],
+  USINT: [0n, 255n],
+  INT: [-32768n, 32767n],
+  UINT: [0n, 65535n],
+  DINT: [-2147483648n, 2147483647n],
+  UDINT: [0n, 4294967295n],
+  DWORD: [0n, 4294967295n],
+  LINT: [-(2n ** 63n), 2n ** 63n - 1n],
+  ULINT: [0n, 2n ** 64n - 1n]
+}
+
+/** Most characters a string type holds: 255 for SSTRING, 82 for the Logix STRING. */
+export const stringCapacity = (name: "STRING" | "SSTRING"): number => (name === "SSTRING" ? 255 : LOGIX_STRING_CAPACITY)
+
+/**
+ * Why `v` cannot be stored as a `name` without changing it (an integer out of range, a fraction
+ * for an integer type, a string too long or not Latin-1), or undefined when it can.
+ */
+export const unrepresentable = (name: TypeName, v: CipValue): string | undefined => {
+  if (typeof v === "string") {
+    if (name !== "STRING" && name !== "SSTRING") return undefined
+    if (v.length > stringCapacity(name)) return `longer than ${stringCapacity(name)} characters`
+    return /^[\x00-\xff]*$/.test(v) ? undefined : "characters outside Latin-1"
+  }
+  if (name === "REAL" && typeof v === "number" && Number.isFinite(v) && Math.abs(v) > 3.4028234663852886e38) return "out of REAL range"
+  const range = INTEGER_RANGES[name]
+  if (range === undefined || typeof v === "boolean") return undefined
+  if (typeof v === "number" && !Number.isInteger(v)) return "not an integer"
+  const b = BigInt(v)
+  return b < range[0] || b > range[1] ? `out of range ${range[0]}..${range[1]}` : undefined
+}
+
 /** Encoded size of values of a type (variable for SSTRING). */
 export const encodedSize = (name: TypeName, values: ReadonlyArray<CipValue>): number => {
   const size = elementSize(name)

@@ -154,20 +154,22 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
     const context = new Uint8Array(8)
     const write = (bytes: Uint8Array) => { socket.write(bytes) }
 
-    /** Send an encapsulation body keyed by sender context; `done` gets the reply frame. */
-    const sendBody = (body: EnipBody, done: Completion<Uint8Array>): void => {
-      const key = byContext.allocate()
+    /**
+     * Send an encapsulation body keyed by sender context; `done` gets the reply frame. Keys
+     * allocated are never 0, so key 0 (an all-zero sender context) is free for RegisterSession.
+     */
+    const sendBody = (body: EnipBody, done: Completion<Uint8Array>, key = byContext.allocate()): void => {
       if (!byContext.add(key, clock.unsafeCurrentTimeMillis() + timeoutMs, done)) return
       context[0] = key & 0xff; context[1] = (key >>> 8) & 0xff; context[2] = (key >>> 16) & 0xff; context[3] = key >>> 24
       write(encodeFrame({ header: { sessionHandle, status: 0, senderContext: context, options: 0 }, body }))
     }
-    const command = (body: EnipBody) =>
+    const command = (body: EnipBody, key?: number) =>
       Effect.async<EnipFrame, ClientError>((resume) => {
         sendBody(body, (r) => {
           if (Either.isLeft(r)) return resume(Either.left(r.left))
           const f = decodeFrame(r.right)
           resume(Either.isLeft(f) ? Either.left(new ClientError({ reason: "Protocol", message: `undecodable reply: ${f.left.message}` })) : Either.right(f.right))
-        })
+        }, key)
       })
 
     /** Decode the CIP reply inside a SendRRData/SendUnitData reply frame, for `req`. */
@@ -220,7 +222,9 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
       })
 
     if (options.register !== false) {
-      const reg = yield* command({ _tag: "RegisterSession", protocolVersion: 1, options: 0 })
+      // A zero sender context, as libplctag and pylogix send it: ab_server and some embedded
+      // devices refuse any other (encapsulation status 0x0001).
+      const reg = yield* command({ _tag: "RegisterSession", protocolVersion: 1, options: 0 }, 0)
       if (reg.header.status !== 0 || reg.header.sessionHandle === 0) {
         return yield* Effect.fail(new ClientError({ reason: "Session", message: `RegisterSession refused: ${encapStatusName(reg.header.status)}` }))
       }

@@ -23,6 +23,7 @@ import { logicalPath } from "./paths.js"
 import { allSync, errorReply, mapSync, replyLength, type SyncOr } from "./reply.js"
 import { getInstanceAttributeList, makeSymbolTable, readTemplate } from "./symbols.js"
 import { readModifyWriteTag, readTag, readTagFragmented, writeTag, writeTagFragmented } from "./tagServices.js"
+import { makeWallClock, WALL_CLOCK_CLASS } from "./wallClock.js"
 
 export interface ControllerConfig {
   /** Identity values (defaults: a 1756-L61 ControlLogix as cpppo reports it). */
@@ -37,7 +38,7 @@ export interface ControllerConfig {
   readonly maxConnections?: number
   /** Most Forward Open connections one session may hold (default 32). */
   readonly maxConnectionsPerSession?: number
-  /** Clock for connection timeouts, epoch ms (default Date.now). */
+  /** Clock for connection timeouts and the Wall Clock Time object's start, epoch ms (default Date.now). */
   readonly now?: () => number
 }
 
@@ -90,7 +91,7 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
   const maxPerSession = config.maxConnectionsPerSession ?? 32
   const now = config.now ?? Date.now
   const table = makeConnectionTable(now)
-  const classes = [ClassId.Identity, ClassId.MessageRouter, ClassId.ConnectionManager, ClassId.Symbol, ClassId.Template, ClassId.TcpIp, ClassId.EthernetLink]
+  const classes = [ClassId.Identity, ClassId.MessageRouter, ClassId.ConnectionManager, ClassId.Symbol, ClassId.Template, WALL_CLOCK_CLASS, ClassId.TcpIp, ClassId.EthernetLink]
   const objects: ObjectTable = new Map([
     [ClassId.Identity, new Map([[0, classAttributes(1, 1)], [1, identityAttributes(id)]])],
     [ClassId.MessageRouter, new Map([[0, classAttributes(1, 1)], [1, messageRouterAttributes(classes, maxConnections)]])],
@@ -101,6 +102,7 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
   ])
   const attrs = makeAttributeServices(objects, store)
   const symbols = makeSymbolTable(store)
+  const clock = makeWallClock(now)
 
   const isConnectionManager = (path: EPath) => {
     const p = logicalPath(path)
@@ -145,6 +147,10 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
   }
 
   const dispatch = (req: CipRequest, ctx: RequestContext, depth: number): SyncOr<CipReply> => {
+    const first = req.path[0]
+    if (first?._tag === "Class" && first.id === WALL_CLOCK_CLASS && req._tag !== "MultipleServicePacket" && req._tag !== "UnconnectedSend") {
+      return clock.handle(req)
+    }
     switch (req._tag) {
       case "ReadTag": return readTag(store, req, ctx.maxReply)
       case "ReadTagFragmented": return readTagFragmented(store, req, ctx.maxReply)

@@ -47,7 +47,7 @@ export const readMember = (
   })
 }
 
-/** Write Tag (offset 0, exact length) or Write Tag Fragmented on a member. */
+/** Write Tag (offset 0) or Write Tag Fragmented on a member; bytes past its elements are ignored. */
 export const writeMember = (
   store: TagStoreService, t: Member, service: number, type: TypeSpec, elements: number, offset: number, data: Uint8Array,
   fragmented: boolean, done: () => CipReply
@@ -58,11 +58,13 @@ export const writeMember = (
   if (elements < 1 || m.index < 0 || m.index + elements > m.count) return outOfRange(service)
   const total = elements * size
   if (!fragmented && data.length < total) return errorReply(service, Status.NotEnoughData)
-  if (offset + data.length > total) return errorReply(service, Status.TooMuchData)
+  if (offset >= total) return errorReply(service, Status.TooMuchData)
+  // Bytes past the member's elements are ignored, as in a Write Tag of a whole tag.
+  const part = data.subarray(0, total - offset)
   const at = m.offset + m.index * size + offset
   return answer(service, store.updateBytes(t.tag, t.start, 1, (old) => {
     const next = old.slice()
-    next.set(data, at)
+    next.set(part, at)
     return next
   }), done)
 }

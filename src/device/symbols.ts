@@ -132,24 +132,58 @@ export const symbolInstanceAttribute = (store: TagStoreService, instance: number
 // ---------------------------------------------------------------------------------------------
 // Template object: the Logix STRING structure (DINT LEN; SINT DATA[82]; 88 bytes)
 
-/** The template definition a Read Template returns: member infos, then the names. */
-export const STRING_TEMPLATE_DEFINITION: Uint8Array = (() => {
-  const w = new Writer(64)
-  w.u16(0).u16(CipType.DINT).u32(0) // LEN: DINT at offset 0
-  w.u16(LOGIX_STRING_CAPACITY).u16(0x2000 | CipType.SINT).u32(4) // DATA: SINT[82] at offset 4
-  for (const s of ["ASCIISTRING82", "LEN", "DATA"]) { for (let i = 0; i < s.length; i++) w.u8(s.charCodeAt(i)); w.u8(0) }
-  return w.finish().slice()
-})()
+/** A structure member as a template lists it: INFO word (array size), type word, byte offset. */
+interface TemplateMember {
+  readonly name: string
+  readonly info: number
+  readonly type: number
+  readonly offset: number
+}
 
-/** Template attributes: 1 handle, 2 member count, 4 definition size (32-bit words), 5 structure size. */
+/**
+ * The bytes of a template definition as a controller stores them: the member infos (8 bytes
+ * each), the structure name with its `;n` suffix (two characters per member), each member name
+ * NUL-terminated, then zeros to the end of the object. Rockwell's Data Access manual sizes the
+ * object as `(attribute 4 × 4) − 23` bytes of definition, and controllers answer reads up to the
+ * 32-bit boundary after that (`attribute 4 × 4 − 20`), which is what pylogix asks for.
+ */
+const templateDefinition = (name: string, members: ReadonlyArray<TemplateMember>): { words: number; bytes: Uint8Array } => {
+  const w = new Writer(128)
+  for (const m of members) w.u16(m.info).u16(m.type).u32(m.offset)
+  // The two characters per member after ";n" are what a 1756-L75 sends for its members (pylogix
+  // reads the second's low bits as the member's external access: 1 = read/write).
+  const suffix = ";n" + "EA".repeat(members.length)
+  for (const text of [name + suffix, ...members.map((m) => m.name)]) {
+    for (let i = 0; i < text.length; i++) w.u8(text.charCodeAt(i))
+    w.u8(0)
+  }
+  const content = w.finish()
+  const words = Math.ceil((content.length + 23) / 4)
+  const bytes = new Uint8Array(words * 4 - 20)
+  bytes.set(content)
+  return { words, bytes }
+}
+
+const STRING_TEMPLATE = templateDefinition("ASCIISTRING82", [
+  { name: "LEN", info: 0, type: CipType.DINT, offset: 0 },
+  { name: "DATA", info: LOGIX_STRING_CAPACITY, type: 0x2000 | CipType.SINT, offset: 4 }
+])
+
+/** The template definition a Read Template returns (padded to the object's 32-bit boundary). */
+export const STRING_TEMPLATE_DEFINITION: Uint8Array = STRING_TEMPLATE.bytes
+
+/**
+ * Template attributes: 1 handle, 2 member count, 3 (undocumented; pylogix asks for it and reads
+ * two bytes), 4 definition size in 32-bit words, 5 structure size in bytes.
+ */
 export const templateAttribute = (instance: number, att: number): Uint8Array | undefined => {
   if (instance !== LOGIX_STRING_TEMPLATE) return undefined
   const w = new Writer(4)
   switch (att) {
     case 1: return w.u16(0x0fce).finish()
     case 2: return w.u16(2).finish()
-    // Clients read `words * 4 - 23` (or - 16) bytes; both cover the whole definition.
-    case 4: return w.u32(Math.ceil((STRING_TEMPLATE_DEFINITION.length + 23) / 4)).finish()
+    case 3: return w.u16(0).finish()
+    case 4: return w.u32(STRING_TEMPLATE.words).finish()
     case 5: return w.u32(LOGIX_STRING_SIZE).finish()
     default: return undefined
   }
@@ -163,14 +197,19 @@ export const templateGetAttributeList = (req: GetAttributeListRequest, instance:
   })
 })
 
-/** Read Template (0x4C on @0x6C/instance): `bytes` of the definition from `offset`. */
+/**
+ * Read Template (0x4C on @0x6C/instance): up to `bytes` of the definition from `offset`, status
+ * 0x06 when the reply size cut it short. Asking past the end gets fewer bytes; a read starting at
+ * or after the end is refused (0xFF, 0x2105), so a client that loops until it holds the size it
+ * computed stops there instead of being answered "success, no data" forever.
+ */
 export const readTemplate = (req: ReadTemplateRequest, maxReply: number): CipReply => {
   const service = Service.ReadTemplate
   const [c, n] = req.path
   if (c?._tag !== "Class" || n?._tag !== "Instance" || req.path.length !== 2) return errorReply(service, Status.PathSegmentError)
   if (n.id !== LOGIX_STRING_TEMPLATE) return errorReply(service, Status.PathDestinationUnknown, [0])
   const def = STRING_TEMPLATE_DEFINITION
-  if (req.offset > def.length) return errorReply(service, Status.GeneralError, [ExtendedStatus.OutOfRange])
+  if (req.offset >= def.length) return errorReply(service, Status.GeneralError, [ExtendedStatus.OutOfRange])
   const want = Math.min(req.bytes, def.length - req.offset)
   const room = Math.max(0, maxReply - 4)
   const n2 = Math.min(want, room)

@@ -10,7 +10,7 @@ import type {
 import { Service } from "../cip/model.js"
 import { ExtendedStatus, Status } from "../cip/status.js"
 import type { TypeName, TypeSpec } from "../cip/types.js"
-import { typeSpecSize } from "../cip/types.js"
+import { encodedLength, typeSpecSize } from "../cip/types.js"
 import { type Outcome, type Tag, TagError, type TagStoreService } from "../tags/tagStore.js"
 import { modifyMember, readMember, writeMember } from "./members.js"
 import { isPathFailure, resolveTag } from "./paths.js"
@@ -88,14 +88,15 @@ export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmented
     reply(bytes.subarray(req.offset - first * size, end - first * size), end < total))
 }
 
-/** Check the type and the data length of a write; undefined when acceptable. */
-const writeCheck = (tag: Tag, service: number, type: TypeSpec, expected: number | undefined, got: number): CipReply | undefined => {
-  if (!sameType(type, tag.typeSpec)) return errorReply(service, Status.GeneralError, [ExtendedStatus.TypeMismatch])
-  if (expected !== undefined && got < expected) return errorReply(service, Status.NotEnoughData)
-  if (expected !== undefined && got > expected) return errorReply(service, Status.TooMuchData)
-  return undefined
-}
+/** A type mismatch reply, or undefined when the write's type is the tag's. */
+const typeCheck = (tag: Tag, service: number, type: TypeSpec): CipReply | undefined =>
+  sameType(type, tag.typeSpec) ? undefined : errorReply(service, Status.GeneralError, [ExtendedStatus.TypeMismatch])
 
+/**
+ * Write Tag. The data is what the type and element count describe; bytes after it are ignored,
+ * as a ControlLogix ignores them: pycomm3 1.2.14 repeats its whole request after the data, and
+ * libplctag pads odd-length data with a zero byte. Too few bytes are refused (0x13).
+ */
 export const writeTag = (store: TagStoreService, req: WriteTagRequest): SyncOr<CipReply> => {
   const service = Service.WriteTag
   const t = resolveTag(store, req.path)
@@ -104,10 +105,11 @@ export const writeTag = (store: TagStoreService, req: WriteTagRequest): SyncOr<C
     return writeMember(store, { ...t, member: t.member }, service, req.type, req.elements, 0, req.data, false,
       () => ({ _tag: "WriteTag", service: 0xcd, status: 0, extStatus: [] }))
   }
-  const size = t.tag.elementSize
-  const bad = writeCheck(t.tag, service, req.type, size === undefined ? undefined : size * req.elements, req.data.length)
+  const bad = typeCheck(t.tag, service, req.type)
   if (bad) return bad
-  return answer(service, store.writeBytes(t.tag, t.start, req.elements, req.data), () =>
+  const n = encodedLength(t.tag.type, req.data, req.elements)
+  if (n === undefined) return errorReply(service, Status.NotEnoughData)
+  return answer(service, store.writeBytes(t.tag, t.start, req.elements, req.data.subarray(0, n)), () =>
     ({ _tag: "WriteTag", service: 0xcd, status: 0, extStatus: [] }))
 }
 
@@ -118,28 +120,34 @@ export const writeTagFragmented = (store: TagStoreService, req: WriteTagFragment
   const done = (): CipReply => ({ _tag: "WriteTagFragmented", service: 0xd3, status: 0, extStatus: [] })
   if (t.member) return writeMember(store, { ...t, member: t.member }, service, req.type, req.elements, req.offset, req.data, true, done)
   const { tag, start } = t
-  const bad = writeCheck(tag, service, req.type, undefined, 0)
+  const bad = typeCheck(tag, service, req.type)
   if (bad) return bad
   const size = tag.elementSize
   if (size === undefined) {
-    // Variable-size elements can only be written whole.
+    // Variable-size elements can only be written whole (bytes after them are ignored).
     if (req.offset !== 0) return errorReply(service, Status.GeneralError, [ExtendedStatus.LengthMismatch])
-    return answer(service, store.writeBytes(tag, start, req.elements, req.data), done)
+    const n = encodedLength(tag.type, req.data, req.elements)
+    if (n === undefined) return errorReply(service, Status.NotEnoughData)
+    return answer(service, store.writeBytes(tag, start, req.elements, req.data.subarray(0, n)), done)
   }
   if (tag.error !== undefined || start < 0 || req.elements < 1 || start + req.elements > tag.count) {
     // The store reports the forced error or the bounds failure (and publishes it).
     return answer(service, store.readBytes(tag, start, req.elements), done)
   }
-  const end = req.offset + req.data.length
-  if (end > size * req.elements) return errorReply(service, Status.TooMuchData)
+  const total = size * req.elements
+  if (req.offset >= total) return errorReply(service, Status.TooMuchData)
+  // A fragment's bytes past the end of the elements are ignored, as in Write Tag (libplctag pads
+  // an odd-length last fragment with a zero byte).
+  const data = req.data.subarray(0, total - req.offset)
+  const end = req.offset + data.length
   const first = Math.floor(req.offset / size)
   const last = Math.max(first + 1, Math.ceil(end / size))
-  if (req.offset % size === 0 && req.data.length % size === 0 && req.data.length > 0) {
-    return answer(service, store.writeBytes(tag, start + first, last - first, req.data), done)
+  if (req.offset % size === 0 && data.length % size === 0 && data.length > 0) {
+    return answer(service, store.writeBytes(tag, start + first, last - first, data), done)
   }
   return answer(service, store.updateBytes(tag, start + first, last - first, (old) => {
     const next = old.slice()
-    next.set(req.data, req.offset - first * size)
+    next.set(data, req.offset - first * size)
     return next
   }), done)
 }

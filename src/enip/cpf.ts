@@ -4,6 +4,13 @@ import { fail, getU16, getU32, Writer } from "../cip/bytes.js"
 import type { CodecError } from "../cip/errors.js"
 import { type CpfItem, type IdentityItem, ItemType, type Sockaddr } from "./model.js"
 
+/**
+ * The name field of a ListServices item is 16 bytes, NUL-terminated and NUL-padded, as the
+ * specification and every controller have it ("Communications\0\0"); a longer name takes its
+ * length plus the NUL.
+ */
+const serviceNameSize = (name: string): number => Math.max(16, name.length + 1)
+
 const latin1 = new TextDecoder("latin1")
 
 /** Decode a big-endian sockaddr_in (16 bytes) at `p`. */
@@ -84,7 +91,7 @@ const decodeItem = (b: Uint8Array, typeId: number, p: number, end: number): Eith
       for (let k = z; k < end; k++) if (b[k] !== 0) return Either.right({ _tag: "Unknown", typeId, data: b.subarray(p, end) })
       const name = latin1.decode(b.subarray(p + 4, z))
       const base = { _tag: "ListServices" as const, version: getU16(b, p), capability: getU16(b, p + 2), name }
-      return Either.right(end - (p + 4) === name.length + 1 ? base : { ...base, nameSize: end - (p + 4) })
+      return Either.right(end - (p + 4) === serviceNameSize(name) ? base : { ...base, nameSize: end - (p + 4) })
     }
     case ItemType.SockaddrOT: case ItemType.SockaddrTO: {
       // sin_zero must be zero, else the item stays raw (so it re-encodes exactly)
@@ -158,7 +165,7 @@ export const writeCpf = (w: Writer, items: ReadonlyArray<CpfItem>): void => {
       case "ListServices": {
         w.u16(item.version).u16(item.capability)
         for (let k = 0; k < item.name.length; k++) w.u8(item.name.charCodeAt(k))
-        for (let k = item.name.length; k < Math.max(item.name.length + 1, item.nameSize ?? 0); k++) w.u8(0)
+        for (let k = item.name.length; k < Math.max(item.name.length + 1, item.nameSize ?? serviceNameSize(item.name)); k++) w.u8(0)
         break
       }
       case "Sockaddr": writeSockaddr(w, item.sockaddr); break

@@ -72,8 +72,9 @@ export type CpfItem =
   | { readonly _tag: "UnconnectedData"; readonly data: Uint8Array }
   | { readonly _tag: "ListIdentity"; readonly identity: IdentityItem }
   /**
-   * `name` is NUL-terminated on the wire; devices pad it to 16 bytes ("Communications\0\0").
-   * `nameSize` (bytes of the name field incl. NULs) is set when it is not `name.length + 1`.
+   * `name` is NUL-terminated on the wire and NUL-padded to 16 bytes ("Communications\0\0"), as
+   * the specification and devices have it. `nameSize` (bytes of the name field incl. NULs) is set
+   * when it is not that: cpppo, for one, sends 15 bytes ("Communications\0").
    */
   | { readonly _tag: "ListServices"; readonly version: number; readonly capability: number; readonly name: string; readonly nameSize?: number }
   | { readonly _tag: "Sockaddr"; readonly typeId: 0x8000 | 0x8001; readonly sockaddr: Sockaddr }

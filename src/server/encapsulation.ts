@@ -110,11 +110,17 @@ const legacyListTargets = (header: EncapHeader, local: { readonly address: strin
   return out
 }
 
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 export const makeEncapsulationHandler = (options: EncapsulationOptions): SessionHandler => {
   const { endpoint } = options
   let session = 0 // the registered session handle, 0 until RegisterSession
-  /** Per connection (O→T id): the last sequence count answered and its CIP reply. */
-  const lastReplies = new Map<number, { readonly sequence: number; readonly cip: Uint8Array }>()
+  /** Per connection (O→T id): the last sequence count answered, its CIP request and reply. */
+  const lastReplies = new Map<number, { readonly sequence: number; readonly request: Uint8Array; readonly cip: Uint8Array }>()
 
   const cipReplyFrame = (header: EncapHeader, body: "SendRRData" | "SendUnitData", items: (reply: Uint8Array) => ReadonlyArray<CpfItem>, interfaceHandle: number, timeout: number) =>
     (reply: CipReply): Uint8Array =>
@@ -201,13 +207,15 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
               items: [{ _tag: "ConnectedAddress", connectionId: connection.toConnectionId }, { _tag: "ConnectedData", sequence, data: cip }]
             }
           })
-        // A repeated sequence count is a retransmission: resend the reply, do not run it again
-        // (a write must not happen twice), as a controller does on class 3 connections.
+        // A repeated sequence count with the same request is a retransmission: resend the reply,
+        // do not run it again (a write must not happen twice), as a controller does on class 3
+        // connections. A different request under a repeated count is run: answering it with the
+        // old reply would report a write that never happened.
         const last = lastReplies.get(address.connectionId)
-        if (last !== undefined && last.sequence === sequence) return toFrame(last.cip)
+        if (last !== undefined && last.sequence === sequence && sameBytes(last.request, data.data)) return toFrame(last.cip)
         return answer(data.data, { session, connection, maxReply: connection.maxReply }, (reply) => {
           const cip = encodeReply(reply)
-          lastReplies.set(address.connectionId, { sequence, cip: Uint8Array.from(cip) })
+          lastReplies.set(address.connectionId, { sequence, request: Uint8Array.from(data.data), cip: Uint8Array.from(cip) })
           return toFrame(cip)
         })
       }

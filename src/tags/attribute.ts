@@ -68,8 +68,11 @@ export const memoryAttribute = (type: TypeName, count: number): Attribute => {
     sync = {
       unsafeReadBytes: (start, n) => encodeValues(type, items.slice(start, start + n)),
       unsafeWriteBytes: (start, bytes) => {
+        // The TagStore hands over exactly the elements written; anything else is a bug, and must
+        // fail the request rather than leave the old value behind a success reply.
         const r = decodeValues(type, bytes)
-        if (r._tag === "Right") r.right.forEach((v, i) => { items[start + i] = String(v) })
+        if (r._tag === "Left" || start + r.right.length > count) throw new Error(`${type}: undecodable write of ${bytes.length} bytes at ${start}`)
+        r.right.forEach((v, i) => { items[start + i] = String(v) })
       },
       unsafeRead: (start, n) => items.slice(start, start + n),
       unsafeWrite: (start, values) => values.forEach((v, i) => { items[start + i] = String(v).slice(0, 255) })

@@ -10,7 +10,7 @@
  */
 import { Context, Data, Effect, Layer, Option, PubSub, type Queue, type Scope, Stream } from "effect"
 import type { CipValue, TypeName, TypeSpec } from "../cip/types.js"
-import { decodeValues, elementSize, encodeValues, typeSpecOf } from "../cip/types.js"
+import { decodeValues, elementSize, encodedLength, encodeValues, typeSpecOf, unrepresentable } from "../cip/types.js"
 import { describeStatus, ExtendedStatus, Status } from "../cip/status.js"
 import { type Attribute, AttributeError, AttributeFactory, memoryAttribute } from "./attribute.js"
 import type { TagEvent } from "./events.js"
@@ -60,7 +60,7 @@ const lower = (s: string) => s.toLowerCase()
 const placementKey = (cls: number, ins: number, att: number) => `${cls}/${ins}/${att}`
 
 /** Classes the controller itself implements; tags may not be placed there. */
-const RESERVED_CLASSES = new Set([0x01, 0x02, 0x06, 0x64, 0x6b, 0x6c, 0xf5, 0xf6])
+const RESERVED_CLASSES = new Set([0x01, 0x02, 0x06, 0x64, 0x6b, 0x6c, 0x8b, 0xf5, 0xf6])
 
 /** Build the store's operations over already-created tags. */
 const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
@@ -124,9 +124,11 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
   const writeBytes = (tag: Tag, start: number, count: number, bytes: Uint8Array): Outcome<void> => {
     const bad = check(tag, start, count)
     if (bad) return bad
+    // The bytes must hold exactly `count` elements: an attribute given more could store elements
+    // nobody asked for, or (SSTRING) decode garbage, and the write would be reported done.
     const size = tag.elementSize
     const decoded = size === undefined ? decodeValues(tag.type, bytes, count) : undefined
-    if ((size !== undefined && bytes.length !== size * count) || (decoded !== undefined && decoded._tag === "Left")) {
+    if (bytes.length !== encodedLength(tag.type, bytes, count) || (decoded !== undefined && decoded._tag === "Left")) {
       return fail(tag, start, count, statusError(tag, "BadData", Status.GeneralError, [ExtendedStatus.LengthMismatch],
         `${tag.name}: ${bytes.length} bytes do not hold ${count} ${tag.type} elements`))
     }
@@ -183,8 +185,15 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
       : tag.type === "STRING" || tag.type === "SSTRING" ? ["string"]
       : tag.type === "BOOL" ? ["boolean", "number"] : ["number"]
     const badIdx = vals.findIndex((v) => !want.includes(typeof v) || (typeof v === "number" && Number.isNaN(v)))
-    return badIdx < 0 ? undefined : statusError(tag, "TypeMismatch", Status.GeneralError, [ExtendedStatus.TypeMismatch],
-      `${tag.name}: value ${String(vals[badIdx])} is not a ${tag.type}`)
+    if (badIdx >= 0) {
+      return statusError(tag, "TypeMismatch", Status.GeneralError, [ExtendedStatus.TypeMismatch], `${tag.name}: value ${String(vals[badIdx])} is not a ${tag.type}`)
+    }
+    // A value the type cannot hold would be stored changed (wrapped, cut short) and reported written.
+    for (const v of vals) {
+      const why = unrepresentable(tag.type, v)
+      if (why !== undefined) return statusError(tag, "BadData", Status.InvalidAttributeValue, [], `${tag.name}: value ${JSON.stringify(String(v))} is not a ${tag.type} (${why})`)
+    }
+    return undefined
   }
 
   return {

@@ -4,7 +4,7 @@
  * Also the JSON form of CIP values (bigint is not JSON) and the `attribute` text a tag shows.
  */
 import { Either } from "effect"
-import type { CipValue, TypeName } from "../cip/types.js"
+import { type CipValue, INTEGER_RANGES, stringCapacity, type TypeName } from "../cip/types.js"
 
 /** Parse a whole-text number (decimal, exponent, or 0x/0o/0b integers); undefined if it is not one. */
 export const parseNumber = (text: string): number | undefined => {
@@ -28,19 +28,6 @@ export const parseBoolean = (text: string): boolean | undefined => {
   return n === undefined || Number.isNaN(n) ? undefined : n !== 0
 }
 
-/** Inclusive integer ranges of the CIP integer types. */
-const INT_RANGE: Partial<Record<TypeName, readonly [bigint, bigint]>> = {
-  SINT: [-128n, 127n],
-  USINT: [0n, 255n],
-  INT: [-32768n, 32767n],
-  UINT: [0n, 65535n],
-  DINT: [-2147483648n, 2147483647n],
-  UDINT: [0n, 4294967295n],
-  DWORD: [0n, 4294967295n],
-  LINT: [-(2n ** 63n), 2n ** 63n - 1n],
-  ULINT: [0n, 2n ** 64n - 1n]
-}
-
 /** Convert one value's text to a CIP value of `type`, or explain why it does not convert. */
 export const convertElement = (type: TypeName, text: string): Either.Either<CipValue, string> => {
   const bad = (why: string) => Either.left(`${JSON.stringify(text)} is not a ${type}${why ? ` (${why})` : ""}`)
@@ -51,7 +38,7 @@ export const convertElement = (type: TypeName, text: string): Either.Either<CipV
     }
     case "SSTRING":
     case "STRING": {
-      const max = type === "SSTRING" ? 255 : 82
+      const max = stringCapacity(type)
       if (text.length > max) return bad(`longer than ${max} characters`)
       return /^[\x00-\xff]*$/.test(text) ? Either.right(text) : bad("characters outside Latin-1")
     }
@@ -73,7 +60,7 @@ export const convertElement = (type: TypeName, text: string): Either.Either<CipV
       } catch {
         return bad("not an integer")
       }
-      const [lo, hi] = INT_RANGE[type]!
+      const [lo, hi] = INTEGER_RANGES[type]!
       if (v < lo || v > hi) return bad(`out of range ${lo}..${hi}`)
       return Either.right(type === "LINT" || type === "ULINT" ? v : Number(v))
     }

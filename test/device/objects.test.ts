@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { STRING_TEMPLATE_DEFINITION } from "../../src/device/symbols.js"
+import type { CipReply } from "../../src/cip/model.js"
+import { encodeReply } from "../../src/cip/reply.js"
 import { att, bytes, cls, fixture, hex, ins, sym } from "./helpers.js"
 
 describe("Identity, TCP/IP, Ethernet Link, Message Router", () => {
@@ -32,7 +33,7 @@ describe("Identity, TCP/IP, Ethernet Link, Message Router", () => {
     expect(bytes(f.sync({ _tag: "GetAttributeSingle", path: [cls(0xf6), ins(1), att(1)] }))).toEqual([100, 0, 0, 0])
     expect(bytes(f.sync({ _tag: "GetAttributeSingle", path: [cls(0xf6), ins(1), att(3)] })).length).toBe(6)
     const mr = bytes(f.sync({ _tag: "GetAttributeSingle", path: [cls(2), ins(1), att(1)] }))
-    expect(mr[0]).toBe(7)
+    expect(mr[0]).toBe(8) // Identity, Message Router, Connection Manager, Symbol, Template, Wall Clock Time, TCP/IP, Ethernet Link
     expect(f.sync({ _tag: "SetAttributeSingle", path: [cls(1), ins(1), att(7)], data: Uint8Array.of(0) })).toMatchObject({ status: 0x0e })
   })
 
@@ -139,24 +140,35 @@ describe("Symbol object (0x6B)", () => {
 })
 
 describe("Template object (0x6C) for STRING", () => {
-  it("Get Attribute List gives the attributes clients use to size Read Template", () => {
-    const f = fixture(["S=STRING"])
-    const r = f.sync({ _tag: "GetAttributeList", path: [cls(0x6c), ins(0x0fce)], attributes: [4, 5, 2, 1] })
+  const attributes = (f: ReturnType<typeof fixture>, list: ReadonlyArray<number>) => {
+    const r = f.sync({ _tag: "GetAttributeList", path: [cls(0x6c), ins(0x0fce)], attributes: list })
     if (r._tag !== "GetAttributeList") throw new Error(r._tag)
-    const v = r.attributes.map((a) => { const d = a.data!; return d.length === 4 ? new DataView(d.buffer, d.byteOffset).getUint32(0, true) : new DataView(d.buffer, d.byteOffset).getUint16(0, true) })
-    expect(v.slice(1)).toEqual([88, 2, 0x0fce])
-    expect(v[0]! * 4 - 23).toBeGreaterThanOrEqual(STRING_TEMPLATE_DEFINITION.length)
+    return r.attributes.map((a) => { const d = a.data!; return d.length === 4 ? new DataView(d.buffer, d.byteOffset).getUint32(0, true) : new DataView(d.buffer, d.byteOffset).getUint16(0, true) })
+  }
+
+  it("Get Attribute List gives the attributes clients use to size Read Template (pycomm3 asks 4 5 2 1, pylogix 4 3 2 1)", () => {
+    const f = fixture(["S=STRING"])
+    const [words, size, members, handle] = attributes(f, [4, 5, 2, 1])
+    expect([size, members, handle]).toEqual([88, 2, 0x0fce])
+    // 45 bytes of definition: (17 × 4) − 23, as the Data Access manual sizes it.
+    expect(words).toBe(17)
+    const r = f.sync({ _tag: "GetAttributeList", path: [cls(0x6c), ins(0x0fce)], attributes: [4, 3, 2, 1] })
+    // pylogix reads the member count at byte 24 of the reply (its attribute 3 takes two bytes).
+    const reply = Uint8Array.from([0x83, 0, 0, 0, ...bytesOfList(r)])
+    expect(new DataView(reply.buffer).getUint32(10, true)).toBe(17)
+    expect(new DataView(reply.buffer).getUint16(24, true)).toBe(2)
   })
 
-  it("Read Template returns the member definitions LEN (DINT) and DATA (SINT[82]) with names", () => {
+  it("Read Template returns the member definitions LEN (DINT) and DATA (SINT[82]) and the name with its ;n suffix", () => {
     const f = fixture(["S=STRING"])
     const r = f.sync({ _tag: "ReadTemplate", path: [cls(0x6c), ins(0x0fce)], offset: 0, bytes: 200 })
     expect(r).toMatchObject({ _tag: "ReadTemplate", status: 0 })
     const d = Uint8Array.from(bytes(r))
+    expect(d.length).toBe(48) // 17 × 4 − 20: up to the object's 32-bit boundary
     const dv = new DataView(d.buffer)
     expect([dv.getUint16(0, true), dv.getUint16(2, true), dv.getUint32(4, true)]).toEqual([0, 0xc4, 0])
     expect([dv.getUint16(8, true), dv.getUint16(10, true) & 0x0fff, dv.getUint32(12, true)]).toEqual([82, 0xc2, 4])
-    expect(String.fromCharCode(...d.subarray(16)).split("\0").filter((s) => s !== "")).toEqual(["ASCIISTRING82", "LEN", "DATA"])
+    expect(Buffer.from(d.subarray(16)).toString("latin1")).toBe("ASCIISTRING82;nEAEA\0LEN\0DATA\0\0\0\0")
     const part = f.sync({ _tag: "ReadTemplate", path: [cls(0x6c), ins(0x0fce)], offset: 0, bytes: 200 }, 14)
     expect(part).toMatchObject({ status: 0x06 })
     expect(bytes(part)).toEqual(Array.from(d.subarray(0, 10)))
@@ -164,4 +176,29 @@ describe("Template object (0x6C) for STRING", () => {
     expect(bytes(rest)).toEqual(Array.from(d.subarray(10)))
     expect(f.sync({ _tag: "ReadTemplate", path: [cls(0x6c), ins(0x123)], offset: 0, bytes: 10 })).toMatchObject({ status: 0x05 })
   })
+
+  it("ends both pylogix's and pycomm3's Read Template loops", () => {
+    const f = fixture(["S=STRING"])
+    const [words] = attributes(f, [4])
+    // pylogix: ceil((words × 4 − 23) / 4) × 4 bytes, asking again from what it holds until it has them.
+    const want = Math.ceil((words! * 4 - 23) / 4) * 4
+    let held = 0
+    for (let i = 0; held < want; i++) {
+      expect(i).toBeLessThan(3)
+      const r = f.sync({ _tag: "ReadTemplate", path: [cls(0x6c), ins(0x0fce)], offset: held, bytes: want - held }, 30)
+      expect([0, 6]).toContain(r.status)
+      held += bytes(r).length
+    }
+    expect(held).toBe(want)
+    // pycomm3: words × 4 − 21 bytes, until a status other than 0x06.
+    const r = f.sync({ _tag: "ReadTemplate", path: [cls(0x6c), ins(0x0fce)], offset: 0, bytes: words! * 4 - 21 })
+    expect(r.status).toBe(0)
+    expect(bytes(r).length).toBe(words! * 4 - 21)
+    // At or past the end: an error, never "success, no data" (pylogix would ask forever).
+    expect(f.sync({ _tag: "ReadTemplate", path: [cls(0x6c), ins(0x0fce)], offset: 48, bytes: 4 })).toMatchObject({ status: 0xff, extStatus: [0x2105] })
+    expect(f.sync({ _tag: "ReadTemplate", path: [cls(0x6c), ins(0x0fce)], offset: 39, bytes: 5 })).toMatchObject({ status: 0 })
+  })
 })
+
+/** The encoded body of a Get Attribute List reply (count, then id, status, value of each). */
+const bytesOfList = (r: CipReply): Array<number> => Array.from(encodeReply(r).subarray(4))

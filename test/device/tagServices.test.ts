@@ -93,7 +93,9 @@ describe("Write Tag", () => {
     expect(f.sync({ _tag: "WriteTag", path: tagPath("SCADA", 9), type: INT, elements: 2, data: le16(1, 2) })).toMatchObject({ status: 0xff, extStatus: [0x2105] })
     expect(Effect.runSync(f.store.read("SCADA", 9, 1))).toEqual([0])
     expect(f.sync({ _tag: "WriteTag", path: tagPath("SCADA", 0), type: INT, elements: 2, data: le16(1) })).toMatchObject({ status: 0x13 })
-    expect(f.sync({ _tag: "WriteTag", path: tagPath("SCADA", 0), type: INT, elements: 1, data: le16(1, 2) })).toMatchObject({ status: 0x15 })
+    // Bytes after the elements' data are ignored, as a ControlLogix ignores them.
+    expect(f.sync({ _tag: "WriteTag", path: tagPath("SCADA", 0), type: INT, elements: 1, data: le16(1, 2) })).toMatchObject({ status: 0 })
+    expect(Effect.runSync(f.store.read("SCADA", 0, 2))).toEqual([1, 99])
     expect(f.sync({ _tag: "WriteTag", path: tagPath("NOPE"), type: INT, elements: 1, data: le16(1) })).toMatchObject({ status: 0x05 })
     expect(f.sync({ _tag: "WriteTag", path: tagPath("FLOAT"), type: { code: CipType.REAL }, elements: 1, data: Uint8Array.of(0, 0, 0x10, 0x40) })).toMatchObject({ status: 0 })
     expect(Effect.runSync(f.store.read("FLOAT"))).toEqual([2.25])
@@ -114,7 +116,10 @@ describe("Write Tag", () => {
     expect(Effect.runSync(f.store.read("SCADA"))).toEqual([0, 0, 0, 0, 7, 8, 0, 0, 0, 0])
     expect(f.sync({ _tag: "WriteTagFragmented", path: tagPath("SCADA", 0), type: INT, elements: 10, offset: 1, data: Uint8Array.of(1, 2) })).toMatchObject({ status: 0 })
     expect(Effect.runSync(f.store.read("SCADA", 0, 2))).toEqual([0x100, 2])
-    expect(f.sync({ _tag: "WriteTagFragmented", path: tagPath("SCADA", 0), type: INT, elements: 2, offset: 2, data: le16(1, 2) })).toMatchObject({ status: 0x15 })
+    // A fragment's bytes past the elements are ignored (libplctag pads an odd-length fragment).
+    expect(f.sync({ _tag: "WriteTagFragmented", path: tagPath("SCADA", 0), type: INT, elements: 2, offset: 2, data: le16(1, 2) })).toMatchObject({ status: 0 })
+    expect(Effect.runSync(f.store.read("SCADA", 0, 3))).toEqual([0x100, 1, 0])
+    expect(f.sync({ _tag: "WriteTagFragmented", path: tagPath("SCADA", 0), type: INT, elements: 2, offset: 4, data: le16(1) })).toMatchObject({ status: 0x15 })
     expect(f.sync({ _tag: "WriteTagFragmented", path: tagPath("SCADA", 5), type: INT, elements: 10, offset: 0, data: le16(1) })).toMatchObject({ status: 0xff, extStatus: [0x2105] })
     expect(f.sync({ _tag: "WriteTagFragmented", path: tagPath("SCADA", 0), type: { code: CipType.DINT }, elements: 1, offset: 0, data: new Uint8Array(4) })).toMatchObject({ status: 0xff, extStatus: [0x2107] })
   })

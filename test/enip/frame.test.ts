@@ -135,8 +135,16 @@ describe("ListServices item", () => {
   it("accepts a name NUL-padded to 16 bytes, as devices send it, and re-encodes it exactly", () => {
     const cpf = hexToBytes("0100" + "0001" + "1400" + "0100" + "2001" + Buffer.from("Communications\0\0").toString("hex"))
     const items = Either.getOrThrow(decodeCpf(cpf))
-    expect(items).toEqual([{ _tag: "ListServices", version: 1, capability: 0x120, name: "Communications", nameSize: 16 }])
+    expect(items).toEqual([{ _tag: "ListServices", version: 1, capability: 0x120, name: "Communications" }])
     expect(bytesToHex(encodeCpf(items))).toBe(bytesToHex(cpf))
+  })
+  it("encodes the name in 16 bytes by default, and keeps another size it decoded (cpppo's 15)", () => {
+    const sixteen = encodeCpf([{ _tag: "ListServices", version: 1, capability: 0x20, name: "Communications" }])
+    expect(bytesToHex(sixteen)).toBe("0100" + "0001" + "1400" + "0100" + "2000" + Buffer.from("Communications\0\0").toString("hex"))
+    const cpppo = hexToBytes("0100" + "0001" + "1300" + "0100" + "2000" + Buffer.from("Communications\0").toString("hex"))
+    const items = Either.getOrThrow(decodeCpf(cpppo))
+    expect(items).toEqual([{ _tag: "ListServices", version: 1, capability: 0x20, name: "Communications", nameSize: 15 }])
+    expect(bytesToHex(encodeCpf(items))).toBe(bytesToHex(cpppo))
   })
   it("keeps an item with bytes after the name's NUL raw", () => {
     const cpf = hexToBytes("0100" + "0001" + "0800" + "0100" + "2000" + "41004200")

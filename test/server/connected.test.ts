@@ -1,6 +1,7 @@
 /**
- * Connected (class 3) messaging details: a retransmitted request (the same sequence count on
- * the same connection) gets the previous reply again and is not executed twice.
+ * Connected (class 3) messaging details: a retransmitted request (the same sequence count and
+ * request on the same connection) gets the previous reply again and is not executed twice; a
+ * different request under a repeated count is executed.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -39,5 +40,29 @@ describe("connected messaging", () => {
       const next = yield* read(8)
       expect(values(next)).toEqual([21, 22])
       expect(next.readUInt16LE(44)).toBe(8)
+
+      // A different request under the same sequence count is not a retransmission: it runs.
+      // (Answering it with the previous reply would report a write that never happened.)
+      const write = (sequence: number, value: number) => {
+        const cip = Buffer.from("4d049105" + Buffer.from("SCADA\0").toString("hex") + "c3000100" + "0000", "hex")
+        cip.writeInt16LE(value, cip.length - 2)
+        const frame = Buffer.alloc(46 + cip.length)
+        frame.writeUInt16LE(0x70, 0)
+        frame.writeUInt16LE(frame.length - 24, 2)
+        frame.writeUInt32LE(s, 4)
+        frame.writeUInt16LE(2, 30) // item count
+        frame.writeUInt16LE(0xa1, 32); frame.writeUInt16LE(4, 34); ot.copy(frame, 36)
+        frame.writeUInt16LE(0xb1, 40); frame.writeUInt16LE(cip.length + 2, 42); frame.writeUInt16LE(sequence, 44)
+        cip.copy(frame, 46)
+        c.send(frame)
+        return nextFrame(c).pipe(Effect.map((f) => Buffer.from(f)))
+      }
+      const w = yield* write(8, 333)
+      expect(w.subarray(46).toString("hex")).toBe("cd000000")
+      expect(yield* sim.tags.read("SCADA", 0, 1)).toEqual([333])
+      // …and that write repeated under its count is a retransmission: not run twice.
+      yield* sim.tags.write("SCADA", 0, [1])
+      expect((yield* write(8, 333)).subarray(46).toString("hex")).toBe("cd000000")
+      expect(yield* sim.tags.read("SCADA", 0, 1)).toEqual([1])
     }))
 })

@@ -41,8 +41,10 @@ describe("UDP", () => {
     Effect.gen(function* () {
       const sim = yield* startSimulator({ tags: ["SCADA=INT[10]"], udp: true })
       const services = yield* ask(sim.port, "040000000000000000000000aaaaaaaaaaaaaaaa00000000")
-      expect(toHex(services!)).toBe("040019000000000000000000" + "aaaaaaaaaaaaaaaa00000000" +
-        "01000001130001002000436f6d6d756e69636174696f6e7300")
+      // The name field is 16 bytes ("Communications\0\0", item length 20), as the specification
+      // and controllers have it; cpppo sends 15 and Wireshark calls that malformed.
+      expect(toHex(services!)).toBe("04001a000000000000000000" + "aaaaaaaaaaaaaaaa00000000" +
+        "01000001140001002000436f6d6d756e69636174696f6e730000")
       const interfaces = yield* ask(sim.port, "640000000000000000000000000000000000000000000000")
       expect(toHex(interfaces!)).toBe("640002000000000000000000000000000000000000000000" + "0000")
       expect(yield* ask(sim.port, "65000400000000000000000000000000000000000000000001000000", 300)).toBeUndefined()

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { loadWireVectors } from "../fixtures/fixtures.js"
+import { CPPPO_DEVIATIONS, loadWireVectors } from "../fixtures/fixtures.js"
 import type { RawClient } from "./raw.js"
 import { cipOf, isClosed, isSilent, nextFrame, rawClient, readTagCip, register, sendRR, startSimulator, toHex, withSession } from "./fixture.js"
 
@@ -50,6 +50,15 @@ const withCip = (frameHex: string, cip: string): string => {
   return b.toString("hex") + cip
 }
 
+/** A cpppo ListServices reply frame with the name field made 16 bytes (lengths fixed). */
+const cpppoListServicesFixed = (frameHex: string): string => {
+  const b = Buffer.from(frameHex, "hex")
+  expect(b.subarray(b.length - 15).toString("latin1")).toBe("Communications\0") // cpppo's 15 bytes
+  b.writeUInt16LE(b.readUInt16LE(2) + 1, 2) // encapsulation length
+  b.writeUInt16LE(b.readUInt16LE(28) + 1, 28) // item length 19 → 20
+  return b.toString("hex") + "00"
+}
+
 /** cpppo's Identity Get Attributes All reply without its attributes 8..10 (the last 4 bytes). */
 const identityAll1to7 = (id: string, session: number): string => {
   const cip = cipOf(Buffer.from(expected(id, session), "hex"))!
@@ -83,7 +92,7 @@ const defaultSimulator = Effect.gen(function* () {
 })
 
 const EXACT_READS = [
-  "sim.list_services", "sim.read_tag_int_array", "sim.read_tag_scalar_real", "sim.read_tag_sstring", "sim.read_tag_bool",
+  "sim.read_tag_int_array", "sim.read_tag_scalar_real", "sim.read_tag_sstring", "sim.read_tag_bool",
   "sim.read_tag_lint", "sim.read_frag_offset0", "sim.read_frag_offset4"
 ]
 
@@ -101,6 +110,10 @@ describe("cpppo sim.* vectors, replayed over TCP", () => {
       expect(toHex(reg)).toBe(expected("sim.register_session", s))
 
       expect(yield* replay(c, "sim.list_interfaces", s)).toBe(expected("sim.list_interfaces", s))
+      // A cpppo deviation (marked in CPPPO_DEVIATIONS): its ListServices name field is 15 bytes
+      // ("Communications\0", item length 19); controllers send 16 ("Communications\0\0", length 20).
+      expect(CPPPO_DEVIATIONS["sim.list_services"]).toBeDefined()
+      expect(yield* replay(c, "sim.list_services", s)).toBe(cpppoListServicesFixed(expected("sim.list_services", s)))
       for (const id of EXACT_READS) expect(yield* replay(c, id, s), id).toBe(expected(id, s))
       for (const id of ["sim.write_tag_int", "sim.write_tag_real"]) expect(yield* replay(c, id, s), id).toBe(expected(id, s))
       expect(yield* sim.tags.read("SCADA", 1, 2)).toEqual([99, 100])

@@ -130,3 +130,17 @@ describe("TagStore", () => {
     expect([e.reason, e.status]).toEqual(["Attribute", 0x0e])
   }))
 })
+
+describe("values a tag's type cannot hold", () => {
+  it.effect("are refused by write, and nothing changes (they used to be stored wrapped or cut short, reported written)", () => Effect.gen(function* () {
+    const s = yield* makeTagStore(["S=SINT", "T=STRING", "SS=SSTRING", "R=REAL", "L=LINT"])
+    for (const [name, value] of [["S", 300], ["S", 1.5], ["T", "x".repeat(83)], ["SS", "y".repeat(256)], ["T", "π"], ["R", 1e300], ["L", 2n ** 63n]] as const) {
+      const e = yield* Effect.flip(s.write(name, 0, [value]))
+      expect([name, e.status]).toEqual([name, 0x09])
+    }
+    expect(yield* s.read("S")).toEqual([0])
+    expect(yield* s.read("T")).toEqual([""])
+    yield* s.write("T", 0, ["x".repeat(82)])
+    expect(yield* s.read("T")).toEqual(["x".repeat(82)])
+  }))
+})
