@@ -16,6 +16,7 @@ import { type CliSimulatorConfig, runSimulator } from "./simulator.js"
 import { parseTagSpec } from "../tags/spec.js"
 import { loggingLayer } from "./logging.js"
 import { usage } from "./usage.js"
+import { withExample } from "./examples.js"
 
 const verbosity = Options.integer("verbosity").pipe(Options.withDefault(0), Options.withDescription("log verbosity (use -v, -vv)"))
 const address = Options.text("address").pipe(
@@ -146,7 +147,7 @@ const serve = (o: ServerOptions) =>
     })
 
 export const serverCommand = Command.make("server", serverOptions, serve).pipe(
-  Command.withDescription("Run a simulated Logix controller (EtherNet/IP CIP server)")
+  Command.withDescription(withExample("cpppo enip server", "Run a simulated Logix controller (EtherNet/IP CIP server)"))
 )
 
 /** `cpppo enip historize FILE TAG…`: a simulator recording every tag read/write/failure to FILE. */
@@ -154,5 +155,5 @@ export const historizeCommand = Command.make(
   "historize",
   { file: Args.text({ name: "FILE" }).pipe(Args.withDescription("history file to record into")), ...serverOptions },
   ({ file, ...o }) => serve({ ...o, historize: Option.some(file) })
-).pipe(Command.withDescription("Run the simulator, recording every tag read, write and failure to a history FILE"))
+).pipe(Command.withDescription(withExample("cpppo enip historize", "Run the simulator, recording every tag read, write and failure to a history FILE")))
 

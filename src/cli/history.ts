@@ -5,6 +5,7 @@
  */
 import { Args, Command, Options } from "@effect/cli"
 import { Effect } from "effect"
+import { withExample } from "./examples.js"
 
 const files = Args.text({ name: "FILE" }).pipe(Args.atLeast(1), Args.withDescription("history files (each with its rotations)"))
 const since = Options.text("since").pipe(Options.optional, Options.withDescription("first time, e.g. '2014-07-16 04:00:00 MDT'"))
@@ -30,17 +31,17 @@ export type StatsConfig = Command.Command.ParseConfig<typeof statsOptions>
 const load = Effect.promise(() => import("./historyRun.js"))
 
 const cat = Command.make("cat", catOptions, (cfg) => Effect.flatMap(load, (m) => m.runCat(cfg))).pipe(
-  Command.withDescription("Print the records of history files in time order")
+  Command.withDescription(withExample("cpppo history cat", "Print the records of history files in time order"))
 )
 const playCmd = Command.make("play", playOptions, (cfg) => Effect.flatMap(load, (m) => m.runPlay(cfg))).pipe(
-  Command.withDescription("Print the records of history files with their original timing, at a speed factor")
+  Command.withDescription(withExample("cpppo history play", "Print the records of history files with their original timing, at a speed factor"))
 )
 const stats = Command.make("stats", statsOptions, (cfg) => Effect.flatMap(load, (m) => m.runStats(cfg))).pipe(
-  Command.withDescription("Count records, time span, records per serial and corrupt records")
+  Command.withDescription(withExample("cpppo history stats", "Count records, time span, records per serial and corrupt records"))
 )
 
 /** `cpppo history …` */
 export const historyCommand = Command.make("history").pipe(
-  Command.withDescription("Read, summarize and play back time-series history files"),
+  Command.withDescription(withExample("cpppo history", "Read, summarize and play back time-series history files")),
   Command.withSubcommands([cat, playCmd, stats])
 )
