@@ -16,7 +16,8 @@ export const EXAMPLES = {
   "cpppo history": "cpppo history cat --tz America/Edmonton scada.hst",
   "cpppo history cat": "cpppo history cat --since '2014-07-16 04:00:00 MDT' --tz America/Edmonton scada.hst",
   "cpppo history play": "cpppo history play --speed 10 --duration 1h --tz America/Edmonton scada.hst",
-  "cpppo history stats": "cpppo history stats --tz America/Edmonton scada.hst"
+  "cpppo history stats": "cpppo history stats --tz America/Edmonton scada.hst",
+  "cpppo history plot": "cpppo history plot --tags 'SCADA[0-3]' --since '2014-11-02 00:00 MDT' --tz America/Edmonton -o trend.svg scada.hst"
 } as const
 
 /** A command named in {@link EXAMPLES}. */
