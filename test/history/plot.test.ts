@@ -186,3 +186,19 @@ describe("cpppo history plot", () => {
       expect((yield* run([path.join(dir, "none.hst")])).message).toContain("no such file")
     }))
 })
+
+describe("the README's rendered example", () => {
+  it.effect("docs/trend.svg is what the README's command renders from docs/scada.hst", () =>
+    Effect.gen(function* () {
+      const root = path.resolve(import.meta.dirname, "../..")
+      const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cpppo-readme-plot-")), "trend.svg")
+      const readme = fs.readFileSync(path.join(root, "README.md"), "utf8")
+      const command = "cpppo history plot --tags 'SCADA[0-3]' --tz America/Edmonton -o docs/trend.svg docs/scada.hst"
+      expect(readme).toContain(command)
+      expect(readme).toContain("![")
+      expect(readme).toContain("(docs/trend.svg)")
+      const r = yield* run(["--tags", "SCADA[0-3]", "--tz", "America/Edmonton", "-o", out, path.join(root, "docs/scada.hst")])
+      expect(r.message).toBeUndefined()
+      expect(fs.readFileSync(out, "utf8"), "regenerate docs/trend.svg with the README's command").toBe(fs.readFileSync(path.join(root, "docs/trend.svg"), "utf8"))
+    }))
+})
