@@ -15,6 +15,7 @@ import { ConnectionRegistry } from "../server/registry.js"
 import { TagStore } from "../tags/tagStore.js"
 import { answer, refusal } from "./api.js"
 import type { ApiServices } from "./groups.js"
+import { asset } from "./assets.js"
 import type { HistoryAccess } from "./historyRoutes.js"
 import { apiHtml } from "./html.js"
 import { liveStream } from "./live.js"
@@ -149,6 +150,8 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
     HttpRouter.get("/history/plot", history("plot")),
     HttpRouter.get("/history/series", history("series")),
     HttpRouter.get("/history/files", history("files")),
+    // The page's own files (uPlot, trends), from the package.
+    HttpRouter.get("/assets/*", Effect.flatMap(HttpServerRequest.HttpServerRequest, (req) => asset(new URL(req.url, "http://localhost").pathname))),
     HttpRouter.options("/api", preflight),
     HttpRouter.options("/api/*", preflight)
   )
