@@ -44,7 +44,7 @@ export const readTrend = (request: TrendRequest): Effect.Effect<Trend, ReadError
       count++
       if (!collector.add(r)) overflow = true
     }))
-    if (overflow) return yield* new PlotError({ message: `more than ${maxSeries} series: choose tags and elements with --tags` })
+    if (overflow) return yield* new PlotError({ message: `more than ${maxSeries} series: choose the tags and elements to plot (--tags, or tags= on the web)` })
     const series = collector.series()
     if (series.length === 0) {
       const what = request.tags === undefined ? "no tag values" : `no values of ${request.tags.map((t) => t.first === undefined ? t.name : `${t.name}[${t.first}${t.last !== t.first ? `-${t.last}` : ""}]`).join(", ")}`

@@ -66,7 +66,21 @@ const where = (d: ts.Diagnostic): string => {
   return `${at}: ${message}`
 }
 
-const run = (file: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+// At most two blocks run at once: each is a node + tsx process, and the suite shares 2 cores.
+let running = 0
+const waiting: Array<() => void> = []
+const slot = async <A>(f: () => Promise<A>): Promise<A> => {
+  if (running >= 2) await new Promise<void>((r) => waiting.push(r))
+  running++
+  try {
+    return await f()
+  } finally {
+    running--
+    waiting.shift()?.()
+  }
+}
+
+const run = (file: string): Promise<{ code: number | null; stdout: string; stderr: string }> => slot(() =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", file], {
       cwd: dir,
@@ -83,7 +97,7 @@ const run = (file: string): Promise<{ code: number | null; stdout: string; stder
       clearTimeout(timer)
       resolve({ code, stdout, stderr })
     })
-  })
+  }))
 
 /** Lines without trailing spaces, and no trailing blank lines. */
 const normalize = (text: string) => text.split("\n").map((l) => l.trimEnd()).join("\n").replace(/\n+$/, "")

@@ -5,23 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { existsSync, mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { chromium, type Browser, type Page } from "playwright-core"
 import { Client } from "../../src/client/client.js"
 import type { CipValue } from "../../src/cip/types.js"
+import { CHROMIUM, CHROMIUM_ARGS, chromiumTitle, HAVE_CHROMIUM } from "./chromium.js"
 import { type Simulator, startSimulator } from "./simulator.js"
 
-const CHROMIUM = "/usr/bin/chromium"
-const HAVE_CHROMIUM = existsSync(CHROMIUM)
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 const SCREENSHOT = process.env["CPPPO_TREND_SCREENSHOT"]
-
-const title = HAVE_CHROMIUM
-  ? "trends on the live page in headless Chromium"
-  : `trends on the live page — SKIPPED: ${CHROMIUM} is not installed (apt-get install chromium)`
-if (!HAVE_CHROMIUM) console.warn(`test/web/trend.test.ts: ${title}`)
+const title = chromiumTitle("trends on the live page in headless Chromium", "test/web/trend.test.ts")
 
 interface ChartReport {
   readonly series: ReadonlyArray<{ readonly name: string; readonly points: ReadonlyArray<readonly [number, number]> }>
@@ -52,7 +46,7 @@ describe.skipIf(!HAVE_CHROMIUM)(title, () => {
 
   beforeAll(async () => {
     sim = await startSimulator(["SCADA=INT[10]", "Speed=REAL"], ["--historize", path.join(dir, "sim.hst")])
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 })
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 })
   }, 60_000)
   afterAll(async () => {
     await browser?.close()
