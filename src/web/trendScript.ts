@@ -43,11 +43,11 @@ export const TREND_SCRIPT = String.raw`"use strict";
     const v = plottable(raw);
     if (v === undefined) return false;
     const p = e.points;
-    if (p.length > 0 && t < p[p.length - 1][0]) {
-      let i = p.length;
-      while (i > 0 && p[i - 1][0] > t) i--;
-      p.splice(i, 0, [t, v]);
-    } else p.push([t, v]);
+    let i = p.length;
+    while (i > 0 && p[i - 1][0] > t) i--;
+    // The same point again (history fetched anew for a wider window) is kept once.
+    if (i > 0 && p[i - 1][0] === t && p[i - 1][1] === v) return false;
+    p.splice(i, 0, [t, v]);
     if (p.length > MAX_POINTS) p.splice(0, p.length - MAX_POINTS);
     return true;
   };

@@ -98,6 +98,12 @@ describe.skipIf(!HAVE_CHROMIUM)(title, () => {
     const two = await until(page, (cs) => cs.length === 2 && cs[1]!.series[0]!.points.length > 0, "no second chart, or no current value in it")
     expect(two[1]!.series.map((s) => s.name)).toEqual(["SCADA[3]"])
     expect(two[1]!.series[0]!.points[0]![1]).toBe(0)
+    // A wider window fetches history again; points already there are not doubled.
+    await page.locator("#trends select").selectOption("15")
+    await new Promise((r) => setTimeout(r, 1500))
+    const wide = (await charts(page))[0]!.series[0]!.points
+    expect(new Set(wide.map(([t, v]) => `${t} ${v}`)).size).toBe(wide.length)
+    expect(wide.filter(([, v]) => v === 111)).toHaveLength(1)
     if (SCREENSHOT) await page.screenshot({ path: SCREENSHOT, fullPage: true })
     expect(errors).toEqual([])
     await page.close()
