@@ -60,29 +60,31 @@ export const formatValue = (v: number): string => {
  * `x` and `y` map time and value to px.
  */
 const stepPath = (s: Series, x: (t: number) => number, y: (v: number) => number, from: number, to: number): string => {
-  const pts = s.points.filter((p) => p.t >= from && p.t <= to)
-  if (pts.length === 0) return ""
+  const { times, values } = s
+  let i = 0
+  while (i < times.length && times[i]! < from) i++
+  if (i === times.length || times[i]! > to) return ""
   const parts: Array<string> = []
-  let col = Math.round(x(pts[0]!.t))
-  let lo = pts[0]!.v, hi = lo, last = lo
+  let col = Math.round(x(times[i]!))
+  let lo = values[i]!, hi = lo, last = lo
   parts.push(`M${col} ${r1(y(last))}`)
   const flush = () => {
     if (lo !== last || hi !== last) parts.push(`V${r1(y(lo))}V${r1(y(hi))}`)
     parts.push(`V${r1(y(last))}`)
   }
-  for (let i = 1; i < pts.length; i++) {
-    const p = pts[i]!
-    const c = Math.round(x(p.t))
+  for (i++; i < times.length && times[i]! <= to; i++) {
+    const v = values[i]!
+    const c = Math.round(x(times[i]!))
     if (c !== col) {
       flush()
       parts.push(`H${c}`)
       col = c
-      lo = hi = p.v
+      lo = hi = v
     } else {
-      if (p.v < lo) lo = p.v
-      if (p.v > hi) hi = p.v
+      if (v < lo) lo = v
+      if (v > hi) hi = v
     }
-    last = p.v
+    last = v
   }
   flush()
   // The last value holds to the end of the range.
@@ -98,9 +100,10 @@ export const plotSvg = (series: ReadonlyArray<Series>, options: PlotOptions = {}
   let from = options.from ?? Infinity
   let to = options.to ?? -Infinity
   if (options.from === undefined || options.to === undefined) {
-    for (const s of series) for (const p of s.points) {
-      if (options.from === undefined && p.t < from) from = p.t
-      if (options.to === undefined && p.t > to) to = p.t
+    for (const s of series) {
+      if (s.times.length === 0) continue
+      if (options.from === undefined && s.times[0]! < from) from = s.times[0]!
+      if (options.to === undefined && s.times[s.times.length - 1]! > to) to = s.times[s.times.length - 1]!
     }
   }
   if (!Number.isFinite(from) || !Number.isFinite(to)) {
@@ -110,10 +113,11 @@ export const plotSvg = (series: ReadonlyArray<Series>, options: PlotOptions = {}
   }
   if (to <= from) to = from + 1000
   let lo = Infinity, hi = -Infinity
-  for (const s of series) for (const p of s.points) {
-    if (p.t < from || p.t > to) continue
-    if (p.v < lo) lo = p.v
-    if (p.v > hi) hi = p.v
+  for (const s of series) for (let i = 0; i < s.times.length; i++) {
+    const t = s.times[i]!, v = s.values[i]!
+    if (t < from || t > to) continue
+    if (v < lo) lo = v
+    if (v > hi) hi = v
   }
   if (!Number.isFinite(lo)) { lo = 0; hi = 1 }
 

@@ -12,13 +12,55 @@ export interface SeriesPoint {
   readonly v: number
 }
 
-/** The values of one tag element over time, in time order. */
+/**
+ * The values of one tag element over time, in time order: `times[i]` (epoch ms) and `values[i]`.
+ * Columns of numbers rather than point objects, so millions of points fit in little memory.
+ */
 export interface Series {
   /** `SCADA[2]`, or `Speed` for a tag selected without an index that only has element 0. */
   readonly name: string
   readonly tag: string
   readonly index: number
-  readonly points: ReadonlyArray<SeriesPoint>
+  readonly times: Float64Array
+  readonly values: Float64Array
+}
+
+/** A series from points (sorted by time here). */
+export const seriesFromPoints = (name: string, points: ReadonlyArray<SeriesPoint>, tag = name, index = 0): Series => {
+  const sorted = [...points].sort((a, b) => a.t - b.t)
+  return { name, tag, index, times: Float64Array.from(sorted, (p) => p.t), values: Float64Array.from(sorted, (p) => p.v) }
+}
+
+/** A series' points, as objects (for small series: tests, JSON). */
+export const seriesPoints = (s: Series): Array<SeriesPoint> => Array.from(s.times, (t, i) => ({ t, v: s.values[i]! }))
+
+/** Growable columns of one series while records are read. */
+class Columns {
+  times = new Float64Array(64)
+  values = new Float64Array(64)
+  length = 0
+  sorted = true
+  push(t: number, v: number): void {
+    if (this.length === this.times.length) {
+      const times = new Float64Array(this.length * 2)
+      const values = new Float64Array(this.length * 2)
+      times.set(this.times)
+      values.set(this.values)
+      this.times = times
+      this.values = values
+    }
+    if (this.length > 0 && t < this.times[this.length - 1]!) this.sorted = false
+    this.times[this.length] = t
+    this.values[this.length++] = v
+  }
+  /** Exact-length columns in time order (files read out of order are sorted, stably). */
+  finish(): { times: Float64Array; values: Float64Array } {
+    const times = this.times.slice(0, this.length)
+    const values = this.values.slice(0, this.length)
+    if (this.sorted) return { times, values }
+    const order = Array.from({ length: this.length }, (_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b)
+    return { times: Float64Array.from(order, (i) => times[i]!), values: Float64Array.from(order, (i) => values[i]!) }
+  }
 }
 
 /** A selection: a tag (case-insensitive) and an element range; no range means every element. */
@@ -84,7 +126,7 @@ export interface SeriesCollector {
  */
 export const collectSeries = (selection: ReadonlyArray<TagSelection> | undefined, maxSeries = 64): SeriesCollector => {
   const wanted = selection?.map((s, order) => ({ ...s, key: s.name.toLowerCase(), order }))
-  const byKey = new Map<string, { tag: string; index: number; order: number; bare: boolean; points: Array<SeriesPoint> }>()
+  const byKey = new Map<string, { tag: string; index: number; order: number; bare: boolean; columns: Columns }>()
   let overflow = 0
   const add = (record: HistoryRecord): boolean => {
     const serial = tagSerial(record.serial)
@@ -111,10 +153,10 @@ export const collectSeries = (selection: ReadonlyArray<TagSelection> | undefined
           overflow++
           continue
         }
-        s = { tag: serial.name, index: i, order, bare, points: [] }
+        s = { tag: serial.name, index: i, order, bare, columns: new Columns() }
         byKey.set(key, s)
       }
-      s.points.push({ t, v })
+      s.columns.push(t, v)
     }
     return overflow === 0
   }
@@ -126,8 +168,7 @@ export const collectSeries = (selection: ReadonlyArray<TagSelection> | undefined
       name: s.bare && s.index === 0 && elementsOf.get(s.tag.toLowerCase()) === 1 ? s.tag : `${s.tag}[${s.index}]`,
       tag: s.tag,
       index: s.index,
-      // Records of one file are in time order; several files may interleave.
-      points: s.points.sort((a, b) => a.t - b.t)
+      ...s.columns.finish()
     }))
   }
   return { add, series, count: () => byKey.size + (overflow > 0 ? 1 : 0) }

@@ -122,23 +122,23 @@ export const MAX_SERIES_POINTS = 2000
 
 /** Thin a series to at most about `max` points, keeping each time bucket's first, lowest, highest and last. */
 export const thinSeries = (s: Series, max: number): ReadonlyArray<readonly [number, number]> => {
-  const pts = s.points
-  if (pts.length <= max) return pts.map((p) => [p.t, p.v] as const)
+  const { times, values } = s
+  const n = times.length
+  if (n <= max) return Array.from(times, (t, i) => [t, values[i]!] as const)
   const buckets = Math.max(1, Math.floor(max / 4))
-  const t0 = pts[0]!.t, span = Math.max(1, pts[pts.length - 1]!.t - t0)
+  const t0 = times[0]!, span = Math.max(1, times[n - 1]! - t0)
   const out: Array<readonly [number, number]> = []
   let i = 0
-  for (let b = 0; b < buckets && i < pts.length; b++) {
+  for (let b = 0; b < buckets && i < n; b++) {
     const end = t0 + ((b + 1) * span) / buckets
-    const first = pts[i]!
-    let lo = first, hi = first, last = first
-    for (; i < pts.length && (pts[i]!.t <= end || b === buckets - 1); i++) {
-      const p = pts[i]!
-      if (p.v < lo.v) lo = p
-      if (p.v > hi.v) hi = p
-      last = p
+    const first = i
+    let lo = i, hi = i, last = i
+    for (; i < n && (times[i]! <= end || b === buckets - 1); i++) {
+      if (values[i]! < values[lo]!) lo = i
+      if (values[i]! > values[hi]!) hi = i
+      last = i
     }
-    for (const p of [first, lo, hi, last].filter((p, k, a) => a.indexOf(p) === k).sort((a, b) => a.t - b.t)) out.push([p.t, p.v])
+    for (const k of [...new Set([first, lo, hi, last])].sort((a, b) => a - b)) out.push([times[k]!, values[k]!])
   }
   return out
 }

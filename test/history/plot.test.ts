@@ -10,7 +10,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { historyCommand } from "../../src/cli/history.js"
-import { collectSeries, parseTagSelection, plotSvg, type Series, timeTicks, Timestamp } from "../../src/history/index.js"
+import { collectSeries, parseTagSelection, plotSvg, type Series, seriesFromPoints, seriesPoints, timeTicks, Timestamp } from "../../src/history/index.js"
 import { assertWellFormed, legend, seriesNames, seriesPaths, timeAxis } from "./svg.js"
 
 const at = (text: string) => Either.getOrThrow(Timestamp.parse(text)).millis
@@ -67,7 +67,7 @@ describe("series from history records", () => {
     c.add(rec("2014-01-01 00:00:05", ["Flag", [0, 0]], { write: [true] }))
     c.add(rec("2014-01-01 00:00:06", [40001, 40010], { write: [1] }))
     const t0 = at("2014-01-01 00:00:00")
-    expect(c.series().map((s) => [s.name, s.points.map((p) => [p.t - t0, p.v])])).toEqual([
+    expect(c.series().map((s) => [s.name, seriesPoints(s).map((p) => [p.t - t0, p.v])])).toEqual([
       ["SCADA[1]", [[0, 11]]],
       ["SCADA[2]", [[0, 12], [1000, 22]]],
       ["Speed", [[3000, 2.5]]]
@@ -75,7 +75,7 @@ describe("series from history records", () => {
     const all = collectSeries(undefined)
     all.add(rec("2014-01-01 00:00:05", ["Flag", [0, 0]], { write: [true] }))
     all.add(rec("2014-01-01 00:00:04", ["TEXT", [0, 0]], { write: ["abc"] }))
-    expect(all.series().map((s) => [s.name, s.points.map((p) => p.v)])).toEqual([["Flag", [1]]])
+    expect(all.series().map((s) => [s.name, [...s.values]])).toEqual([["Flag", [1]]])
   })
 
   it("stops keeping series past the limit, and says so", () => {
@@ -89,10 +89,8 @@ describe("series from history records", () => {
 /** SCADA[0..3] every 5 minutes across the fall-back night in Edmonton (06:00Z → 10:00Z). */
 const fallBack = (): ReadonlyArray<Series> => {
   const t0 = at("2014-11-02 06:00:00")
-  return [0, 1, 2, 3].map((i) => ({
-    name: `SCADA[${i}]`, tag: "SCADA", index: i,
-    points: Array.from({ length: 49 }, (_, k) => ({ t: t0 + k * 300_000, v: i * 10 + Math.sin(k / 5) * 5 }))
-  }))
+  return [0, 1, 2, 3].map((i) =>
+    seriesFromPoints(`SCADA[${i}]`, Array.from({ length: 49 }, (_, k) => ({ t: t0 + k * 300_000, v: i * 10 + Math.sin(k / 5) * 5 })), "SCADA", i))
 }
 
 describe("the SVG", () => {
@@ -118,7 +116,7 @@ describe("the SVG", () => {
 
   it("escapes names, and keeps a path of 200,000 points to a few vertices per pixel", () => {
     const t0 = at("2014-01-01 00:00:00")
-    const many: Series = { name: `<A&"B'>`, tag: "A", index: 0, points: Array.from({ length: 200_000 }, (_, k) => ({ t: t0 + k * 10, v: (k * 7919) % 1000 })) }
+    const many = seriesFromPoints(`<A&"B'>`, Array.from({ length: 200_000 }, (_, k) => ({ t: t0 + k * 10, v: (k * 7919) % 1000 })))
     const svg = plotSvg([many], { width: 800, height: 300, title: "<script>" })
     assertWellFormed(svg)
     expect(seriesNames(svg)).toEqual([`<A&"B'>`])

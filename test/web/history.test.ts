@@ -8,6 +8,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as zlib from "node:zlib"
+import { seriesFromPoints } from "../../src/history/series.js"
 import { Timestamp } from "../../src/history/timestamp.js"
 import { resolveHistoryFile, thinSeries } from "../../src/web/historyRoutes.js"
 import { assertWellFormed, seriesNames, timeAxis } from "../history/svg.js"
@@ -95,7 +96,7 @@ describe("history over the web API", () => {
 
   it("thins a long series to each bucket's first, lowest, highest and last point", () => {
     const points = Array.from({ length: 10_000 }, (_, k) => ({ t: k, v: k === 5000 ? 1e6 : k % 10 }))
-    const thin = thinSeries({ name: "A", tag: "A", index: 0, points }, 400)
+    const thin = thinSeries(seriesFromPoints("A", points), 400)
     expect(thin.length).toBeLessThanOrEqual(400)
     expect(thin.some(([, v]) => v === 1e6)).toBe(true)
     expect(thin[0]).toEqual([0, 0])
