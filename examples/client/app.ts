@@ -6,10 +6,10 @@
  *   npx tsx examples/client/app.ts 10.0.0.5:44818     # a real controller (route path 1/0)
  */
 import { Console, Effect, Layer, Stream } from "effect"
-import { Client } from "../../src/client/client.js"
-import { parseOperationsEffect } from "../../src/client/client.js"
-import { formatResult } from "../../src/client/results.js"
-import { EnipServer, SimulatorLive } from "../../src/server/simulator.js"
+import { Client as C, Server } from "cpppo"
+
+const { Client, formatResult, parseOperationsEffect } = C
+const { EnipServer, SimulatorLive } = Server
 
 const program = Effect.gen(function* () {
   const client = yield* Client

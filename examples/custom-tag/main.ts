@@ -11,7 +11,7 @@
  */
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
-import { EnipServer, SimulatorLive } from "../../src/server/simulator.js"
+import { Server } from "cpppo"
 import { WeatherAttributes, type WeatherOptions } from "./weather.js"
 
 const cities = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["Edmonton", "Calgary"]
@@ -25,14 +25,14 @@ const weather: WeatherOptions = {
 }
 
 const Announce = Layer.effectDiscard(
-  Effect.flatMap(EnipServer, ({ address }) =>
+  Effect.flatMap(Server.EnipServer, ({ address }) =>
     Effect.logInfo(`listening on ${address.host}:${address.port}; weather tags: ${cities.join(", ")}; in-memory: SCADA`))
 )
 
 // The AttributeFactory is provided *to* the simulator: the TagStore inside it asks the factory
 // for each tag's Attribute; the factory in turn needs an HttpClient (Node's, here).
 const App = Announce.pipe(
-  Layer.provideMerge(SimulatorLive({ host, port, tags: [...cities.map((c) => `${c}=REAL`), "SCADA=INT[10]"] })),
+  Layer.provideMerge(Server.SimulatorLive({ host, port, tags: [...cities.map((c) => `${c}=REAL`), "SCADA=INT[10]"] })),
   Layer.provide(WeatherAttributes(weather)),
   Layer.provide(NodeHttpClient.layer)
 )

@@ -18,9 +18,10 @@
  */
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { Clock, Duration, Effect, Layer, Schema } from "effect"
-import { Status } from "../../src/cip/status.js"
-import { type Attribute, AttributeError, AttributeFactory } from "../../src/tags/attribute.js"
-import type { TagSpec } from "../../src/tags/spec.js"
+import { Cip, Tags } from "cpppo"
+
+const { Status } = Cip
+const { AttributeError, AttributeFactory } = Tags
 
 /** Where the weather comes from, and which tags are cities. */
 export interface WeatherOptions {
@@ -62,10 +63,10 @@ const describe = (e: unknown): string =>
  * `spec.type` must be REAL or LREAL and the tag a scalar (checked by the factory).
  */
 export const weatherAttribute = (
-  spec: TagSpec,
+  spec: Tags.TagSpec,
   client: HttpClient.HttpClient,
   options: Omit<WeatherOptions, "cities">
-): Attribute => {
+): Tags.Attribute => {
   const city = spec.name.replaceAll("_", " ")
   const geocodingUrl = (options.geocodingUrl ?? DEFAULT_GEOCODING_URL).replace(/\/+$/, "")
   const forecastUrl = (options.forecastUrl ?? DEFAULT_FORECAST_URL).replace(/\/+$/, "")
@@ -84,7 +85,7 @@ export const weatherAttribute = (
   let place: Place | undefined
   let cached: { readonly celsius: number; readonly at: number } | undefined
 
-  const locate: Effect.Effect<Place, AttributeError> = Effect.suspend(() =>
+  const locate: Effect.Effect<Place, Tags.AttributeError> = Effect.suspend(() =>
     place !== undefined
       ? Effect.succeed(place)
       : getJson(`${geocodingUrl}/v1/search`, { name: city, count: "1" }, GeocodeReply).pipe(
@@ -100,7 +101,7 @@ export const weatherAttribute = (
         })
       ))
 
-  const temperature: Effect.Effect<number, AttributeError> = Effect.gen(function* () {
+  const temperature: Effect.Effect<number, Tags.AttributeError> = Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
     if (cached !== undefined && now - cached.at < maxAge) return cached.celsius
     const { latitude, longitude } = yield* locate
@@ -128,7 +129,7 @@ export const weatherAttribute = (
  * the HttpClient in the context); every other tag stays in memory. A city tag that is not a
  * scalar REAL or LREAL fails the TagStore build with a message naming it.
  */
-export const WeatherAttributes = (options: WeatherOptions): Layer.Layer<AttributeFactory, never, HttpClient.HttpClient> =>
+export const WeatherAttributes = (options: WeatherOptions): Layer.Layer<Tags.AttributeFactory, never, HttpClient.HttpClient> =>
   Layer.unwrapEffect(
     Effect.map(HttpClient.HttpClient, (client) => {
       const cities = new Set(options.cities.map((c) => c.toLowerCase()))

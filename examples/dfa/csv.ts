@@ -5,17 +5,17 @@
  *
  * Run: `npx tsx examples/dfa/csv.ts`
  */
-import { Dfa, StateDrop } from "../../src/dfa/index.js"
+import { Dfa } from "cpppo"
 import { abPlus } from "./basic.js"
 import { show } from "./show.js"
 
-export const csvMachine = (): Dfa => {
+export const csvMachine = (): Dfa.Dfa => {
   const ab = abPlus({ terminal: true })
-  const SEP = new StateDrop("SEP")
+  const SEP = new Dfa.StateDrop("SEP")
   ab.on(",", SEP)
   SEP.on(" ", SEP)
   SEP.onEpsilon(ab)
-  return new Dfa("CSV", { initial: ab, context: "csv" })
+  return new Dfa.Dfa("CSV", { initial: ab, context: "csv" })
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) show("CSV", csvMachine(), "abbbb, ab")

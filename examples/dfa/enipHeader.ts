@@ -7,7 +7,9 @@
  * Run: `npx tsx examples/dfa/enipHeader.ts` parses a RegisterSession request fed in 5-byte chunks.
  */
 import { Either } from "effect"
-import { bytes, Dfa, Parser, UDINT, UINT } from "../../src/dfa/index.js"
+import { Dfa } from "cpppo"
+
+const { bytes, UDINT, UINT } = Dfa
 
 /** The decoded frame, as collected at `enip` in the data. */
 export interface EnipFrame {
@@ -22,7 +24,7 @@ export interface EnipFrame {
 }
 
 /** A machine for one encapsulated frame; its data lands at `<context>` (default `enip`). */
-export const enipFrame = (context = "enip"): Dfa => {
+export const enipFrame = (context = "enip"): Dfa.Dfa => {
   const fields = [
     UINT("command"),
     UINT("length"),
@@ -37,7 +39,7 @@ export const enipFrame = (context = "enip"): Dfa => {
     const next = fields[i + 1]
     if (next !== undefined) f.onEpsilon(next)
   })
-  return new Dfa("ENIP", { initial: fields[0]!, context, terminal: true })
+  return new Dfa.Dfa("ENIP", { initial: fields[0]!, context, terminal: true })
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}`
@@ -45,7 +47,7 @@ if (isMain) {
   const frame = Uint8Array.from([
     0x65, 0x00, 0x04, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0x01, 0x00, 0x00, 0x00
   ])
-  const parser = new Parser(enipFrame(), { kind: "bytes" })
+  const parser = new Dfa.Parser(enipFrame(), { kind: "bytes" })
   for (let i = 0; i < frame.length; i += 5) {
     const r = parser.feed(frame.subarray(i, i + 5))
     console.log(`fed ${Math.min(i + 5, frame.length)} bytes:`, r._tag === "NeedsInput" ? `needs input (${r.consumed} consumed)` : r._tag)

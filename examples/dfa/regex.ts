@@ -5,10 +5,10 @@
  * Run: `npx tsx examples/dfa/regex.ts`
  */
 import { Either } from "effect"
-import { regex } from "../../src/dfa/index.js"
+import { Dfa } from "cpppo"
 import { show } from "./show.js"
 
-export const regexMachine = () => regex("(ab+)((,[ ]*)(ab+))*", { context: "regex", terminal: true })
+export const regexMachine = () => Dfa.regex("(ab+)((,[ ]*)(ab+))*", { context: "regex", terminal: true })
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   Either.match(regexMachine(), {

@@ -3,16 +3,16 @@
  * number, the next symbol and the data collected so far; then what was accepted and what remains.
  */
 import { Either } from "effect"
-import { type Data, Source, type State, trace } from "../../src/dfa/index.js"
+import { Dfa } from "cpppo"
 
 const sym = (s: number): string => (s < 0 ? "(none)" : JSON.stringify(String.fromCodePoint(s)))
 
 /** Prints the trace of `machine` over `input` and returns the printed lines. */
-export const show = (title: string, machine: State, input: string): ReadonlyArray<string> => {
+export const show = (title: string, machine: Dfa.State, input: string): ReadonlyArray<string> => {
   const lines: Array<string> = [`== ${title} on ${JSON.stringify(input)}`]
-  const source = Source.of(input)
-  const data: Data = {}
-  const gen = trace(machine, source, data)
+  const source = Dfa.Source.of(input)
+  const data: Dfa.Data = {}
+  const gen = Dfa.trace(machine, source, data)
   let step = 0
   let r = gen.next()
   while (!r.done) {

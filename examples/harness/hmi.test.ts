@@ -7,10 +7,12 @@
  */
 import { expect, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { Client } from "../../src/client/client.js"
-import { EnipServer, SimulatorLive } from "../../src/server/simulator.js"
-import { fault, formatReport, runHarness, step } from "../../src/testing/index.js"
-import { WebApiLive, WebServer } from "../../src/web/index.js"
+import { Client as C, Server, Testing, Web } from "cpppo"
+
+const { Client } = C
+const { EnipServer, SimulatorLive } = Server
+const { fault, formatReport, runHarness, step } = Testing
+const { WebApiLive, WebServer } = Web
 
 /** "Your" software: a tiny HMI that raises an alarm when the tank level is high. */
 const checkTank = Effect.gen(function* () {
@@ -21,9 +23,9 @@ const checkTank = Effect.gen(function* () {
 })
 
 const Simulator = SimulatorLive({ host: "127.0.0.1", port: 0, tags: ["LEVEL=REAL", "ALARM=DINT", "PUMP=DINT[4]"] })
-const Web = WebApiLive({ host: "127.0.0.1", port: 0 })
+const WebUi = WebApiLive({ host: "127.0.0.1", port: 0 })
 const HmiClient = Layer.unwrapEffect(Effect.map(EnipServer, ({ address }) => Client.layer({ host: "127.0.0.1", port: address.port })))
-const App = Layer.mergeAll(Web, HmiClient).pipe(Layer.provideMerge(Simulator))
+const App = Layer.mergeAll(WebUi, HmiClient).pipe(Layer.provideMerge(Simulator))
 
 layer(App, { excludeTestServices: true })("tank HMI against the simulator", (it) => {
   it.effect("raises the alarm when an operator script fills the tank; survives a slow controller", () =>

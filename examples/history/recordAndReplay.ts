@@ -8,14 +8,9 @@ import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import {
-  formatDuration,
-  HistoryWriter,
-  makeLoader,
-  readHistoryCounted,
-  seriesFiles,
-  Timestamp
-} from "../../src/history/index.js"
+import { History } from "cpppo"
+
+const { formatDuration, HistoryWriter, makeLoader, readHistoryCounted, seriesFiles, Timestamp } = History
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cpppo-example-history-"))
 const file = path.join(dir, "tank.hst")

@@ -16,6 +16,7 @@ import { runClient, runGetAttribute } from "../client/run.js"
 import { parseAddress } from "../server/address.js"
 import { loggingLayer } from "./logging.js"
 import { usage } from "./usage.js"
+import { withExample } from "./examples.js"
 
 const verbosity = Options.integer("verbosity").pipe(Options.withDefault(0), Options.withDescription("log verbosity (use -v, -vv)"))
 const address = Options.text("address").pipe(Options.withAlias("a"), Options.withDefault("localhost:44818"),
@@ -105,7 +106,7 @@ export const clientCommand = Command.make(
       }, write).pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
       yield* setExit(code)
     })
-).pipe(Command.withDescription("Read and write tags and CIP attributes on an EtherNet/IP controller"))
+).pipe(Command.withDescription(withExample("cpppo enip client", "Read and write tags and CIP attributes on an EtherNet/IP controller")))
 
 const attributes = Args.text({ name: "ATTRIBUTE" }).pipe(Args.repeated,
   Args.withDescription("@cls/ins (Get Attributes All), @cls/ins/att (Get Attribute Single), @cls/ins/att=(TYPE)v,… (Set Attribute Single)"))
@@ -136,7 +137,7 @@ const getAttributeCommand = Command.make(
       }, write).pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
       yield* setExit(code)
     })
-).pipe(Command.withDescription("Get or set CIP attributes by @class/instance/attribute, decoding Identity and TCP/IP"))
+).pipe(Command.withDescription(withExample("cpppo enip get-attribute", "Get or set CIP attributes by @class/instance/attribute, decoding Identity and TCP/IP")))
 
 /** Extra `cpppo enip …` subcommands contributed by the client. */
 export const clientExtraCommands = [getAttributeCommand] as const

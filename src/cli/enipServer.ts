@@ -7,7 +7,7 @@
  */
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
-import { readFileSync } from "node:fs"
+import { readFileSync, statSync } from "node:fs"
 import { parseRoutePath } from "../cip/epath.js"
 import { parseAddress } from "../server/address.js"
 import { parseDelay } from "../server/control.js"
@@ -16,6 +16,7 @@ import { type CliSimulatorConfig, runSimulator } from "./simulator.js"
 import { parseTagSpec } from "../tags/spec.js"
 import { loggingLayer } from "./logging.js"
 import { usage } from "./usage.js"
+import { withExample } from "./examples.js"
 
 const verbosity = Options.integer("verbosity").pipe(Options.withDefault(0), Options.withDescription("log verbosity (use -v, -vv)"))
 const address = Options.text("address").pipe(
@@ -34,6 +35,7 @@ const simple = Options.boolean("simple").pipe(Options.withAlias("S"), Options.wi
 const noUdp = Options.boolean("no-udp").pipe(Options.withAlias("U"), Options.withDescription("do not answer List* on UDP"))
 const maxSessions = Options.integer("max-sessions").pipe(Options.optional, Options.withDescription("most TCP sessions at once (default 2048)"))
 const idle = Options.float("idle-timeout").pipe(Options.optional, Options.withDescription("close sessions idle this many seconds (default 120; 0 never)"))
+const webHistory = Options.text("web-history").pipe(Options.optional, Options.withDescription("let the web API plot the history files in this DIR (besides --historize's)"))
 const historize = Options.text("historize").pipe(Options.optional, Options.withDescription("record every tag read/write/failure to this history FILE"))
 const config = Options.text("config").pipe(Options.optional, Options.withDescription("JSON file of identity values (and options)"))
 const vendor = Options.integer("vendor").pipe(Options.optional, Options.withDescription("Identity vendor id"))
@@ -46,13 +48,21 @@ const tags = Args.text({ name: "TAG" }).pipe(Args.repeated, Args.withDescription
 
 const fail = usage
 
+const isDirectory = (p: string): boolean => {
+  try {
+    return statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}
+
 const num = (text: string, what: string) => {
   const t = text.trim().toLowerCase()
   const n = /^(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+)$/.test(t) ? Number(t) : NaN
   return Number.isSafeInteger(n) ? Either.right(n) : Either.left(`invalid ${what} ${JSON.stringify(text)}`)
 }
 
-const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, config, vendor, deviceType, productCode, productName, serial, revision, tags }
+const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, webHistory, config, vendor, deviceType, productCode, productName, serial, revision, tags }
 
 type ServerOptions = Command.Command.ParseConfig<typeof serverOptions>
 
@@ -88,6 +98,7 @@ const serve = (o: ServerOptions) =>
         if (Either.isLeft(w)) return yield* fail(w.left)
         webAddress = w.right
       }
+      if (Option.isSome(o.webHistory) && !isDirectory(o.webHistory.value)) return yield* fail(`--web-history ${o.webHistory.value}: not a directory`)
       let fileConfig: Record<string, unknown> = {}
       if (Option.isSome(o.config)) {
         try {
@@ -129,7 +140,13 @@ const serve = (o: ServerOptions) =>
         ...(Option.isSome(o.size) ? { maxFrame: o.size.value } : {}),
         ...(Option.isSome(o.maxSessions) ? { maxSessions: o.maxSessions.value } : {}),
         ...(Option.isSome(o.idle) ? { idleTimeout: o.idle.value } : {}),
-        ...(webAddress !== undefined ? { web: { ...webAddress, ...(Option.isSome(o.webToken) ? { token: o.webToken.value } : {}) } } : {}),
+        ...(webAddress !== undefined ? {
+          web: {
+            ...webAddress,
+            ...(Option.isSome(o.webToken) ? { token: o.webToken.value } : {}),
+            history: { file: Option.getOrUndefined(o.historize), dir: Option.getOrUndefined(o.webHistory) }
+          }
+        } : {}),
         ...(Option.isSome(o.historize) ? { historize: o.historize.value } : {})
       }
       yield* runSimulator(cfg, {
@@ -146,7 +163,7 @@ const serve = (o: ServerOptions) =>
     })
 
 export const serverCommand = Command.make("server", serverOptions, serve).pipe(
-  Command.withDescription("Run a simulated Logix controller (EtherNet/IP CIP server)")
+  Command.withDescription(withExample("cpppo enip server", "Run a simulated Logix controller (EtherNet/IP CIP server)"))
 )
 
 /** `cpppo enip historize FILE TAG…`: a simulator recording every tag read/write/failure to FILE. */
@@ -154,5 +171,5 @@ export const historizeCommand = Command.make(
   "historize",
   { file: Args.text({ name: "FILE" }).pipe(Args.withDescription("history file to record into")), ...serverOptions },
   ({ file, ...o }) => serve({ ...o, historize: Option.some(file) })
-).pipe(Command.withDescription("Run the simulator, recording every tag read, write and failure to a history FILE"))
+).pipe(Command.withDescription(withExample("cpppo enip historize", "Run the simulator, recording every tag read, write and failure to a history FILE")))
 

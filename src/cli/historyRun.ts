@@ -20,24 +20,24 @@ import {
 import type { CatConfig, PlayConfig, StatsConfig } from "./history.js"
 
 /** A one-line CLI mistake or failure. */
-interface Failure {
+export interface Failure {
   readonly message: string
 }
-const fail = (message: string): Effect.Effect<never, Failure> => Effect.fail({ message })
+export const fail = (message: string): Effect.Effect<never, Failure> => Effect.fail({ message })
 
 /** A failure of `cpppo history …`; bin.ts prints its message as one line and exits non-zero. */
 export class HistoryCliError extends Data.TaggedError("HistoryCliError")<{ readonly message: string }> {}
 
-const oneLine = (command: string) => <A, R>(effect: Effect.Effect<A, Failure, R>) =>
+export const oneLine = (command: string) => <A, R>(effect: Effect.Effect<A, Failure, R>) =>
   Effect.mapError(effect, (e) => new HistoryCliError({ message: `history ${command}: ${e.message}` }))
 
-const zoneOf = (tzName: Option.Option<string>) =>
+export const zoneOf = (tzName: Option.Option<string>) =>
   Option.match(tzName, {
     onNone: () => Effect.succeed(undefined),
     onSome: (z) => Either.isRight(Timestamp.parse("2000-01-01 00:00:00", { zone: z })) ? Effect.succeed(z) : fail(`unknown time zone ${JSON.stringify(z)}`)
   })
 
-const parseTime = (text: Option.Option<string>, zone: string | undefined, regionText: string) =>
+export const parseTime = (text: Option.Option<string>, zone: string | undefined, regionText: string) =>
   Option.match(text, {
     onNone: () => Effect.succeed(undefined),
     onSome: (t) =>
@@ -48,7 +48,7 @@ const parseTime = (text: Option.Option<string>, zone: string | undefined, region
       })
   })
 
-const expandFiles = (names: ReadonlyArray<string>) =>
+export const expandFiles = (names: ReadonlyArray<string>) =>
   Effect.forEach(names, (n) =>
     // @effect/cli hands unknown flags to the variadic FILE argument
     n.startsWith("-") && !fs.existsSync(n) ? fail(`unknown option ${n}`) : seriesFiles(n).pipe(
@@ -60,14 +60,14 @@ const expandFiles = (names: ReadonlyArray<string>) =>
 const render = (zone: string | undefined) => (r: HistoryRecord): string =>
   `${zone === undefined ? r.time.toString() : r.time.format({ zone })}\t${pyJson(r.serial)}\t${pyJson(r.data)}`
 
-const open = (names: ReadonlyArray<string>, options: ReadOptions) =>
+export const open = (names: ReadonlyArray<string>, options: ReadOptions) =>
   Effect.gen(function* () {
     const paths = yield* expandFiles(names)
     const { records, corrupt } = yield* readHistoryCounted(paths, options)
     return { records: Stream.mapError(records, (e): Failure => ({ message: e.message })), corrupt, paths }
   })
 
-const reportCorrupt = (corrupt: Effect.Effect<number>) =>
+export const reportCorrupt = (corrupt: Effect.Effect<number>) =>
   Effect.flatMap(corrupt, (n) => (n > 0 ? Console.error(`${n} corrupt record${n === 1 ? "" : "s"} skipped`) : Effect.void))
 
 export const runCat = (cfg: CatConfig) =>

@@ -3,19 +3,21 @@ import type { Effect } from "effect"
 import { clientCommand, clientExtraCommands } from "./enipClient.js"
 import { historizeCommand, serverCommand } from "./enipServer.js"
 import { historyCommand } from "./history.js"
+import { withExample } from "./examples.js"
 
 export const VERSION = "0.1.0"
 
 const enip = Command.make("enip").pipe(
-  Command.withDescription("EtherNet/IP CIP: simulator, client and tools"),
+  Command.withDescription(withExample("cpppo enip", "EtherNet/IP CIP: simulator, client and tools")),
   Command.withSubcommands([serverCommand, clientCommand, historizeCommand, ...clientExtraCommands])
 )
 
-const cpppo = Command.make("cpppo").pipe(
-  Command.withDescription("cpppo: EtherNet/IP CIP simulator and client, DFA parsers, history"),
+/** The whole command tree (`cpppo …`). */
+export const cpppoCommand = Command.make("cpppo").pipe(
+  Command.withDescription(withExample("cpppo", "cpppo: EtherNet/IP CIP simulator and client, DFA parsers, history")),
   Command.withSubcommands([enip, historyCommand])
 )
 
 /** Parse argv (including node and script, as in process.argv) and run the command. */
 export const cli: (args: ReadonlyArray<string>) => Effect.Effect<void, unknown, CliApp.CliApp.Environment> =
-  Command.run(cpppo, { name: "cpppo", version: VERSION })
+  Command.run(cpppoCommand, { name: "cpppo", version: VERSION })

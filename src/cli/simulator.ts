@@ -8,9 +8,10 @@ import { Effect, Layer, Option, Queue, Stream } from "effect"
 import { type BoundAddress, EnipServer } from "../server/server.js"
 import { ServerControl, SimulatorLive, type SimulatorConfig, TagStore } from "../server/simulator.js"
 import { formatTagEvent } from "../tags/events.js"
+import type { HistoryAccess } from "../web/historyRoutes.js"
 
 export interface CliSimulatorConfig extends SimulatorConfig {
-  readonly web?: { readonly host: string; readonly port: number; readonly token?: string }
+  readonly web?: { readonly host: string; readonly port: number; readonly token?: string; readonly history?: HistoryAccess }
   readonly historize?: string
 }
 

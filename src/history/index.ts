@@ -1,6 +1,6 @@
 /**
- * History: timestamps with zones, durations, history files (write, rotate, read, .gz), playback
- * and historize.
+ * History: timestamps with zones, durations, history files (write, rotate, read, .gz), playback,
+ * historize, and series of tag values plotted as SVG.
  */
 export * from "./duration.js"
 export * from "./errors.js"
@@ -12,3 +12,7 @@ export * from "./timestamp.js"
 export { canonicalZone, type ZoneHistory, zoneHistory, type ZonePeriod, tzdbVersion, zonesOfCountry } from "./tzdb.js"
 export * from "./writer.js"
 export * from "./zoneRegistry.js"
+export * from "./series.js"
+export * from "./plot.js"
+export * from "./timeAxis.js"
+export * from "./trend.js"

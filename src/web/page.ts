@@ -1,6 +1,7 @@
 /**
  * The live page served at `/`: tags with live values (Server-Sent Events from `/events`), the
  * connections, and controls for the delay, per-tag errors and writes, eof and disable/enable.
+ * Trends of clicked tags are a separate script (trendScript.ts) fed through DOM events.
  * One static document, no framework; every control calls the same `/api` a script would, so the
  * page never has powers the API lacks. Data is put in the DOM with textContent only.
  */
@@ -77,7 +78,7 @@ function showValues(name, changed) {
   const vs = values.get(name) || [];
   if (td.childElementCount !== vs.length) {
     td.textContent = "";
-    vs.forEach((v, i) => td.append(el("span", { title: name + "[" + i + "]" })));
+    vs.forEach((v, i) => td.append(el("span", { title: name + "[" + i + "]: click for a trend" })));
   }
   vs.forEach((v, i) => {
     const s = td.children[i];
@@ -182,9 +183,19 @@ $("set-delay").addEventListener("click", () => {
   const v = $("delay").value.trim();
   if (v.includes("-")) api("options/delay/range=" + seg(v)); else if (v) api("options/delay/value=" + seg(v));
 });
+// Trends (trend.js) get what arrives here as DOM events, and are asked for by clicks: a value is
+// that element, a tag's name its first element.
+const tell = (type, detail) => document.dispatchEvent(new CustomEvent(type, { detail }));
+$("tags").addEventListener("click", (ev) => {
+  const row = ev.target.closest("tr[data-name]");
+  if (!row) return;
+  const span = ev.target.closest(".vals span");
+  if (span) tell("cpppo:trend", { name: row.dataset.name, index: Array.prototype.indexOf.call(span.parentNode.children, span) });
+  else if (ev.target.closest("code")) tell("cpppo:trend", { name: row.dataset.name, index: 0 });
+});
 const es = new EventSource("/events");
-es.addEventListener("snapshot", (m) => render(JSON.parse(m.data)));
-es.addEventListener("tags", (m) => onTags(JSON.parse(m.data)));
+es.addEventListener("snapshot", (m) => { const s = JSON.parse(m.data); render(s); tell("cpppo:snapshot", s); });
+es.addEventListener("tags", (m) => { const events = JSON.parse(m.data); onTags(events); tell("cpppo:tags", events); });
 es.addEventListener("open", () => { $("live").textContent = "live"; $("live").className = "badge"; });
 es.addEventListener("error", () => { $("live").textContent = "reconnecting"; $("live").className = "badge off"; });
 `
@@ -192,7 +203,8 @@ es.addEventListener("error", () => { $("live").textContent = "reconnecting"; $("
 /** The page (static; all live data arrives over `/events`). */
 export const livePage = (title = "cpppo simulator"): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title.replace(/[<&]/g, "")}</title><style>${STYLE}</style></head>
+<title>${title.replace(/[<&]/g, "")}</title><style>${STYLE}</style>
+<link rel="stylesheet" href="/assets/uplot.css"><link rel="stylesheet" href="/assets/trend.css"></head>
 <body>
 <header>
   <h1>${title.replace(/[<&]/g, "")}</h1>
@@ -213,5 +225,7 @@ export const livePage = (title = "cpppo simulator"): string => `<!doctype html>
 <section><h2>Activity</h2><ul id="log"></ul></section>
 </main>
 <script>${SCRIPT}</script>
+<script src="/assets/uplot.js"></script>
+<script src="/assets/trend.js"></script>
 </body></html>
 `

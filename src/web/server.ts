@@ -1,6 +1,7 @@
 /**
  * The web server as a Layer: `GET /api…` (JSON or HTML by content negotiation), `GET /events`
- * (Server-Sent Events for the live page) and `GET /` (the page), on @effect/platform's HttpRouter
+ * (Server-Sent Events for the live page), `GET /history/…` (plots and series of history files,
+ * see historyRoutes.ts) and `GET /` (the page), on @effect/platform's HttpRouter
  * over node's http server. It binds only where told; with a token, state-changing commands need
  * `Authorization: Bearer TOKEN` while reads stay open.
  */
@@ -14,6 +15,8 @@ import { ConnectionRegistry } from "../server/registry.js"
 import { TagStore } from "../tags/tagStore.js"
 import { answer, refusal } from "./api.js"
 import type { ApiServices } from "./groups.js"
+import { asset } from "./assets.js"
+import type { HistoryAccess } from "./historyRoutes.js"
 import { apiHtml } from "./html.js"
 import { liveStream } from "./live.js"
 import { livePage } from "./page.js"
@@ -31,6 +34,8 @@ export interface WebOptions {
   readonly snapshotInterval?: Duration.DurationInput
   /** How long tag events are gathered before being sent to the page (default 100 ms). */
   readonly eventBatch?: Duration.DurationInput
+  /** History files served by `/history/…` (plots and trend data); none when absent. */
+  readonly history?: HistoryAccess
 }
 
 export interface WebServerService {
@@ -132,12 +137,21 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
     headers: { "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": "Authorization, Accept", "access-control-max-age": "600" }
   }))
 
+  // Loaded on first use: the history code brings the tz database into memory.
+  const history = (route: "plot" | "series" | "files") =>
+    Effect.flatMap(Effect.promise(() => import("./historyRoutes.js")), (m) => m.historyHandlers(options.history ?? {})[route])
+
   const router = HttpRouter.empty.pipe(
     HttpRouter.get("/", Effect.succeed(HttpServerResponse.html(livePage()))),
     HttpRouter.get("/events", events),
     HttpRouter.get("/api", api),
     HttpRouter.get("/api.json", api),
     HttpRouter.get("/api/*", api),
+    HttpRouter.get("/history/plot", history("plot")),
+    HttpRouter.get("/history/series", history("series")),
+    HttpRouter.get("/history/files", history("files")),
+    // The page's own files (uPlot, trends), from the package.
+    HttpRouter.get("/assets/*", Effect.flatMap(HttpServerRequest.HttpServerRequest, (req) => asset(new URL(req.url, "http://localhost").pathname))),
     HttpRouter.options("/api", preflight),
     HttpRouter.options("/api/*", preflight)
   )

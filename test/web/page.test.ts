@@ -5,33 +5,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { existsSync } from "node:fs"
 import { chromium, type Browser } from "playwright-core"
 import { Client } from "../../src/client/client.js"
 import { ServerControl } from "../../src/server/control.js"
 import { WebServer } from "../../src/web/server.js"
+import { CHROMIUM, CHROMIUM_ARGS, chromiumTitle, HAVE_CHROMIUM } from "./chromium.js"
 import { webEnv } from "./fixture.js"
 import { rawConnect, rawSession, type Simulator, startSimulator } from "./simulator.js"
-
-const CHROMIUM = "/usr/bin/chromium"
-const HAVE_CHROMIUM = existsSync(CHROMIUM)
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 /** Where to save a screenshot of the page for people to look at (unset: none). */
 const SCREENSHOT = process.env["CPPPO_WEB_SCREENSHOT"]
 
-const title = HAVE_CHROMIUM
-  ? "live page in headless Chromium"
-  : `live page in headless Chromium — SKIPPED: ${CHROMIUM} is not installed (apt-get install chromium)`
-
-if (!HAVE_CHROMIUM) console.warn(`test/web/page.test.ts: ${title}`)
+const title = chromiumTitle("live page in headless Chromium", "test/web/page.test.ts")
 
 describe.skipIf(!HAVE_CHROMIUM)(title, () => {
   let sim: Simulator
   let browser: Browser
   beforeAll(async () => {
     sim = await startSimulator(["SCADA=INT[10]", "TEXT=SSTRING", "Speed=REAL", "LONG=DINT[150]"])
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 })
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 })
   }, 60_000)
   afterAll(async () => {
     await browser?.close()
@@ -82,7 +74,7 @@ describe.skipIf(!HAVE_CHROMIUM)(title, () => {
 
 describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? "live page with --web-token in headless Chromium" : `${title} (token)`, () => {
   it("sends the token typed in the page; without it the command is refused and nothing changes", async () => {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 })
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 })
     try {
       await Effect.runPromise(Effect.gen(function* () {
         const control = yield* ServerControl

@@ -1,0 +1,135 @@
+/**
+ * `/history/plot`, `/history/series` and `/history/files`: the SVG of `cpppo history plot` over
+ * HTTP, for the simulator's own history file and files under --web-history DIR only.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Either } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as zlib from "node:zlib"
+import { seriesFromPoints } from "../../src/history/series.js"
+import { Timestamp } from "../../src/history/timestamp.js"
+import { resolveHistoryFile, thinSeries } from "../../src/web/historyRoutes.js"
+import { assertWellFormed, seriesNames, timeAxis } from "../history/svg.js"
+import { Client } from "../../src/client/client.js"
+import { fetchText, webEnv } from "./fixture.js"
+import { startSimulator } from "./simulator.js"
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "cpppo-web-history-"))
+const dir = path.join(root, "served")
+const outside = path.join(root, "secret.hst")
+fs.mkdirSync(dir)
+const t0 = Date.UTC(2014, 10, 2, 6)
+const lines = (tag: string) => Array.from({ length: 49 }, (_, k) =>
+  `${Timestamp.fromMillis(t0 + k * 300_000).toString()}\t["${tag}", [0, 1]]\t{"write": [${k}, ${k % 3}]}`).join("\n") + "\n"
+const live = path.join(root, "live.hst")
+fs.writeFileSync(live, lines("SCADA"))
+fs.writeFileSync(path.join(dir, "tank.hst"), lines("LEVEL"))
+// A rotation (the day before): read as part of tank.hst's series, not listed by itself.
+fs.writeFileSync(path.join(dir, "tank.hst.1.gz"), zlib.gzipSync(`${Timestamp.fromMillis(t0 - 86_400_000).toString()}\t["LEVEL", [0, 1]]\t{"write": [7, 7]}\n`))
+fs.writeFileSync(outside, lines("SECRET"))
+fs.symlinkSync(outside, path.join(dir, "link.hst"))
+
+const env = () => webEnv({ history: { file: live, dir } })
+
+describe("history over the web API", () => {
+  it.live("plots the simulator's history file by default, in the zone asked for", () =>
+    Effect.gen(function* () {
+      const r = yield* fetchText("/history/plot?tags=SCADA[0-1]&tz=America/Edmonton")
+      expect(r.status).toBe(200)
+      expect(r.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8")
+      expect(r.headers.get("content-security-policy")).toContain("default-src 'none'")
+      assertWellFormed(r.text)
+      expect(seriesNames(r.text)).toEqual(["SCADA[0]", "SCADA[1]"])
+      expect(timeAxis(r.text).ticks.map((t) => t.label)).toEqual(["00:00 MDT", "01:00 MDT", "01:00 MST", "02:00 MST", "03:00 MST"])
+    }).pipe(Effect.provide(env()), Effect.scoped))
+
+  it.live("plots a file of the history directory by name, with since/until as epoch seconds or times", () =>
+    Effect.gen(function* () {
+      const r = yield* fetchText(`/history/plot?file=tank.hst&since=${(t0 + 3600_000) / 1000}&until=${encodeURIComponent("2014-11-02 08:00")}`)
+      expect(r.status).toBe(200)
+      expect(seriesNames(r.text)).toEqual(["LEVEL[0]", "LEVEL[1]"])
+      expect(timeAxis(r.text).ticks.map((t) => t.label)).toEqual(["07:00 UTC", "07:10 UTC", "07:20 UTC", "07:30 UTC", "07:40 UTC", "07:50 UTC", "08:00 UTC"])
+      const files = yield* fetchText("/history/files")
+      expect(JSON.parse(files.text)).toEqual({ files: ["live.hst", "link.hst", "tank.hst"] })
+    }).pipe(Effect.provide(env()), Effect.scoped))
+
+  it.live("never reads a path from the URL: .., absolute paths and links out of the directory are refused", () =>
+    Effect.gen(function* () {
+      for (const name of ["../secret.hst", outside, "./tank.hst", "a\\b", "link.hst", `served/../../${path.basename(outside)}`]) {
+        const r = yield* fetchText(`/history/plot?file=${encodeURIComponent(name)}`)
+        expect(r.status, name).toBeGreaterThanOrEqual(400)
+        expect(r.text, name).not.toContain("SECRET")
+      }
+      const missing = yield* fetchText("/history/plot?file=nope.hst")
+      expect(missing.status).toBe(404)
+      expect((yield* fetchText("/history/plot?tz=Mars/Base")).text).toBe(`unknown time zone "Mars/Base"\n`)
+      expect((yield* fetchText("/history/plot?tags=SCADA[x]")).status).toBe(400)
+      expect((yield* fetchText("/history/plot?tags=NOPE")).status).toBe(404)
+    }).pipe(Effect.provide(env()), Effect.scoped))
+
+  it.live("without --historize or --web-history there is nothing to plot", () =>
+    Effect.gen(function* () {
+      const r = yield* fetchText("/history/plot")
+      expect(r.status).toBe(404)
+      expect(r.text).toContain("without --historize")
+      expect((yield* fetchText(`/history/plot?file=${encodeURIComponent(live)}`)).status).toBe(404)
+      expect(JSON.parse((yield* fetchText("/history/files")).text)).toEqual({ files: [] })
+    }).pipe(Effect.provide(webEnv()), Effect.scoped))
+
+  it.live("/history/series gives the same series as JSON", () =>
+    Effect.gen(function* () {
+      const r = yield* fetchText(`/history/series?tags=SCADA[1]&until=${(t0 + 600_000) / 1000}`)
+      expect(r.status).toBe(200)
+      expect(JSON.parse(r.text)).toEqual({ file: "live.hst", series: [{ name: "SCADA[1]", tag: "SCADA", index: 1, points: [[t0, 0], [t0 + 300_000, 1], [t0 + 600_000, 2]] }] })
+      const none = JSON.parse((yield* fetchText("/history/series?tags=NOPE")).text)
+      expect(none.series).toEqual([])
+    }).pipe(Effect.provide(env()), Effect.scoped))
+
+  it("resolves names only inside the directory", () => {
+    expect(Either.getOrThrow(resolveHistoryFile({ file: live }, null))).toBe(live)
+    expect(resolveHistoryFile({ file: live }, "live.hst")._tag).toBe("Right")
+    expect(Either.getOrThrow(resolveHistoryFile({ dir }, "tank.hst"))).toBe(fs.realpathSync(path.join(dir, "tank.hst")))
+    expect(resolveHistoryFile({ dir }, "../secret.hst")._tag).toBe("Left")
+  })
+
+  it("thins a long series to each bucket's first, lowest, highest and last point", () => {
+    const points = Array.from({ length: 10_000 }, (_, k) => ({ t: k, v: k === 5000 ? 1e6 : k % 10 }))
+    const thin = thinSeries(seriesFromPoints("A", points), 400)
+    expect(thin.length).toBeLessThanOrEqual(400)
+    expect(thin.some(([, v]) => v === 1e6)).toBe(true)
+    expect(thin[0]).toEqual([0, 0])
+    expect(thin[thin.length - 1]).toEqual([9999, 9])
+    for (let i = 1; i < thin.length; i++) expect(thin[i]![0]).toBeGreaterThan(thin[i - 1]![0])
+  })
+})
+
+describe("cpppo enip server --historize FILE -w …", () => {
+  it("plots what a client wrote, from the simulator's own history; --web-history must be a directory", async () => {
+    const file = path.join(root, "sim.hst")
+    const sim = await startSimulator(["SCADA=INT[10]"], ["--historize", file, "--web-history", dir])
+    try {
+      await Effect.runPromise(Effect.scoped(Effect.flatMap(
+        Client.connect({ host: sim.enip.host, port: sim.enip.port, timeout: "3 seconds" }),
+        (c) => Effect.zipRight(c.write("SCADA[2-3]", [1234, 5], "INT"), c.write("SCADA[2]", [99], "INT"))
+      )).pipe(Effect.timeout("10 seconds")))
+      // The history writer flushes every 100 ms or so: poll until the plot has the line.
+      let svg = ""
+      for (let i = 0; i < 50 && !svg.includes('data-name="SCADA[2]"'); i++) {
+        const res = await fetch(`${sim.web}/history/plot?tags=SCADA[2]`, { signal: AbortSignal.timeout(5000) })
+        svg = await res.text()
+        if (!svg.includes('data-name="SCADA[2]"')) await new Promise((r) => setTimeout(r, 100))
+      }
+      assertWellFormed(svg)
+      expect(seriesNames(svg)).toEqual(["SCADA[2]"])
+      const json = await (await fetch(`${sim.web}/history/series?tags=SCADA[2]`, { signal: AbortSignal.timeout(5000) })).json() as { series: Array<{ points: Array<[number, number]> }> }
+      expect(json.series[0]!.points.map(([, v]) => v)).toEqual([1234, 99])
+      const files = await (await fetch(`${sim.web}/history/files`, { signal: AbortSignal.timeout(5000) })).json()
+      expect(files).toEqual({ files: ["sim.hst", "link.hst", "tank.hst"] })
+    } finally {
+      await sim.stop()
+    }
+    await expect(startSimulator(["SCADA=INT[10]"], ["--web-history", path.join(root, "nope")], 20_000)).rejects.toThrow(/--web-history .*nope: not a directory/)
+  }, 60_000)
+})
