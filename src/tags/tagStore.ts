@@ -14,7 +14,7 @@ import { decodeValues, elementSize, encodedLength, encodeValues, typeSpecOf, unr
 import { describeStatus, ExtendedStatus, Status } from "../cip/status.js"
 import { type Attribute, AttributeError, AttributeFactory, memoryAttribute } from "./attribute.js"
 import type { TagEvent } from "./events.js"
-import { parseTagSpec, type TagSpec, TagSpecError } from "./spec.js"
+import { parseTagSpecs, type TagSpec, type TagSpecError } from "./spec.js"
 
 /** A forced (fault-injection) CIP status returned for every access to a tag. */
 export interface ForcedError {
@@ -59,8 +59,6 @@ export interface TagStoreOptions {
 const lower = (s: string) => s.toLowerCase()
 const placementKey = (cls: number, ins: number, att: number) => `${cls}/${ins}/${att}`
 
-/** Classes the controller itself implements; tags may not be placed there. */
-const RESERVED_CLASSES = new Set([0x01, 0x02, 0x06, 0x64, 0x6b, 0x6c, 0x8b, 0xf5, 0xf6])
 
 /** Build the store's operations over already-created tags. */
 const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
@@ -242,22 +240,9 @@ export const makeTagStore = (
 ): Effect.Effect<TagStoreService, TagSpecError | AttributeError> =>
   Effect.gen(function* () {
     const factory = yield* Effect.serviceOption(AttributeFactory)
-    const names = new Set<string>()
-    const places = new Set<string>()
+    const parsed = yield* parseTagSpecs(specs)
     const tags: Array<Tag> = []
-    for (const s of specs) {
-      const spec = typeof s === "string" ? yield* parseTagSpec(s) : s
-      const text = typeof s === "string" ? s : spec.name
-      const dup = (why: string) => new TagSpecError({ spec: text, message: `bad tag spec ${JSON.stringify(text)}: ${why}` })
-      if (names.has(lower(spec.name))) return yield* Effect.fail(dup(`duplicate tag name ${spec.name}`))
-      names.add(lower(spec.name))
-      if (spec.placement) {
-        const { cls, ins, att } = spec.placement
-        if (RESERVED_CLASSES.has(cls)) return yield* Effect.fail(dup(`class 0x${cls.toString(16)} is implemented by the controller`))
-        const k = placementKey(cls, ins, att)
-        if (places.has(k)) return yield* Effect.fail(dup(`attribute @${k} already placed`))
-        places.add(k)
-      }
+    for (const spec of parsed) {
       const attribute = Option.isSome(factory) ? yield* factory.value.make(spec) : memoryAttribute(spec.type, spec.count)
       tags.push({
         name: spec.name, spec, type: spec.type, count: spec.count, scalar: spec.scalar,
