@@ -13,6 +13,7 @@ import { type CipEndpoint, listReply, makeEncapsulationHandler } from "./encapsu
 import { sessionFramer } from "./framing.js"
 import { ConnectionRegistry } from "./registry.js"
 import { serveTcp } from "./tcp.js"
+import type { ControllerStats } from "./stats.js"
 import { serveUdp } from "./udp.js"
 
 export interface ServerOptions {
@@ -28,6 +29,8 @@ export interface ServerOptions {
   readonly maxSessions?: number
   /** Unsent reply bytes allowed per session before it is closed (a client that never reads). */
   readonly maxOutput?: number
+  /** Counters to keep (bytes, requests by service and status, latency); none when absent. */
+  readonly stats?: ControllerStats
 }
 
 export interface BoundAddress {
@@ -72,9 +75,13 @@ export const makeEnipServer = (options: ServerOptions) =>
       {
         makeFramer: () => sessionFramer(maxFrame),
         makeHandler: ({ local, localPort }) =>
-          makeEncapsulationHandler({ endpoint, newSessionHandle, local: { address: local.replace(/^::ffff:/, ""), port: localPort } }),
+          makeEncapsulationHandler({
+            endpoint, newSessionHandle, local: { address: local.replace(/^::ffff:/, ""), port: localPort },
+            ...(options.stats !== undefined ? { stats: options.stats } : {})
+          }),
         control,
         registry,
+        ...(options.stats !== undefined ? { stats: options.stats } : {}),
         maxOutput: options.maxOutput ?? DEFAULTS.maxOutput
       },
       control,

@@ -9,6 +9,7 @@ import type * as net from "node:net"
 import type { ServerControlService } from "./control.js"
 import type { ConnectionRegistryService, SessionEntry } from "./registry.js"
 import { sessionKey } from "./registry.js"
+import type { ControllerStats } from "./stats.js"
 
 /** What a handler does with one frame. */
 export type FrameResult =
@@ -55,9 +56,21 @@ export interface SessionOptions {
    * back-pressure then holds the client, and the server's memory stays bounded.
    */
   readonly maxQueued?: number
+  /** Counts bytes in and out and each request's latency (arrival to reply). */
+  readonly stats?: ControllerStats
 }
 
 const EMPTY = new Uint8Array(0)
+
+/** A frame waiting for its turn (under a delay or behind an asynchronous answer). */
+interface QueuedFrame {
+  readonly frame: Uint8Array
+  /** Arrival, epoch ms (the delay is measured from it, on the Effect Clock). */
+  readonly at: number
+  /** Arrival, performance.now() ms, for the latency counted in stats (-1: not a request). */
+  readonly arrived: number
+  readonly pending?: Effect.Effect<FrameResult>
+}
 
 /** How long a session closed by the server waits for the peer to close its side. */
 const LINGER_MS = 1000
@@ -116,8 +129,10 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
       })
     )
 
+    const stats = options.stats
     const send = (bytes: Uint8Array) => {
       if (ended) return
+      if (stats !== undefined) stats.bytesOut += bytes.length
       socket.write(bytes)
       if (socket.writableLength > options.maxOutput) end() // the peer is not reading: drop it
     }
@@ -129,23 +144,23 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
     }
 
     // Frames wait here (with their arrival time) while a delay is in force or an Effect is pending.
-    const queue = yield* Queue.unbounded<{ readonly frame: Uint8Array; readonly at: number; readonly pending?: Effect.Effect<FrameResult> }>()
+    const queue = yield* Queue.unbounded<QueuedFrame>()
     let queued = 0
     let queuedBytes = 0
     let paused = false
     const maxQueued = options.maxQueued ?? 1024 * 1024
-    const enqueue = (item: { readonly frame: Uint8Array; readonly at: number; readonly pending?: Effect.Effect<FrameResult> }) => {
+    const enqueue = (item: QueuedFrame) => {
       queued++
       queuedBytes += item.frame.length
       queue.unsafeOffer(item)
       if (!paused && queuedBytes > maxQueued) { paused = true; socket.pause() }
     }
 
-    const answerAll = (frames: ReadonlyArray<Uint8Array>, delayed: boolean) => {
+    const answerAll = (frames: ReadonlyArray<Uint8Array>, delayed: boolean, arrived: number) => {
       for (const frame of frames) {
         entry.requests++
         if (queued > 0 || delayed) {
-          enqueue({ frame, at: Date.now() })
+          enqueue({ frame, at: Date.now(), arrived })
           continue
         }
         let outcome: FrameOutcome
@@ -157,9 +172,10 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
         }
         if (isResult(outcome)) {
           apply(outcome)
+          if (stats !== undefined) stats.latency((performance.now() - arrived) / 1000)
           if (ended) return
         } else {
-          enqueue({ frame, at: Date.now(), pending: outcome })
+          enqueue({ frame, at: Date.now(), arrived, pending: outcome })
         }
       }
     }
@@ -180,6 +196,8 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
 
     const onData = (chunk: Uint8Array) => {
       if (ended) return
+      const arrived = stats !== undefined ? performance.now() : 0
+      if (stats !== undefined) stats.bytesIn += chunk.length
       entry.received += chunk.length
       const pushed = framer.push(chunk)
       const failure = Array.isArray(pushed) ? undefined : (pushed as FramerResult)
@@ -189,7 +207,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
       const batch = frames.length > 1
       if (batch) socket.cork()
       try {
-        answerAll(frames, delayed)
+        answerAll(frames, delayed, arrived)
       } finally {
         if (batch && !socket.destroyed) socket.uncork()
       }
@@ -201,7 +219,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
         const reply = handler.framingError({ reason: failure.error, ...(failure.header ? { header: failure.header } : {}) })
         const result: FrameResult = reply !== undefined ? { reply, close: true } : { close: true }
         if (queued > 0) {
-          enqueue({ frame: EMPTY, at: Date.now(), pending: Effect.succeed(result) })
+          enqueue({ frame: EMPTY, at: Date.now(), arrived: -1, pending: Effect.succeed(result) })
         } else {
           apply(result)
         }
@@ -211,7 +229,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
     // The ordered consumer: honours the delay measured from each frame's arrival.
     const consumer = Effect.gen(function* () {
       for (;;) {
-        const { frame, at, pending } = yield* Queue.take(queue)
+        const { frame, at, arrived, pending } = yield* Queue.take(queue)
         const delay = control.unsafeState().delay.value
         if (delay > 0 && pending === undefined) {
           const now = yield* Clock.currentTimeMillis
@@ -223,6 +241,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
           return isResult(outcome) ? Effect.succeed(outcome) : outcome
         }).pipe(Effect.catchAllCause(() => Effect.sync(() => ({ close: true }) as const)))
         apply(result)
+        if (stats !== undefined && arrived >= 0) stats.latency((performance.now() - arrived) / 1000)
         queued--
         queuedBytes -= frame.length
         if (paused && queuedBytes <= maxQueued / 2 && !ended) { paused = false; socket.resume() }

@@ -1,20 +1,28 @@
 /**
- * The whole simulated controller as one Layer: TagStore (from tag specs) → Controller (CIP
- * objects) → EtherNet/IP server (TCP + UDP), with ServerControl and the ConnectionRegistry. The
- * CLI adds the web API, printing and history on top; other Effect apps and test harnesses use
- * this directly (port 0, then read `EnipServer.address`).
+ * One simulated controller is a value, built by `makeSimulator(config)` in the caller's Scope:
+ * its TagStore (from tag specs), the CIP objects (device Controller), ServerControl, the
+ * ConnectionRegistry, its counters, and its EtherNet/IP listeners (TCP + UDP). Closing the scope
+ * stops that controller alone, so a fleet is many of them in one scope (server/fleet.ts).
+ *
+ * `SimulatorLive(config)` is one of them as a Layer, providing the services Effect apps and
+ * tests use (TagStore, Controller, ServerControl, ConnectionRegistry, EnipServer, Simulator).
  */
-import { Duration, Effect, Layer } from "effect"
+import { Context, Duration, Effect, Layer, type Scope } from "effect"
 import type { EPath } from "../cip/model.js"
-import { Controller, type ControllerConfig } from "../device/controller.js"
+import { Controller, type ControllerConfig, type ControllerService, makeController } from "../device/controller.js"
 import type { IdentityConfig } from "../device/identity.js"
-import type { TagSpec } from "../tags/spec.js"
-import { TagStore } from "../tags/tagStore.js"
-import { ServerControl, ServerControlLive } from "./control.js"
-import { ConnectionRegistry, ConnectionRegistryLive } from "./registry.js"
-import { Endpoint, EnipServer, EnipServerLive, type ServerOptions } from "./server.js"
+import type { AttributeError } from "../tags/attribute.js"
+import type { TagSpec, TagSpecError } from "../tags/spec.js"
+import { makeTagStore, TagStore, type TagStoreService } from "../tags/tagStore.js"
+import { makeServerControl, ServerControl, type ServerControlService } from "./control.js"
+import { ConnectionRegistry, type ConnectionRegistryService, makeConnectionRegistry } from "./registry.js"
+import { Endpoint, EnipServer, type EnipServerService, makeEnipServer, type ServerOptions } from "./server.js"
+import { ControllerStats } from "./stats.js"
+import type { ListenError } from "./tcp.js"
 
 export interface SimulatorConfig {
+  /** The controller's name in a fleet (web paths, metrics labels); default "plc". */
+  readonly name?: string
   /** Interface to bind ("0.0.0.0" for all). */
   readonly host: string
   /** Port (TCP and UDP); 0 asks the OS. */
@@ -40,30 +48,37 @@ export interface SimulatorConfig {
   readonly maxConnectionsPerSession?: number
 }
 
-/** The Endpoint the server answers with, from the Controller. */
-export const EndpointFromController = Layer.effect(
-  Endpoint,
-  Effect.map(Controller, (c) => ({
-    handle: c.handle,
-    lookupConnection: c.lookupConnection,
-    closeSession: c.closeSession,
-    identity: c.identity
-  }))
-)
+/** A running simulated controller: everything it owns. */
+export interface SimulatorService {
+  readonly name: string
+  readonly config: SimulatorConfig
+  readonly tags: TagStoreService
+  /** The CIP objects and connection table. */
+  readonly device: ControllerService
+  readonly control: ServerControlService
+  readonly registry: ConnectionRegistryService
+  /** Traffic counters read by /metrics. */
+  readonly stats: ControllerStats
+  /** The bound TCP and UDP addresses. */
+  readonly server: EnipServerService
+}
 
-/** Drops Forward Open connections idle past their timeout (RPI × multiplier), every `latency` s. */
-const ConnectionSweeper = Layer.scopedDiscard(
-  Effect.gen(function* () {
-    const controller = yield* Controller
-    const control = yield* ServerControl
-    const sweep = Effect.suspend(() => {
-      const expired = controller.expire(Date.now())
-      return expired.length > 0 ? Effect.logDebug(`expired ${expired.length} idle CIP connection(s)`) : Effect.void
-    })
-    const pause = Effect.suspend(() => Effect.sleep(Duration.millis(Math.max(10, control.unsafeState().latency * 1000))))
-    yield* Effect.forkScoped(Effect.forever(Effect.zipRight(pause, sweep)))
-  })
-)
+/** The simulator as a service (provided by `SimulatorLive`). */
+export class Simulator extends Context.Tag("cpppo/server/Simulator")<Simulator, SimulatorService>() {}
+
+/** A simulator before its listeners start. */
+export type SimulatorCore = Omit<SimulatorService, "server">
+
+export interface SimulatorOptions {
+  /**
+   * Runs after the controller is built and before it listens, in its scope: subscribe event
+   * sinks (printing, history) here and no client request can come before them.
+   */
+  readonly prepare?: (core: SimulatorCore) => Effect.Effect<void, Error, Scope.Scope>
+}
+
+/** What can stop a simulator from starting: its tag specs, a custom Attribute, a busy port. */
+export type SimulatorError = TagSpecError | AttributeError | ListenError | Error
 
 const identityOf = (raw: SimulatorConfig["identity"]): Partial<IdentityConfig> => {
   const out: Record<string, unknown> = {}
@@ -84,41 +99,116 @@ const identityOf = (raw: SimulatorConfig["identity"]): Partial<IdentityConfig> =
   return out as Partial<IdentityConfig>
 }
 
-/** Everything but the listeners: tags, controller, control, registry. */
-export const SimulatorCoreLive = (config: SimulatorConfig) => {
-  const controllerConfig: ControllerConfig = {
-    identity: identityOf(config.identity),
-    ...(config.simple ? { routePath: "simple" as const } : config.routePath !== undefined ? { routePath: config.routePath } : {}),
-    ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {}),
-    ...(config.maxConnectionsPerSession !== undefined ? { maxConnectionsPerSession: config.maxConnectionsPerSession } : {})
-  }
-  return Controller.layer(controllerConfig).pipe(
-    Layer.provideMerge(TagStore.layer(config.tags)),
-    Layer.merge(ServerControlLive({
-      ...(config.delay !== undefined ? { delay: config.delay } : {}),
-      ...(config.idleTimeout !== undefined ? { timeout: config.idleTimeout } : {})
-    })),
-    Layer.merge(ConnectionRegistryLive)
-  )
-}
+const controllerConfigOf = (config: SimulatorConfig): ControllerConfig => ({
+  identity: identityOf(config.identity),
+  ...(config.simple ? { routePath: "simple" as const } : config.routePath !== undefined ? { routePath: config.routePath } : {}),
+  ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {}),
+  ...(config.maxConnectionsPerSession !== undefined ? { maxConnectionsPerSession: config.maxConnectionsPerSession } : {})
+})
 
 /**
- * The simulator: provides TagStore, Controller, ServerControl, ConnectionRegistry and
- * EnipServer (the bound addresses).
+ * Fault injection is counted where it is asked for: these wrap the services the web API, tests
+ * and library users are given (the controller's own data path uses the originals).
  */
-export const SimulatorLive = (config: SimulatorConfig) => {
-  const server: ServerOptions = {
-    host: config.host,
-    port: config.port,
-    udp: config.udp ?? true,
-    ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
-    ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
-    ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {})
-  }
-  return Layer.mergeAll(EnipServerLive(server), ConnectionSweeper).pipe(
-    Layer.provide(EndpointFromController),
-    Layer.provideMerge(SimulatorCoreLive(config))
-  )
+const countingFaults = (stats: ControllerStats, tags: TagStoreService, control: ServerControlService, registry: ConnectionRegistryService) => ({
+  tags: {
+    ...tags,
+    setError: (name: string, error: Parameters<TagStoreService["setError"]>[1]) =>
+      tags.setError(name, error).pipe(Effect.tap(() => { if (error !== undefined && error.status !== 0) stats.fault("error") }))
+  } satisfies TagStoreService,
+  control: {
+    ...control,
+    setDelay: (value: number) => control.setDelay(value).pipe(Effect.tap(() => { if (value > 0) stats.fault("delay") })),
+    setDelayRange: (range: Parameters<ServerControlService["setDelayRange"]>[0]) =>
+      control.setDelayRange(range).pipe(Effect.tap(() => { if (range !== undefined) stats.fault("delay") })),
+    setDisabled: (disabled: boolean) =>
+      Effect.suspend(() => {
+        if (disabled && !control.unsafeState().disabled) stats.fault("disable")
+        return control.setDisabled(disabled)
+      })
+  } satisfies ServerControlService,
+  registry: {
+    ...registry,
+    setEof: (key: string) => registry.setEof(key).pipe(Effect.tap((dropped) => { if (dropped) stats.fault("eof") }))
+  } satisfies ConnectionRegistryService
+})
+
+/** The Endpoint the server answers with, from the Controller (for apps composing their own Layers). */
+export const EndpointFromController = Layer.effect(Endpoint, Controller)
+
+/** Drops Forward Open connections idle past their timeout (RPI × multiplier), every `latency` s. */
+const sweepConnections = (device: ControllerService, control: ServerControlService) => {
+  const sweep = Effect.suspend(() => {
+    const expired = device.expire(Date.now())
+    return expired.length > 0 ? Effect.logDebug(`expired ${expired.length} idle CIP connection(s)`) : Effect.void
+  })
+  const pause = Effect.suspend(() => Effect.sleep(Duration.millis(Math.max(10, control.unsafeState().latency * 1000))))
+  return Effect.forkScoped(Effect.forever(Effect.zipRight(pause, sweep)))
 }
+
+/** Everything a simulator owns but its listeners (for tests and apps bringing their own transport). */
+const makeCore = (config: SimulatorConfig) =>
+  Effect.gen(function* () {
+    const stats = new ControllerStats()
+    const store = yield* makeTagStore(config.tags)
+    const device = makeController(store, controllerConfigOf(config))
+    const baseControl = yield* makeServerControl({
+      ...(config.delay !== undefined ? { delay: config.delay } : {}),
+      ...(config.idleTimeout !== undefined ? { timeout: config.idleTimeout } : {})
+    })
+    const { tags, control, registry } = countingFaults(stats, store, baseControl, makeConnectionRegistry())
+    return { name: config.name ?? "plc", config, tags, device, control, registry, stats }
+  })
+
+/**
+ * Build one simulated controller in the current scope and start its listeners; closing the
+ * scope stops it (listeners closed, sessions interrupted, sockets closed).
+ */
+export const makeSimulator = (config: SimulatorConfig, options: SimulatorOptions = {}): Effect.Effect<SimulatorService, SimulatorError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const core = yield* makeCore(config)
+    if (options.prepare !== undefined) yield* options.prepare(core)
+    const serverOptions: ServerOptions = {
+      host: config.host,
+      port: config.port,
+      udp: config.udp ?? true,
+      stats: core.stats,
+      ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
+      ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
+      ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {})
+    }
+    const server = yield* makeEnipServer(serverOptions).pipe(
+      Effect.provideService(ServerControl, core.control),
+      Effect.provideService(ConnectionRegistry, core.registry),
+      Effect.provideService(Endpoint, core.device)
+    )
+    yield* sweepConnections(core.device, core.control)
+    return { ...core, server } satisfies SimulatorService
+  })
+
+/** The services of a built simulator, as a Context. */
+const contextOf = (sim: SimulatorService) =>
+  Context.make(Simulator, sim).pipe(
+    Context.add(TagStore, sim.tags),
+    Context.add(Controller, sim.device),
+    Context.add(ServerControl, sim.control),
+    Context.add(ConnectionRegistry, sim.registry),
+    Context.add(EnipServer, sim.server)
+  )
+
+/** Everything but the listeners: tags, controller, control, registry (and the Simulator's parts). */
+export const SimulatorCoreLive = (config: SimulatorConfig) =>
+  Layer.scopedContext(Effect.map(makeCore(config), (core) =>
+    Context.make(TagStore, core.tags).pipe(
+      Context.add(Controller, core.device),
+      Context.add(ServerControl, core.control),
+      Context.add(ConnectionRegistry, core.registry)
+    )))
+
+/**
+ * The simulator as a Layer: provides Simulator, TagStore, Controller, ServerControl,
+ * ConnectionRegistry and EnipServer (the bound addresses), all from one `makeSimulator`.
+ */
+export const SimulatorLive = (config: SimulatorConfig) => Layer.scopedContext(Effect.map(makeSimulator(config), contextOf))
 
 export { ConnectionRegistry, Controller, EnipServer, ServerControl, TagStore }

@@ -7,18 +7,21 @@
  */
 import { Headers, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Context, Deferred, Duration, Effect, Either, Layer, PubSub, Stream } from "effect"
+import { Context, Deferred, Duration, Effect, Either, Layer, Option, PubSub, Stream } from "effect"
 import { timingSafeEqual } from "node:crypto"
 import { createServer } from "node:http"
 import { ServerControl } from "../server/control.js"
+import { Fleet } from "../server/fleet.js"
 import { ConnectionRegistry } from "../server/registry.js"
+import { Simulator } from "../server/simulator.js"
 import { TagStore } from "../tags/tagStore.js"
-import { answer, refusal } from "./api.js"
+import { answer, answerMany, type ApiTarget, refusal } from "./api.js"
 import type { ApiServices } from "./groups.js"
 import { asset } from "./assets.js"
 import type { HistoryAccess } from "./historyRoutes.js"
 import { apiHtml } from "./html.js"
 import { liveStream } from "./live.js"
+import { bareController, makeFleetRouter, webController, webControllers } from "./fleet.js"
 import { livePage } from "./page.js"
 import type { ApiReply } from "./reply.js"
 import { parseApiPath } from "./request.js"
@@ -96,30 +99,49 @@ export interface LiveControl {
   readonly changes: PubSub.PubSub<void>
 }
 
-/** Build the router over the services. */
-export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveControl) => {
-  const token = options.token !== undefined && options.token !== "" ? options.token : undefined
-  const send = (req: HttpServerRequest.HttpServerRequest, query: string, json: boolean, reply: ApiReply, status: number, extra?: Record<string, string>) =>
-    wantsHtml(req.headers["accept"], json)
-      ? HttpServerResponse.html(apiHtml(query, reply)).pipe(HttpServerResponse.setStatus(status), HttpServerResponse.setHeaders(extra ?? {}))
-      : HttpServerResponse.text(`${JSON.stringify(reply, null, 2)}\n`, { contentType: "application/json", status, headers: extra ?? {} })
+const send = (req: HttpServerRequest.HttpServerRequest, query: string, json: boolean, reply: ApiReply, status: number, extra?: Record<string, string>) =>
+  wantsHtml(req.headers["accept"], json)
+    ? HttpServerResponse.html(apiHtml(query, reply)).pipe(HttpServerResponse.setStatus(status), HttpServerResponse.setHeaders(extra ?? {}))
+    : HttpServerResponse.text(`${JSON.stringify(reply, null, 2)}\n`, { contentType: "application/json", status, headers: extra ?? {} })
 
-  const api = Effect.gen(function* () {
+/** The controllers an `/api` answers for: one (a simulator's own API) or a fleet's. */
+export type ApiScope = ApiServices | ReadonlyArray<ApiTarget>
+
+/** `GET /api…`: parse, check the token for commands, answer, tell the live pages. */
+export const apiHandler = (scope: ApiScope, options: WebOptions, changes: PubSub.PubSub<void>) => {
+  const token = options.token !== undefined && options.token !== "" ? options.token : undefined
+  const many = Array.isArray(scope) ? (scope as ReadonlyArray<ApiTarget>) : undefined
+  const s = many === undefined ? (scope as ApiServices) : undefined
+  const refuse = (message: string, since: number | null): ApiReply =>
+    s !== undefined ? refusal(s, message, since) : { alarm: [], command: { success: false, message }, data: {}, since, until: Date.now() / 1000 }
+  return Effect.gen(function* () {
     const req = yield* HttpServerRequest.HttpServerRequest
     const url = new URL(req.url, "http://localhost")
     const since = sinceOf(url)
     const query = url.pathname + url.search
     const parsed = parseApiPath(url.pathname)
-    if (Either.isLeft(parsed)) return send(req, query, url.pathname.endsWith(".json"), refusal(s, parsed.left, since), 400)
+    if (Either.isLeft(parsed)) return send(req, query, url.pathname.endsWith(".json"), refuse(parsed.left, since), 400)
     const path = parsed.right
     if (path.value !== undefined && token !== undefined && !authorized(req.headers["authorization"], token)) {
-      return send(req, query, path.json, refusal(s, "this command changes the simulator: it needs Authorization: Bearer <token> (--web-token)", since), 401,
+      return send(req, query, path.json, refuse("this command changes the simulator: it needs Authorization: Bearer <token> (--web-token)", since), 401,
         { "www-authenticate": 'Bearer realm="cpppo"' })
     }
-    const { reply, status } = yield* answer(s, path, since)
-    if (path.value !== undefined && status === 200) yield* PubSub.publish(live.changes, undefined)
+    const { reply, status } = yield* (s !== undefined ? answer(s, path, since) : answerMany(many!, path, since))
+    if (path.value !== undefined && status === 200) yield* PubSub.publish(changes, undefined)
     return send(req, query, path.json, reply, status)
   })
+}
+
+/** CORS preflight for `/api`. */
+export const preflight = Effect.succeed(HttpServerResponse.empty({
+  status: 204,
+  headers: { "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": "Authorization, Accept", "access-control-max-age": "600" }
+}))
+
+/** Build one controller's router over its services (`/`, `/events`, `/api…`). */
+export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveControl, fleet?: ReadonlyArray<ApiTarget>) => {
+  const token = options.token !== undefined && options.token !== "" ? options.token : undefined
+  const api = apiHandler(fleet ?? s, options, live.changes)
 
   const events = Effect.sync(() =>
     HttpServerResponse.stream(
@@ -131,11 +153,6 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
       }, live.stop),
       { contentType: "text/event-stream", headers: { "x-accel-buffering": "no" } }
     ))
-
-  const preflight = Effect.succeed(HttpServerResponse.empty({
-    status: 204,
-    headers: { "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": "Authorization, Accept", "access-control-max-age": "600" }
-  }))
 
   // Loaded on first use: the history code brings the tz database into memory.
   const history = (route: "plot" | "series" | "files") =>
@@ -165,12 +182,24 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
   )
 }
 
+/**
+ * The controllers to serve, from the context: the Fleet, else the Simulator, else a simulator
+ * assembled from ServerControl, ConnectionRegistry and TagStore (apps composing their own Layers).
+ */
+const controllersInContext = Effect.gen(function* () {
+  const fleet = yield* Effect.serviceOption(Fleet)
+  if (Option.isSome(fleet)) return webControllers(fleet.value)
+  const sim = yield* Effect.serviceOption(Simulator)
+  if (Option.isSome(sim)) return [webController(sim.value, () => false)]
+  const s: ApiServices = { control: yield* ServerControl, registry: yield* ConnectionRegistry, tags: yield* TagStore }
+  return [bareController(s)]
+})
+
 /** Start the web server in the current scope; returns its bound address. */
 export const makeWebServer = (options: WebOptions) =>
   Effect.gen(function* () {
-    const s: ApiServices = { control: yield* ServerControl, registry: yield* ConnectionRegistry, tags: yield* TagStore }
+    const controllers = yield* controllersInContext
     const stop = yield* Deferred.make<void>()
-    const changes = yield* PubSub.sliding<void>(16)
     const node = createServer()
     const http = yield* NodeHttpServer.make(() => node, { host: options.host, port: options.port })
     // Runs before the listener's own finalizer: end the live streams and drop kept-alive
@@ -180,7 +209,8 @@ export const makeWebServer = (options: WebOptions) =>
         Effect.zipRight(Effect.sleep(Duration.millis(20))),
         Effect.zipRight(Effect.sync(() => node.closeAllConnections()))
       ))
-    yield* HttpServer.serveEffect(makeRouter(s, options, { stop: Deferred.await(stop), changes })).pipe(Effect.provideService(HttpServer.HttpServer, http))
+    const router = yield* makeFleetRouter(controllers, options, Deferred.await(stop))
+    yield* HttpServer.serveEffect(router).pipe(Effect.provideService(HttpServer.HttpServer, http))
     const addr = http.address
     const host = addr._tag === "TcpAddress" ? addr.hostname : options.host
     const port = addr._tag === "TcpAddress" ? addr.port : options.port
@@ -191,7 +221,8 @@ export const makeWebServer = (options: WebOptions) =>
   })
 
 /**
- * The web API and live page as a Layer, providing the bound address. Needs ServerControl,
- * ConnectionRegistry and TagStore (the same instances the EtherNet/IP server uses).
+ * The web API, live page, /healthz and /metrics as a Layer, providing the bound address. Serves
+ * the Fleet in the context, else the Simulator, else ServerControl, ConnectionRegistry and
+ * TagStore (the same instances the EtherNet/IP server uses).
  */
 export const WebApiLive = (options: WebOptions) => Layer.scoped(WebServer, makeWebServer(options))
