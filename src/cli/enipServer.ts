@@ -62,7 +62,8 @@ const num = (text: string, what: string) => {
   return Number.isSafeInteger(n) ? Either.right(n) : Either.left(`invalid ${what} ${JSON.stringify(text)}`)
 }
 
-const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, webHistory, config, vendor, deviceType, productCode, productName, serial, revision, tags }
+/** The options of `enip server` (the fleet command shares them). */
+export const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, webHistory, config, vendor, deviceType, productCode, productName, serial, revision, tags }
 
 type ServerOptions = Command.Command.ParseConfig<typeof serverOptions>
 

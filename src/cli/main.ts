@@ -1,6 +1,7 @@
 import { type CliApp, Command } from "@effect/cli"
 import type { Effect } from "effect"
 import { clientCommand, clientExtraCommands } from "./enipClient.js"
+import { fleetCommand } from "./enipFleet.js"
 import { historizeCommand, serverCommand } from "./enipServer.js"
 import { historyCommand } from "./history.js"
 import { withExample } from "./examples.js"
@@ -9,7 +10,7 @@ export const VERSION = "0.1.0"
 
 const enip = Command.make("enip").pipe(
   Command.withDescription(withExample("cpppo enip", "EtherNet/IP CIP: simulator, client and tools")),
-  Command.withSubcommands([serverCommand, clientCommand, historizeCommand, ...clientExtraCommands])
+  Command.withSubcommands([serverCommand, fleetCommand, clientCommand, historizeCommand, ...clientExtraCommands])
 )
 
 /** The whole command tree (`cpppo …`). */

@@ -21,7 +21,7 @@ import { asset } from "./assets.js"
 import type { HistoryAccess } from "./historyRoutes.js"
 import { apiHtml } from "./html.js"
 import { liveStream } from "./live.js"
-import { bareController, makeFleetRouter, webController, webControllers } from "./fleet.js"
+import { bareController, makeFleetRouter, type WebController, webController, webControllers } from "./fleet.js"
 import { livePage } from "./page.js"
 import type { ApiReply } from "./reply.js"
 import { parseApiPath } from "./request.js"
@@ -195,10 +195,12 @@ const controllersInContext = Effect.gen(function* () {
   return [bareController(s)]
 })
 
-/** Start the web server in the current scope; returns its bound address. */
-export const makeWebServer = (options: WebOptions) =>
+/** Start the web server in the current scope, from the services in the context; returns its bound address. */
+export const makeWebServer = (options: WebOptions) => Effect.flatMap(controllersInContext, (controllers) => serveWeb(controllers, options))
+
+/** Start the web server for these controllers in the current scope; returns its bound address. */
+export const serveWeb = (controllers: ReadonlyArray<WebController>, options: WebOptions) =>
   Effect.gen(function* () {
-    const controllers = yield* controllersInContext
     const stop = yield* Deferred.make<void>()
     const node = createServer()
     const http = yield* NodeHttpServer.make(() => node, { host: options.host, port: options.port })

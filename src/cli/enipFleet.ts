@@ -1,0 +1,129 @@
+/**
+ * `cpppo enip fleet` — many simulated controllers in one process.
+ *
+ *   cpppo enip fleet --count N --address 127.0.1.1[:44818] [server options] TAG…
+ *   cpppo enip fleet --config plant.yaml [--shard I/N] [-w ADDR] [-A] [-p] [--list]
+ *
+ * The command-line form is a one-entry fleet file (name plc{n}, `count`, consecutive addresses,
+ * serial base + n), checked by the same parser as a file, so both start the same way.
+ */
+import { Command, Options } from "@effect/cli"
+import { Console, Effect, Either, Option } from "effect"
+import { readFileSync } from "node:fs"
+import { parseAddress } from "../server/address.js"
+import { formatHostPort } from "../server/addressRange.js"
+import { decodeFleetFile, type FleetConfigError, fleetFormatOf, parseFleetConfig, resolveFleet } from "../server/fleetConfig.js"
+import { parseShard, shardOf } from "../server/shard.js"
+import { serverOptions } from "./enipServer.js"
+import { withExample } from "./examples.js"
+import { runFleet } from "./fleet.js"
+import { loggingLayer } from "./logging.js"
+import { usage } from "./usage.js"
+
+const count = Options.integer("count").pipe(Options.withAlias("n"), Options.optional, Options.withDescription("how many controllers (default 1), at consecutive addresses from --address"))
+const name = Options.text("name").pipe(Options.withDefault("plc"), Options.withDescription("controller name prefix: plc → plc1 … plcN"))
+const config = Options.text("config").pipe(Options.optional, Options.withDescription("fleet FILE (.yaml, .yml or .json): defaults and controllers: entries"))
+const shard = Options.text("shard").pipe(Options.optional, Options.withDescription("run only shard INDEX/COUNT of the fleet (INDEX may be a pod name ending -ORDINAL)"))
+const list = Options.boolean("list").pipe(Options.withDescription("print each controller's 'name host:port' and exit without starting"))
+
+const { config: _identityFile, webHistory: _webHistory, ...shared } = serverOptions
+const fleetOptions = { ...shared, count, name, config, shard, list }
+type FleetCliOptions = Command.Command.ParseConfig<typeof fleetOptions>
+
+/** A fleet-file error in command-line words: the field and the reason, without the entry. */
+const cliMessage = (e: FleetConfigError) => {
+  const m = /^controllers\[0\](?: \([^)]*\))?: (.*)$/.exec(e.message)
+  const rest = m === null ? e.message : m[1]!
+  return rest.replace(/^tags\[\d+\]: /, "").replace(/^identity\.([a-zA-Z]+): /, "--$1: ").replace(/^name: /, "--name: ")
+}
+
+/** The command-line controller options, as the one entry of a fleet file. */
+const entryOf = (o: FleetCliOptions): Record<string, unknown> => ({
+  name: o.name,
+  count: Option.getOrElse(o.count, () => 1),
+  address: o.address,
+  tags: o.tags,
+  ...(Option.isSome(o.delay) ? { delay: o.delay.value } : {}),
+  ...(Option.isSome(o.routePath) ? { routePath: o.routePath.value } : {}),
+  ...(o.simple ? { simple: true } : {}),
+  ...(o.noUdp ? { udp: false } : {}),
+  ...(Option.isSome(o.idle) ? { idleTimeout: o.idle.value } : {}),
+  ...(Option.isSome(o.maxSessions) ? { maxSessions: o.maxSessions.value } : {}),
+  ...(Option.isSome(o.size) ? { size: o.size.value } : {}),
+  identity: {
+    ...(Option.isSome(o.vendor) ? { vendor: o.vendor.value } : {}),
+    ...(Option.isSome(o.deviceType) ? { deviceType: o.deviceType.value } : {}),
+    ...(Option.isSome(o.productCode) ? { productCode: o.productCode.value } : {}),
+    ...(Option.isSome(o.productName) ? { productName: o.productName.value } : {}),
+    ...(Option.isSome(o.serial) ? { serial: o.serial.value } : {}),
+    ...(Option.isSome(o.revision) ? { revision: o.revision.value } : {})
+  }
+})
+
+/** Controller options given with --config: they belong in the file. */
+const controllerOptionsGiven = (o: FleetCliOptions): ReadonlyArray<string> => [
+  ...(o.tags.length > 0 ? ["TAG…"] : []), ...(Option.isSome(o.count) ? ["--count"] : []), ...(o.address !== ":44818" ? ["--address"] : []),
+  ...(Option.isSome(o.delay) ? ["--delay"] : []), ...(Option.isSome(o.routePath) ? ["--route-path"] : []), ...(o.simple ? ["--simple"] : []),
+  ...(o.noUdp ? ["--no-udp"] : []), ...(Option.isSome(o.idle) ? ["--idle-timeout"] : []), ...(Option.isSome(o.maxSessions) ? ["--max-sessions"] : []),
+  ...(Option.isSome(o.size) ? ["--size"] : []), ...(Option.isSome(o.vendor) ? ["--vendor"] : []), ...(Option.isSome(o.deviceType) ? ["--device-type"] : []),
+  ...(Option.isSome(o.productCode) ? ["--product-code"] : []), ...(Option.isSome(o.productName) ? ["--product-name"] : []),
+  ...(Option.isSome(o.serial) ? ["--serial"] : []), ...(Option.isSome(o.revision) ? ["--revision"] : []), ...(o.name !== "plc" ? ["--name"] : [])
+]
+
+const fleet = (o: FleetCliOptions) =>
+  Effect.gen(function* () {
+    let controllers
+    if (Option.isSome(o.config)) {
+      const given = controllerOptionsGiven(o)
+      if (given.length > 0) return yield* usage(`${given.join(", ")}: with --config, controller options go in the file (its defaults: or entries)`)
+      let text: string
+      try {
+        text = readFileSync(o.config.value, "utf8")
+      } catch (e) {
+        return yield* usage(`cannot read fleet file ${o.config.value}: ${(e as Error).message}`)
+      }
+      const parsed = parseFleetConfig(text, fleetFormatOf(o.config.value))
+      if (Either.isLeft(parsed)) return yield* usage(`${o.config.value}: ${parsed.left.message}`)
+      controllers = parsed.right
+    } else {
+      if (Option.isSome(o.count) && o.count.value < 1) return yield* usage(`invalid count ${o.count.value}: expected 1 or more`)
+      const raw = { controllers: [entryOf(o)] }
+      const parsed = Either.flatMap(decodeFleetFile(raw), (file) => resolveFleet(file, raw))
+      if (Either.isLeft(parsed)) return yield* usage(cliMessage(parsed.left))
+      controllers = parsed.right
+    }
+    if (Option.isSome(o.shard)) {
+      const s = parseShard(o.shard.value)
+      if (Either.isLeft(s)) return yield* usage(s.left)
+      controllers = shardOf(controllers, s.right)
+    }
+    if (o.list) {
+      for (const c of controllers) yield* Console.log(`${c.name} ${formatHostPort(c)}`)
+      return
+    }
+    let web: { host: string; port: number; token?: string } | undefined
+    if (Option.isSome(o.web)) {
+      const fallback = parseAddress(o.address, { host: "0.0.0.0", port: 44818 })
+      const w = parseAddress(o.web.value, { host: Either.isRight(fallback) && !Option.isSome(o.config) ? fallback.right.host : "0.0.0.0", port: 80 })
+      if (Either.isLeft(w)) return yield* usage(w.left)
+      web = { ...w.right, ...(Option.isSome(o.webToken) ? { token: o.webToken.value } : {}) }
+    }
+    yield* runFleet({
+      controllers,
+      ...(web !== undefined ? { web } : {}),
+      ...(Option.isSome(o.historize) ? { historize: o.historize.value } : {})
+    }, {
+      onListening: ({ controllers: bound, web: w }) =>
+        o.addressOutput
+          ? Console.log([...bound.map((c) => `${c.name} ${formatHostPort(c.tcp)}`), ...(w ? [`web ${formatHostPort(w)}`] : [])].join("\n"))
+          : Effect.void,
+      onEvent: o.print ? (n, line) => Console.log(`${n}: ${line}`) : undefined
+    }).pipe(
+      Effect.catchTag("FleetStartError", (e) => Effect.fail(new Error(e.message))),
+      Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log)))
+    )
+  })
+
+export const fleetCommand = Command.make("fleet", fleetOptions, fleet).pipe(
+  Command.withDescription(withExample("cpppo enip fleet", "Run many simulated controllers in one process (a fleet), from --count/--address or a --config file"))
+)
