@@ -22,7 +22,7 @@ const expecting = <A, I>(schema: Schema.Schema<A, I>, what: string, override = f
   schema.annotations({ message: (issue) => ({ message: `expected ${what}, got ${shown(issue.actual)}`, override }) })
 
 const int = (lo: number, hi: number, what: string) =>
-  expecting(Schema.Number.pipe(Schema.int(), Schema.between(lo, hi)), `${what} (an integer ${lo}..${hi})`)
+  expecting(Schema.Number.pipe(Schema.int(), Schema.between(lo, hi)), `${what} (an integer ${lo}..${hi})`, true)
 
 const opt = <A, I>(schema: Schema.Schema<A, I>) => Schema.optionalWith(schema, { exact: true })
 
@@ -41,7 +41,7 @@ export const IdentitySchema = expecting(Schema.Struct({
   status: opt(int(0, 0xffff, "a status word")),
   /** A number, or text with `{n}` such as `"0x1000{n}"` or `"{4000+n}"`. */
   serial: opt(expecting(Schema.Union(Schema.Number, Schema.String), "a serial number or a {n} template", true)),
-  productName: opt(expecting(Schema.String.pipe(Schema.maxLength(32)), "a product name (text of at most 32 characters)")),
+  productName: opt(expecting(Schema.String.pipe(Schema.maxLength(32)), "a product name (text of at most 32 characters)", true)),
   state: opt(int(0, 255, "a state"))
 }), "a mapping of identity values (vendor, deviceType, productCode, revision, status, serial, productName, state)")
 export type IdentityFields = typeof IdentitySchema.Type
@@ -59,7 +59,7 @@ const common = {
   routePath: opt(expecting(Schema.Union(Schema.String, Schema.Literal(false)), `a route path like "1/0", or false`, true)),
   simple: opt(expecting(Schema.Boolean, "true or false")),
   udp: opt(expecting(Schema.Boolean, "true or false")),
-  idleTimeout: opt(expecting(Schema.Number.pipe(Schema.nonNegative()), "seconds (0 = never)")),
+  idleTimeout: opt(expecting(Schema.Number.pipe(Schema.nonNegative()), "seconds (0 = never)", true)),
   maxSessions: opt(int(1, 1_000_000, "a session count")),
   size: opt(int(24 + 16, 24 + 0xffff, "a frame size in bytes"))
 }

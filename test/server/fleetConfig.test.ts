@@ -94,6 +94,7 @@ describe("fleet file", () => {
   it("refuses a bad file with one line naming the entry and the field", () => {
     const cases: Array<[string, RegExp]> = [
       [`controllers: [{ name: a, address: "127.0.0.1" }, { name: b, adress: x }]`, /^controllers\[1\] \(b\): adress: unknown field$/],
+      [`controllers: [{ name: a, identity: { vendor: "x" } }]`, /^controllers\[0\] \(a\): identity\.vendor: expected a vendor id \(an integer 0\.\.65535\), got "x"$/],
       [`controllers: [{ name: a, identity: { vendor: 70000 } }]`, /^controllers\[0\] \(a\): identity\.vendor: expected a vendor id \(an integer 0\.\.65535\), got 70000$/],
       [`controllers: [{ name: a, tags: ["OK=INT", "BAD=FOO[3]"] }]`, /^controllers\[0\] \(a\): tags\[1\]: bad tag spec "BAD=FOO\[3\]": unknown type "FOO"/],
       [`controllers: [{ name: a, tags: ["X=INT", "x=DINT"] }]`, /^controllers\[0\] \(a\): tags\[1\]: bad tag spec "x=DINT": duplicate tag name x$/],
