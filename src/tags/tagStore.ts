@@ -61,7 +61,10 @@ const placementKey = (cls: number, ins: number, att: number) => `${cls}/${ins}/$
 
 
 /** Build the store's operations over already-created tags. */
-const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
+const makeOps = (tags: ReadonlyArray<Tag>, eventCapacity: number) => {
+  // Created on the first subscription: its buffer is allocated up front (8 bytes × capacity),
+  // which a fleet of hundreds of controllers nobody watches should not pay for.
+  let pubsub: PubSub.PubSub<TagEvent> | undefined
   const byName = new Map<string, Tag>()
   const byPlacement = new Map<string, Tag>()
   for (const t of tags) {
@@ -73,7 +76,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
 
   // The effectful offer: on a full sliding PubSub it drops the OLDEST event (unsafeOffer would
   // drop the new one). Only runs while someone subscribes.
-  const publish = (e: TagEvent) => { Effect.runSync(PubSub.publish(pubsub, e)) }
+  const publish = (e: TagEvent) => { if (pubsub !== undefined) Effect.runSync(PubSub.publish(pubsub, e)) }
   const fail = (tag: Tag, start: number, count: number, err: TagError): TagError => {
     if (subscribers > 0) publish({ name: tag.name, kind: "error", start, count, error: err.message, at: Date.now() })
     return err
@@ -214,7 +217,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
       Effect.map(need(name), (tag) => { tag.error = error }),
     /** Subscribe to events for the life of the scope (counts subscribers so publishing is free without any). */
     subscribe: Effect.acquireRelease(
-      PubSub.subscribe(pubsub).pipe(Effect.tap(() => { subscribers++ })),
+      Effect.suspend(() => PubSub.subscribe(pubsub ??= Effect.runSync(PubSub.sliding<TagEvent>(eventCapacity)))).pipe(Effect.tap(() => { subscribers++ })),
       () => Effect.sync(() => { subscribers-- })
     ) as Effect.Effect<Queue.Dequeue<TagEvent>, never, Scope.Scope>,
     hasSubscribers: (): boolean => subscribers > 0
@@ -249,7 +252,6 @@ export const makeTagStore = (
         instance: tags.length + 1, typeSpec: typeSpecOf(spec.type), elementSize: elementSize(spec.type), attribute, error: undefined
       })
     }
-    const pubsub = yield* PubSub.sliding<TagEvent>(options.eventCapacity ?? 65536)
-    const ops = makeOps(tags, pubsub)
+    const ops = makeOps(tags, options.eventCapacity ?? 65536)
     return { ...ops, events: Stream.unwrapScoped(Effect.map(ops.subscribe, (q) => Stream.fromQueue(q))) }
   })

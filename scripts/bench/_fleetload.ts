@@ -1,0 +1,109 @@
+/**
+ * Lock-step read/write load on many controllers, one raw EtherNet/IP session per controller (run
+ * as a child process by fleet.ts):
+ *   _fleetload.ts FIRST-IPV4 COUNT PORT SECONDS [TAG]
+ * Controller i (at FIRST + i) gets one session that, for SECONDS, writes TAG[0] = a value unique to
+ * (i, step) with Write Tag, then reads TAG[0] back and checks it is that value: a write that landed
+ * on another controller, or was lost, is a mismatch. TAG is a DINT array. Prints one JSON line.
+ */
+import * as net from "node:net"
+import { formatIpv4, parseIpv4 } from "../../src/server/addressRange.js"
+
+const [first = "127.0.1.1", countText = "1", portText = "44818", secondsText = "10", tag = "SCADA"] = process.argv.slice(2)
+const count = Number(countText)
+const port = Number(portText)
+const seconds = Number(secondsText)
+const base = parseIpv4(first)!
+
+const register = Buffer.from("65000400000000000000000000000000000000000000000001000000", "hex")
+const symbol = (() => {
+  const name = Buffer.from(tag, "latin1")
+  return Buffer.concat([Buffer.from([0x91, name.length]), name, name.length % 2 ? Buffer.from([0]) : Buffer.alloc(0), Buffer.from([0x28, 0x00])])
+})()
+
+/** SendRRData + Unconnected Send (route 1/0) carrying one Message Router request. */
+const frame = (session: number, mr: Buffer): Buffer => {
+  const us = Buffer.concat([
+    Buffer.from([0x52, 0x02, 0x20, 0x06, 0x24, 0x01, 0x05, 0x9d, mr.length & 0xff, mr.length >> 8]),
+    mr, mr.length % 2 ? Buffer.from([0]) : Buffer.alloc(0), Buffer.from([0x01, 0x00, 0x01, 0x00])
+  ])
+  const cpf = Buffer.concat([Buffer.from([0, 0, 0, 0, 8, 0, 2, 0, 0, 0, 0, 0, 0xb2, 0, us.length & 0xff, us.length >> 8]), us])
+  const h = Buffer.alloc(24)
+  h.writeUInt16LE(0x6f, 0)
+  h.writeUInt16LE(cpf.length, 2)
+  h.writeUInt32LE(session, 4)
+  return Buffer.concat([h, cpf])
+}
+const readTag = (session: number) => frame(session, Buffer.concat([Buffer.from([0x4c, symbol.length / 2]), symbol, Buffer.from([1, 0])]))
+const writeTag = (session: number, value: number) => {
+  const data = Buffer.alloc(8)
+  data.writeUInt16LE(0xc4, 0) // DINT
+  data.writeUInt16LE(1, 2)
+  data.writeInt32LE(value, 4)
+  return frame(session, Buffer.concat([Buffer.from([0x4d, symbol.length / 2]), symbol, data]))
+}
+
+interface Totals { ops: number; writes: number; errors: number; mismatches: number; latencies: Array<number>; last: Record<string, number> }
+
+const runSession = (index: number, deadline: number, t: Totals): Promise<void> =>
+  new Promise((resolve) => {
+    const host = formatIpv4(base + index)
+    const sock = net.connect({ host, port, noDelay: true })
+    let buf = Buffer.alloc(0)
+    let session = 0
+    let step = 0
+    let expected = 0
+    let phase: "register" | "write" | "read" = "register"
+    let sent = 0n
+    let done = false
+    const finish = () => { if (!done) { done = true; sock.destroy(); resolve() } }
+    const next = () => {
+      if (Date.now() >= deadline) return finish()
+      sent = process.hrtime.bigint()
+      if (phase !== "write") {
+        phase = "write"
+        expected = (index + 1) * 100_000 + (step++ % 100_000)
+        sock.write(writeTag(session, expected))
+      } else {
+        phase = "read"
+        sock.write(readTag(session))
+      }
+    }
+    sock.on("connect", () => sock.write(register))
+    sock.on("data", (chunk) => {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk
+      while (buf.length >= 24) {
+        const len = 24 + buf.readUInt16LE(2)
+        if (buf.length < len) break
+        const f = buf.subarray(0, len)
+        buf = buf.subarray(len)
+        if (phase === "register") {
+          session = f.readUInt32LE(4)
+        } else {
+          t.latencies.push(Number(process.hrtime.bigint() - sent) / 1000)
+          t.ops++
+          const ok = f.readUInt32LE(8) === 0 && f[42] === 0
+          if (!ok) t.errors++
+          else if (phase === "write") { t.writes++; t.last[host] = expected }
+          else if (f.readInt32LE(46) !== expected) t.mismatches++
+
+        }
+        next()
+      }
+    })
+    sock.on("error", () => { t.errors++; finish() })
+    sock.on("close", finish)
+    setTimeout(finish, deadline - Date.now() + 5000)
+  })
+
+const main = async () => {
+  const t: Totals = { ops: 0, writes: 0, errors: 0, mismatches: 0, latencies: [], last: {} }
+  const start = Date.now()
+  const deadline = start + seconds * 1000
+  await Promise.all(Array.from({ length: count }, (_, i) => runSession(i, deadline, t)))
+  const elapsed = (Date.now() - start) / 1000
+  const sorted = t.latencies.sort((a, b) => a - b)
+  const pct = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : 0)
+  process.stdout.write(JSON.stringify({ ops: t.ops, writes: t.writes, errors: t.errors, mismatches: t.mismatches, elapsed, p50: pct(0.5), p99: pct(0.99), last: t.last }) + "\n")
+}
+void main()
