@@ -43,6 +43,9 @@ const writeTag = (session: number, value: number) => {
   return frame(session, Buffer.concat([Buffer.from([0x4d, symbol.length / 2]), symbol, data]))
 }
 
+const SENTINEL = 0x5a7b3c1d
+const SENTINEL_BYTES = (() => { const b = Buffer.alloc(4); b.writeInt32LE(SENTINEL); return b })()
+
 interface Totals { ops: number; writes: number; errors: number; mismatches: number; latencies: Array<number>; last: Record<string, number> }
 
 const runSession = (index: number, deadline: number, t: Totals): Promise<void> =>
@@ -57,16 +60,24 @@ const runSession = (index: number, deadline: number, t: Totals): Promise<void> =
     let sent = 0n
     let done = false
     const finish = () => { if (!done) { done = true; sock.destroy(); resolve() } }
+    // Built once per session; the write's value is patched in place (the last 4 bytes).
+    let read: Buffer | undefined
+    let write: Buffer | undefined
+    let valueAt: number | undefined
     const next = () => {
       if (Date.now() >= deadline) return finish()
       sent = process.hrtime.bigint()
       if (phase !== "write") {
         phase = "write"
         expected = (index + 1) * 100_000 + (step++ % 100_000)
-        sock.write(writeTag(session, expected))
+        write ??= writeTag(session, SENTINEL)
+        valueAt ??= write.indexOf(SENTINEL_BYTES)
+        write.writeInt32LE(expected, valueAt) // lock-step: the previous write has been answered
+        sock.write(write)
       } else {
         phase = "read"
-        sock.write(readTag(session))
+        read ??= readTag(session)
+        sock.write(read)
       }
     }
     sock.on("connect", () => sock.write(register))

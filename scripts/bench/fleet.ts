@@ -62,13 +62,33 @@ const stop = (child: ChildProcess) => new Promise<void>((resolve) => {
 })
 
 interface Load { ops: number; writes: number; errors: number; mismatches: number; elapsed: number; p50: number; p99: number; last: Record<string, number> }
-const load = (first: string, count: number): Promise<Load> =>
+const loadPart = (first: string, count: number): Promise<Load & { latencies?: never }> =>
   new Promise((resolve, reject) => {
     const child = spawn("sh", ["-c", `ulimit -n 16384 2>/dev/null; exec '${process.execPath}' --import tsx '${join(here, "_fleetload.ts")}' ${first} ${count} 44818 ${SECONDS}`], { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
+    children.add(child)
     let out = ""
     child.stdout!.on("data", (d: Buffer) => { out += d.toString() })
-    child.on("exit", () => { try { resolve(JSON.parse(out) as Load) } catch (e) { reject(e) } })
+    child.on("exit", () => { children.delete(child); try { resolve(JSON.parse(out) as Load) } catch (e) { reject(e) } })
   })
+/** The sessions split over up to 4 client processes (one process for 500 sockets would be the bottleneck). */
+const load = async (first: string, count: number): Promise<Load> => {
+  const parts = Math.min(4, count)
+  const base = parseIpv4(first)!
+  const results = await Promise.all(Array.from({ length: parts }, (_, i) => {
+    const start = Math.floor((i * count) / parts)
+    const end = Math.floor(((i + 1) * count) / parts)
+    return loadPart(formatIpv4(base + start), end - start)
+  }))
+  const sum = (k: "ops" | "writes" | "errors" | "mismatches") => results.reduce((a, r) => a + r[k], 0)
+  return {
+    ops: sum("ops"), writes: sum("writes"), errors: sum("errors"), mismatches: sum("mismatches"),
+    elapsed: Math.max(...results.map((r) => r.elapsed)),
+    // Percentiles of the parts, weighted by their operations (each part measured its own).
+    p50: results.reduce((a, r) => a + r.p50 * r.ops, 0) / Math.max(1, sum("ops")),
+    p99: Math.max(...results.map((r) => r.p99)),
+    last: Object.assign({}, ...results.map((r) => r.last))
+  }
+}
 
 const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN)
 const mb = (bytes: number) => bytes / 1024 / 1024
@@ -77,6 +97,11 @@ const line = (label: string, l: Load, sessions: number) =>
 
 const main = async () => {
   console.log(`fleet benchmark: ${N} controllers × ${TAGS.length} tags; ${SECONDS} s lock-step write+read per session; ${P} separate processes for comparison; ${process.version}`)
+
+  // The machine's pace: how long the CLI takes just to load and print its version.
+  const v0 = performance.now()
+  await new Promise<void>((resolve) => spawn(process.execPath, [cli, "--version"], { stdio: "ignore" }).on("exit", () => resolve()))
+  const bootMs = performance.now() - v0
 
   // One controller first: the base cost of the process.
   const one = await start(["enip", "fleet", "--count", "1", "--address", "127.0.1.250", "-A", "-w", "127.0.0.1:0", ...TAGS], 2)
@@ -88,7 +113,8 @@ const main = async () => {
 
   const fleet = await start(["enip", "fleet", "--count", String(N), "--address", "127.0.1.1", "-A", "-w", "127.0.0.1:0", ...TAGS], N + 1)
   const web = fleet.out[N]!.split(" ")[1]!
-  console.log(`start: ${N} controllers listening (TCP and UDP) ${(fleet.ms / 1000).toFixed(2)} s after the process started (target ≤ 5 s)`)
+  console.log(`start: ${N} controllers listening (TCP and UDP) ${(fleet.ms / 1000).toFixed(2)} s after the process started (target ≤ 5 s); ` +
+    `a fleet of 1: ${(one.ms / 1000).toFixed(2)} s; the CLI alone (--version): ${(bootMs / 1000).toFixed(2)} s`)
   await new Promise((r) => setTimeout(r, 1500))
   const idleMetrics = await (await fetch(`http://${web}/metrics`)).text()
   const rss = rssMb(fleet.child.pid!)
@@ -96,7 +122,7 @@ const main = async () => {
   console.log(`memory: fleet of ${N}: RSS ${rss.toFixed(0)} MB (target ≤ 300 MB), heap used ${heap.toFixed(1)} MB; fleet of 1: RSS ${oneRss.toFixed(0)} MB, heap ${oneHeap.toFixed(1)} MB`)
   console.log(`per controller: RSS ${((rss - oneRss) * 1024 / (N - 1)).toFixed(0)} kB, heap ${((heap - oneHeap) * 1024 / (N - 1)).toFixed(0)} kB`)
 
-  console.log("\nload                               sessions     ops/s   p50 ms   p99 ms    writes  errors mismatches")
+  console.log("\nload (clients in 4 processes)      sessions     ops/s   p50 ms   p99 ms    writes  errors mismatches")
   const all = await load("127.0.1.1", N)
   const loadedRss = rssMb(fleet.child.pid!)
   console.log(line(`fleet of ${N}, one session each`, all, N))

@@ -66,7 +66,9 @@ export const runFleet = (config: FleetRunConfig, hooks: FleetHooks = {}) =>
         }
         if (config.historize !== undefined) yield* historySink(core, historyPathFor(config.historize, core.name))
       })
+    const started = performance.now()
     const fleet = yield* makeFleet(config.controllers, { prepare })
+    const startMs = performance.now() - started
     let web: BoundAddress | undefined
     if (config.web !== undefined) {
       const [{ serveWeb }, { webControllers }] = yield* loadWeb
@@ -77,7 +79,7 @@ export const runFleet = (config: FleetRunConfig, hooks: FleetHooks = {}) =>
     if (hooks.onListening) {
       yield* hooks.onListening({ controllers: sims.map((s) => ({ name: s.name, tcp: s.server.address, udp: s.server.udpAddress })), web })
     }
-    yield* Effect.logInfo(`fleet of ${sims.length} controller(s) listening`)
+    yield* Effect.logInfo(`fleet of ${sims.length} controller(s) listening (built and started in ${startMs.toFixed(0)} ms)`)
     yield* fleet.awaitAllDone
     yield* Effect.logInfo("done: every controller stopped")
   }).pipe(Effect.scoped)

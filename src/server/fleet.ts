@@ -23,8 +23,8 @@ export class FleetStartError extends Data.TaggedError("FleetStartError")<{
 }> {}
 
 export interface FleetOptions extends SimulatorOptions {
-  /** How many controllers start at once (default 64). */
-  readonly concurrency?: number
+  /** How many controllers start at once (default: all; starting is mostly waiting on listen()). */
+  readonly concurrency?: number | "unbounded"
 }
 
 export interface FleetService {
@@ -70,7 +70,7 @@ export const makeFleet = (configs: ReadonlyArray<FleetMemberConfig>, options: Fl
           parent
         )
         return sim
-      }), { concurrency: options.concurrency ?? 64 })
+      }), { concurrency: options.concurrency ?? "unbounded" })
     if (configs.length === 0) yield* Deferred.succeed(allDone, undefined)
     return {
       controllers: new Map(started.map((s) => [s.name, s] as const)),
