@@ -11,14 +11,15 @@ import { Command, Options } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
 import { readFileSync } from "node:fs"
 import { parseAddress } from "../server/address.js"
-import { formatHostPort } from "../server/addressRange.js"
-import { decodeFleetFile, type FleetConfigError, fleetFormatOf, parseFleetConfig, resolveFleet } from "../server/fleetConfig.js"
-import { parseShard, shardOf } from "../server/shard.js"
+import type { FleetConfigError } from "../server/fleetConfig.js"
 import { serverOptions } from "./enipServer.js"
 import { withExample } from "./examples.js"
-import { runFleet } from "./fleet.js"
 import { loggingLayer } from "./logging.js"
 import { usage } from "./usage.js"
+
+/** Loaded when the command runs: the YAML parser, the Schema and the fleet stay out of every other command's start-up. */
+const loadFleet = Effect.promise(() =>
+  Promise.all([import("../server/fleetConfig.js"), import("../server/shard.js"), import("../server/addressRange.js"), import("./fleet.js")]))
 
 const count = Options.integer("count").pipe(Options.withAlias("n"), Options.optional, Options.withDescription("how many controllers (default 1), at consecutive addresses from --address"))
 const name = Options.text("name").pipe(Options.withDefault("plc"), Options.withDescription("controller name prefix: plc → plc1 … plcN"))
@@ -72,6 +73,7 @@ const controllerOptionsGiven = (o: FleetCliOptions): ReadonlyArray<string> => [
 
 const fleet = (o: FleetCliOptions) =>
   Effect.gen(function* () {
+    const [{ decodeFleetFile, fleetFormatOf, parseFleetConfig, resolveFleet }, { parseShard, shardOf }, { formatHostPort }, { runFleet }] = yield* loadFleet
     let controllers
     if (Option.isSome(o.config)) {
       const given = controllerOptionsGiven(o)

@@ -32,6 +32,11 @@ export interface ServerControlService {
   readonly unsafeState: () => ControlState
   readonly state: Effect.Effect<ControlState>
   readonly changes: Stream.Stream<ControlState>
+  /**
+   * Call `listener` synchronously after every change (returns the unsubscribe). Lighter than
+   * `changes` for the listeners every controller of a fleet keeps (no stream per controller).
+   */
+  readonly onChange: (listener: (state: ControlState) => void) => () => void
   readonly setDelay: (value: number) => Effect.Effect<void>
   readonly setDelayRange: (range: readonly [number, number] | undefined) => Effect.Effect<void>
   /**
@@ -83,8 +88,12 @@ export const makeServerControl = (options: ControlOptions = {}) =>
     let listener = false // a listener reports its state (otherwise enabling has nothing to wait for)
     const ref = yield* SubscriptionRef.make(initial)
     const done = yield* Deferred.make<void>()
+    const listeners = new Set<(state: ControlState) => void>()
     const update = (f: (s: ControlState) => ControlState) =>
-      SubscriptionRef.updateAndGet(ref, f).pipe(Effect.tap((s) => Effect.sync(() => { current = s })), Effect.asVoid)
+      SubscriptionRef.updateAndGet(ref, f).pipe(Effect.tap((s) => Effect.sync(() => {
+        current = s
+        for (const l of listeners) l(s)
+      })), Effect.asVoid)
 
     const redraw = Effect.gen(function* () {
       const range = current.delay.range
@@ -105,6 +114,10 @@ export const makeServerControl = (options: ControlOptions = {}) =>
       unsafeState: () => current,
       state: Effect.sync(() => current),
       changes: ref.changes,
+      onChange: (listener) => {
+        listeners.add(listener)
+        return () => { listeners.delete(listener) }
+      },
       setDelay: (value) => update((s) => ({ ...s, delay: { value: Math.max(0, value), range: undefined } })).pipe(Effect.zipRight(redrawWhileRanged)),
       setDelayRange: (range) =>
         (range === undefined
