@@ -8,40 +8,13 @@
  */
 import * as net from "node:net"
 import { formatIpv4, parseIpv4 } from "../../src/server/addressRange.js"
+import { frameCutter, readTagFrame, REGISTER, writeDintFrame } from "./_enip.js"
 
 const [first = "127.0.1.1", countText = "1", portText = "44818", secondsText = "10", tag = "SCADA"] = process.argv.slice(2)
 const count = Number(countText)
 const port = Number(portText)
 const seconds = Number(secondsText)
 const base = parseIpv4(first)!
-
-const register = Buffer.from("65000400000000000000000000000000000000000000000001000000", "hex")
-const symbol = (() => {
-  const name = Buffer.from(tag, "latin1")
-  return Buffer.concat([Buffer.from([0x91, name.length]), name, name.length % 2 ? Buffer.from([0]) : Buffer.alloc(0), Buffer.from([0x28, 0x00])])
-})()
-
-/** SendRRData + Unconnected Send (route 1/0) carrying one Message Router request. */
-const frame = (session: number, mr: Buffer): Buffer => {
-  const us = Buffer.concat([
-    Buffer.from([0x52, 0x02, 0x20, 0x06, 0x24, 0x01, 0x05, 0x9d, mr.length & 0xff, mr.length >> 8]),
-    mr, mr.length % 2 ? Buffer.from([0]) : Buffer.alloc(0), Buffer.from([0x01, 0x00, 0x01, 0x00])
-  ])
-  const cpf = Buffer.concat([Buffer.from([0, 0, 0, 0, 8, 0, 2, 0, 0, 0, 0, 0, 0xb2, 0, us.length & 0xff, us.length >> 8]), us])
-  const h = Buffer.alloc(24)
-  h.writeUInt16LE(0x6f, 0)
-  h.writeUInt16LE(cpf.length, 2)
-  h.writeUInt32LE(session, 4)
-  return Buffer.concat([h, cpf])
-}
-const readTag = (session: number) => frame(session, Buffer.concat([Buffer.from([0x4c, symbol.length / 2]), symbol, Buffer.from([1, 0])]))
-const writeTag = (session: number, value: number) => {
-  const data = Buffer.alloc(8)
-  data.writeUInt16LE(0xc4, 0) // DINT
-  data.writeUInt16LE(1, 2)
-  data.writeInt32LE(value, 4)
-  return frame(session, Buffer.concat([Buffer.from([0x4d, symbol.length / 2]), symbol, data]))
-}
 
 const SENTINEL = 0x5a7b3c1d
 const SENTINEL_BYTES = (() => { const b = Buffer.alloc(4); b.writeInt32LE(SENTINEL); return b })()
@@ -52,7 +25,6 @@ const runSession = (index: number, deadline: number, t: Totals): Promise<void> =
   new Promise((resolve) => {
     const host = formatIpv4(base + index)
     const sock = net.connect({ host, port, noDelay: true })
-    let buf = Buffer.alloc(0)
     let session = 0
     let step = 0
     let expected = 0
@@ -70,38 +42,30 @@ const runSession = (index: number, deadline: number, t: Totals): Promise<void> =
       if (phase !== "write") {
         phase = "write"
         expected = (index + 1) * 100_000 + (step++ % 100_000)
-        write ??= writeTag(session, SENTINEL)
+        write ??= writeDintFrame(session, tag, SENTINEL)
         valueAt ??= write.indexOf(SENTINEL_BYTES)
         write.writeInt32LE(expected, valueAt) // lock-step: the previous write has been answered
         sock.write(write)
       } else {
         phase = "read"
-        read ??= readTag(session)
+        read ??= readTagFrame(session, tag)
         sock.write(read)
       }
     }
-    sock.on("connect", () => sock.write(register))
-    sock.on("data", (chunk) => {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk
-      while (buf.length >= 24) {
-        const len = 24 + buf.readUInt16LE(2)
-        if (buf.length < len) break
-        const f = buf.subarray(0, len)
-        buf = buf.subarray(len)
-        if (phase === "register") {
-          session = f.readUInt32LE(4)
-        } else {
-          t.latencies.push(Number(process.hrtime.bigint() - sent) / 1000)
-          t.ops++
-          const ok = f.readUInt32LE(8) === 0 && f[42] === 0
-          if (!ok) t.errors++
-          else if (phase === "write") { t.writes++; t.last[host] = expected }
-          else if (f.readInt32LE(46) !== expected) t.mismatches++
-
-        }
-        next()
+    sock.on("connect", () => sock.write(REGISTER))
+    sock.on("data", frameCutter((f) => {
+      if (phase === "register") {
+        session = f.readUInt32LE(4)
+      } else {
+        t.latencies.push(Number(process.hrtime.bigint() - sent) / 1000)
+        t.ops++
+        const ok = f.readUInt32LE(8) === 0 && f[42] === 0
+        if (!ok) t.errors++
+        else if (phase === "write") { t.writes++; t.last[host] = expected }
+        else if (f.readInt32LE(46) !== expected) t.mismatches++
       }
-    })
+      next()
+    }))
     sock.on("error", () => { t.errors++; finish() })
     sock.on("close", finish)
     setTimeout(finish, deadline - Date.now() + 5000)
