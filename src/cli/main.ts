@@ -3,6 +3,7 @@ import type { Effect } from "effect"
 import { clientCommand, clientExtraCommands } from "./enipClient.js"
 import { historizeCommand, serverCommand } from "./enipServer.js"
 import { historyCommand } from "./history.js"
+import { modbusCommand } from "./modbus.js"
 
 export const VERSION = "0.1.0"
 
@@ -12,8 +13,8 @@ const enip = Command.make("enip").pipe(
 )
 
 const cpppo = Command.make("cpppo").pipe(
-  Command.withDescription("cpppo: EtherNet/IP CIP simulator and client, DFA parsers, history"),
-  Command.withSubcommands([enip, historyCommand])
+  Command.withDescription("cpppo: EtherNet/IP CIP simulator and client, Modbus/TCP simulator and poller, DFA parsers, history"),
+  Command.withSubcommands([enip, modbusCommand, historyCommand])
 )
 
 /** Parse argv (including node and script, as in process.argv) and run the command. */
