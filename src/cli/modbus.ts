@@ -1,8 +1,9 @@
 /** `cpppo modbus server|poll`: the Modbus/TCP simulator and poller. */
 import { Command } from "@effect/cli"
+import { modbusPollCommand } from "./modbusPoll.js"
 import { modbusServerCommand } from "./modbusServer.js"
 
 export const modbusCommand = Command.make("modbus").pipe(
   Command.withDescription("Modbus/TCP: simulate a PLC, poll remote ones"),
-  Command.withSubcommands([modbusServerCommand])
+  Command.withSubcommands([modbusServerCommand, modbusPollCommand])
 )
