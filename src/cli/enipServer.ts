@@ -42,7 +42,13 @@ const productCode = Options.integer("product-code").pipe(Options.optional, Optio
 const productName = Options.text("product-name").pipe(Options.optional, Options.withDescription("Identity product name"))
 const serial = Options.text("serial").pipe(Options.optional, Options.withDescription("Identity serial number (decimal or 0x…)"))
 const revision = Options.text("revision").pipe(Options.optional, Options.withDescription("Identity revision MAJOR.MINOR"))
-const tags = Args.text({ name: "TAG" }).pipe(Args.repeated, Args.withDescription("tag specs NAME[@cls/ins/att]=TYPE[n]"))
+const modbus = Options.text("modbus").pipe(Options.optional, Options.withDescription("bridge tags NAME@REGISTER=TYPE[n] to the Modbus/TCP device at host[:port] (default port 502)"))
+const modbusUnit = Options.integer("modbus-unit").pipe(Options.withDefault(1), Options.withDescription("unit id of the bridged Modbus device (default 1)"))
+const modbusRate = Options.float("modbus-rate").pipe(Options.withDefault(1), Options.withDescription("poll period of bridged registers, seconds (default 1); reads fail once the value is 2 periods old"))
+const modbusTimeout = Options.float("modbus-timeout").pipe(Options.withDefault(1), Options.withDescription("Modbus connect and request timeout, seconds (default 1)"))
+const wordOrder = Options.choice("modbus-word-order", ["big", "little"]).pipe(Options.withDefault("big" as const),
+  Options.withDescription("32/64-bit values over registers: big = first register holds the high word (default), little = low word first"))
+const tags = Args.text({ name: "TAG" }).pipe(Args.repeated, Args.withDescription("tag specs NAME[@cls/ins/att]=TYPE[n], or NAME@REGISTER=TYPE[n] with --modbus"))
 
 const fail = usage
 
@@ -52,7 +58,7 @@ const num = (text: string, what: string) => {
   return Number.isSafeInteger(n) ? Either.right(n) : Either.left(`invalid ${what} ${JSON.stringify(text)}`)
 }
 
-const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, config, vendor, deviceType, productCode, productName, serial, revision, tags }
+const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, modbus, modbusUnit, modbusRate, modbusTimeout, wordOrder, config, vendor, deviceType, productCode, productName, serial, revision, tags }
 
 type ServerOptions = Command.Command.ParseConfig<typeof serverOptions>
 
@@ -62,9 +68,28 @@ const serve = (o: ServerOptions) =>
       const bind = parseAddress(o.address, { host: "0.0.0.0", port: 44818 })
       if (Either.isLeft(bind)) return yield* fail(bind.left)
       // Each spec is checked before anything starts (the TagStore parses them again when built).
+      const bridged = o.tags.filter((t) => /^[^@=]+@\s*\d+\s*=/.test(t.trim()))
       for (const t of o.tags) {
+        if (bridged.includes(t)) continue
         const s = parseTagSpec(t)
         if (Either.isLeft(s)) return yield* fail(s.left.message)
+      }
+      if (bridged.length > 0 && Option.isNone(o.modbus)) return yield* fail(`tag spec ${JSON.stringify(bridged[0])} names a Modbus register: give --modbus host[:port]`)
+      const bridge = Option.isSome(o.modbus) ? yield* Effect.promise(() => import("../modbus/bridge.js")) : undefined
+      const bridgeSpecs: Array<import("../modbus/bridge.js").BridgeSpec> = []
+      let modbusTarget: { host: string; port: number } | undefined
+      if (bridge !== undefined && Option.isSome(o.modbus)) {
+        const m = parseAddress(o.modbus.value, { host: "localhost", port: 502 })
+        if (Either.isLeft(m)) return yield* fail(m.left)
+        modbusTarget = m.right
+        for (const t of bridged) {
+          const b = bridge.parseBridgeSpec(t)
+          if (Either.isLeft(b)) return yield* fail(b.left.message)
+          bridgeSpecs.push(b.right)
+        }
+        if (o.modbusUnit < 0 || o.modbusUnit > 255) return yield* fail(`invalid Modbus unit id ${o.modbusUnit}: expected 0..255`)
+        if (!(o.modbusRate > 0)) return yield* fail(`invalid Modbus poll rate ${o.modbusRate}: must be positive`)
+        if (!(o.modbusTimeout > 0)) return yield* fail(`invalid Modbus timeout ${o.modbusTimeout}: must be positive`)
       }
       let delayValue: number | readonly [number, number] | undefined
       if (Option.isSome(o.delay)) {
@@ -120,7 +145,8 @@ const serve = (o: ServerOptions) =>
       const cfg: CliSimulatorConfig = {
         host: bind.right.host,
         port: bind.right.port,
-        tags: o.tags, // the text, so a start-up error (duplicate name, reserved class) quotes the whole spec
+        // the text, so a start-up error (duplicate name, reserved class) quotes the whole spec
+        tags: o.tags.map((t) => bridgeSpecs.find((b) => b.text === t)?.spec ?? t),
         udp: !o.noUdp,
         simple: o.simple,
         routePath: route,
@@ -138,7 +164,12 @@ const serve = (o: ServerOptions) =>
             ? Console.log(`${addrs.tcp.host}:${addrs.tcp.port}${addrs.web ? `\nweb ${addrs.web.host}:${addrs.web.port}` : ""}`)
             : Effect.void,
         onEvent: o.print ? (line) => Console.log(line) : undefined
-      }).pipe(
+      }, bridge !== undefined && modbusTarget !== undefined
+        ? bridge.modbusBridgeLayer({
+            host: modbusTarget.host, port: modbusTarget.port, unit: o.modbusUnit, rate: o.modbusRate,
+            timeout: o.modbusTimeout * 1000, wordOrder: o.wordOrder
+          }, bridgeSpecs)
+        : undefined).pipe(
         // Tag specs that parse but cannot be built together are usage mistakes too.
         Effect.catchTag("TagSpecError", (e) => usage(e.message)),
         Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log)))

@@ -3,9 +3,10 @@
  * the web API, printing of tag I/O, a history file (src/cli/extras.ts) — running until Ctrl-C or
  * the web API's `server/control/done`.
  */
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { type BoundAddress, EnipServer } from "../server/server.js"
 import { ServerControl, SimulatorLive, type SimulatorConfig } from "../server/simulator.js"
+import type { AttributeFactory } from "../tags/attribute.js"
 import { formatTagEvent } from "../tags/events.js"
 import { startExtras } from "./extras.js"
 
@@ -22,7 +23,7 @@ export interface SimulatorHooks {
 }
 
 /** Run the simulator until done (web API) or interrupted (Ctrl-C). */
-export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks = {}) =>
+export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks = {}, attributes?: Layer.Layer<AttributeFactory>) =>
   Effect.gen(function* () {
     const server = yield* EnipServer
     const control = yield* ServerControl
@@ -34,4 +35,4 @@ export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks =
     if (hooks.onListening) yield* hooks.onListening({ tcp: server.address, udp: server.udpAddress, web })
     yield* control.awaitDone
     yield* Effect.logInfo("done: shutting down")
-  }).pipe(Effect.scoped, Effect.provide(SimulatorLive(config)))
+  }).pipe(Effect.scoped, Effect.provide(attributes === undefined ? SimulatorLive(config) : Layer.provide(SimulatorLive(config), attributes)))
