@@ -4,11 +4,11 @@
  * gives CIP status 0x01/[0x0204] (never a stale value), and both word orders round-trip.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Either, Layer, Logger, LogLevel } from "effect"
+import { Context, Effect, Either, Layer, Logger, LogLevel, type Scope } from "effect"
 import { execFile } from "node:child_process"
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { Client } from "../../src/client/client.js"
+import { Client, type ClientService } from "../../src/client/client.js"
 import { parseOperations } from "../../src/client/operations.js"
 import { fromRegisters, modbusBridgeLayer, parseBridgeSpec, toRegisters, type WordOrder } from "../../src/modbus/bridge.js"
 import { EnipServer, SimulatorLive } from "../../src/server/simulator.js"
@@ -19,7 +19,7 @@ const CLIENTS = `${ROOT}../shared/clients`
 const SPECS = ["Speed@40001=REAL", "Running@1=BOOL", "Counts@40010=DINT[4]", "Level@30001=INT", "Alarm@10001=BOOL[2]", "SCADA=INT[4]"]
 
 /** Run `f` with an EtherNet/IP simulator bridged to a Modbus device on `port`. */
-const withBridge = <A>(port: number, order: WordOrder, f: (c: Client.Service, enipPort: number) => Effect.Effect<A, unknown, import("effect").Scope.Scope>) =>
+const withBridge = <A>(port: number, order: WordOrder, f: (c: ClientService, enipPort: number) => Effect.Effect<A, unknown, Scope.Scope>) =>
   Effect.runPromise(Effect.scoped(Effect.gen(function* () {
     const bridged = SPECS.filter((s) => /@\d+=/.test(s)).map((s) => Either.getOrThrow(parseBridgeSpec(s)))
     const tags = SPECS.map((s) => bridged.find((b) => b.text === s)?.spec ?? s)
@@ -32,7 +32,7 @@ const withBridge = <A>(port: number, order: WordOrder, f: (c: Client.Service, en
   })).pipe(Effect.provide(Logger.minimumLogLevel(LogLevel.None))))
 
 const ops = (...s: Array<string>) => Either.getOrThrow(parseOperations(s))
-const values = (c: Client.Service, ...s: Array<string>) => Effect.map(c.processAll(ops(...s)), (r) => r.transactions.map((t) => (t.ok ? t.values : { status: t.status, ext: t.extStatus })))
+const values = (c: ClientService, ...s: Array<string>) => Effect.map(c.processAll(ops(...s)), (r) => r.transactions.map((t) => (t.ok ? t.values : { status: t.status, ext: t.extStatus })))
 
 describe("Modbus registers as Logix tags", () => {
   it("registers round-trip through both word orders", () => {
