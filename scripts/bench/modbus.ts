@@ -123,8 +123,9 @@ const main = async () => {
       console.log(`(${name} skipped: ${(e as Error).message})`)
     }
   }
-  await add("cpppo (ours)", process.execPath, [...entry, "modbus", "server", "-a", "127.0.0.1:0", "-A", "40001-40125=1", "1-16=0"])
-  if (existsSync(PYTHON)) await add("pymodbus 3.0 (Debian)", PYTHON, [join(root, "test", "modbus", "pymodbus", "server.py"), "127.0.0.1", "0"])
+  // Every server serves holding and input registers 0..124 and coils and inputs 0..15.
+  await add("cpppo (ours)", process.execPath, [...entry, "modbus", "server", "-a", "127.0.0.1:0", "-A", "40001-40125=1", "30001-30125=0", "1-16=0", "10001-10016=0"])
+  if (existsSync(PYTHON)) await add("pymodbus 3.0 (Debian)", PYTHON, [join(root, "test", "modbus", "pymodbus", "server.py"), "127.0.0.1", "0", "125", "16"])
   await add("jsmodbus 5.0.0", process.execPath, ["--import", "tsx", join(here, "_modbuslibs.ts"), "jsmodbus"])
   await add("modbus-serial 8.0.25", process.execPath, ["--import", "tsx", join(here, "_modbuslibs.ts"), "modbus-serial"])
 
@@ -170,7 +171,8 @@ const main = async () => {
       const alive = (await probe(s.port, adu("0300000001"))).startsWith("0302")
       const ok = got === f.want && alive
       if (ok) score.set(s.name, (score.get(s.name) ?? 0) + 1)
-      cells.push(`${ok ? "✓" : "✗"} ${got}${alive ? "" : " (DOWN)"}`.padEnd(18))
+      const shown = got.length > 12 ? `${got.slice(0, 10)}…` : got
+      cells.push(`${ok ? "✓" : "✗"} ${shown}${alive ? "" : " (DOWN)"}`.padEnd(18))
     }
     console.log(`${`${f.name} → ${f.want}`.padEnd(40)}${cells.join("")}`)
   }

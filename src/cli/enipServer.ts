@@ -3,7 +3,9 @@
  *
  * Options follow cpppo's: -a/--address, -A/--address-output, -v, -d/--delay, -w/--web,
  * -l/--log, -p/--print, -s/--size, --route-path, -S/--simple, -U/--no-udp, identity options or
- * --config FILE, then tag specs `NAME[@cls/ins/att]=TYPE[n]`.
+ * --config FILE, then tag specs `NAME[@cls/ins/att]=TYPE[n]`; with --modbus HOST[:PORT] (and
+ * --modbus-unit/-rate/-timeout/-word-order), `NAME@REGISTER=TYPE[n]` tags are bridged to that
+ * Modbus/TCP device's registers (src/modbus/bridge.ts).
  */
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
