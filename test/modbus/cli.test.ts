@@ -4,48 +4,13 @@
  * usage mistakes (one `cpppo:` line, exit 2), and the poller's printed changes and summary.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { runCli } from "../cli/run.js"
 import { hex, rawModbus, sleep, toHex } from "./helpers.js"
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url))
-
-interface Run {
-  readonly child: ChildProcess
-  readonly stdout: Array<string>
-  readonly stderr: () => string
-  readonly exit: Promise<number | string>
-  readonly line: (re: RegExp, ms?: number) => Promise<string>
-}
-
-const run = (args: ReadonlyArray<string>): Run => {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/bin.ts", "modbus", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })
-  const stdout: Array<string> = []
-  let err = ""
-  let partial = ""
-  const watchers: Array<() => void> = []
-  child.stdout!.on("data", (d: Buffer) => {
-    const lines = (partial + d.toString("utf8")).split("\n")
-    partial = lines.pop()!
-    stdout.push(...lines)
-    for (const w of watchers.splice(0)) w()
-  })
-  child.stderr!.on("data", (d: Buffer) => { err += d.toString("utf8") })
-  const exit = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? -1)))
-  const line = (re: RegExp, ms = 20_000) =>
-    new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no stdout line matching ${re}; stdout: ${stdout.join("\\n")}; stderr: ${err}`)), ms)
-      const check = () => {
-        const hit = stdout.find((l) => re.test(l))
-        if (hit !== undefined) { clearTimeout(timer); resolve(hit) } else watchers.push(check)
-      }
-      check()
-    })
-  return { child, stdout, stderr: () => err, exit, line }
-}
+const run = (args: ReadonlyArray<string>) => runCli(["modbus", ...args])
 
 const api = async (port: number, path: string) => (await fetch(`http://127.0.0.1:${port}/api/${path}`)).json() as Promise<{ command: { success: boolean; value?: unknown } | null; data: Record<string, Record<string, Record<string, unknown>>> }>
 
