@@ -5,6 +5,7 @@
  */
 import type { TagEvent } from "../tags/events.js"
 import { formatRange } from "./addresses.js"
+import { describeException } from "./codec.js"
 import type { RegisterMap } from "./registers.js"
 
 export const formatRegisterEvent = (registers: RegisterMap) => (e: TagEvent): string => {
@@ -15,6 +16,11 @@ export const formatRegisterEvent = (registers: RegisterMap) => (e: TagEvent): st
   switch (e.kind) {
     case "read": return `${head} == [${vals}]`
     case "write": return `${head} <= [${vals}]`
-    case "error": return `${head} !! ${e.error ?? "error"}`
+    case "error": {
+      // A forced error is described as a CIP status by the store; a Modbus client saw the exception.
+      const m = /^[^:]*: Status (\d+)\b/.exec(e.error ?? "")
+      const code = m === null ? undefined : Number(m[1])
+      return `${head} !! ${code !== undefined ? describeException(code >= 1 && code <= 11 ? code : 4) : e.error ?? "error"}`
+    }
   }
 }

@@ -89,8 +89,11 @@ export const rawModbus = (port: number): Promise<RawModbus> =>
     })
     const onEnd = () => { ended = true; for (const w of endWaiters.splice(0)) w() }
     socket.on("close", onEnd)
-    socket.on("error", (e) => (socket.connecting ? reject(e) : onEnd()))
-    socket.on("connect", () =>
+    // node clears `connecting` before emitting a connect failure, so track the connection here.
+    let connected = false
+    socket.on("error", (e) => (connected ? onEnd() : reject(e)))
+    socket.on("connect", () => {
+      connected = true
       resolve({
         send: (b) => { socket.write(typeof b === "string" ? hex(b) : b) },
         adu: (ms = 3000) =>
@@ -107,7 +110,8 @@ export const rawModbus = (port: number): Promise<RawModbus> =>
             endWaiters.push(() => { clearTimeout(t); res(true) })
           }),
         close: () => { socket.destroy() }
-      }))
+      })
+    })
   })
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
