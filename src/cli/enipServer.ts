@@ -12,11 +12,11 @@ import { Console, Effect, Either, Option } from "effect"
 import { readFileSync } from "node:fs"
 import { parseRoutePath } from "../cip/epath.js"
 import { parseAddress } from "../server/address.js"
-import { parseDelay } from "../server/control.js"
 import type { SimulatorConfig } from "../server/simulator.js"
 import { type CliSimulatorConfig, runSimulator } from "./simulator.js"
 import { parseTagSpec } from "../tags/spec.js"
 import { loggingLayer } from "./logging.js"
+import { delayOption, webOption } from "./serverOptions.js"
 import { usage } from "./usage.js"
 
 const verbosity = Options.integer("verbosity").pipe(Options.withDefault(0), Options.withDescription("log verbosity (use -v, -vv)"))
@@ -93,12 +93,9 @@ const serve = (o: ServerOptions) =>
         if (!(o.modbusRate > 0)) return yield* fail(`invalid Modbus poll rate ${o.modbusRate}: must be positive`)
         if (!(o.modbusTimeout > 0)) return yield* fail(`invalid Modbus timeout ${o.modbusTimeout}: must be positive`)
       }
-      let delayValue: number | readonly [number, number] | undefined
-      if (Option.isSome(o.delay)) {
-        const d = parseDelay(o.delay.value)
-        if (Option.isNone(d)) return yield* fail(`invalid delay ${JSON.stringify(o.delay.value)}: expected seconds like 0.5 or a range like 0.1-0.9`)
-        delayValue = d.value
-      }
+      const delayParsed = delayOption(o.delay)
+      if (Either.isLeft(delayParsed)) return yield* fail(delayParsed.left)
+      const delayValue = delayParsed.right
       let route: SimulatorConfig["routePath"] = undefined
       if (Option.isSome(o.routePath)) {
         const text = o.routePath.value.trim()
@@ -109,12 +106,9 @@ const serve = (o: ServerOptions) =>
           route = r.right
         }
       }
-      let webAddress: { host: string; port: number } | undefined
-      if (Option.isSome(o.web)) {
-        const w = parseAddress(o.web.value, { host: bind.right.host, port: 80 })
-        if (Either.isLeft(w)) return yield* fail(w.left)
-        webAddress = w.right
-      }
+      const web = webOption(o.web, bind.right.host)
+      if (Either.isLeft(web)) return yield* fail(web.left)
+      const webAddress = web.right
       let fileConfig: Record<string, unknown> = {}
       if (Option.isSome(o.config)) {
         try {

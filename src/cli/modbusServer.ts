@@ -10,8 +10,8 @@ import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
 import { planRuns } from "../modbus/registers.js"
 import { parseAddress } from "../server/address.js"
-import { parseDelay } from "../server/control.js"
 import { loggingLayer } from "./logging.js"
+import { delayOption, webOption } from "./serverOptions.js"
 import { usage } from "./usage.js"
 
 const verbosity = Options.integer("verbosity").pipe(Options.withDefault(0), Options.withDescription("log verbosity (use -v, -vv)"))
@@ -56,18 +56,12 @@ const serve = (o: Options) =>
     if (Either.isLeft(planned)) return yield* usage(planned.left.message)
     const units = parseUnits(o.unit)
     if (Either.isLeft(units)) return yield* usage(units.left)
-    let delayValue: number | readonly [number, number] | undefined
-    if (Option.isSome(o.delay)) {
-      const d = parseDelay(o.delay.value)
-      if (Option.isNone(d)) return yield* usage(`invalid delay ${JSON.stringify(o.delay.value)}: expected seconds like 0.5 or a range like 0.1-0.9`)
-      delayValue = d.value
-    }
-    let webAddress: { host: string; port: number } | undefined
-    if (Option.isSome(o.web)) {
-      const w = parseAddress(o.web.value, { host: bind.right.host, port: 80 })
-      if (Either.isLeft(w)) return yield* usage(w.left)
-      webAddress = w.right
-    }
+    const delayParsed = delayOption(o.delay)
+    if (Either.isLeft(delayParsed)) return yield* usage(delayParsed.left)
+    const delayValue = delayParsed.right
+    const web = webOption(o.web, bind.right.host)
+    if (Either.isLeft(web)) return yield* usage(web.left)
+    const webAddress = web.right
     const { runModbusServer } = yield* load
     yield* runModbusServer({
       device: {
