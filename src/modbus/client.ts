@@ -50,16 +50,22 @@ interface Pending {
 const connectSocket = (options: ConnectOptions, timeout: number) =>
   Effect.async<net.Socket, ModbusError>((resume) => {
     const socket = net.connect({ host: options.host, port: options.port, noDelay: true })
+    let settled = false
     const fail = (why: string) => {
+      if (settled) return // after connecting, the connection's own listeners take errors
+      settled = true
       clearTimeout(timer)
       socket.destroy()
       resume(Effect.fail(new ModbusError({ reason: "Connect", message: `cannot connect to ${options.host}:${options.port}: ${why}` })))
     }
     const timer = setTimeout(() => fail(`no answer within ${timeout} ms`), timeout)
-    socket.once("error", (e) => fail(e.message))
+    // Kept after connecting: an error before the connection's listeners attach must not be an
+    // uncaught 'error' event (the connection sees the socket destroyed and ends).
+    socket.on("error", (e) => fail(e.message))
     socket.once("connect", () => {
+      if (settled) return
+      settled = true
       clearTimeout(timer)
-      socket.removeAllListeners("error")
       resume(Effect.succeed(socket))
     })
     return Effect.sync(() => { clearTimeout(timer); socket.destroy() })
@@ -107,6 +113,7 @@ export const connectModbus = (options: ConnectOptions): Effect.Effect<ModbusConn
     socket.on("end", () => finish("closed by the device"))
     socket.on("close", () => finish("closed"))
     socket.on("error", (e) => finish(e.message))
+    if (socket.destroyed) finish("closed before it was used")
     yield* Effect.addFinalizer(() => Effect.sync(() => finish("closed by the client")))
 
     const request = (unit: number, req: ModbusRequest, timeoutMs?: number) =>
