@@ -3,18 +3,20 @@
  *
  * Options follow cpppo's: -a/--address, -A/--address-output, -v, -d/--delay, -w/--web,
  * -l/--log, -p/--print, -s/--size, --route-path, -S/--simple, -U/--no-udp, identity options or
- * --config FILE, then tag specs `NAME[@cls/ins/att]=TYPE[n]`.
+ * --config FILE, then tag specs `NAME[@cls/ins/att]=TYPE[n]`; with --modbus HOST[:PORT] (and
+ * --modbus-unit/-rate/-timeout/-word-order), `NAME@REGISTER=TYPE[n]` tags are bridged to that
+ * Modbus/TCP device's registers (src/modbus/bridge.ts).
  */
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
 import { readFileSync, statSync } from "node:fs"
 import { parseRoutePath } from "../cip/epath.js"
 import { parseAddress } from "../server/address.js"
-import { parseDelay } from "../server/control.js"
 import type { SimulatorConfig } from "../server/simulator.js"
 import { type CliSimulatorConfig, runSimulator } from "./simulator.js"
 import { parseTagSpec } from "../tags/spec.js"
 import { loggingLayer } from "./logging.js"
+import { delayOption, webOption } from "./serverOptions.js"
 import { usage } from "./usage.js"
 import { withExample } from "./examples.js"
 
@@ -44,7 +46,13 @@ const productCode = Options.integer("product-code").pipe(Options.optional, Optio
 const productName = Options.text("product-name").pipe(Options.optional, Options.withDescription("Identity product name"))
 const serial = Options.text("serial").pipe(Options.optional, Options.withDescription("Identity serial number (decimal or 0x…)"))
 const revision = Options.text("revision").pipe(Options.optional, Options.withDescription("Identity revision MAJOR.MINOR"))
-const tags = Args.text({ name: "TAG" }).pipe(Args.repeated, Args.withDescription("tag specs NAME[@cls/ins/att]=TYPE[n]"))
+const modbus = Options.text("modbus").pipe(Options.optional, Options.withDescription("bridge tags NAME@REGISTER=TYPE[n] to the Modbus/TCP device at host[:port] (default port 502)"))
+const modbusUnit = Options.integer("modbus-unit").pipe(Options.withDefault(1), Options.withDescription("unit id of the bridged Modbus device (default 1)"))
+const modbusRate = Options.float("modbus-rate").pipe(Options.withDefault(1), Options.withDescription("poll period of bridged registers, seconds (default 1); reads fail once the value is 2 periods old"))
+const modbusTimeout = Options.float("modbus-timeout").pipe(Options.withDefault(1), Options.withDescription("Modbus connect and request timeout, seconds (default 1)"))
+const wordOrder = Options.choice("modbus-word-order", ["big", "little"]).pipe(Options.withDefault("big" as const),
+  Options.withDescription("32/64-bit values over registers: big = first register holds the high word (default), little = low word first"))
+const tags = Args.text({ name: "TAG" }).pipe(Args.repeated, Args.withDescription("tag specs NAME[@cls/ins/att]=TYPE[n], or NAME@REGISTER=TYPE[n] with --modbus"))
 
 const fail = usage
 
@@ -62,7 +70,7 @@ const num = (text: string, what: string) => {
   return Number.isSafeInteger(n) ? Either.right(n) : Either.left(`invalid ${what} ${JSON.stringify(text)}`)
 }
 
-const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, webHistory, config, vendor, deviceType, productCode, productName, serial, revision, tags }
+const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, webHistory, modbus, modbusUnit, modbusRate, modbusTimeout, wordOrder, config, vendor, deviceType, productCode, productName, serial, revision, tags }
 
 type ServerOptions = Command.Command.ParseConfig<typeof serverOptions>
 
@@ -72,16 +80,32 @@ const serve = (o: ServerOptions) =>
       const bind = parseAddress(o.address, { host: "0.0.0.0", port: 44818 })
       if (Either.isLeft(bind)) return yield* fail(bind.left)
       // Each spec is checked before anything starts (the TagStore parses them again when built).
+      const bridged = o.tags.filter((t) => /^[^@=]+@\s*\d+\s*=/.test(t.trim()))
       for (const t of o.tags) {
+        if (bridged.includes(t)) continue
         const s = parseTagSpec(t)
         if (Either.isLeft(s)) return yield* fail(s.left.message)
       }
-      let delayValue: number | readonly [number, number] | undefined
-      if (Option.isSome(o.delay)) {
-        const d = parseDelay(o.delay.value)
-        if (Option.isNone(d)) return yield* fail(`invalid delay ${JSON.stringify(o.delay.value)}: expected seconds like 0.5 or a range like 0.1-0.9`)
-        delayValue = d.value
+      if (bridged.length > 0 && Option.isNone(o.modbus)) return yield* fail(`tag spec ${JSON.stringify(bridged[0])} names a Modbus register: give --modbus host[:port]`)
+      const bridge = Option.isSome(o.modbus) ? yield* Effect.promise(() => import("../modbus/bridge.js")) : undefined
+      const bridgeSpecs: Array<import("../modbus/bridge.js").BridgeSpec> = []
+      let modbusTarget: { host: string; port: number } | undefined
+      if (bridge !== undefined && Option.isSome(o.modbus)) {
+        const m = parseAddress(o.modbus.value, { host: "localhost", port: 502 })
+        if (Either.isLeft(m)) return yield* fail(m.left)
+        modbusTarget = m.right
+        for (const t of bridged) {
+          const b = bridge.parseBridgeSpec(t)
+          if (Either.isLeft(b)) return yield* fail(b.left.message)
+          bridgeSpecs.push(b.right)
+        }
+        if (o.modbusUnit < 0 || o.modbusUnit > 255) return yield* fail(`invalid Modbus unit id ${o.modbusUnit}: expected 0..255`)
+        if (!(o.modbusRate > 0)) return yield* fail(`invalid Modbus poll rate ${o.modbusRate}: must be positive`)
+        if (!(o.modbusTimeout > 0)) return yield* fail(`invalid Modbus timeout ${o.modbusTimeout}: must be positive`)
       }
+      const delayParsed = delayOption(o.delay)
+      if (Either.isLeft(delayParsed)) return yield* fail(delayParsed.left)
+      const delayValue = delayParsed.right
       let route: SimulatorConfig["routePath"] = undefined
       if (Option.isSome(o.routePath)) {
         const text = o.routePath.value.trim()
@@ -92,12 +116,9 @@ const serve = (o: ServerOptions) =>
           route = r.right
         }
       }
-      let webAddress: { host: string; port: number } | undefined
-      if (Option.isSome(o.web)) {
-        const w = parseAddress(o.web.value, { host: bind.right.host, port: 80 })
-        if (Either.isLeft(w)) return yield* fail(w.left)
-        webAddress = w.right
-      }
+      const web = webOption(o.web, bind.right.host)
+      if (Either.isLeft(web)) return yield* fail(web.left)
+      const webAddress = web.right
       if (Option.isSome(o.webHistory) && !isDirectory(o.webHistory.value)) return yield* fail(`--web-history ${o.webHistory.value}: not a directory`)
       let fileConfig: Record<string, unknown> = {}
       if (Option.isSome(o.config)) {
@@ -131,7 +152,8 @@ const serve = (o: ServerOptions) =>
       const cfg: CliSimulatorConfig = {
         host: bind.right.host,
         port: bind.right.port,
-        tags: o.tags, // the text, so a start-up error (duplicate name, reserved class) quotes the whole spec
+        // the text, so a start-up error (duplicate name, reserved class) quotes the whole spec
+        tags: o.tags.map((t) => bridgeSpecs.find((b) => b.text === t)?.spec ?? t),
         udp: !o.noUdp,
         simple: o.simple,
         routePath: route,
@@ -155,7 +177,12 @@ const serve = (o: ServerOptions) =>
             ? Console.log(`${addrs.tcp.host}:${addrs.tcp.port}${addrs.web ? `\nweb ${addrs.web.host}:${addrs.web.port}` : ""}`)
             : Effect.void,
         onEvent: o.print ? (line) => Console.log(line) : undefined
-      }).pipe(
+      }, bridge !== undefined && modbusTarget !== undefined
+        ? bridge.modbusBridgeLayer({
+            host: modbusTarget.host, port: modbusTarget.port, unit: o.modbusUnit, rate: o.modbusRate,
+            timeout: o.modbusTimeout * 1000, wordOrder: o.wordOrder
+          }, bridgeSpecs)
+        : undefined).pipe(
         // Tag specs that parse but cannot be built together are usage mistakes too.
         Effect.catchTag("TagSpecError", (e) => usage(e.message)),
         Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log)))

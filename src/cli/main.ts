@@ -4,6 +4,7 @@ import { clientCommand, clientExtraCommands } from "./enipClient.js"
 import { historizeCommand, serverCommand } from "./enipServer.js"
 import { historyCommand } from "./history.js"
 import { withExample } from "./examples.js"
+import { modbusCommand } from "./modbus.js"
 
 export const VERSION = "0.1.0"
 
@@ -14,8 +15,8 @@ const enip = Command.make("enip").pipe(
 
 /** The whole command tree (`cpppo …`). */
 export const cpppoCommand = Command.make("cpppo").pipe(
-  Command.withDescription(withExample("cpppo", "cpppo: EtherNet/IP CIP simulator and client, DFA parsers, history")),
-  Command.withSubcommands([enip, historyCommand])
+  Command.withDescription(withExample("cpppo", "cpppo: EtherNet/IP CIP simulator and client, Modbus/TCP simulator and poller, DFA parsers, history")),
+  Command.withSubcommands([enip, modbusCommand, historyCommand])
 )
 
 /** Parse argv (including node and script, as in process.argv) and run the command. */
