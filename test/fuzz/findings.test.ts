@@ -1,0 +1,35 @@
+/**
+ * Regression tests for what the coverage-guided fuzz targets (scripts/fuzz/targets, `npm run fuzz
+ * -- --coverage TARGET`) found. Each test is named after its finding and checks the fixed
+ * behaviour at the unit that was wrong.
+ */
+import { Either } from "effect"
+import { describe, expect, it } from "vitest"
+import { decodePathWithSize, encodePathWithSize, parseRoutePath } from "../../src/cip/epath.js"
+
+const refused = <A, E>(e: Either.Either<A, E>) => Either.isLeft(e)
+
+describe("route-path findings", () => {
+  it("a route path link address longer than 255 characters is refused (its USINT length wrapped and the path encoded garbage)", () => {
+    const long = `8,${"Y".repeat(300)}`
+    expect(refused(parseRoutePath(long))).toBe(true)
+    const ok = Either.getOrThrow(parseRoutePath(`8,${"Y".repeat(255)}`))
+    const bytes = encodePathWithSize(ok)
+    expect(Either.getOrThrow(decodePathWithSize(bytes, 0)).path).toEqual(ok)
+  })
+  it("route path values that do not fit their wire fields are refused, not wrapped (JSON link 300, port 70000, non-Latin-1 link)", () => {
+    expect(refused(parseRoutePath('[{"port":1,"link":300}]'))).toBe(true)
+    expect(refused(parseRoutePath('[{"port":70000,"link":0}]'))).toBe(true)
+    expect(refused(parseRoutePath('[{"port":0,"link":0}]'))).toBe(true)
+    expect(refused(parseRoutePath('[{"port":2,"link":"10.0.0.\u20ac"}]'))).toBe(true)
+    expect(refused(parseRoutePath('[{"class":4294967296}]'))).toBe(true)
+    expect(Either.getOrThrow(parseRoutePath('[{"port":2,"link":"10.0.0.1"}]'))).toEqual([{ _tag: "Port", port: 2, link: "10.0.0.1" }])
+  })
+  it("a route path longer than 255 words (its USINT size) is refused", () => {
+    // Each "1/0" hop is one word.
+    const hops = Array.from({ length: 256 }, () => "1/0").join("/")
+    expect(Either.getOrThrow(parseRoutePath(Array.from({ length: 255 }, () => "1/0").join("/")))).toHaveLength(255)
+    const r = parseRoutePath(hops)
+    expect(Either.isLeft(r) && r.left.reason).toBe("TooLarge")
+  })
+})
