@@ -95,6 +95,22 @@ export const parseCommand = (command: string): Either.Either<ParsedCommand, stri
 export const isGlob = (pattern: string): boolean => /[*?[]/.test(pattern)
 
 /**
+ * A bracket expression's body without its reversed ranges (`z-a`): they match nothing, as in
+ * fnmatch, where RegExp would throw "Range out of order".
+ */
+const withoutEmptyRanges = (body: string): string => {
+  let out = ""
+  for (let j = 0; j < body.length; j++) {
+    if (j + 2 < body.length && body[j + 1] === "-") {
+      // A range, read as RegExp reads it (`b-z-a` is b-z, "-", "a").
+      if (body.charCodeAt(j) <= body.charCodeAt(j + 2)) out += body.slice(j, j + 3)
+      j += 2
+    } else out += body[j]
+  }
+  return out
+}
+
+/**
  * Compile a shell-style glob (`*`, `?`, `[abc]`, `[!abc]`, `[a-z]`) to a case-insensitive,
  * anchored RegExp. An unclosed `[` is taken literally.
  */
@@ -110,7 +126,9 @@ export const globToRegExp = (pattern: string): RegExp => {
       let body = pattern.slice(i + 1, close)
       const negate = body.startsWith("!") || body.startsWith("^")
       if (negate) body = body.slice(1)
-      out += `[${negate ? "^" : ""}${body.replace(/[\\\]^]/g, (x) => `\\${x}`)}]`
+      body = withoutEmptyRanges(body)
+      if (body === "") out += negate ? "[^]" : "(?!)"
+      else out += `[${negate ? "^" : ""}${body.replace(/[\\\]^]/g, (x) => `\\${x}`)}]`
       i = close
     } else out += c.replace(/[.+^${}()|\\\]/]/g, (x) => `\\${x}`)
   }

@@ -6,6 +6,7 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { decodePathWithSize, encodePathWithSize, parseRoutePath } from "../../src/cip/epath.js"
+import { globMatch } from "../../src/web/request.js"
 
 const refused = <A, E>(e: Either.Either<A, E>) => Either.isLeft(e)
 
@@ -31,5 +32,16 @@ describe("route-path findings", () => {
     expect(Either.getOrThrow(parseRoutePath(Array.from({ length: 255 }, () => "1/0").join("/")))).toHaveLength(255)
     const r = parseRoutePath(hops)
     expect(Either.isLeft(r) && r.left.reason).toBe("TooLarge")
+  })
+})
+
+describe("web-api findings", () => {
+  it("a glob with a reversed range ([z-a]) matches nothing instead of throwing 'Range out of order' from RegExp", () => {
+    expect(globMatch("[z-a]", "b")).toBe(false)
+    expect(globMatch("S[!z-a]ADA", "SCADA")).toBe(true)
+    expect(globMatch("a2*0[,\u00bc,2z-        ]", "a20z")).toBe(false)
+    expect(globMatch("[b-z-a]x", "-x")).toBe(true)
+    expect(globMatch("[b-z-a]x", "cx")).toBe(true)
+    expect(globMatch("[a-c]x", "BX")).toBe(true)
   })
 })
