@@ -6,6 +6,7 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { decodePathWithSize, encodePathWithSize, parseRoutePath } from "../../src/cip/epath.js"
+import { parseLine } from "../../src/history/record.js"
 import { globMatch } from "../../src/web/request.js"
 
 const refused = <A, E>(e: Either.Either<A, E>) => Either.isLeft(e)
@@ -43,5 +44,16 @@ describe("web-api findings", () => {
     expect(globMatch("[b-z-a]x", "-x")).toBe(true)
     expect(globMatch("[b-z-a]x", "cx")).toBe(true)
     expect(globMatch("[a-c]x", "BX")).toBe(true)
+  })
+})
+
+describe("history-record findings", () => {
+  it("a record timestamp with a non-digit in a digit position is corrupt (the fast path read '201\\ufffd' as year 67495)", () => {
+    expect(parseLine("201\ufffd-07-16 04:03:45.000\t\"TEXT\"\t\"hello\"")).toEqual({ _tag: "Corrupt", problem: "timestamp" })
+    expect(parseLine("2014-07-16 04:03:4x.000\t1\t2")).toEqual({ _tag: "Corrupt", problem: "timestamp" })
+    expect(parseLine("2014-07-16 04:03:45.00/\t1\t2")).toEqual({ _tag: "Corrupt", problem: "timestamp" })
+    expect(parseLine("2014-0:-16 04:03:45.000\t1\t2")).toEqual({ _tag: "Corrupt", problem: "timestamp" })
+    const ok = parseLine("2014-07-16 04:03:45.009\t1\t2")
+    expect(ok._tag === "Record" && ok.record.time.toString()).toBe("2014-07-16 04:03:45.009")
   })
 })
