@@ -95,17 +95,18 @@ export const parseCommand = (command: string): Either.Either<ParsedCommand, stri
 export const isGlob = (pattern: string): boolean => /[*?[]/.test(pattern)
 
 /**
- * A bracket expression's body without its reversed ranges (`z-a`): they match nothing, as in
- * fnmatch, where RegExp would throw "Range out of order".
+ * A bracket expression's body as RegExp class content: single characters and ranges, read as
+ * RegExp reads them (`b-z-a` is b-z, "-", "a"), each character escaped so that no new range
+ * forms; a reversed range (`z-a`) matches nothing, as in fnmatch (RegExp would throw).
  */
-const withoutEmptyRanges = (body: string): string => {
+const classBody = (body: string): string => {
+  const esc = (c: string) => (/[\\\]^-]/.test(c) ? `\\${c}` : c)
   let out = ""
   for (let j = 0; j < body.length; j++) {
     if (j + 2 < body.length && body[j + 1] === "-") {
-      // A range, read as RegExp reads it (`b-z-a` is b-z, "-", "a").
-      if (body.charCodeAt(j) <= body.charCodeAt(j + 2)) out += body.slice(j, j + 3)
+      if (body.charCodeAt(j) <= body.charCodeAt(j + 2)) out += `${esc(body[j]!)}-${esc(body[j + 2]!)}`
       j += 2
-    } else out += body[j]
+    } else out += esc(body[j]!)
   }
   return out
 }
@@ -126,9 +127,9 @@ export const globToRegExp = (pattern: string): RegExp => {
       let body = pattern.slice(i + 1, close)
       const negate = body.startsWith("!") || body.startsWith("^")
       if (negate) body = body.slice(1)
-      body = withoutEmptyRanges(body)
-      if (body === "") out += negate ? "[^]" : "(?!)"
-      else out += `[${negate ? "^" : ""}${body.replace(/[\\\]^]/g, (x) => `\\${x}`)}]`
+      const cls = classBody(body)
+      if (cls === "") out += negate ? "[^]" : "(?!)"
+      else out += `[${negate ? "^" : ""}${cls}]`
       i = close
     } else out += c.replace(/[.+^${}()|\\\]/]/g, (x) => `\\${x}`)
   }

@@ -45,6 +45,14 @@ describe("web-api findings", () => {
     expect(globMatch("[b-z-a]x", "cx")).toBe(true)
     expect(globMatch("[a-c]x", "BX")).toBe(true)
   })
+  it("dropping a reversed range does not join its neighbours into a new (reversed) range: [\u008c,-\0-\0] threw", () => {
+    expect(globMatch("S[z\u008c,-\0-\0z-\0\0[z]", "S-")).toBe(true)
+    expect(globMatch("S[z\u008c,-\0-\0z-\0\0[z]", "S,")).toBe(false)
+    expect(globMatch("[a\\-]", "-")).toBe(true) // a trailing "-" is itself
+    expect(globMatch("[a\\-]", "\\")).toBe(true)
+    expect(globMatch("[-a]", "-")).toBe(true)
+    expect(globMatch("[a-]", "-")).toBe(true)
+  })
 })
 
 describe("history-record findings", () => {
