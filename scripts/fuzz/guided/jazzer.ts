@@ -15,7 +15,8 @@ import { prepareJazzer } from "../jazzer/prepare.js"
 import type { TargetInfo } from "./targets.js"
 
 export const ROOT = resolve(import.meta.dirname, "../../..")
-export const BUILD = join(ROOT, ".fuzz-build")
+/** Transpiled sources, work corpora and findings (CPPPO_FUZZ_BUILD, inside the repo so packages resolve, lets two runs coexist). */
+export const BUILD = resolve(ROOT, process.env.CPPPO_FUZZ_BUILD ?? ".fuzz-build")
 /** The kept (minimized) corpora, one directory per target. */
 export const CORPUS = join(ROOT, "test/fuzz/corpus")
 
