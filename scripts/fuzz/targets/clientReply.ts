@@ -2,10 +2,13 @@
  * Target `client-reply`: a reply frame from a (possibly hostile) device through the client's
  * path: framing peek (command, status, sender context, CIP data), then the CIP reply decoder for
  * the request that context names. Contract: never a throw; failures are CodecErrors; a decoded
- * reply encodes back to bytes decoding to the same reply (decode(encode(x)) = x).
+ * reply encodes back to bytes decoding to the same reply (decode(encode(x)) = x), and so do the
+ * values of a successful read, decoded by their wire type as the client hands them to the user.
  */
 import type { CipRequest } from "../../../src/cip/model.js"
 import { decodeReply, encodeReply } from "../../../src/cip/reply.js"
+import { decodeValues, encodeValues, typeNameOf } from "../../../src/cip/types.js"
+import { decodeTyped, encodeTyped } from "../../../src/cip/values.js"
 import { peekFrame } from "../../../src/client/wire.js"
 import { decodeFrame } from "../../../src/enip/frame.js"
 import { Command } from "../../../src/enip/model.js"
@@ -38,4 +41,18 @@ export const fuzz = (data: Buffer): void => {
   if (reply === undefined) return
   const again = codec("decodeReply(encodeReply(x))", decodeReply(encodeReply(reply), target))
   roundTrip("cip reply", reply, again)
+  // The values a read hands to the user, decoded by their wire type as the client does.
+  if ((reply._tag === "ReadTag" || reply._tag === "ReadTagFragmented") && reply.status === 0) {
+    const name = typeNameOf(reply.type)
+    if (name !== undefined) {
+      const values = codec("decodeValues", decodeValues(name, reply.data))
+      if (values !== undefined) roundTrip(`${name} values`, values, codec("decodeValues(encodeValues(x))", decodeValues(name, encodeValues(name, values))))
+    }
+    const typed = decodeTyped(reply.type, reply.data)
+    const values = typed === undefined ? undefined : codec("decodeTyped", typed)
+    if (values !== undefined) {
+      const bytes = encodeTyped(reply.type, values)
+      if (bytes !== undefined) roundTrip("typed values", values, codec("decodeTyped(encodeTyped(x))", decodeTyped(reply.type, bytes)!))
+    }
+  }
 }
