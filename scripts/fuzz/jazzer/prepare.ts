@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url"
 
 const SHIM = "libcpppo-glibc-shim.so"
 const CLEARED = ["__isoc23_strtol", "__isoc23_strtoul", "_ZSt21ios_base_library_initv"]
-const RENAMES: Record<string, string> = { "GLIBC_2.38": "GLIBC_2.34", "GLIBCXX_3.4.32": "GLIBCXX_3.4.30" }
+export const RENAMES: Record<string, string> = { "GLIBC_2.38": "GLIBC_2.34", "GLIBCXX_3.4.32": "GLIBCXX_3.4.30" }
 
 /** The addon file the fuzzer package loads on this platform. */
 export const addonPath = (): string => {
@@ -38,7 +38,7 @@ const loads = (file: string): { ok: boolean; error: string } => {
 }
 
 /** SysV ELF hash of a symbol-version name (vna_hash must match the renamed string). */
-const elfHash = (name: string): number => {
+export const elfHash = (name: string): number => {
   let h = 0
   for (const c of Buffer.from(name)) {
     h = ((h << 4) + c) >>> 0
@@ -49,11 +49,16 @@ const elfHash = (name: string): number => {
   return h
 }
 
-/**
- * Rename version needs in the SHT_GNU_verneed section of a 64-bit little-endian ELF in place.
- * The new names are no longer than the old ones, so they overwrite the string table entry.
- */
-export const renameVersionNeeds = (elf: Buffer, renames: Record<string, string>): Array<string> => {
+/** One version need (`vna_*` entry) of an ELF file: its name, where the name is, its hash. */
+export interface VersionNeed {
+  readonly name: string
+  readonly nameAt: number
+  readonly auxAt: number
+  readonly hash: number
+}
+
+/** The version needs of a 64-bit little-endian ELF (its SHT_GNU_verneed section). */
+export const versionNeeds = (elf: Buffer): Array<VersionNeed> => {
   if (elf.readUInt32BE(0) !== 0x7f454c46 || elf[4] !== 2 || elf[5] !== 1) throw new Error("not a 64-bit little-endian ELF")
   const shoff = Number(elf.readBigUInt64LE(0x28))
   const shentsize = elf.readUInt16LE(0x3a)
@@ -62,7 +67,7 @@ export const renameVersionNeeds = (elf: Buffer, renames: Record<string, string>)
     const at = shoff + i * shentsize
     return { type: elf.readUInt32LE(at + 4), offset: Number(elf.readBigUInt64LE(at + 0x18)), link: elf.readUInt32LE(at + 0x28) }
   }
-  const done: Array<string> = []
+  const out: Array<VersionNeed> = []
   for (let i = 0; i < shnum; i++) {
     const s = section(i)
     if (s.type !== 0x6ffffffe) continue // SHT_GNU_verneed
@@ -73,13 +78,7 @@ export const renameVersionNeeds = (elf: Buffer, renames: Record<string, string>)
       let aux = need + elf.readUInt32LE(need + 8)
       for (let k = 0; k < count; k++) {
         const nameAt = strtab + elf.readUInt32LE(aux + 8)
-        const name = elf.toString("latin1", nameAt, elf.indexOf(0, nameAt))
-        const to = renames[name]
-        if (to !== undefined && to.length <= name.length) {
-          elf.write(`${to}\0`, nameAt, "latin1")
-          elf.writeUInt32LE(elfHash(to), aux)
-          done.push(`${name} → ${to}`)
-        }
+        out.push({ name: elf.toString("latin1", nameAt, elf.indexOf(0, nameAt)), nameAt, auxAt: aux, hash: elf.readUInt32LE(aux) })
         const next = elf.readUInt32LE(aux + 12)
         if (next === 0) break
         aux += next
@@ -88,6 +87,22 @@ export const renameVersionNeeds = (elf: Buffer, renames: Record<string, string>)
       if (next === 0) break
       need += next
     }
+  }
+  return out
+}
+
+/**
+ * Rename version needs in place (name and its ELF hash). The new names are no longer than the
+ * old ones, so they overwrite the string table entry.
+ */
+export const renameVersionNeeds = (elf: Buffer, renames: Record<string, string>): Array<string> => {
+  const done: Array<string> = []
+  for (const v of versionNeeds(elf)) {
+    const to = renames[v.name]
+    if (to === undefined || to.length > v.name.length) continue
+    elf.write(`${to}\0`, v.nameAt, "latin1")
+    elf.writeUInt32LE(elfHash(to), v.auxAt)
+    done.push(`${v.name} → ${to}`)
   }
   return done
 }
