@@ -6,7 +6,7 @@
  *   (test/fuzz/corpus/TARGET, read only); prints executions, edge coverage and findings;
  * - `--budget N`: N seconds in all, shared among the targets by their weight;
  * - `--minimize`: afterwards merges what was found into the kept corpus, minimized (libFuzzer -merge);
- * - `--seed-corpus`: (re)builds the kept corpus from the seed inputs (guided/seed.ts), minimized;
+ * - `--seed-corpus`: merges the seed inputs (guided/seed.ts) into the kept corpus, minimized;
  * - `--measure`: no fuzzing: replays the seed inputs, then the kept corpora, under source coverage
  *   and prints branch coverage of src/enip, src/cip, src/device and each file (before/after).
  * Exits 1 when a target found something (the input is kept under .fuzz-build/findings/TARGET/).

@@ -4,12 +4,14 @@
  * service, the controller's own replies to them, and the examples the unit tests use. The kept
  * corpus (test/fuzz/corpus/) starts from these and is then grown by fuzzing and minimized.
  */
-import { Effect } from "effect"
+import { Effect, Either } from "effect"
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
 import { gzipSync } from "node:zlib"
 import { encodeReply } from "../../../src/cip/reply.js"
-import { encodeRequest } from "../../../src/cip/request.js"
+import { decodeRequest, encodeRequest } from "../../../src/cip/request.js"
 import { makeController } from "../../../src/device/controller.js"
-import { encodeFrame } from "../../../src/enip/frame.js"
+import { decodeFrame, encodeFrame } from "../../../src/enip/frame.js"
 import { makeTagStore } from "../../../src/tags/tagStore.js"
 import { loadWireVectors } from "../../../test/fixtures/fixtures.js"
 import { FUZZ_TAGS, seedRequests, seeds } from "../seeds.js"
@@ -37,6 +39,33 @@ const replyFrames = (): Array<Uint8Array> => {
   })
 }
 
+/**
+ * Hex captures quoted in the tests (frames and CIP requests that clients such as pycomm3,
+ * libplctag and st-ethernet-ip sent, and replies the tests expect): whatever decodes as a frame,
+ * or as a request.
+ */
+const testCaptures = (): { frames: Array<Uint8Array>; requests: Array<Uint8Array> } => {
+  const root = new URL("../../../test/", import.meta.url).pathname
+  const files: Array<string> = []
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory() && e.name !== "corpus") walk(join(dir, e.name))
+      else if (e.name.endsWith(".ts")) files.push(join(dir, e.name))
+    }
+  }
+  walk(root)
+  const frames: Array<Uint8Array> = []
+  const requests: Array<Uint8Array> = []
+  for (const f of files) {
+    for (const m of readFileSync(f, "utf8").matchAll(/["'`]((?:[0-9a-f]{2} ?){4,})["'`]/gi)) {
+      const b = bytes(m[1]!.replace(/ /g, ""))
+      if (Either.isRight(decodeFrame(b))) frames.push(b)
+      else if (Either.isRight(decodeRequest(b))) requests.push(b)
+    }
+  }
+  return { frames, requests }
+}
+
 const HISTORY = [
   "# cpppo history",
   `2014-07-16 04:03:44.186\t["SCADA", [0, 3]]\t{"write": [0, 1, 2, 3]}`,
@@ -62,13 +91,14 @@ export const seedInputs = (name: string): Array<Uint8Array> => {
     case "enip-framer":
       return [cat([3, 7], ...frames.slice(0, 6)), cat([2, 1], ...frames.slice(6, 10)), cat([0, 9], frames[0]!), cat([4, 3], ...vectorHex("enip_frame").slice(0, 8))]
     case "enip-frame":
-      return [...frames, ...vectorHex("enip_frame"), ...vectorHex("enip_exchange", "request_hex"), ...vectorHex("enip_exchange", "reply_hex")]
+      return [...frames, ...testCaptures().frames, ...vectorHex("enip_frame"), ...vectorHex("enip_exchange", "request_hex"), ...vectorHex("enip_exchange", "reply_hex")]
     case "cip-request":
-      return [...cip, ...vectorHex("cip_service")]
+      return [...cip, ...vectorHex("cip_service"), ...testCaptures().requests]
     case "controller": {
       const record = (flags: number, b: Uint8Array) => cat([flags], u16(b.length), b)
       const enc = requests.map(encodeRequest)
       return [
+        ...testCaptures().requests.map((b, i) => record(i & 7, b)),
         ...enc.map((b, i) => record(i & 7, b)),
         cat(...enc.map((b, i) => record(i & 3, b))),
         // Forward Opens from one session until its limit, then the session ends.
