@@ -8,7 +8,7 @@
  * node_modules.
  */
 import { spawn } from "node:child_process"
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs"
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { basename, join, resolve } from "node:path"
 import { prepareJazzer } from "../jazzer/prepare.js"
@@ -69,9 +69,27 @@ const jazzerCli = (): string => createRequire(import.meta.url).resolve("@jazzer.
  */
 const COMMON = [`--includes=${BUILD}/`, "--excludes=node_modules", ...(process.env.CPPPO_FUZZ_BUG_DETECTORS === "1" ? [] : ["--disable_bug_detectors=.*"])]
 
-const runJazzer = (module: string, corpora: ReadonlyArray<string>, jazzerArgs: ReadonlyArray<string>, fuzzerArgs: ReadonlyArray<string>, echo: (line: string) => void) =>
+/**
+ * A module exporting `fuzz` that counts the target's executions into `counter` (every 1024 and
+ * at exit): libFuzzer's closing "Done N runs" line is sometimes lost when Jazzer exits.
+ */
+const countingWrapper = (module: string, counter: string): string => {
+  const file = join(BUILD, "scripts/fuzz/targets", `${module}.counted.js`)
+  writeFileSync(file, [
+    `import { writeFileSync } from "node:fs"`,
+    `import { fuzz as target } from "./${module}.js"`,
+    `let n = 0`,
+    `const save = () => { try { writeFileSync(${JSON.stringify(counter)}, String(n)) } catch {} }`,
+    `process.on("exit", save)`,
+    `export const fuzz = (data) => { if ((++n & 1023) === 0) save(); return target(data) }`,
+    ""
+  ].join("\n"))
+  return file
+}
+
+const runJazzer = (module: string, corpora: ReadonlyArray<string>, jazzerArgs: ReadonlyArray<string>, fuzzerArgs: ReadonlyArray<string>, echo: (line: string) => void, counter?: string) =>
   new Promise<{ code: number; log: string }>((done, fail) => {
-    const file = join(BUILD, "scripts/fuzz/targets", `${module}.js`)
+    const file = counter === undefined ? join(BUILD, "scripts/fuzz/targets", `${module}.js`) : countingWrapper(module, counter)
     const child = spawn(process.execPath, [jazzerCli(), file, ...corpora, ...COMMON, ...jazzerArgs, "--", ...fuzzerArgs], {
       cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" }
     })
@@ -111,11 +129,15 @@ export const fuzzTarget = async (
     `-artifact_prefix=${opts.artifacts}/`, ...(opts.seed !== undefined ? [`-seed=${opts.seed}`] : [])
   ]
   const before = new Set(readdirSync(opts.artifacts))
-  const r = await runJazzer(t.module, corpora, jazzerArgs, fuzzerArgs, opts.echo)
+  const counter = join(opts.artifacts, "..", `${t.name}.executions`)
+  rmSync(counter, { force: true })
+  const r = await runJazzer(t.module, corpora, jazzerArgs, fuzzerArgs, opts.echo, counter)
+  const counted = existsSync(counter) ? Number(readFileSync(counter, "utf8")) : 0
   const artifacts = readdirSync(opts.artifacts).filter((f) => !before.has(f)).map((f) => join(opts.artifacts, f))
   return {
     target: t.name, seconds, exitCode: r.code,
-    executions: lastNumber(r.log, /Done (\d+) runs/g) || lastNumber(r.log, /stat::number_of_executed_units:\s*(\d+)/g),
+    // libFuzzer's count when it printed one, else ours (it misses at most the last 1023 when the exit hook did not run).
+    executions: lastNumber(r.log, /Done (\d+) runs/g) || lastNumber(r.log, /stat::number_of_executed_units:\s*(\d+)/g) || counted,
     cov: lastNumber(r.log, /cov: (\d+)/g), ft: lastNumber(r.log, /ft: (\d+)/g),
     corpus: corpusFiles(opts.work).length + corpusFiles(kept).length,
     artifacts, log: r.log
