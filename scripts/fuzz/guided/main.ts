@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- --coverage TARGET|all [--seconds N | --budget N] [--minimize] [--seed-corpus]
+ * `npm run fuzz -- --coverage TARGET[,TARGET…]|all [--seconds N | --budget N] [--minimize] [--seed-corpus]
  * [--measure] [--fuzz-seed S] [--json FILE] [--verbose]`: coverage-guided fuzzing with Jazzer.js.
  *
  * - fuzzes each target for N seconds (default 20) starting from its kept corpus
@@ -79,8 +79,10 @@ const fuzzFor = async (t: TargetInfo, seconds: number, seed: number | undefined,
 
 export const main = async (): Promise<number> => {
   const which = argValue("coverage") ?? usage("--coverage needs a target name or 'all'")
-  const selected = which === "all" ? TARGETS : TARGETS.filter((t) => t.name === which)
-  if (selected.length === 0) usage(`unknown target ${JSON.stringify(which)} (one of: all ${TARGETS.map((t) => t.name).join(" ")})`)
+  const names = which === "all" ? TARGETS.map((t) => t.name) : which.split(",")
+  const unknown = names.filter((n) => !TARGETS.some((t) => t.name === n))
+  if (unknown.length > 0) usage(`unknown target ${JSON.stringify(unknown[0])} (one of: all ${TARGETS.map((t) => t.name).join(" ")}, or a comma-separated list)`)
+  const selected = TARGETS.filter((t) => names.includes(t.name))
   const seconds = Number(argValue("seconds") ?? 20)
   if (!Number.isFinite(seconds) || seconds < 1) usage("--seconds needs a number ≥ 1")
   const fuzzSeed = argValue("fuzz-seed") === undefined ? undefined : Number(argValue("fuzz-seed"))
