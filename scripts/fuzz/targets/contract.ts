@@ -27,9 +27,10 @@ export const codec = <A>(what: string, r: Either.Either<A, unknown>): A | undefi
   return undefined
 }
 
-/** Structural equality for decoded values: plain objects, arrays, typed arrays, primitives. */
+/** Structural equality for decoded values: plain objects, arrays, typed arrays, primitives (NaN equals NaN). */
 export const same = (a: unknown, b: unknown): boolean => {
-  if (Object.is(a, b)) return true
+  // === (not Object.is): −0 and 0 are the same value on the wire and in JSON.
+  if (a === b) return true
   if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((x, i) => x === b[i])
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
     return typeof a === "number" && typeof b === "number" && Number.isNaN(a) && Number.isNaN(b)
