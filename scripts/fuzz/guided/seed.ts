@@ -120,6 +120,15 @@ export const seedInputs = (name: string): Array<Uint8Array> => {
       return [...text(...FUZZ_TAGS), Uint8Array.from(Buffer.from(FUZZ_TAGS.join("\n"))), ...text("X@0x93/3/10=REAL[4]", "A=SSTRING[0b11]\nA=INT", "Program:P.y=LINT[0o17]")]
     case "route-path":
       return [...text("1/0", "1/0/2/10.0.0.1", '[{"port":1,"link":0}]', '{"port":2,"link":"plc.local"}', "none", "1,0", '[{"class":2},{"instance":1},{"symbolic":"A"},{"element":7}]')]
+    case "modbus-codec": {
+      const pdus = [
+        "0100000010", "0200030009", "030000000a", "0400070002", "050001ff00", "0600021234", "0f0000000301" + "05",
+        "1000040003060001000200 03".replace(/ /g, ""), "160000f0f00101", "1700000003000500010200 09".replace(/ /g, ""), "2b0e0100",
+        "0102cdab", "03040001000200", "8302"
+      ].map(bytes)
+      const adu = (pdu: Uint8Array, i: number) => cat([0, i, 0, 0, 0, pdu.length + 1, i], pdu)
+      return [cat([7], ...pdus.map(adu)), ...pdus.map((p, i) => cat([i * 17 + 1], adu(p, i)))]
+    }
     default:
       return []
   }
