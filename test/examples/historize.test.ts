@@ -17,6 +17,7 @@ import { runSimulator } from "../../src/cli/simulator.js"
 import { Client, type ClientService, OperationFailed } from "../../src/client/client.js"
 import { HistoryReader, readHistory } from "../../src/history/reader.js"
 import { startWeatherService } from "./weatherService.js"
+import { BIN } from "../cli/cpppo.js" // the real binary, node dist/cli/bin.js
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url))
 
@@ -118,7 +119,7 @@ describe("historize end to end", () => {
           : ["enip", "historize", "-a", "127.0.0.1:0", "-A", "-U", file, "SCADA=INT[10]"]
         const from = Date.now()
         const child = yield* Effect.acquireRelease(
-          Effect.sync(() => spawn(process.execPath, ["--import", "tsx", "src/cli/bin.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })),
+          Effect.sync(() => spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })),
           (c) => Effect.sync(() => { if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL") })
         )
         let stderr = ""
