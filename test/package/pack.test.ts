@@ -9,14 +9,16 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { spawn } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll } from "vitest"
 import { ROOT } from "../cli/cpppo.js"
 
 const work = mkdtempSync(join(tmpdir(), "cpppo-pack-"))
-afterAll(() => rmSync(work, { recursive: true, force: true }))
+// Two app trees of node_modules: removing them takes a while on a loaded machine.
+afterAll(() => rm(work, { recursive: true, force: true }), 180_000)
 
 interface Ran { readonly status: number | null; readonly stdout: string; readonly stderr: string; readonly seconds: number }
 
