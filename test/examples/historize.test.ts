@@ -35,6 +35,9 @@ const exercise = (client: ClientService) =>
     const bad = yield* Effect.either(client.read("SCADA[10]"))
     expect(Either.isLeft(bad) && bad.left instanceof OperationFailed && bad.left.result.status).toBe(0xff)
     expect(yield* client.read("SCADA[6-7]")).toEqual([0, -5])
+    // A request for a tag that is not configured (printed with -p) is not recorded in the history.
+    const unknown = yield* Effect.either(client.read("NoSuchTag"))
+    expect(Either.isLeft(unknown) && unknown.left instanceof OperationFailed && unknown.left.result.status).toBe(0x05)
   })
 
 /** What the history must hold after `exercise`, in order. */
