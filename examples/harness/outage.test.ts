@@ -5,14 +5,14 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { spawnSync } from "node:child_process"
-import { formatReport } from "../../src/testing/index.js"
+import { Testing } from "cpppo"
 import { outage } from "./outage.js"
 
 describe("harness example: outage", () => {
   it.live("every script passes, the outage script saw its EOF and recovered", () =>
     Effect.gen(function* () {
       const report = yield* outage
-      const text = formatReport(report)
+      const text = Testing.formatReport(report)
       expect(report.ok, text).toBe(true)
       expect(text.split("\n").at(-1)).toBe("all scripts passed")
       const steps = report.scripts.find((s) => s.name === "outage")!.steps

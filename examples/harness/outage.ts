@@ -7,13 +7,12 @@
  *   npx tsx examples/harness/outage.ts        # prints the report; exit status 1 if a script failed
  */
 import { Console, Effect } from "effect"
-import { Testing } from "../../src/index.js"
-import type { ClientService } from "../../src/client/client.js"
+import { type Client, Testing } from "cpppo"
 
 const { runAgainstSimulator, step, fault, formatReport } = Testing
 
 /** "Your" HMI logic: poll the tank level and raise the alarm above 90. */
-export const myHmiPoll = (client: ClientService) =>
+export const myHmiPoll = (client: Client.ClientService) =>
   Effect.gen(function* () {
     const [level] = (yield* client.read("LEVEL")) as ReadonlyArray<number>
     if (level! > 90) yield* client.write("ALARM", [1])
