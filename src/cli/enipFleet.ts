@@ -7,28 +7,38 @@
  * The command-line form is a one-entry fleet file (name plc{n}, `count`, consecutive addresses,
  * serial base + n), checked by the same parser as a file, so both start the same way.
  */
-import { Command, Options } from "@effect/cli"
+import type { Command } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
-import { readFileSync } from "node:fs"
+import { readFileSync, statSync } from "node:fs"
 import { parseAddress } from "../server/address.js"
 import type { FleetConfigError } from "../server/fleetConfig.js"
 import { serverOptions } from "./enipServer.js"
-import { withExample } from "./examples.js"
 import { loggingLayer } from "./logging.js"
+import { webOption } from "./serverOptions.js"
+import { flag, integer, leaf, text } from "./spec.js"
 import { usage } from "./usage.js"
 
 /** Loaded when the command runs: the YAML parser, the Schema and the fleet stay out of every other command's start-up. */
 const loadFleet = Effect.promise(() =>
   Promise.all([import("../server/fleetConfig.js"), import("../server/shard.js"), import("../server/addressRange.js"), import("./fleet.js")]))
 
-const count = Options.integer("count").pipe(Options.withAlias("n"), Options.optional, Options.withDescription("how many controllers (default 1), at consecutive addresses from --address"))
-const name = Options.text("name").pipe(Options.withDefault("plc"), Options.withDescription("controller name prefix: plc → plc1 … plcN"))
-const config = Options.text("config").pipe(Options.optional, Options.withDescription("fleet FILE (.yaml, .yml or .json): defaults and controllers: entries"))
-const shard = Options.text("shard").pipe(Options.optional, Options.withDescription("run only shard INDEX/COUNT of the fleet (INDEX may be a pod name ending -ORDINAL)"))
-const list = Options.boolean("list").pipe(Options.withDescription("print each controller's 'name host:port' and exit without starting"))
-
-const { config: _identityFile, webHistory: _webHistory, ...shared } = serverOptions
-const fleetOptions = { ...shared, count, name, config, shard, list }
+// The server's options apply to each controller, except cpppo's INI config files (-c: here the
+// fleet file) and the Modbus bridge (one device per process).
+const {
+  config: _iniFiles, noConfig: _noConfig, configBasename: _basename,
+  modbus: _modbus, modbusUnit: _unit, modbusRate: _rate, modbusTimeout: _timeout, wordOrder: _order,
+  ...shared
+} = serverOptions
+const fleetOptions = {
+  ...shared,
+  address: text("address", { short: "a", metavar: "ADDRESS", default: ":44818", showDefault: ":44818, every interface",
+    help: "[iface][:port] of the first controller; with --count N the next ones take the following IP addresses (127.0.1.1, 127.0.1.2, …), same port" }),
+  count: integer("count", { short: "n", metavar: "N", range: [1, 65536], showDefault: "1", help: "how many controllers, at consecutive addresses from --address" }),
+  name: text("name", { metavar: "PREFIX", default: "plc", help: "controller name prefix: plc → plc1 … plcN (web paths /plc1/…, metrics labels)" }),
+  config: text("config", { short: "c", metavar: "FILE", help: "fleet FILE (.yaml, .yml or .json): defaults: and controllers: entries (name, address, identity, tags, delay, routePath, simple, count)" }),
+  shard: text("shard", { metavar: "INDEX/COUNT", help: "run only shard INDEX of COUNT of the fleet (INDEX may be a pod name ending -ORDINAL, as in a StatefulSet)" }),
+  list: flag("list", { help: "print each controller's 'name host:port' and exit without starting" })
+}
 type FleetCliOptions = Command.Command.ParseConfig<typeof fleetOptions>
 
 /** A fleet-file error in command-line words: the field and the reason, without the entry. */
@@ -48,6 +58,7 @@ const entryOf = (o: FleetCliOptions): Record<string, unknown> => ({
   ...(Option.isSome(o.routePath) ? { routePath: o.routePath.value } : {}),
   ...(o.simple ? { simple: true } : {}),
   ...(o.noUdp ? { udp: false } : {}),
+  ...(o.noTcp ? { tcp: false } : {}),
   ...(Option.isSome(o.idle) ? { idleTimeout: o.idle.value } : {}),
   ...(Option.isSome(o.maxSessions) ? { maxSessions: o.maxSessions.value } : {}),
   ...(Option.isSome(o.size) ? { size: o.size.value } : {}),
@@ -65,7 +76,7 @@ const entryOf = (o: FleetCliOptions): Record<string, unknown> => ({
 const controllerOptionsGiven = (o: FleetCliOptions): ReadonlyArray<string> => [
   ...(o.tags.length > 0 ? ["TAG…"] : []), ...(Option.isSome(o.count) ? ["--count"] : []), ...(o.address !== ":44818" ? ["--address"] : []),
   ...(Option.isSome(o.delay) ? ["--delay"] : []), ...(Option.isSome(o.routePath) ? ["--route-path"] : []), ...(o.simple ? ["--simple"] : []),
-  ...(o.noUdp ? ["--no-udp"] : []), ...(Option.isSome(o.idle) ? ["--idle-timeout"] : []), ...(Option.isSome(o.maxSessions) ? ["--max-sessions"] : []),
+  ...(o.noUdp ? ["--no-udp"] : []), ...(o.noTcp ? ["--no-tcp"] : []), ...(Option.isSome(o.idle) ? ["--idle-timeout"] : []), ...(Option.isSome(o.maxSessions) ? ["--max-sessions"] : []),
   ...(Option.isSome(o.size) ? ["--size"] : []), ...(Option.isSome(o.vendor) ? ["--vendor"] : []), ...(Option.isSome(o.deviceType) ? ["--device-type"] : []),
   ...(Option.isSome(o.productCode) ? ["--product-code"] : []), ...(Option.isSome(o.productName) ? ["--product-name"] : []),
   ...(Option.isSome(o.serial) ? ["--serial"] : []), ...(Option.isSome(o.revision) ? ["--revision"] : []), ...(o.name !== "plc" ? ["--name"] : [])
@@ -73,7 +84,7 @@ const controllerOptionsGiven = (o: FleetCliOptions): ReadonlyArray<string> => [
 
 const fleet = (o: FleetCliOptions) =>
   Effect.gen(function* () {
-    const [{ decodeFleetFile, fleetFormatOf, parseFleetConfig, resolveFleet }, { parseShard, shardOf }, { formatHostPort }, { runFleet }] = yield* loadFleet
+    const [{ decodeFleetFile, fleetFormatOf, parseFleetConfig, resolveFleet }, { parseShard, shardOf }, { formatHostPort }, { historyPathFor, runFleet }] = yield* loadFleet
     let controllers
     if (Option.isSome(o.config)) {
       const given = controllerOptionsGiven(o)
@@ -103,17 +114,22 @@ const fleet = (o: FleetCliOptions) =>
       for (const c of controllers) yield* Console.log(`${c.name} ${formatHostPort(c)}`)
       return
     }
-    let web: { host: string; port: number; token?: string } | undefined
-    if (Option.isSome(o.web)) {
-      const fallback = parseAddress(o.address, { host: "0.0.0.0", port: 44818 })
-      const w = parseAddress(o.web.value, { host: Either.isRight(fallback) && !Option.isSome(o.config) ? fallback.right.host : "0.0.0.0", port: 80 })
-      if (Either.isLeft(w)) return yield* usage(w.left)
-      web = { ...w.right, ...(Option.isSome(o.webToken) ? { token: o.webToken.value } : {}) }
-    }
+    const fallback = parseAddress(o.address, { host: "0.0.0.0", port: 44818 })
+    const w = webOption(o.web, Either.isRight(fallback) && !Option.isSome(o.config) ? fallback.right.host : "0.0.0.0")
+    if (Either.isLeft(w)) return yield* usage(w.left)
+    if (Option.isSome(o.webHistory) && !isDirectory(o.webHistory.value)) return yield* usage(`--web-history ${o.webHistory.value}: not a directory`)
+    const historyFile = Option.isSome(o.historize) ? ((template: string) => (n: string) => historyPathFor(template, n))(o.historize.value) : undefined
+    const historyDir = Option.getOrUndefined(o.webHistory)
     yield* runFleet({
       controllers,
-      ...(web !== undefined ? { web } : {}),
-      ...(Option.isSome(o.historize) ? { historize: o.historize.value } : {})
+      ...(w.right !== undefined ? {
+        web: {
+          ...w.right,
+          ...(Option.isSome(o.webToken) ? { token: o.webToken.value } : {}),
+          history: (n: string) => ({ file: historyFile?.(n), dir: historyDir })
+        }
+      } : {}),
+      ...(historyFile !== undefined ? { historyFile } : {})
     }, {
       onListening: ({ controllers: bound, web: w }) =>
         o.addressOutput
@@ -126,6 +142,18 @@ const fleet = (o: FleetCliOptions) =>
     )
   })
 
-export const fleetCommand = Command.make("fleet", fleetOptions, fleet).pipe(
-  Command.withDescription(withExample("cpppo enip fleet", "Run many simulated controllers in one process (a fleet), from --count/--address or a --config file"))
-)
+export const fleetCommand = leaf({
+  name: "fleet",
+  summary: "Run many simulated controllers in one process (a fleet), from --count/--address or a fleet file (-c).",
+  description: [
+    "Each controller is a whole simulator with its own address, identity, tags, faults and history; the server's options apply to each. -w serves one web API for all: /NAME/api/… per controller, /api/… for all of them (group controllers), /healthz and /metrics. Ctrl-C stops them all."
+  ]
+}, fleetOptions, fleet)
+
+const isDirectory = (p: string): boolean => {
+  try {
+    return statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}

@@ -1,21 +1,33 @@
 /**
- * Running a fleet from the command line: the controllers (server/fleet.ts), each with its event
- * sinks subscribed before it listens (`-p` lines prefixed by the controller's name, one history
- * file per controller), one web server for all (`-w`), until every controller is done or Ctrl-C.
- * The web and history modules are loaded only when asked for.
+ * Running simulated controllers from the command line — a fleet (`cpppo enip fleet`) or a fleet
+ * of one (`cpppo enip server`, through runSimulator): the controllers (server/fleet.ts), each
+ * with its tag-event sinks started before it listens (`-p` printing, its history file: see
+ * extras.ts), one web server for all (`-w`), until every controller is done or Ctrl-C.
+ * The web module is loaded only when asked for.
  */
-import { Effect, Layer, Queue, Stream } from "effect"
+import { Effect } from "effect"
 import { basename, dirname, join } from "node:path"
 import { type FleetMemberConfig, makeFleet } from "../server/fleet.js"
 import type { BoundAddress } from "../server/server.js"
 import type { SimulatorCore } from "../server/simulator.js"
 import { formatTagEvent } from "../tags/events.js"
+import type { HistoryAccess } from "../web/historyRoutes.js"
+import { startTagSinks } from "./extras.js"
 
 export interface FleetRunConfig {
   readonly controllers: ReadonlyArray<FleetMemberConfig>
-  readonly web?: { readonly host: string; readonly port: number; readonly token?: string }
-  /** History file per controller: `{name}` is replaced, else `-NAME` goes before the extension. */
-  readonly historize?: string
+  readonly web?: {
+    readonly host: string
+    readonly port: number
+    readonly token?: string
+    /**
+     * The history files the web API may plot for a controller (`/history/…`); by default its own
+     * history file (`historyFile`). `--web-history DIR` adds a directory.
+     */
+    readonly history?: (name: string) => HistoryAccess
+  }
+  /** The history file of a controller (`--historize`), by name; none when absent or undefined. */
+  readonly historyFile?: (name: string) => string | undefined
 }
 
 export interface FleetHooks {
@@ -38,33 +50,16 @@ export const historyPathFor = (template: string, name: string): string => {
 }
 
 const loadWeb = Effect.promise(() => Promise.all([import("../web/server.js"), import("../web/fleet.js")]))
-const loadHistory = Effect.promise(() => Promise.all([import("../history/writer.js"), import("../history/historize.js")]))
 
-/** Record every tag event of one controller; events still queued at shutdown are written first. */
-const historySink = (core: SimulatorCore, path: string) =>
-  Effect.gen(function* () {
-    const [{ HistoryWriter }, { historize }] = yield* loadHistory
-    const writer = yield* HistoryWriter.layer({ path, rotate: { maxBytes: 10 * 1024 * 1024 } }).pipe(
-      Layer.build,
-      Effect.map((ctx) => ctx.unsafeMap.get(HistoryWriter.key) as typeof HistoryWriter.Service)
-    )
-    const queue = yield* core.tags.subscribe
-    yield* Effect.addFinalizer(() =>
-      Queue.takeAll(queue).pipe(Effect.flatMap((rest) => historize(Stream.fromIterable(rest))), Effect.provideService(HistoryWriter, writer), Effect.ignore))
-    yield* Effect.forkScoped(historize(Stream.fromQueue(queue, { maxChunkSize: 1 })).pipe(Effect.provideService(HistoryWriter, writer)))
-  })
-
-/** Run the fleet until every controller is done (web API) or interrupted (Ctrl-C). */
+/** Run the controllers until every one is done (web API) or interrupted (Ctrl-C). */
 export const runFleet = (config: FleetRunConfig, hooks: FleetHooks = {}) =>
   Effect.gen(function* () {
     const print = hooks.onEvent
+    const historyOf = (name: string) => config.historyFile?.(name)
     const prepare = (core: SimulatorCore) =>
-      Effect.gen(function* () {
-        if (print !== undefined) {
-          const queue = yield* core.tags.subscribe
-          yield* Effect.forkScoped(Stream.runForEach(Stream.fromQueue(queue), (e) => print(core.name, formatTagEvent(e))))
-        }
-        if (config.historize !== undefined) yield* historySink(core, historyPathFor(config.historize, core.name))
+      startTagSinks(core.tags, {
+        print: print !== undefined ? { format: formatTagEvent, line: (line) => print(core.name, line) } : undefined,
+        historize: historyOf(core.name)
       })
     const started = performance.now()
     const fleet = yield* makeFleet(config.controllers, { prepare })
@@ -72,14 +67,15 @@ export const runFleet = (config: FleetRunConfig, hooks: FleetHooks = {}) =>
     let web: BoundAddress | undefined
     if (config.web !== undefined) {
       const [{ serveWeb }, { webControllers }] = yield* loadWeb
-      const bound = yield* serveWeb(webControllers(fleet), config.web)
+      const { history, ...options } = config.web
+      const bound = yield* serveWeb(webControllers(fleet, history ?? ((name) => ({ file: historyOf(name) }))), options)
       web = { host: bound.host, port: bound.port }
     }
     const sims = Array.from(fleet.controllers.values())
     if (hooks.onListening) {
       yield* hooks.onListening({ controllers: sims.map((s) => ({ name: s.name, tcp: s.server.address, udp: s.server.udpAddress })), web })
     }
-    yield* Effect.logInfo(`fleet of ${sims.length} controller(s) listening (built and started in ${startMs.toFixed(0)} ms)`)
+    if (sims.length > 1) yield* Effect.logInfo(`fleet of ${sims.length} controllers listening (built and started in ${startMs.toFixed(0)} ms)`)
     yield* fleet.awaitAllDone
-    yield* Effect.logInfo("done: every controller stopped")
+    yield* Effect.logInfo(sims.length > 1 ? "done: every controller stopped" : "done: shutting down")
   }).pipe(Effect.scoped)

@@ -1,14 +1,15 @@
 /**
- * `cpppo enip server` composition: the simulator Layer plus what the command line asks for —
- * the web API, printing of tag I/O, a history file — running until Ctrl-C or the web API's
- * `server/control/done`. The web and history modules are loaded only when asked for (they bring
- * the HTTP server and zlib code into memory).
+ * `cpppo enip server` composition: one simulated controller run as a fleet of one (cli/fleet.ts),
+ * so printing, history, the web API, /healthz and /metrics are the same code for a server and for
+ * every controller of `cpppo enip fleet`; it runs until Ctrl-C or the web API's
+ * `server/control/done`.
  */
-import { Effect, Layer, Option, Queue, Stream } from "effect"
-import { type BoundAddress, EnipServer } from "../server/server.js"
-import { ServerControl, SimulatorLive, type SimulatorConfig, TagStore } from "../server/simulator.js"
-import { formatTagEvent } from "../tags/events.js"
+import { Effect, type Layer } from "effect"
+import type { BoundAddress } from "../server/server.js"
+import type { SimulatorConfig } from "../server/simulator.js"
+import type { AttributeFactory } from "../tags/attribute.js"
 import type { HistoryAccess } from "../web/historyRoutes.js"
+import { runFleet } from "./fleet.js"
 
 export interface CliSimulatorConfig extends SimulatorConfig {
   readonly web?: { readonly host: string; readonly port: number; readonly token?: string; readonly history?: HistoryAccess }
@@ -22,45 +23,25 @@ export interface SimulatorHooks {
   readonly onEvent?: ((line: string) => Effect.Effect<void>) | undefined
 }
 
-const loadWeb = Effect.promise(() => import("../web/server.js"))
-const loadHistory = Effect.promise(() => Promise.all([import("../history/writer.js"), import("../history/historize.js")]))
-
-/** Run the simulator until done (web API) or interrupted (Ctrl-C). */
-export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks = {}) =>
-  Effect.gen(function* () {
-    const server = yield* EnipServer
-    const control = yield* ServerControl
-    const store = yield* TagStore
-    if (hooks.onEvent !== undefined) {
-      const print = hooks.onEvent
-      yield* Effect.forkScoped(Stream.runForEach(store.events, (e) => print(formatTagEvent(e))))
-    }
-    if (config.historize !== undefined) {
-      const [{ HistoryWriter }, { historize }] = yield* loadHistory
-      const writer = yield* HistoryWriter.layer({ path: config.historize, rotate: { maxBytes: 10 * 1024 * 1024 } }).pipe(
-        Layer.build,
-        Effect.map((ctx) => ctx.unsafeMap.get(HistoryWriter.key) as typeof HistoryWriter.Service)
-      )
-      // Subscribe for the life of the run; on shutdown (Ctrl-C, done) the events still queued are
-      // appended before the writer flushes and closes (finalizers run in reverse order).
-      const queue = yield* store.subscribe
-      yield* Effect.addFinalizer(() =>
-        Queue.takeAll(queue).pipe(
-          Effect.flatMap((rest) => historize(Stream.fromIterable(rest))),
-          Effect.provideService(HistoryWriter, writer)
-        ))
-      yield* Effect.forkScoped(
-        historize(Stream.fromQueue(queue, { maxChunkSize: 1 })).pipe(Effect.provideService(HistoryWriter, writer))
-      )
-    }
-    let web: BoundAddress | undefined
-    if (config.web !== undefined) {
-      const { WebApiLive, WebServer } = yield* loadWeb
-      const ctx = yield* Layer.build(WebApiLive(config.web))
-      const bound = Option.getOrThrow(Option.fromNullable(ctx.unsafeMap.get(WebServer.key) as typeof WebServer.Service | undefined))
-      web = { host: bound.host, port: bound.port }
-    }
-    if (hooks.onListening) yield* hooks.onListening({ tcp: server.address, udp: server.udpAddress, web })
-    yield* control.awaitDone
-    yield* Effect.logInfo("done: shutting down")
-  }).pipe(Effect.scoped, Effect.provide(SimulatorLive(config)))
+/**
+ * Run the simulator until done (web API) or interrupted (Ctrl-C). Tags backed by custom
+ * Attributes (the Modbus bridge, an app's own) come from the `AttributeFactory` in the context,
+ * or from `attributes`.
+ */
+export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks = {}, attributes?: Layer.Layer<AttributeFactory>) => {
+  const { web, historize, ...sim } = config
+  const name = sim.name ?? "plc"
+  const { onListening, onEvent } = hooks
+  const run = runFleet({
+    controllers: [{ ...sim, name }],
+    ...(web !== undefined ? { web: { host: web.host, port: web.port, ...(web.token !== undefined ? { token: web.token } : {}), history: () => web.history ?? { file: historize } } } : {}),
+    historyFile: () => historize
+  }, {
+    ...(onListening !== undefined ? { onListening: ({ controllers: [c], web }) => onListening({ tcp: c!.tcp, udp: c!.udp, web }) } : {}),
+    onEvent: onEvent !== undefined ? (_name, line) => onEvent(line) : undefined
+  }).pipe(
+    // One controller: its own error, as the command line and apps know it (not the fleet's wrapper).
+    Effect.catchTag("FleetStartError", (e) => Effect.fail(e.cause))
+  )
+  return attributes === undefined ? run : Effect.provide(run, attributes)
+}

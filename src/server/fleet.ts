@@ -9,7 +9,7 @@
  */
 import { Context, Data, Deferred, Effect, ExecutionStrategy, Exit, Layer, Scope } from "effect"
 import { formatHostPort } from "./addressRange.js"
-import { makeSimulator, type SimulatorConfig, type SimulatorOptions, type SimulatorService } from "./simulator.js"
+import { makeSimulator, type SimulatorConfig, type SimulatorError, type SimulatorOptions, type SimulatorService } from "./simulator.js"
 
 /** One controller's config in a fleet: a simulator config with its (unique) name. */
 export interface FleetMemberConfig extends SimulatorConfig {
@@ -20,6 +20,8 @@ export interface FleetMemberConfig extends SimulatorConfig {
 export class FleetStartError extends Data.TaggedError("FleetStartError")<{
   readonly name: string
   readonly message: string
+  /** What stopped it (a TagSpecError, AttributeError, ListenError…). */
+  readonly cause: SimulatorError
 }> {}
 
 export interface FleetOptions extends SimulatorOptions {
@@ -45,7 +47,7 @@ export const makeFleet = (configs: ReadonlyArray<FleetMemberConfig>, options: Fl
     const parent = yield* Effect.scope
     const names = new Set<string>()
     for (const c of configs) {
-      if (names.has(c.name)) return yield* new FleetStartError({ name: c.name, message: `${c.name}: two controllers have this name` })
+      if (names.has(c.name)) return yield* new FleetStartError({ name: c.name, message: `${c.name}: two controllers have this name`, cause: new Error(`two controllers are named ${c.name}`) })
       names.add(c.name)
     }
     const stopped = new Set<string>()
@@ -55,7 +57,7 @@ export const makeFleet = (configs: ReadonlyArray<FleetMemberConfig>, options: Fl
         const scope = yield* Scope.fork(parent, ExecutionStrategy.sequential)
         const sim = yield* makeSimulator(config, options).pipe(
           Scope.extend(scope),
-          Effect.mapError((e) => new FleetStartError({ name: config.name, message: `${config.name} (${formatHostPort(config)}): ${e.message}` }))
+          Effect.mapError((e) => new FleetStartError({ name: config.name, message: `${config.name} (${formatHostPort(config)}): ${e.message}`, cause: e }))
         )
         // done on this controller: stop it alone; the last one to stop ends the fleet.
         yield* Effect.forkIn(

@@ -221,6 +221,8 @@ const expandEntry = (
     const identityFields: IdentityFields = { ...d.identity, ...entry.identity }
     const simple = pick("simple")
     const udp = pick("udp")
+    const tcp = pick("tcp")
+    if (tcp === false && udp === false) return yield* Either.left(fail("tcp", "tcp: false with udp: false leaves nothing to serve"))
     const idleTimeout = pick("idleTimeout")
     const maxSessions = pick("maxSessions")
     const size = pick("size")
@@ -258,6 +260,7 @@ const expandEntry = (
         ...(routePath !== undefined ? { routePath } : {}),
         ...(simple !== undefined ? { simple } : {}),
         ...(udp !== undefined ? { udp } : {}),
+        ...(tcp !== undefined ? { tcp } : {}),
         ...(idleTimeout !== undefined ? { idleTimeout } : {}),
         ...(maxSessions !== undefined ? { maxSessions } : {}),
         ...(size !== undefined ? { maxFrame: size } : {})

@@ -59,6 +59,8 @@ const common = {
   routePath: opt(expecting(Schema.Union(Schema.String, Schema.Literal(false)), `a route path like "1/0", or false`, true)),
   simple: opt(expecting(Schema.Boolean, "true or false")),
   udp: opt(expecting(Schema.Boolean, "true or false")),
+  /** false: no TCP sessions, only List* on UDP (cpppo's `-T`). */
+  tcp: opt(expecting(Schema.Boolean, "true or false")),
   idleTimeout: opt(expecting(Schema.Number.pipe(Schema.nonNegative()), "seconds (0 = never)", true)),
   maxSessions: opt(int(1, 1_000_000, "a session count")),
   size: opt(int(24 + 16, 24 + 0xffff, "a frame size in bytes"))

@@ -10,7 +10,7 @@
 import { Context, Effect, Layer, type Scope } from "effect"
 import type { EPath } from "../cip/model.js"
 import { Controller, type ControllerConfig, type ControllerService, makeController } from "../device/controller.js"
-import type { IdentityConfig } from "../device/identity.js"
+import type { IdentityConfig, NetworkConfig } from "../device/identity.js"
 import type { AttributeError } from "../tags/attribute.js"
 import type { TagSpec, TagSpecError } from "../tags/spec.js"
 import { makeTagStore, TagStore, type TagStoreService } from "../tags/tagStore.js"
@@ -30,6 +30,8 @@ export interface SimulatorConfig {
   /** Tag specs (`SCADA=INT[1000]`, or parsed). */
   readonly tags: ReadonlyArray<string | TagSpec>
   readonly udp?: boolean
+  /** Serve TCP sessions (default true); false answers only List* on UDP (cpppo's `-T`). */
+  readonly tcp?: boolean
   /** No routing accepted (like a MicroLogix). */
   readonly simple?: boolean
   /** Route path Unconnected Sends must carry (default 1/0; [] accepts none). */
@@ -37,6 +39,8 @@ export interface SimulatorConfig {
   /** Reply delay, seconds or a range re-drawn every second. */
   readonly delay?: number | readonly [number, number] | undefined
   readonly identity?: Partial<IdentityConfig> | Record<string, unknown>
+  /** TCP/IP Interface and Ethernet Link values (IP address, host name, MAC, …). */
+  readonly network?: Partial<NetworkConfig>
   readonly maxFrame?: number
   readonly maxSessions?: number
   /** Unsent reply bytes allowed per session before it is closed (a client that never reads). */
@@ -101,6 +105,7 @@ const identityOf = (raw: SimulatorConfig["identity"]): Partial<IdentityConfig> =
 
 const controllerConfigOf = (config: SimulatorConfig): ControllerConfig => ({
   identity: identityOf(config.identity),
+  ...(config.network !== undefined ? { network: config.network } : {}),
   ...(config.simple ? { routePath: "simple" as const } : config.routePath !== undefined ? { routePath: config.routePath } : {}),
   ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {}),
   ...(config.maxConnectionsPerSession !== undefined ? { maxConnectionsPerSession: config.maxConnectionsPerSession } : {})
@@ -185,6 +190,7 @@ export const makeSimulator = (config: SimulatorConfig, options: SimulatorOptions
       port: config.port,
       udp: config.udp ?? true,
       stats: core.stats,
+      ...(config.tcp === false ? { tcp: false } : {}),
       ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
       ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
       ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {})

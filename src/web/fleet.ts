@@ -18,6 +18,7 @@ import { ControllerStats } from "../server/stats.js"
 import type { ApiTarget } from "./api.js"
 import { fleetPage } from "./fleetPage.js"
 import type { ApiServices } from "./groups.js"
+import type { HistoryAccess } from "./historyRoutes.js"
 import { makeMetricsRegistry, type MetricsSource, renderMetrics } from "./metrics.js"
 import type { ControllerItem } from "./reply.js"
 import { apiHandler, type LiveControl, makeRouter, preflight, type WebOptions } from "./server.js"
@@ -30,15 +31,18 @@ export interface WebController {
   /** Listening, or not listening on purpose (disabled, stopped). */
   readonly up: () => boolean
   readonly metrics: MetricsSource
+  /** This controller's history file(s) for `/history/…` (default: the web options' `history`). */
+  readonly history?: HistoryAccess | undefined
 }
 
 /** The web view of a running simulator of a fleet. */
-export const webController = (sim: SimulatorService, stopped: () => boolean): WebController => {
+export const webController = (sim: SimulatorService, stopped: () => boolean, history?: HistoryAccess): WebController => {
   const s: ApiServices = { control: sim.control, registry: sim.registry, tags: sim.tags }
   const address = `${sim.server.address.host.includes(":") ? `[${sim.server.address.host}]` : sim.server.address.host}:${sim.server.address.port}`
   return {
     name: sim.name,
     s,
+    history,
     item: () => {
       const st = sim.control.unsafeState()
       let requests = 0
@@ -81,27 +85,28 @@ export const bareController = (s: ApiServices): WebController => {
   }
 }
 
-/** The web controllers of a fleet, in its order. */
-export const webControllers = (fleet: FleetService): ReadonlyArray<WebController> =>
-  Array.from(fleet.controllers.values(), (sim) => webController(sim, () => fleet.stopped(sim.name)))
+/** The web controllers of a fleet, in its order; `history` gives each one's history access. */
+export const webControllers = (fleet: FleetService, history?: (name: string) => HistoryAccess | undefined): ReadonlyArray<WebController> =>
+  Array.from(fleet.controllers.values(), (sim) => webController(sim, () => fleet.stopped(sim.name), history?.(sim.name)))
 
 /** The router for every controller, the fleet API, the fleet page, health and metrics. */
 export const makeFleetRouter = (controllers: ReadonlyArray<WebController>, options: WebOptions, stop: LiveControl["stop"]) =>
   Effect.gen(function* () {
+    const optionsOf = (c: WebController): WebOptions => (c.history !== undefined ? { ...options, history: c.history } : options)
     const targets: ReadonlyArray<ApiTarget> = controllers.map((c) => ({ name: c.name, s: c.s, item: c.item }))
     const routers = new Map<string, ReturnType<typeof makeRouter>>()
     const changes = new Map<string, PubSub.PubSub<void>>()
     for (const c of controllers) {
       const pubsub = yield* PubSub.sliding<void>(16)
       changes.set(c.name, pubsub)
-      routers.set(c.name, makeRouter(c.s, options, { stop, changes: pubsub }))
+      routers.set(c.name, makeRouter(c.s, optionsOf(c), { stop, changes: pubsub }))
     }
     const registry = makeMetricsRegistry(() => controllers.map((c) => c.metrics))
     const fleetChanges = yield* PubSub.sliding<void>(16)
     const single = controllers.length === 1 ? controllers[0]! : undefined
     // A single simulator keeps its page, feed and API at the root (with the controllers group).
     const root = single !== undefined
-      ? makeRouter(single.s, options, { stop, changes: changes.get(single.name)! }, targets)
+      ? makeRouter(single.s, optionsOf(single), { stop, changes: changes.get(single.name)! }, targets)
       : HttpRouter.empty.pipe(
           HttpRouter.get("/", Effect.succeed(HttpServerResponse.html(fleetPage()))),
           HttpRouter.get("/api", apiHandler(targets, options, fleetChanges)),
