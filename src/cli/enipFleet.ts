@@ -15,7 +15,7 @@ import type { FleetConfigError } from "../server/fleetConfig.js"
 import { serverOptions } from "./enipServer.js"
 import { loggingLayer } from "./logging.js"
 import { webOption } from "./serverOptions.js"
-import { flag, integer, leaf, text } from "./spec.js"
+import { args, flag, integer, leaf, text } from "./spec.js"
 import { usage } from "./usage.js"
 
 /** Loaded when the command runs: the YAML parser, the Schema and the fleet stay out of every other command's start-up. */
@@ -37,7 +37,8 @@ const fleetOptions = {
   name: text("name", { metavar: "PREFIX", default: "plc", help: "controller name prefix: plc → plc1 … plcN (web paths /plc1/…, metrics labels)" }),
   config: text("config", { short: "c", metavar: "FILE", help: "fleet FILE (.yaml, .yml or .json): defaults: and controllers: entries (name, address, identity, tags, delay, routePath, simple, count)" }),
   shard: text("shard", { metavar: "INDEX/COUNT", help: "run only shard INDEX of COUNT of the fleet (INDEX may be a pod name ending -ORDINAL, as in a StatefulSet)" }),
-  list: flag("list", { help: "print each controller's 'name host:port' and exit without starting" })
+  list: flag("list", { help: "print each controller's 'name host:port' and exit without starting" }),
+  tags: args("TAG", { help: "tag specs NAME[@cls/ins/att][=TYPE][[n]] of every controller, e.g. SCADA=INT[1000], TEXT=STRING, Speed=REAL; TYPE defaults to INT" })
 }
 type FleetCliOptions = Command.Command.ParseConfig<typeof fleetOptions>
 
