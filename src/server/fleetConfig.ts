@@ -67,7 +67,7 @@ export const expandTemplate = (text: string, n: number): Either.Either<string, s
   let bad: string | undefined
   const out = text.replace(PLACEHOLDER, (whole, inner: string) => {
     const m = TERM.exec(inner)
-    if (m === null) { bad ??= `unknown placeholder ${whole} (use {n}, {n+K}, {K+n}, {n-K} or {n:WIDTH})`; return whole }
+    if (m === null) { bad ??= `unknown placeholder ${JSON.stringify(whole)} (use {n}, {n+K}, {K+n}, {n-K} or {n:WIDTH})`; return whole }
     const value = n + Number(m[1] ?? 0) + (m[2] === "-" ? -Number(m[3]) : Number(m[3] ?? 0))
     if (value < 0) { bad ??= `${whole} is negative for n=${n}`; return whole }
     return m[4] !== undefined ? String(value).padStart(Number(m[4]), "0") : String(value)
@@ -85,7 +85,9 @@ const firstIssue = (error: ParseResult.ParseError, raw: unknown): FleetConfigErr
   const message = issue._tag === "Unexpected"
     ? "unknown field"
     : issue.message.replace(/^Expected /, "expected ").replace(/, actual /, ", got ")
-  const fieldPath = (parts: ReadonlyArray<PropertyKey>) => parts.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i > 0 ? "." : ""}${String(p)}`)).join("")
+  // A key as written when it is a plain word, else quoted (a key may hold a newline or spaces).
+  const fieldPath = (parts: ReadonlyArray<PropertyKey>) =>
+    parts.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i > 0 ? "." : ""}${/^[A-Za-z_$][\w$-]*$/.test(String(p)) ? String(p) : JSON.stringify(String(p))}`)).join("")
   if (path[0] === "controllers" && typeof path[1] === "number") {
     const entry = path[1]
     const field = fieldPath(path.slice(2))
@@ -100,7 +102,9 @@ const entryLabel = (raw: unknown, index: number): string => {
   const entries = typeof raw === "object" && raw !== null ? (raw as { controllers?: unknown }).controllers : undefined
   const entry = Array.isArray(entries) ? (entries[index] as unknown) : undefined
   const name = typeof entry === "object" && entry !== null ? (entry as { name?: unknown }).name : undefined
-  return typeof name === "string" ? `controllers[${index}] (${name})` : `controllers[${index}]`
+  if (typeof name !== "string") return `controllers[${index}]`
+  // One line whatever the name holds: quoted when it has control characters or is long.
+  return `controllers[${index}] (${/^[\x20-\x7e\u00a0-\uffff]{1,80}$/.test(name) ? name : JSON.stringify(name.slice(0, 80))})`
 }
 
 const decodeFile = Schema.decodeUnknownEither(FleetFileSchema, { onExcessProperty: "error", errors: "first" })

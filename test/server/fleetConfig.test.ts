@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
+import { readFileSync } from "node:fs"
 import fc from "fast-check"
 import { DEFAULT_IDENTITY } from "../../src/device/identity.js"
 import { type ControllerSpec, expandTemplate, parseFleetConfig } from "../../src/server/fleetConfig.js"
@@ -113,7 +114,7 @@ describe("fleet file", () => {
       [`controllers: [{ name: a, kind: profinet }]`, /^controllers\[0\] \(a\): kind: expected "enip" or "modbus", got "profinet"$/],
       [`controllers: [{ name: "my plc" }]`, /^controllers\[0\] \(my plc\): name: "my plc" is not a usable name/],
       [`controllers: [{ name: metrics }]`, /name: "metrics" is not a usable name/],
-      [`controllers: [{ name: "p{q}" }]`, /name: unknown placeholder \{q\}/],
+      [`controllers: [{ name: "p{q}" }]`, /name: unknown placeholder "\{q\}"/],
       [`controllers: [{ name: p, count: 0 }]`, /^controllers\[0\] \(p\): count: expected a count \(an integer 1\.\.65536\), got 0$/],
       [`controllers: [{ name: p, count: 40000 }, { name: q, count: 40000 }]`, /^80000 controllers: at most 65536 in one fleet$/],
       [`controllers: [{ address: "127.0.0.1" }]`, /^controllers\[0\]: name: /],
@@ -153,5 +154,30 @@ describe("fleet file", () => {
       if (Either.isLeft(r)) expect(r.left.message).not.toContain("\n")
       else expect(new Set(r.right.map((c) => c.name)).size).toBe(r.right.length)
     }), { numRuns: 300 })
+  })
+})
+
+describe("the example fleet files", () => {
+  it("examples/fleet/plant.yaml (the README's) and cell.json parse to the controllers they describe", () => {
+    const read = (f: string) => readFileSync(new URL(`../../examples/fleet/${f}`, import.meta.url), "utf8")
+    const plant = ok(read("plant.yaml"))
+    expect(plant.map((c) => c.name)).toEqual([...Array.from({ length: 50 }, (_, i) => `plc${i + 1}`), "boiler", "drive"])
+    expect(plant[49]).toMatchObject({ host: "127.0.1.50", port: 44818, identity: { serial: 4050, productName: "1756-L71 LINE" } })
+    expect(plant[50]).toMatchObject({ host: "127.0.2.1", delay: [0.1, 0.4], routePath: [{ _tag: "Port", port: 1, link: 2 }], tags: ["Level=REAL[16]"] })
+    expect(plant[51]).toMatchObject({ simple: true, identity: { revision: [32, 11], productCode: 99 } })
+    const cell = ok(read("cell.json"), "json")
+    expect(cell.map((c) => `${c.name} ${c.host}:${c.port}`)).toEqual([
+      "cell01 127.0.3.1:44818", "cell02 127.0.3.2:44818", "cell03 127.0.3.3:44818", "cell04 127.0.3.4:44818",
+      "vision 127.0.3.9:44818", "scale 127.0.3.10:44818"
+    ])
+    expect(cell.map((c) => c.identity.serial).slice(0, 4)).toEqual([0x1001, 0x1002, 0x1003, 0x1004])
+    expect(cell[4]).toMatchObject({ udp: false, maxSessions: 4, idleTimeout: 30 })
+    expect(cell[5]).toMatchObject({ routePath: [], delay: 0.05 })
+  })
+
+  it("an odd key or name in a bad file is quoted, so the error stays one line (found by the fleet-config fuzz target)", () => {
+    expect(bad(`{"defaults": {"identity": {"v\\ndor": 1}}, "controllers": []}`, "json").message).toBe(`defaults.identity."v\\ndor": unknown field`)
+    expect(bad(`{"controllers": [{"name": "a\\nb"}]}`, "json").message).toMatch(/^controllers\[0\] \("a\\nb"\): name: /)
+    expect(bad(`controllers: [{ name: "p{\\n}" }]`).message).toContain(`unknown placeholder "{\\n}"`)
   })
 })
