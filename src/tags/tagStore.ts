@@ -10,7 +10,7 @@
  */
 import { Context, Data, Effect, Layer, Option, PubSub, type Queue, type Scope, Stream } from "effect"
 import type { CipValue, TypeName, TypeSpec } from "../cip/types.js"
-import { decodeValues, elementSize, encodedLength, encodeValues, typeSpecOf, unrepresentable } from "../cip/types.js"
+import { decodeValues, elementSize, encodedLength, encodeValues, LOGIX_STRING_CAPACITY, LOGIX_STRING_SIZE, typeSpecOf, unrepresentable } from "../cip/types.js"
 import { describeStatus, ExtendedStatus, Status } from "../cip/status.js"
 import { type Attribute, AttributeError, AttributeFactory, memoryAttribute } from "./attribute.js"
 import type { TagEvent } from "./events.js"
@@ -120,6 +120,23 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
     )
   }
 
+  /**
+   * A Logix STRING whose LEN is outside 0..82 is refused (0x09, invalid attribute value), whether it
+   * comes whole or as a write to `.LEN`: stored, it would make every later read of the tag fail.
+   */
+  const badStringLength = (tag: Tag, start: number, count: number, bytes: Uint8Array): TagError | undefined => {
+    if (tag.type !== "STRING") return undefined
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    for (let i = 0; i < count; i++) {
+      const len = dv.getInt32(i * LOGIX_STRING_SIZE, true)
+      if (len < 0 || len > LOGIX_STRING_CAPACITY) {
+        return fail(tag, start, count, statusError(tag, "BadData", Status.InvalidAttributeValue, [],
+          `${tag.name}[${start + i}].LEN ${len} is outside 0..${LOGIX_STRING_CAPACITY}`))
+      }
+    }
+    return undefined
+  }
+
   /** Replace elements from `start` with encoded `bytes` (whole elements; atomic). */
   const writeBytes = (tag: Tag, start: number, count: number, bytes: Uint8Array): Outcome<void> => {
     const bad = check(tag, start, count)
@@ -132,6 +149,8 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
       return fail(tag, start, count, statusError(tag, "BadData", Status.GeneralError, [ExtendedStatus.LengthMismatch],
         `${tag.name}: ${bytes.length} bytes do not hold ${count} ${tag.type} elements`))
     }
+    const badLen = badStringLength(tag, start, count, bytes)
+    if (badLen) return badLen
     const sync = tag.attribute.sync
     if (sync) {
       sync.unsafeWriteBytes(start, bytes)
