@@ -12,7 +12,7 @@ import { ClassId, replyService, Service } from "../cip/model.js"
 import { Status } from "../cip/status.js"
 import type { IdentityItem } from "../enip/model.js"
 import { TagStore, type TagStoreService } from "../tags/tagStore.js"
-import { type Connection, makeConnectionTable } from "./connections.js"
+import { type Connection, type LastReply, makeConnectionTable } from "./connections.js"
 import { checkRoute, forwardClose, forwardOpen, type RoutePath } from "./connectionManager.js"
 import {
   classAttributes, CONTROLLER_NAME_CLASS, controllerNameAttributes, DEFAULT_IDENTITY, DEFAULT_NETWORK, ethernetLinkAttributes, identityAttributes, identityItem,
@@ -38,6 +38,8 @@ export interface ControllerConfig {
   readonly maxConnections?: number
   /** Most Forward Open connections one session may hold (default 32). */
   readonly maxConnectionsPerSession?: number
+  /** Most Forward Open connections the sessions of one peer address may hold together (default 64). */
+  readonly maxConnectionsPerPeer?: number
   /** Clock for connection timeouts and the Wall Clock Time object's start, epoch ms (default Date.now). */
   readonly now?: () => number
 }
@@ -46,6 +48,8 @@ export interface ControllerConfig {
 export interface RequestContext {
   /** The encapsulation session handle. */
   readonly session: number
+  /** The peer (client) address of the session, for per-peer limits; "" or absent when unknown. */
+  readonly peer?: string
   /** The connection a connected (SendUnitData) request arrived on. */
   readonly connection?: { readonly otConnectionId?: number } | undefined
   /** Largest CIP reply (bytes) the transport can carry: 504 unconnected, the T→O size - 2 connected. */
@@ -59,6 +63,8 @@ export interface ConnectionView {
   readonly toConnectionId: number
   readonly maxReply: number
   readonly touch: () => void
+  /** The retransmission cache of this connection (see `Connection.lastReply`). */
+  lastReply: LastReply | undefined
 }
 
 export interface ControllerService {
@@ -89,6 +95,7 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
   const route = config.routePath ?? DEFAULT_ROUTE_PATH
   const maxConnections = config.maxConnections ?? 256
   const maxPerSession = config.maxConnectionsPerSession ?? 32
+  const maxPerPeer = config.maxConnectionsPerPeer ?? 64
   const now = config.now ?? Date.now
   const table = makeConnectionTable(now)
   const classes = [ClassId.Identity, ClassId.MessageRouter, ClassId.ConnectionManager, ClassId.Symbol, ClassId.Template, WALL_CLOCK_CLASS, ClassId.TcpIp, ClassId.EthernetLink]
@@ -166,10 +173,10 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
       case "ReadTemplate": return readTemplate(req, ctx.maxReply)
       case "ForwardOpen":
         if (!isConnectionManager(req.path)) return errorReply(req.large ? Service.LargeForwardOpen : Service.ForwardOpen, Status.PathDestinationUnknown, [0])
-        return forwardOpen(table, route, { maxConnections, maxPerSession }, ctx.session, req)
+        return forwardOpen(table, route, { maxConnections, maxPerSession, maxPerPeer }, ctx.session, ctx.peer ?? "", req)
       case "ForwardClose":
         if (!isConnectionManager(req.path)) return errorReply(Service.ForwardClose, Status.PathDestinationUnknown, [0])
-        return forwardClose(table, req)
+        return forwardClose(table, req, ctx.session)
       case "UnconnectedSend":
         if (depth >= MSP_MAX_DEPTH) return errorReply(Service.UnconnectedSend, Status.InvalidParameter)
         return unconnectedSend(req, ctx, depth)

@@ -71,8 +71,11 @@ export const makeEnipServer = (options: ServerOptions) =>
       { host, port: options.port, maxSessions: options.maxSessions ?? DEFAULTS.maxSessions },
       {
         makeFramer: () => sessionFramer(maxFrame),
-        makeHandler: ({ local, localPort }) =>
-          makeEncapsulationHandler({ endpoint, newSessionHandle, local: { address: local.replace(/^::ffff:/, ""), port: localPort } }),
+        makeHandler: ({ peer, local, localPort }) =>
+          makeEncapsulationHandler({
+            endpoint, newSessionHandle, releaseSessionHandle: (h) => { handles.delete(h) },
+            peer: peer.replace(/^::ffff:/, ""), local: { address: local.replace(/^::ffff:/, ""), port: localPort }
+          }),
         control,
         registry,
         maxOutput: options.maxOutput ?? DEFAULTS.maxOutput

@@ -38,6 +38,8 @@ export interface SimulatorConfig {
   readonly maxConnections?: number
   /** Most Forward Open connections one session may hold (default 32). */
   readonly maxConnectionsPerSession?: number
+  /** Most Forward Open connections the sessions of one peer address may hold together (default 64). */
+  readonly maxConnectionsPerPeer?: number
 }
 
 /** The Endpoint the server answers with, from the Controller. */
@@ -90,7 +92,8 @@ export const SimulatorCoreLive = (config: SimulatorConfig) => {
     identity: identityOf(config.identity),
     ...(config.simple ? { routePath: "simple" as const } : config.routePath !== undefined ? { routePath: config.routePath } : {}),
     ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {}),
-    ...(config.maxConnectionsPerSession !== undefined ? { maxConnectionsPerSession: config.maxConnectionsPerSession } : {})
+    ...(config.maxConnectionsPerSession !== undefined ? { maxConnectionsPerSession: config.maxConnectionsPerSession } : {}),
+    ...(config.maxConnectionsPerPeer !== undefined ? { maxConnectionsPerPeer: config.maxConnectionsPerPeer } : {})
   }
   return Controller.layer(controllerConfig).pipe(
     Layer.provideMerge(TagStore.layer(config.tags)),

@@ -34,10 +34,13 @@ describe("Forward Open / Forward Close", () => {
     c.touch()
     t += 7000
     expect(f.ctl.lookupConnection(r.otConnectionId)).toBeDefined()
-    const close = f.sync({ _tag: "ForwardClose", path: [cls(6), ins(1)], priorityTimeTick: 5, timeoutTicks: 157, connectionSerial: 0x0101, originatorVendor: 0x1234, originatorSerial: 1, connectionPath: [port(1, 0), cls(2), ins(1)] })
+    const closing = { _tag: "ForwardClose", path: [cls(6), ins(1)], priorityTimeTick: 5, timeoutTicks: 157, connectionSerial: 0x0101, originatorVendor: 0x1234, originatorSerial: 1, connectionPath: [port(1, 0), cls(2), ins(1)] } as const
+    // Only the session that opened it may close it (another gets 0x0F, privilege violation).
+    expect(f.sync(closing, 504, 78)).toMatchObject({ _tag: "ForwardOpenFailed", service: 0xce, status: 0x0f, extStatus: [] })
+    const close = f.sync(closing, 504, 77)
     expect(close).toMatchObject({ _tag: "ForwardClose", service: 0xce, status: 0, connectionSerial: 0x0101 })
     expect(f.ctl.lookupConnection(r.otConnectionId)).toBeUndefined()
-    expect(f.sync({ _tag: "ForwardClose", path: [cls(6), ins(1)], priorityTimeTick: 5, timeoutTicks: 157, connectionSerial: 0x0101, originatorVendor: 0x1234, originatorSerial: 1, connectionPath: [] }))
+    expect(f.sync({ _tag: "ForwardClose", path: [cls(6), ins(1)], priorityTimeTick: 5, timeoutTicks: 157, connectionSerial: 0x0101, originatorVendor: 0x1234, originatorSerial: 1, connectionPath: [] }, 504, 77))
       .toMatchObject({ _tag: "ForwardOpenFailed", service: 0xce, status: 0x01, extStatus: [0x0107] })
   })
 
