@@ -4,9 +4,9 @@
  * `server/control/done`. The web and history modules are loaded only when asked for (they bring
  * the HTTP server and zlib code into memory).
  */
-import { Effect, Layer, Option, Queue, Stream } from "effect"
+import { Context, Effect, Layer, Stream } from "effect"
 import { type BoundAddress, EnipServer } from "../server/server.js"
-import { ServerControl, SimulatorLive, type SimulatorConfig, TagStore } from "../server/simulator.js"
+import { ServerControl, type SimulatorConfig, SimulatorCoreLive, SimulatorListenersLive, TagStore } from "../server/simulator.js"
 import { formatTagEvent } from "../tags/events.js"
 import type { HistoryAccess } from "../web/historyRoutes.js"
 
@@ -23,44 +23,43 @@ export interface SimulatorHooks {
 }
 
 const loadWeb = Effect.promise(() => import("../web/server.js"))
-const loadHistory = Effect.promise(() => Promise.all([import("../history/writer.js"), import("../history/historize.js")]))
+const loadHistory = Effect.promise(() => Promise.all([import("../history/writer.js"), import("../history/recorder.js")]))
 
-/** Run the simulator until done (web API) or interrupted (Ctrl-C). */
+/**
+ * Run the simulator until done (web API) or interrupted (Ctrl-C). Start-up order matters: the core
+ * (tags, controller, control, registry) first, then every sink of tag events (printing, history),
+ * and only then the listeners, so the first request is already recorded. Shutdown runs the other
+ * way: listeners and sessions close, then history hands over its last events and flushes.
+ */
 export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks = {}) =>
   Effect.gen(function* () {
-    const server = yield* EnipServer
-    const control = yield* ServerControl
-    const store = yield* TagStore
+    const core = yield* Layer.build(SimulatorCoreLive(config))
+    const store = Context.get(core, TagStore)
+    const control = Context.get(core, ServerControl)
     if (hooks.onEvent !== undefined) {
       const print = hooks.onEvent
-      yield* Effect.forkScoped(Stream.runForEach(store.events, (e) => print(formatTagEvent(e))))
-    }
-    if (config.historize !== undefined) {
-      const [{ HistoryWriter }, { historize }] = yield* loadHistory
-      const writer = yield* HistoryWriter.layer({ path: config.historize, rotate: { maxBytes: 10 * 1024 * 1024 } }).pipe(
-        Layer.build,
-        Effect.map((ctx) => ctx.unsafeMap.get(HistoryWriter.key) as typeof HistoryWriter.Service)
-      )
-      // Subscribe for the life of the run; on shutdown (Ctrl-C, done) the events still queued are
-      // appended before the writer flushes and closes (finalizers run in reverse order).
       const queue = yield* store.subscribe
-      yield* Effect.addFinalizer(() =>
-        Queue.takeAll(queue).pipe(
-          Effect.flatMap((rest) => historize(Stream.fromIterable(rest))),
-          Effect.provideService(HistoryWriter, writer)
-        ))
-      yield* Effect.forkScoped(
-        historize(Stream.fromQueue(queue, { maxChunkSize: 1 })).pipe(Effect.provideService(HistoryWriter, writer))
-      )
+      yield* Effect.forkScoped(Stream.runForEach(Stream.fromQueue(queue), (e) => print(formatTagEvent(e))))
     }
+    // The web API finds the history recorder here (to report losses), when there is one.
+    let context = core
+    if (config.historize !== undefined) {
+      const [{ makeHistoryWriter }, { HistoryRecorder, makeHistoryRecorder }] = yield* loadHistory
+      const writer = yield* makeHistoryWriter({ path: config.historize, rotate: { maxBytes: 10 * 1024 * 1024 } })
+      const recorder = yield* makeHistoryRecorder(writer)
+      yield* store.addSink(recorder.record)
+      context = Context.add(core, HistoryRecorder, recorder) as typeof core
+    }
+    const listeners = yield* Layer.build(SimulatorListenersLive(config).pipe(Layer.provide(Layer.succeedContext(context))))
+    const server = Context.get(listeners, EnipServer)
     let web: BoundAddress | undefined
     if (config.web !== undefined) {
       const { WebApiLive, WebServer } = yield* loadWeb
-      const ctx = yield* Layer.build(WebApiLive(config.web))
-      const bound = Option.getOrThrow(Option.fromNullable(ctx.unsafeMap.get(WebServer.key) as typeof WebServer.Service | undefined))
+      const ctx = yield* Layer.build(WebApiLive(config.web).pipe(Layer.provide(Layer.succeedContext(context))))
+      const bound = Context.get(ctx, WebServer)
       web = { host: bound.host, port: bound.port }
     }
     if (hooks.onListening) yield* hooks.onListening({ tcp: server.address, udp: server.udpAddress, web })
     yield* control.awaitDone
     yield* Effect.logInfo("done: shutting down")
-  }).pipe(Effect.scoped, Effect.provide(SimulatorLive(config)))
+  }).pipe(Effect.scoped)

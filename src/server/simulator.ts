@@ -105,23 +105,29 @@ export const SimulatorCoreLive = (config: SimulatorConfig) => {
   )
 }
 
+/** The server options of a simulator config. */
+const serverOptionsOf = (config: SimulatorConfig): ServerOptions => ({
+  host: config.host,
+  port: config.port,
+  udp: config.udp ?? true,
+  ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
+  ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
+  ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {})
+})
+
+/**
+ * The listeners (TCP, UDP) and the Forward Open sweeper, over a core built beforehand: a program
+ * that must see every tag access (history) subscribes to the core's TagStore first, then opens
+ * the listeners, so not even the first request after start-up goes unrecorded.
+ */
+export const SimulatorListenersLive = (config: SimulatorConfig) =>
+  Layer.mergeAll(EnipServerLive(serverOptionsOf(config)), ConnectionSweeper).pipe(Layer.provide(EndpointFromController))
+
 /**
  * The simulator: provides TagStore, Controller, ServerControl, ConnectionRegistry and
  * EnipServer (the bound addresses).
  */
-export const SimulatorLive = (config: SimulatorConfig) => {
-  const server: ServerOptions = {
-    host: config.host,
-    port: config.port,
-    udp: config.udp ?? true,
-    ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
-    ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
-    ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {})
-  }
-  return Layer.mergeAll(EnipServerLive(server), ConnectionSweeper).pipe(
-    Layer.provide(EndpointFromController),
-    Layer.provideMerge(SimulatorCoreLive(config))
-  )
-}
+export const SimulatorLive = (config: SimulatorConfig) =>
+  SimulatorListenersLive(config).pipe(Layer.provideMerge(SimulatorCoreLive(config)))
 
 export { ConnectionRegistry, Controller, EnipServer, ServerControl, TagStore }

@@ -48,6 +48,9 @@ export interface Tag {
   error: ForcedError | undefined
 }
 
+/** A synchronous listener to tag events (see `TagStoreService.addSink`). */
+export type TagSink = (event: TagEvent) => void
+
 /** A synchronous answer, a failure as a value, or an Effect when an Attribute is asynchronous. */
 export type Outcome<A> = A | TagError | Effect.Effect<A, TagError>
 
@@ -72,12 +75,22 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
     if (t.spec.placement) byPlacement.set(placementKey(t.spec.placement.cls, t.spec.placement.ins, t.spec.placement.att), t)
   }
   let subscribers = 0
+  let sinks: ReadonlyArray<TagSink> = []
+  /** Someone listens: events are built only then (free otherwise). */
+  let listening = false
+  const relisten = () => { listening = subscribers > 0 || sinks.length > 0 }
 
-  // The effectful offer: on a full sliding PubSub it drops the OLDEST event (unsafeOffer would
-  // drop the new one). Only runs while someone subscribes.
-  const publish = (e: TagEvent) => { Effect.runSync(PubSub.publish(pubsub, e)) }
+  // Sinks first, in the same turn as the access (nothing between the access and the record of it
+  // can drop it); then the PubSub, whose effectful offer drops the OLDEST event when a slow
+  // subscriber's buffer is full (unsafeOffer would drop the new one).
+  const publish = (e: TagEvent) => {
+    for (const sink of sinks) {
+      try { sink(e) } catch { /* a sink must not throw; one that does must not break the access */ }
+    }
+    if (subscribers > 0) Effect.runSync(PubSub.publish(pubsub, e))
+  }
   const fail = (tag: Tag, start: number, count: number, err: TagError): TagError => {
-    if (subscribers > 0) publish({ name: tag.name, kind: "error", start, count, error: err.message, at: Date.now() })
+    if (listening) publish({ name: tag.name, kind: "error", start, count, error: err.message, at: Date.now() })
     return err
   }
   const statusError = (tag: Tag, reason: TagError["reason"], status: number, ext: ReadonlyArray<number>, what?: string) =>
@@ -108,13 +121,13 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
     const sync = tag.attribute.sync
     if (sync) {
       const bytes = sync.unsafeReadBytes(start, count)
-      if (subscribers > 0) publish({ name: tag.name, kind: "read", start, count, values: values(tag, bytes, count), at: Date.now() })
+      if (listening) publish({ name: tag.name, kind: "read", start, count, values: values(tag, bytes, count), at: Date.now() })
       return bytes
     }
     return tag.attribute.read(start, count).pipe(
       Effect.catchAll(fromAttributeError(tag, start, count)),
       Effect.map((vals) => {
-        if (subscribers > 0) publish({ name: tag.name, kind: "read", start, count, values: vals, at: Date.now() })
+        if (listening) publish({ name: tag.name, kind: "read", start, count, values: vals, at: Date.now() })
         return encodeValues(tag.type, vals)
       })
     )
@@ -154,13 +167,13 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
     const sync = tag.attribute.sync
     if (sync) {
       sync.unsafeWriteBytes(start, bytes)
-      if (subscribers > 0) publish({ name: tag.name, kind: "write", start, count, values: values(tag, bytes, count), at: Date.now() })
+      if (listening) publish({ name: tag.name, kind: "write", start, count, values: values(tag, bytes, count), at: Date.now() })
       return undefined
     }
     const vals = decoded?._tag === "Right" ? decoded.right : values(tag, bytes, count)
     return tag.attribute.write(start, vals).pipe(
       Effect.catchAll(fromAttributeError(tag, start, count)),
-      Effect.tap(() => { if (subscribers > 0) publish({ name: tag.name, kind: "write", start, count, values: vals, at: Date.now() }) })
+      Effect.tap(() => { if (listening) publish({ name: tag.name, kind: "write", start, count, values: vals, at: Date.now() }) })
     )
   }
 
@@ -233,12 +246,26 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
       }),
     setError: (name: string, error: ForcedError | undefined): Effect.Effect<void, TagError> =>
       Effect.map(need(name), (tag) => { tag.error = error }),
-    /** Subscribe to events for the life of the scope (counts subscribers so publishing is free without any). */
+    /**
+     * Subscribe to events for the life of the scope (counts subscribers so publishing is free
+     * without any). A subscriber slower than the events loses the oldest beyond `eventCapacity`:
+     * fine for printing and watching; a record that must be complete uses `addSink`.
+     */
     subscribe: Effect.acquireRelease(
-      PubSub.subscribe(pubsub).pipe(Effect.tap(() => { subscribers++ })),
-      () => Effect.sync(() => { subscribers-- })
+      PubSub.subscribe(pubsub).pipe(Effect.tap(() => { subscribers++; relisten() })),
+      () => Effect.sync(() => { subscribers--; relisten() })
     ) as Effect.Effect<Queue.Dequeue<TagEvent>, never, Scope.Scope>,
-    hasSubscribers: (): boolean => subscribers > 0
+    /**
+     * Call `sink` synchronously with every event, in the turn of the access, for the life of the
+     * scope: nothing is dropped on the way (history uses it). A sink must be quick and must not
+     * throw; it hands the event on (to a buffer) rather than doing I/O.
+     */
+    addSink: (sink: TagSink): Effect.Effect<void, never, Scope.Scope> =>
+      Effect.acquireRelease(
+        Effect.sync(() => { sinks = [...sinks, sink]; relisten() }),
+        () => Effect.sync(() => { sinks = sinks.filter((k) => k !== sink); relisten() })
+      ),
+    hasSubscribers: (): boolean => listening
   } as const
 }
 

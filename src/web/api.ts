@@ -23,6 +23,12 @@ const alarms = (s: ApiServices): Array<string> => {
   if (st.disabled) out.push("server disabled: the EtherNet/IP port is closed")
   if (st.done) out.push("server done: exiting")
   for (const t of s.tags.tags) if (t.error !== undefined) out.push(`tag ${t.name}: forced error status ${t.error.status}`)
+  if (s.history !== undefined) {
+    const h = s.history.unsafeStats()
+    if (h.writer.failing !== undefined) out.push(`history: cannot write the file (${h.writer.failing}); ${h.writer.pending} records waiting`)
+    const lost = h.overflowed + h.writer.dropped
+    if (lost > 0) out.push(`history: ${lost} events not recorded`)
+  }
   return out
 }
 

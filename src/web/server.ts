@@ -7,9 +7,10 @@
  */
 import { Headers, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Context, Deferred, Duration, Effect, Either, Layer, PubSub, Stream } from "effect"
+import { Context, Deferred, Duration, Effect, Either, Layer, Option, PubSub, Stream } from "effect"
 import { timingSafeEqual } from "node:crypto"
 import { createServer } from "node:http"
+import { HistoryRecorder } from "../history/recorderService.js"
 import { ServerControl } from "../server/control.js"
 import { ConnectionRegistry } from "../server/registry.js"
 import { TagStore } from "../tags/tagStore.js"
@@ -168,7 +169,11 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
 /** Start the web server in the current scope; returns its bound address. */
 export const makeWebServer = (options: WebOptions) =>
   Effect.gen(function* () {
-    const s: ApiServices = { control: yield* ServerControl, registry: yield* ConnectionRegistry, tags: yield* TagStore }
+    const history = yield* Effect.serviceOption(HistoryRecorder)
+    const s: ApiServices = {
+      control: yield* ServerControl, registry: yield* ConnectionRegistry, tags: yield* TagStore,
+      ...(Option.isSome(history) ? { history: history.value } : {})
+    }
     const stop = yield* Deferred.make<void>()
     const changes = yield* PubSub.sliding<void>(16)
     const node = createServer()

@@ -1,0 +1,76 @@
+/**
+ * The history recorder: how the simulator's `--historize` keeps a record of every tag access.
+ *
+ * `record(event)` is synchronous: the TagStore calls it (as a sink) in the turn of the access, so
+ * no buffer between the access and the recorder can drop it (a sliding PubSub of 65,536 events,
+ * drained one at a time, lost a third of 360,000 acknowledged writes). Events wait in a plain array
+ * and one fiber hands them to the writer in batches (`appendAll`: one Effect per batch, not per
+ * event), which keeps up with the server (the drain runs between socket reads, so the array holds
+ * about one turn's events). Should the writer still fall `maxPending` events behind, further
+ * events are counted (`overflowed`), logged and reported by the web API: never lost silently.
+ */
+import { Effect, Layer, type Scope } from "effect"
+import { recordInputs, type TagIoEvent } from "./historize.js"
+import { HistoryRecorder, type HistoryRecorderService, type RecorderStats } from "./recorderService.js"
+import { HistoryWriter, type HistoryWriterService } from "./writer.js"
+
+export { HistoryRecorder, type HistoryRecorderService, type RecorderStats } from "./recorderService.js"
+
+/** A recorder over the HistoryWriter in context, for the life of the layer. */
+export const HistoryRecorderLive = (options?: RecorderOptions): Layer.Layer<HistoryRecorder, never, HistoryWriter> =>
+  Layer.scoped(HistoryRecorder, Effect.flatMap(HistoryWriter, (w) => makeHistoryRecorder(w, options)))
+
+export interface RecorderOptions {
+  /** Most events waiting for the writer (default 250,000); beyond, events are counted as overflowed. */
+  readonly maxPending?: number
+}
+
+/**
+ * A recorder writing through `writer`, in the current scope. Close it before the writer (create it
+ * after): its finalizer hands the last events over, then the writer's flushes them.
+ */
+export const makeHistoryRecorder = (
+  writer: HistoryWriterService,
+  options: RecorderOptions = {}
+): Effect.Effect<HistoryRecorderService, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const maxPending = Math.max(1, options.maxPending ?? 250_000)
+    let pending: Array<TagIoEvent> = []
+    let recorded = 0
+    let overflowed = 0
+    let reported = 0
+    const wake = yield* Effect.makeLatch(false)
+
+    const record = (event: TagIoEvent): void => {
+      if (pending.length >= maxPending) {
+        overflowed++
+        return
+      }
+      pending.push(event)
+      if (pending.length === 1) wake.unsafeOpen()
+    }
+
+    const handOver = Effect.suspend(() => {
+      const batch = pending
+      pending = []
+      recorded += batch.length
+      const report = overflowed > reported
+        ? Effect.logError(`history ${writer.path}: ${overflowed - reported} events not recorded (the writer fell ${maxPending} events behind)`)
+        : Effect.void
+      reported = overflowed
+      return batch.length === 0 ? report : Effect.zipRight(report, writer.appendAll(recordInputs(batch)))
+    })
+    // A write failure is the writer's to report (it keeps the records and retries): go on.
+    yield* Effect.forkScoped(Effect.forever(
+      wake.await.pipe(Effect.zipRight(wake.close), Effect.zipRight(handOver), Effect.ignore)
+    ))
+    yield* Effect.addFinalizer(() => handOver.pipe(Effect.catchAll((e) => Effect.logError("history: last events not written", e.message))))
+
+    const stats = Effect.map(writer.stats, (w): RecorderStats => ({ recorded, pending: pending.length, overflowed, writer: w }))
+    return {
+      record,
+      stats,
+      unsafeStats: () => Effect.runSync(stats),
+      sync: Effect.zipRight(handOver, writer.flush)
+    } satisfies HistoryRecorderService
+  })
