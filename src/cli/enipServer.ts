@@ -27,6 +27,8 @@ const addressOutput = Options.boolean("address-output").pipe(Options.withAlias("
 const delay = Options.text("delay").pipe(Options.withAlias("d"), Options.optional, Options.withDescription("reply delay in seconds, or a range like 0.1-0.9 re-drawn every second"))
 const web = Options.text("web").pipe(Options.withAlias("w"), Options.optional, Options.withDescription("serve the web API and live page on [iface][:port] (:PORT = the server's interface)"))
 const webToken = Options.text("web-token").pipe(Options.optional, Options.withDescription("require 'Authorization: Bearer TOKEN' for state-changing web API commands"))
+const webCors = Options.text("web-cors").pipe(Options.optional, Options.withDescription("let pages of these origins (comma-separated, or *) use the web API from a browser (default: none)"))
+const webHost = Options.text("web-host").pipe(Options.optional, Options.withDescription("host names the web server answers to, besides IP addresses, localhost and this machine's name (comma-separated)"))
 const log = Options.text("log").pipe(Options.withAlias("l"), Options.optional, Options.withDescription("log to FILE (rotated at 10 MB, 5 copies)"))
 const print = Options.boolean("print").pipe(Options.withAlias("p"), Options.withDescription("print every tag read/write/failure"))
 const size = Options.integer("size").pipe(Options.withAlias("s"), Options.optional, Options.withDescription("largest encapsulation frame accepted, bytes (longer: status 0x65 and close)"))
@@ -62,7 +64,9 @@ const num = (text: string, what: string) => {
   return Number.isSafeInteger(n) ? Either.right(n) : Either.left(`invalid ${what} ${JSON.stringify(text)}`)
 }
 
-const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, webHistory, config, vendor, deviceType, productCode, productName, serial, revision, tags }
+const list = (text: string): ReadonlyArray<string> => text.split(",").map((x) => x.trim()).filter((x) => x !== "")
+
+const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, webCors, webHost, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, webHistory, config, vendor, deviceType, productCode, productName, serial, revision, tags }
 
 type ServerOptions = Command.Command.ParseConfig<typeof serverOptions>
 
@@ -99,6 +103,9 @@ const serve = (o: ServerOptions) =>
         webAddress = w.right
       }
       if (Option.isSome(o.webHistory) && !isDirectory(o.webHistory.value)) return yield* fail(`--web-history ${o.webHistory.value}: not a directory`)
+      for (const [given, name] of [[o.webCors, "--web-cors"], [o.webHost, "--web-host"]] as const) {
+        if (Option.isSome(given) && webAddress === undefined) return yield* fail(`${name} needs -w/--web`)
+      }
       let fileConfig: Record<string, unknown> = {}
       if (Option.isSome(o.config)) {
         try {
@@ -144,6 +151,8 @@ const serve = (o: ServerOptions) =>
           web: {
             ...webAddress,
             ...(Option.isSome(o.webToken) ? { token: o.webToken.value } : {}),
+            ...(Option.isSome(o.webCors) ? { cors: list(o.webCors.value) } : {}),
+            ...(Option.isSome(o.webHost) ? { allowedHosts: list(o.webHost.value) } : {}),
             history: { file: Option.getOrUndefined(o.historize), dir: Option.getOrUndefined(o.webHistory) }
           }
         } : {}),

@@ -11,7 +11,14 @@ import { formatTagEvent } from "../tags/events.js"
 import type { HistoryAccess } from "../web/historyRoutes.js"
 
 export interface CliSimulatorConfig extends SimulatorConfig {
-  readonly web?: { readonly host: string; readonly port: number; readonly token?: string; readonly history?: HistoryAccess }
+  readonly web?: {
+    readonly host: string
+    readonly port: number
+    readonly token?: string
+    readonly history?: HistoryAccess
+    readonly cors?: ReadonlyArray<string>
+    readonly allowedHosts?: ReadonlyArray<string>
+  }
   readonly historize?: string
 }
 
