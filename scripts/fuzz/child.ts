@@ -20,6 +20,11 @@ export interface ChildConfig {
   readonly idleTimeout?: number
   /** Also listen on UDP (same port) for List* datagrams. */
   readonly udp?: boolean
+  /** Process-wide budget of bytes held by sessions (default 256 MiB). */
+  readonly maxBufferedBytes?: number
+  readonly maxSessionsPerPeer?: number
+  /** Unsent bytes one session may hold before it is closed (default 4 MB). */
+  readonly maxOutput?: number
 }
 
 const serverFile = fileURLToPath(new URL("./server.ts", import.meta.url))

@@ -6,6 +6,7 @@
  */
 import { Context, Effect, Layer, Logger, LogLevel } from "effect"
 import { monitorEventLoopDelay } from "node:perf_hooks"
+import { makeProcessLimits, ProcessLimits } from "../../src/server/limits.js"
 import { ConnectionRegistry, Controller, EnipServer, ServerControl, SimulatorLive, TagStore } from "../../src/server/simulator.js"
 
 export type ToServer =
@@ -26,6 +27,10 @@ export interface ServerStats {
   readonly refused: number
   readonly closed: number
   readonly connections: number
+  /** The process-wide limits: bytes held by sessions, sessions shed over the budget, refused per peer. */
+  readonly held: number
+  readonly shed: number
+  readonly refusedPerPeer: number
 }
 
 export type FromServer = { readonly type: "ready"; readonly port: number } | ServerStats | { readonly type: "error"; readonly message: string }
@@ -34,15 +39,21 @@ const send = (m: FromServer) => process.send?.(m)
 
 const config = JSON.parse(process.env.FUZZ_SERVER_CONFIG ?? "{}") as {
   tags?: ReadonlyArray<string>; maxFrame?: number; maxSessions?: number; idleTimeout?: number; udp?: boolean
+  maxBufferedBytes?: number; maxSessionsPerPeer?: number; maxOutput?: number
 }
 
 const program = Effect.gen(function* () {
+  const limits = makeProcessLimits({
+    ...(config.maxBufferedBytes !== undefined ? { maxBytes: config.maxBufferedBytes } : {}),
+    ...(config.maxSessionsPerPeer !== undefined ? { maxSessionsPerPeer: config.maxSessionsPerPeer } : {})
+  })
   const layer = SimulatorLive({
     host: "127.0.0.1", port: 0, udp: config.udp ?? false, tags: config.tags ?? ["SCADA=INT[100]"],
     ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
     ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
+    ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {}),
     ...(config.idleTimeout !== undefined ? { idleTimeout: config.idleTimeout } : {})
-  }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.None)))
+  }).pipe(Layer.provide(Layer.succeed(ProcessLimits, limits)), Layer.provide(Logger.minimumLogLevel(LogLevel.None)))
   const ctx = yield* Layer.build(layer)
   const server = Context.get(ctx, EnipServer)
   const registry = Context.get(ctx, ConnectionRegistry)
@@ -65,7 +76,8 @@ const program = Effect.gen(function* () {
     const out: ServerStats = {
       type: "stats", maxDelayMs: histogram.max / 1e6, p99DelayMs: histogram.percentile(99) / 1e6,
       rss: mem.rss, peakRss, heapUsed: mem.heapUsed, sessions: registry.size(),
-      accepted: s.accepted, refused: s.refused, closed: s.closed, connections: controller.connections().length
+      accepted: s.accepted, refused: s.refused, closed: s.closed, connections: controller.connections().length,
+      held: limits.stats().held, shed: limits.stats().shed, refusedPerPeer: limits.stats().refusedPerPeer
     }
     if (m.reset === true) histogram.reset()
     return out

@@ -35,7 +35,8 @@ const size = Options.integer("size").pipe(Options.withAlias("s"), Options.option
 const routePath = Options.text("route-path").pipe(Options.optional, Options.withDescription("route path Unconnected Sends must carry (default 1/0; 'false' or 'none' for no routing)"))
 const simple = Options.boolean("simple").pipe(Options.withAlias("S"), Options.withDescription("no routing (like a MicroLogix): refuse routed Unconnected Sends"))
 const noUdp = Options.boolean("no-udp").pipe(Options.withAlias("U"), Options.withDescription("do not answer List* on UDP"))
-const maxSessions = Options.integer("max-sessions").pipe(Options.optional, Options.withDescription("most TCP sessions at once (default 2048)"))
+const maxSessions = Options.integer("max-sessions").pipe(Options.optional, Options.withDescription("most TCP sessions at once (default 2048, or fewer if the file-descriptor limit allows fewer)"))
+const maxSessionsPerPeer = Options.integer("max-sessions-per-peer").pipe(Options.optional, Options.withDescription("most TCP sessions from one client address at once (default 64)"))
 const idle = Options.float("idle-timeout").pipe(Options.optional, Options.withDescription("close sessions idle this many seconds (default 120; 0 never)"))
 const webHistory = Options.text("web-history").pipe(Options.optional, Options.withDescription("let the web API plot the history files in this DIR (besides --historize's)"))
 const historize = Options.text("historize").pipe(Options.optional, Options.withDescription("record every tag read/write/failure to this history FILE"))
@@ -66,7 +67,7 @@ const num = (text: string, what: string) => {
 
 const list = (text: string): ReadonlyArray<string> => text.split(",").map((x) => x.trim()).filter((x) => x !== "")
 
-const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, webCors, webHost, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, webHistory, config, vendor, deviceType, productCode, productName, serial, revision, tags }
+const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, webCors, webHost, log, print, size, routePath, simple, noUdp, maxSessions, maxSessionsPerPeer, idle, historize, webHistory, config, vendor, deviceType, productCode, productName, serial, revision, tags }
 
 type ServerOptions = Command.Command.ParseConfig<typeof serverOptions>
 
@@ -103,6 +104,9 @@ const serve = (o: ServerOptions) =>
         webAddress = w.right
       }
       if (Option.isSome(o.webHistory) && !isDirectory(o.webHistory.value)) return yield* fail(`--web-history ${o.webHistory.value}: not a directory`)
+      if (Option.isSome(o.maxSessionsPerPeer) && o.maxSessionsPerPeer.value < 1) {
+        return yield* fail(`invalid --max-sessions-per-peer ${o.maxSessionsPerPeer.value}: at least 1`)
+      }
       for (const [given, name] of [[o.webCors, "--web-cors"], [o.webHost, "--web-host"]] as const) {
         if (Option.isSome(given) && webAddress === undefined) return yield* fail(`${name} needs -w/--web`)
       }
@@ -146,6 +150,7 @@ const serve = (o: ServerOptions) =>
         identity,
         ...(Option.isSome(o.size) ? { maxFrame: o.size.value } : {}),
         ...(Option.isSome(o.maxSessions) ? { maxSessions: o.maxSessions.value } : {}),
+        ...(Option.isSome(o.maxSessionsPerPeer) ? { maxSessionsPerPeer: o.maxSessionsPerPeer.value } : {}),
         ...(Option.isSome(o.idle) ? { idleTimeout: o.idle.value } : {}),
         ...(webAddress !== undefined ? {
           web: {

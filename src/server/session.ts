@@ -7,6 +7,7 @@
 import { Clock, Deferred, Effect, Exit, Queue } from "effect"
 import type * as net from "node:net"
 import type { ServerControlService } from "./control.js"
+import type { ProcessLimitsService } from "./limits.js"
 import type { ConnectionRegistryService, SessionEntry } from "./registry.js"
 import { sessionKey } from "./registry.js"
 
@@ -55,6 +56,8 @@ export interface SessionOptions {
    * back-pressure then holds the client, and the server's memory stays bounded.
    */
   readonly maxQueued?: number
+  /** The process-wide memory budget this session's unsent and queued bytes count against. */
+  readonly limits?: ProcessLimitsService
 }
 
 const EMPTY = new Uint8Array(0)
@@ -67,8 +70,11 @@ const MAX_FRAME_SECONDS = 10
 const isResult = (o: FrameOutcome): o is FrameResult =>
   o === undefined || o instanceof Uint8Array || (typeof o === "object" && "close" in o && !Effect.isEffect(o))
 
-/** Run a session until its socket closes (EOF, error, drop, idle timeout, interruption). */
-export const runSession = (socket: net.Socket, options: SessionOptions): Effect.Effect<void> =>
+/**
+ * Run a session until its socket closes (EOF, error, drop, idle timeout, interruption);
+ * `admitted` (its place in the process-wide limits) is given back at the end.
+ */
+export const runSession = (socket: net.Socket, options: SessionOptions, admitted?: () => void): Effect.Effect<void> =>
   Effect.gen(function* () {
     const { control, registry } = options
     const peer = socket.remoteAddress ?? "?"
@@ -108,10 +114,16 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
       received: 0, requests: 0, eof: false, drop: end, rearm: () => armIdle()
     }
     registry.add(entry)
+    // What this session holds counts against the process's budget: past it, the sessions
+    // holding the most are closed first (see limits.ts).
+    let queuedBytes = 0
+    const charge = options.limits?.charge({ held: () => (finished ? 0 : socket.writableLength + queuedBytes), shed: end })
     yield* Effect.addFinalizer(() =>
       Effect.sync(() => {
         end()
         registry.remove(key)
+        charge?.release()
+        admitted?.()
         handler.close()
       })
     )
@@ -120,6 +132,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
       if (ended) return
       socket.write(bytes)
       if (socket.writableLength > options.maxOutput) end() // the peer is not reading: drop it
+      else if (socket.writableLength > 0) charge?.update()
     }
     const apply = (result: FrameResult) => {
       if (result === undefined) return
@@ -131,7 +144,6 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
     // Frames wait here (with their arrival time) while a delay is in force or an Effect is pending.
     const queue = yield* Queue.unbounded<{ readonly frame: Uint8Array; readonly at: number; readonly pending?: Effect.Effect<FrameResult> }>()
     let queued = 0
-    let queuedBytes = 0
     let paused = false
     const maxQueued = options.maxQueued ?? 1024 * 1024
     const enqueue = (item: { readonly frame: Uint8Array; readonly at: number; readonly pending?: Effect.Effect<FrameResult> }) => {
@@ -139,6 +151,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
       queuedBytes += item.frame.length
       queue.unsafeOffer(item)
       if (!paused && queuedBytes > maxQueued) { paused = true; socket.pause() }
+      charge?.update()
     }
 
     const answerAll = (frames: ReadonlyArray<Uint8Array>, delayed: boolean) => {
@@ -243,6 +256,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
       end()
     })
     socket.on("data", onData)
+    if (charge !== undefined) socket.on("drain", charge.update)
     socket.on("end", () => { entry.eof = true; end() })
     socket.on("close", end)
     socket.on("error", end)

@@ -33,6 +33,10 @@ export interface SimulatorConfig {
   readonly maxSessions?: number
   /** Unsent reply bytes allowed per session before it is closed (a client that never reads). */
   readonly maxOutput?: number
+  /** Sessions one peer address may hold at once (default 64; process-wide, see ProcessLimits). */
+  readonly maxSessionsPerPeer?: number
+  /** Unsent and queued bytes all sessions may hold together (default 256 MiB; process-wide). */
+  readonly maxBufferedBytes?: number
   /** Idle session timeout, seconds (default 120; 0 never). */
   readonly idleTimeout?: number
   readonly maxConnections?: number
@@ -112,7 +116,11 @@ const serverOptionsOf = (config: SimulatorConfig): ServerOptions => ({
   udp: config.udp ?? true,
   ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
   ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
-  ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {})
+  ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {}),
+  limits: {
+    ...(config.maxSessionsPerPeer !== undefined ? { maxSessionsPerPeer: config.maxSessionsPerPeer } : {}),
+    ...(config.maxBufferedBytes !== undefined ? { maxBytes: config.maxBufferedBytes } : {})
+  }
 })
 
 /**
