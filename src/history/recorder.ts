@@ -20,6 +20,9 @@ export { HistoryRecorder, type HistoryRecorderService, type RecorderStats } from
 export const HistoryRecorderLive = (options?: RecorderOptions): Layer.Layer<HistoryRecorder, never, HistoryWriter> =>
   Layer.scoped(HistoryRecorder, Effect.flatMap(HistoryWriter, (w) => makeHistoryRecorder(w, options)))
 
+/** Events formatted per turn of the event loop. */
+const SLICE = 2000
+
 export interface RecorderOptions {
   /** Most events waiting for the writer (default 250,000); beyond, events are counted as overflowed. */
   readonly maxPending?: number
@@ -50,23 +53,50 @@ export const makeHistoryRecorder = (
       if (pending.length === 1) wake.unsafeOpen()
     }
 
-    const handOver = Effect.suspend(() => {
-      const batch = pending
-      pending = []
-      recorded += batch.length
-      const report = overflowed > reported
-        ? Effect.logError(`history ${writer.path}: ${overflowed - reported} events not recorded (the writer fell ${maxPending} events behind)`)
-        : Effect.void
+    const report = Effect.suspend(() => {
+      const lost = overflowed - reported
       reported = overflowed
-      return batch.length === 0 ? report : Effect.zipRight(report, writer.appendAll(recordInputs(batch)))
+      return lost > 0
+        ? Effect.logError(`history ${writer.path}: ${lost} events not recorded (the writer fell ${maxPending} events behind)`)
+        : Effect.void
     })
-    // A write failure is the writer's to report (it keeps the records and retries): go on.
-    yield* Effect.forkScoped(Effect.forever(
-      wake.await.pipe(Effect.zipRight(wake.close), Effect.zipRight(handOver), Effect.ignore)
-    ))
+    // The batch being handed over, and how far: kept here, so that a shutdown in the middle of a
+    // batch hands over the rest of it too.
+    let draining: ReadonlyArray<TagIoEvent> = []
+    let at = 0
+    /** Up to `max` events, from the batch in hand first, then from what is waiting. */
+    const take = (max: number): ReadonlyArray<TagIoEvent> => {
+      if (at >= draining.length) {
+        draining = pending
+        pending = []
+        at = 0
+      }
+      const slice = draining.slice(at, at + max)
+      at += slice.length
+      recorded += slice.length
+      return slice
+    }
+    /** Everything waiting, at once (at the end, and for `sync`). */
+    const handOver = Effect.suspend(() => {
+      const rest = [...take(Infinity), ...take(Infinity)]
+      return Effect.zipRight(report, rest.length === 0 ? Effect.void : writer.appendAll(recordInputs(rest)))
+    })
+    /**
+     * What is waiting, SLICE events at a time with a turn of the event loop between slices, so a
+     * burst of 100,000 events does not hold the server for the time it takes to format them.
+     */
+    const drain = Effect.gen(function* () {
+      for (let slice = take(SLICE); slice.length > 0; slice = take(SLICE)) {
+        // A write failure is the writer's to report (it keeps the records and retries): go on.
+        yield* Effect.ignore(writer.appendAll(recordInputs(slice)))
+        if (at < draining.length || pending.length > 0) yield* Effect.sleep(0)
+      }
+      yield* report
+    })
+    yield* Effect.forkScoped(Effect.forever(wake.await.pipe(Effect.zipRight(wake.close), Effect.zipRight(drain))))
     yield* Effect.addFinalizer(() => handOver.pipe(Effect.catchAll((e) => Effect.logError("history: last events not written", e.message))))
 
-    const stats = Effect.map(writer.stats, (w): RecorderStats => ({ recorded, pending: pending.length, overflowed, writer: w }))
+    const stats = Effect.map(writer.stats, (w): RecorderStats => ({ recorded, pending: pending.length + draining.length - at, overflowed, writer: w }))
     return {
       record,
       stats,
