@@ -75,7 +75,7 @@ const program = Effect.gen(function* () {
   if (config.historize !== undefined) {
     const writer = yield* makeHistoryWriter({ path: config.historize })
     recorder = yield* makeHistoryRecorder(writer)
-    yield* Context.get(core, TagStore).addSink(recorder.record)
+    yield* Context.get(core, TagStore).addSink(recorder.record, { congested: recorder.congested })
     context = Context.add(core, HistoryRecorder, recorder) as typeof core
   }
   const listeners = yield* Layer.build(SimulatorListenersLive(simulator).pipe(

@@ -54,7 +54,7 @@ export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks =
       const [{ makeHistoryWriter }, { HistoryRecorder, makeHistoryRecorder }] = yield* loadHistory
       const writer = yield* makeHistoryWriter({ path: config.historize, rotate: { maxBytes: 10 * 1024 * 1024 } })
       const recorder = yield* makeHistoryRecorder(writer)
-      yield* store.addSink(recorder.record)
+      yield* store.addSink(recorder.record, { congested: recorder.congested })
       context = Context.add(core, HistoryRecorder, recorder) as typeof core
     }
     const listeners = yield* Layer.build(SimulatorListenersLive(config).pipe(Layer.provide(Layer.succeedContext(context))))

@@ -54,6 +54,7 @@ export const historizeEvent = (event: TagIoEvent): Effect.Effect<void, HistoryIo
 export const historize = <E, R>(events: Stream.Stream<TagIoEvent, E, R>): Effect.Effect<void, E, R | HistoryWriter> =>
   Effect.flatMap(HistoryWriter, (writer) =>
     Stream.runForEachChunk(events, (chunk) =>
-      writer.appendAll(recordInputs(Chunk.toReadonlyArray(chunk))).pipe(
+      // A chunk taken from the stream is appended whole, even if interrupted meanwhile.
+      Effect.uninterruptible(writer.appendAll(recordInputs(Chunk.toReadonlyArray(chunk)))).pipe(
         Effect.catchAll((e) => Effect.logWarning("historize: records kept for a later write", e.message))
       )))

@@ -5,9 +5,11 @@
  * no buffer between the access and the recorder can drop it (a sliding PubSub of 65,536 events,
  * drained one at a time, lost a third of 360,000 acknowledged writes). Events wait in a plain array
  * and one fiber hands them to the writer in batches (`appendAll`: one Effect per batch, not per
- * event), which keeps up with the server (the drain runs between socket reads, so the array holds
- * about one turn's events). Should the writer still fall `maxPending` events behind, further
- * events are counted (`overflowed`), logged and reported by the web API: never lost silently.
+ * event), a slice per turn of the event loop. When more than `highWater` events wait, the recorder
+ * says it is `congested`: the server then stops reading its clients' sockets until it catches up
+ * (back-pressure, through TCP, to the writers). Should events still come faster (the web API, a
+ * custom Attribute) and `maxPending` wait, further events are counted (`overflowed`), logged and
+ * reported by the web API: never lost silently.
  */
 import { Effect, Layer, type Scope } from "effect"
 import { recordInputs, type TagIoEvent } from "./historize.js"
@@ -26,6 +28,8 @@ const SLICE = 2000
 export interface RecorderOptions {
   /** Most events waiting for the writer (default 250,000); beyond, events are counted as overflowed. */
   readonly maxPending?: number
+  /** Events waiting beyond which the recorder is `congested` (default 50,000). */
+  readonly highWater?: number
 }
 
 /**
@@ -38,6 +42,7 @@ export const makeHistoryRecorder = (
 ): Effect.Effect<HistoryRecorderService, never, Scope.Scope> =>
   Effect.gen(function* () {
     const maxPending = Math.max(1, options.maxPending ?? 250_000)
+    const highWater = Math.min(maxPending, Math.max(1, options.highWater ?? 50_000))
     let pending: Array<TagIoEvent> = []
     let recorded = 0
     let overflowed = 0
@@ -87,8 +92,9 @@ export const makeHistoryRecorder = (
      */
     const drain = Effect.gen(function* () {
       for (let slice = take(SLICE); slice.length > 0; slice = take(SLICE)) {
+        // A slice taken is appended whole: a shutdown waits for it (the rest of it would be lost).
         // A write failure is the writer's to report (it keeps the records and retries): go on.
-        yield* Effect.ignore(writer.appendAll(recordInputs(slice)))
+        yield* Effect.uninterruptible(Effect.ignore(writer.appendAll(recordInputs(slice))))
         if (at < draining.length || pending.length > 0) yield* Effect.sleep(0)
       }
       yield* report
@@ -99,6 +105,7 @@ export const makeHistoryRecorder = (
     const stats = Effect.map(writer.stats, (w): RecorderStats => ({ recorded, pending: pending.length + draining.length - at, overflowed, writer: w }))
     return {
       record,
+      congested: () => pending.length + draining.length - at > highWater,
       stats,
       unsafeStats: () => Effect.runSync(stats),
       sync: Effect.zipRight(handOver, writer.flush)

@@ -21,6 +21,8 @@ export interface RecorderStats {
 export interface HistoryRecorderService {
   /** Take an event (synchronous; never throws, never blocks). */
   readonly record: (event: TagIoEvent) => void
+  /** True while more events wait than the writer should have behind it: slow the clients down. */
+  readonly congested: () => boolean
   readonly stats: Effect.Effect<RecorderStats>
   /** The same, read synchronously (for the web API's alarms). */
   readonly unsafeStats: () => RecorderStats

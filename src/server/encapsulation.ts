@@ -28,6 +28,8 @@ export interface CipEndpoint {
   readonly closeSession: (session: number) => void
   /** The identity for ListIdentity, reporting the given socket address. */
   readonly identity: (address: string, port: number) => IdentityItem
+  /** True while what records the requests' effects is behind: sessions stop reading meanwhile. */
+  readonly congested?: () => boolean
 }
 
 /** The largest CIP reply to an unconnected (UCMM) request, as Logix controllers limit it. */

@@ -94,7 +94,8 @@ export const makeEnipServer = (options: ServerOptions) =>
         control,
         registry,
         maxOutput: options.maxOutput ?? DEFAULTS.maxOutput,
-        limits
+        limits,
+        ...(endpoint.congested !== undefined ? { congested: endpoint.congested } : {})
       },
       control,
       registry

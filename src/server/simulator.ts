@@ -49,11 +49,12 @@ export interface SimulatorConfig {
 /** The Endpoint the server answers with, from the Controller. */
 export const EndpointFromController = Layer.effect(
   Endpoint,
-  Effect.map(Controller, (c) => ({
+  Effect.map(Effect.all([Controller, TagStore]), ([c, store]) => ({
     handle: c.handle,
     lookupConnection: c.lookupConnection,
     closeSession: c.closeSession,
-    identity: c.identity
+    identity: c.identity,
+    congested: store.congested
   }))
 )
 

@@ -51,6 +51,11 @@ export interface Tag {
 /** A synchronous listener to tag events (see `TagStoreService.addSink`). */
 export type TagSink = (event: TagEvent) => void
 
+export interface SinkOptions {
+  /** True while the sink is behind and the accesses should slow down (back-pressure). */
+  readonly congested?: () => boolean
+}
+
 /** A synchronous answer, a failure as a value, or an Effect when an Attribute is asynchronous. */
 export type Outcome<A> = A | TagError | Effect.Effect<A, TagError>
 
@@ -76,6 +81,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
   }
   let subscribers = 0
   let sinks: ReadonlyArray<TagSink> = []
+  let behind: ReadonlyArray<() => boolean> = []
   /** Someone listens: events are built only then (free otherwise). */
   let listening = false
   const relisten = () => { listening = subscribers > 0 || sinks.length > 0 }
@@ -260,11 +266,28 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
      * scope: nothing is dropped on the way (history uses it). A sink must be quick and must not
      * throw; it hands the event on (to a buffer) rather than doing I/O.
      */
-    addSink: (sink: TagSink): Effect.Effect<void, never, Scope.Scope> =>
+    addSink: (sink: TagSink, options: SinkOptions = {}): Effect.Effect<void, never, Scope.Scope> =>
       Effect.acquireRelease(
-        Effect.sync(() => { sinks = [...sinks, sink]; relisten() }),
-        () => Effect.sync(() => { sinks = sinks.filter((k) => k !== sink); relisten() })
+        Effect.sync(() => {
+          sinks = [...sinks, sink]
+          if (options.congested !== undefined) behind = [...behind, options.congested]
+          relisten()
+        }),
+        () => Effect.sync(() => {
+          sinks = sinks.filter((k) => k !== sink)
+          behind = behind.filter((c) => c !== options.congested)
+          relisten()
+        })
       ),
+    /**
+     * True while a sink is behind (its `congested` says so): whoever makes tag accesses should
+     * slow down — the server stops reading its sessions' sockets meanwhile, so TCP holds the
+     * clients back instead of the sink dropping what they were acknowledged.
+     */
+    congested: (): boolean => {
+      for (const c of behind) if (c()) return true
+      return false
+    },
     hasSubscribers: (): boolean => listening
   } as const
 }

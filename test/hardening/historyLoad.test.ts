@@ -3,7 +3,7 @@
  * user runs: under load (3 clients × `-m -d 32`, 360,000 writes, then SIGINT), and from the very
  * first request after start-up.
  */
-import { Either } from "effect"
+import { Effect, Either, Exit, Scope } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as net from "node:net"
@@ -14,8 +14,9 @@ import * as zlib from "node:zlib"
 import { afterEach, describe, expect, it } from "vitest"
 import { CipType } from "../../src/cip/types.js"
 import { type Conn, connect, sessionOf } from "../../scripts/fuzz/conn.js"
-import { exchange } from "../../scripts/fuzz/healthy.js"
+import { exchange, openSession } from "../../scripts/fuzz/healthy.js"
 import { registerFrame } from "../../scripts/fuzz/seeds.js"
+import { withSim } from "./sim.js"
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url))
 const dirs: Array<string> = []
@@ -112,4 +113,28 @@ describe("--historize records every acknowledged write", () => {
     expect(acknowledged).toBe(300)
     expect(values).toEqual(Array.from({ length: 300 }, (_, i) => i + 1))
   }, 60_000)
+})
+
+describe("back-pressure from history", () => {
+  // When the history recorder falls behind, the server stops reading its clients (TCP then holds
+  // them back) rather than dropping what it acknowledged; it reads again once history catches up.
+  it("a session stops reading while a TagStore sink says it is congested, and goes on after", () =>
+    withSim({ tags: ["N=DINT"] }, async ({ port, tags }) => {
+      let behind = false
+      const scope = Effect.runSync(Scope.make())
+      Effect.runSync(Scope.extend(tags.addSink(() => {}, { congested: () => behind }), scope))
+      const s = await openSession(port)
+      const write = (v: number) =>
+        exchange(s.conn, s.session, { _tag: "WriteTag", path: [{ _tag: "Symbolic", name: "N" }], type: { code: CipType.DINT }, elements: 1, data: Uint8Array.from(Buffer.from(Int32Array.of(v).buffer)) }, 300)
+      behind = true
+      expect(Either.isRight(await write(1))).toBe(true) // read and answered; then the session holds
+      expect(await write(2)).toEqual(Either.left("no reply (Silent)"))
+      expect(Effect.runSync(tags.read("N"))).toEqual([1]) // not even read yet
+      behind = false
+      const o = await s.conn.next(2000)
+      expect(o._tag).toBe("Frame")
+      expect(Effect.runSync(tags.read("N"))).toEqual([2])
+      s.conn.destroy()
+      Effect.runSync(Scope.close(scope, Exit.void))
+    }), 20_000)
 })
