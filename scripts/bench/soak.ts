@@ -32,7 +32,7 @@ console.log(`sessions opened: ${r.sessions} (server accepted ${r.accepted}, clos
 console.log(`operations: ${r.operations} (${Math.round(r.operations / (r.millis / 1000))}/s), verified values: ${r.verified}, mismatches: ${r.mismatches}`)
 console.log("errors by kind:")
 for (const [k, n] of [...r.errors].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(7)}  ${k}`)
-console.log(`web API toggles: ${[...r.toggles].map(([k, n]) => `${k} ×${n}`).join(", ")}; web API failures: ${r.webFailures.length}`)
+console.log(`web API toggles: ${[...r.toggles].map(([k, n]) => `${k} ×${n}`).join(", ")}; web API failures: ${r.webFailures.length}, slowest command ${r.webSlowestMs.toFixed(0)} ms`)
 for (const f of r.webFailures.slice(0, 5)) console.log(`  ${f}`)
 const h = r.healthy
 console.log(`healthy client: ${h.operations} operations, round trip (write+read) p50 ${h.p50.toFixed(1)} ms, p99 ${h.p99.toFixed(1)} ms, max ${h.max.toFixed(0)} ms; ` +

@@ -38,6 +38,8 @@ export interface SoakReport {
   errors: Map<string, number>
   toggles: Map<string, number>
   webFailures: Array<string>
+  /** The slowest web API command of the chaos, ms. */
+  webSlowestMs: number
   leakedSessions: number
   leakedConnections: number
   accepted: number
@@ -112,7 +114,7 @@ const soak = async (server: ServerChild, file: string, clients: number, options:
   const web = server.web!
   const start = await server.stats({ gc: true, reset: true })
   const report: SoakReport = {
-    sessions: 0, operations: 0, verified: 0, mismatches: 0, errors: new Map(), toggles: new Map(), webFailures: [],
+    sessions: 0, operations: 0, verified: 0, mismatches: 0, errors: new Map(), toggles: new Map(), webFailures: [], webSlowestMs: 0,
     leakedSessions: 0, leakedConnections: 0, accepted: 0, closed: 0, finalCheck: false,
     rssStart: start.rss, rssEnd: 0, heapStart: start.heapUsed, heapEnd: 0, millis: 0, peakRss: 0,
     healthy: { operations: 0, failures: 0, p50: 0, p99: 0, max: 0, connectedCycles: 0, connectedFailures: 0 },
@@ -131,9 +133,12 @@ const soak = async (server: ServerChild, file: string, clients: number, options:
   const running = () => performance.now() < deadline
 
   const api = async (path: string): Promise<boolean> => {
+    const t = performance.now()
     try {
-      const res = await fetch(web + path, { signal: AbortSignal.timeout(5000) })
+      // Generous: with the adversaries the web API shares its process with 100 live pages.
+      const res = await fetch(web + path, { signal: AbortSignal.timeout(options.adversaries ? 15_000 : 5000) })
       const body = (await res.json()) as { command?: { success?: boolean } }
+      report.webSlowestMs = Math.max(report.webSlowestMs, performance.now() - t)
       if (res.status !== 200 || body.command?.success !== true) { report.webFailures.push(`${path} → ${res.status}`); return false }
       return true
     } catch (e) {
