@@ -2,7 +2,7 @@
  * cpppo public API. Each part is a namespace, so names stay unambiguous:
  *
  * ```ts
- * import { Cip, Enip, Tags, Device, Server, Client, Web, History, Dfa, Testing } from "cpppo"
+ * import { Cip, Enip, Tags, Device, Server, Client, Web, History, Dfa, Testing, Modbus } from "cpppo"
  * ```
  */
 export * as Cip from "./cip/index.js"
@@ -11,6 +11,7 @@ export * as Device from "./device/index.js"
 export * as Dfa from "./dfa/index.js"
 export * as Enip from "./enip/index.js"
 export * as History from "./history/index.js"
+export * as Modbus from "./modbus/index.js"
 export * as Server from "./server/index.js"
 export * as Tags from "./tags/index.js"
 export * as Testing from "./testing/index.js"

@@ -40,8 +40,13 @@ export interface LiveOptions {
   readonly workers?: number
   /** Mutant datagrams sent to the UDP listener alongside (default frames / 10). */
   readonly datagrams?: number
-  /** How long a mutant may go unanswered before it counts as silent, ms. */
+  /** How long a mutant may go unanswered before the next is sent, ms (an incomplete frame gets no reply). */
   readonly silenceMs?: number
+  /**
+   * How long a complete frame (one that is owed a reply) may go unanswered before it counts as
+   * silent, ms: generous, so a loaded machine's scheduling delay is not taken for a lost reply.
+   */
+  readonly replyMs?: number
   readonly log?: (line: string) => void
 }
 
@@ -50,6 +55,7 @@ const HEALTHY_TAG = "HEALTHY"
 export const fuzzLive = async (options: LiveOptions): Promise<LiveReport> => {
   const workers = options.workers ?? 8
   const silenceMs = options.silenceMs ?? 100
+  const replyMs = options.replyMs ?? 5000
   const server = await startServerChild({ tags: [...FUZZ_TAGS, `${HEALTHY_TAG}=DINT[4]`], udp: true })
   try {
     // Warm up (JIT, first allocations), then take the baseline.
@@ -93,7 +99,8 @@ export const fuzzLive = async (options: LiveOptions): Promise<LiveReport> => {
         if (!m.how.startsWith("cip:") && bytes.length >= 8 && r.next() < 0.7) Buffer.from(bytes.buffer, bytes.byteOffset).writeUInt32LE(session, 4)
         frames++
         conn.send(bytes)
-        const o = await conn.next(silenceMs)
+        const owed = m.framed && !(bytes[0] === 0 && bytes[1] === 0) // a complete frame, not a Nop
+        const o = await conn.next(owed ? replyMs : silenceMs)
         if (o._tag === "Closed") count("closed by server")
         else if (o._tag === "Silent") {
           if (m.framed && bytes[0] === 0 && bytes[1] === 0) count("no reply (Nop: none is due)")

@@ -1,10 +1,8 @@
 /**
- * One example command line per command, shown in its `--help` after the description (as
- * cpppo's help shows one). Kept in one table so the examples are easy to review together, and
- * test/cli/help.test.ts checks that each one parses and that every command has one.
+ * One example command line per command, shown at the end of its `--help` (help.ts). Kept in one
+ * table so the examples are easy to review together; test/cli/help.test.ts checks that every
+ * command has one and that each passes the argv check and @effect/cli's parse.
  */
-import { HelpDoc } from "@effect/cli"
-
 /** Command path (as typed) → an example invocation. */
 export const EXAMPLES = {
   "cpppo": "cpppo enip server -w 127.0.0.1:8080 'SCADA=INT[1000]'",
@@ -13,6 +11,9 @@ export const EXAMPLES = {
   "cpppo enip client": "cpppo enip client -a 127.0.0.1 -p 'SCADA[0-3]=1,2,3,4' 'SCADA[0-9]'",
   "cpppo enip historize": "cpppo enip historize scada.hst -a 127.0.0.1:44818 'SCADA=INT[1000]'",
   "cpppo enip get-attribute": "cpppo enip get-attribute -a 127.0.0.1 '@1/1' '@0xF5/1/5'",
+  "cpppo modbus": "cpppo modbus server -a 127.0.0.1:5020 40001-40100=99 1-64=0",
+  "cpppo modbus server": "cpppo modbus server -a 127.0.0.1:5020 -u 1 40001-40100=99 1-64=0 30001-30010=7 10001-10016=1",
+  "cpppo modbus poll": "cpppo modbus poll -a 127.0.0.1:5020 -R 0.5 40001-40010 1-16 40005=42",
   "cpppo history": "cpppo history cat --tz America/Edmonton scada.hst",
   "cpppo history cat": "cpppo history cat --since '2014-07-16 04:00:00 MDT' --tz America/Edmonton scada.hst",
   "cpppo history play": "cpppo history play --speed 10 --duration 1h --tz America/Edmonton scada.hst",
@@ -22,7 +23,3 @@ export const EXAMPLES = {
 
 /** A command named in {@link EXAMPLES}. */
 export type CommandPath = keyof typeof EXAMPLES
-
-/** A command's help description: its text, then its example line. */
-export const withExample = (path: CommandPath, description: string): HelpDoc.HelpDoc =>
-  HelpDoc.blocks([HelpDoc.p(description), HelpDoc.p(`Example: ${EXAMPLES[path]}`)])

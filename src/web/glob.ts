@@ -38,8 +38,17 @@ const inClass = (t: Extract<Token, { _tag: "Class" }>, c: string): boolean => {
 const matchOne = (t: Token, c: string): boolean =>
   t._tag === "Any" ? true : t._tag === "Char" ? t.char === c.toLowerCase() : t._tag === "Class" ? inClass(t, c) : false
 
-/** Parse the class body after `[` (and `!`/`^`); the first character may be `]`. */
-const parseClass = (pattern: string, at: number): Either.Either<{ readonly token: Token; readonly next: number } | undefined, string> => {
+/** What a reversed range (`[z-a]`) means: a refusal (the API's), or nothing matched (fnmatch's). */
+export type ReversedRange = "refuse" | "empty"
+
+/**
+ * Parse the class body after `[` (and `!`/`^`); the first character may be `]`. Ranges are read as
+ * fnmatch and RegExp read them: `b-z-a` is b-z, "-", "a"; a dropped reversed range never joins its
+ * neighbours into a new range.
+ */
+const parseClass = (
+  pattern: string, at: number, reversed: ReversedRange
+): Either.Either<{ readonly token: Token; readonly next: number } | undefined, string> => {
   let i = at + 1
   const negate = pattern[i] === "!" || pattern[i] === "^"
   if (negate) i++
@@ -51,16 +60,21 @@ const parseClass = (pattern: string, at: number): Either.Either<{ readonly token
     const lo = body.charCodeAt(k)
     if (body[k + 1] === "-" && k + 2 < body.length) {
       const hi = body.charCodeAt(k + 2)
-      if (hi < lo) return Either.left(`invalid glob ${JSON.stringify(pattern)}: range ${body.slice(k, k + 3)} is reversed`)
-      ranges.push([lo, hi])
+      if (hi < lo && reversed === "refuse") {
+        return Either.left(`invalid glob ${JSON.stringify(pattern)}: range ${body.slice(k, k + 3)} is reversed`)
+      }
+      if (hi >= lo) ranges.push([lo, hi])
       k += 2
     } else ranges.push([lo, lo])
   }
   return Either.right({ token: { _tag: "Class", negate, ranges }, next: close + 1 })
 }
 
-/** Compile a glob; Left (a message for the API's refusal) when it is too long or malformed. */
-export const compileGlob = (pattern: string): Either.Either<Glob, string> => {
+/**
+ * Compile a glob; Left (a message for the API's refusal) when it is too long, or has a reversed
+ * range while `reversed` is "refuse" (the default: the web API answers `success: false`).
+ */
+export const compileGlob = (pattern: string, reversed: ReversedRange = "refuse"): Either.Either<Glob, string> => {
   if (pattern.length > MAX_GLOB_LENGTH) {
     return Either.left(`glob too long: ${pattern.length} characters (at most ${MAX_GLOB_LENGTH})`)
   }
@@ -75,7 +89,7 @@ export const compileGlob = (pattern: string): Either.Either<Glob, string> => {
       tokens.push({ _tag: "Any" })
       i++
     } else if (c === "[") {
-      const cls = parseClass(pattern, i)
+      const cls = parseClass(pattern, i, reversed)
       if (Either.isLeft(cls)) return Either.left(cls.left)
       if (cls.right === undefined) {
         tokens.push({ _tag: "Char", char: "[" })
@@ -111,4 +125,13 @@ export const compileGlob = (pattern: string): Either.Either<Glob, string> => {
     return p === tokens.length
   }
   return Either.right({ pattern, test })
+}
+
+/**
+ * Does `name` match the glob `pattern` (case-insensitive), as fnmatch decides: a reversed range
+ * matches nothing; a pattern over MAX_GLOB_LENGTH matches nothing.
+ */
+export const globMatch = (pattern: string, name: string): boolean => {
+  const glob = compileGlob(pattern, "empty")
+  return Either.isRight(glob) && glob.right.test(name)
 }

@@ -5,48 +5,10 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { type ChildProcess, spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
+import { type Run, runCli } from "../cli/run.js"
 import { cipOf, nextFrame, rawClient, readTagCip, register, sendRR, writeIntCip } from "./fixture.js"
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url))
-
-interface Run {
-  readonly child: ChildProcess
-  readonly stdout: Array<string>
-  readonly stderr: () => string
-  /** Resolves with the exit code (or the signal name). */
-  readonly exit: Promise<number | string>
-  /** Resolves with the first stdout line matching, or rejects after `ms`. */
-  readonly line: (re: RegExp, ms?: number) => Promise<string>
-}
-
-const run = (args: ReadonlyArray<string>): Run => {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/bin.ts", "enip", "server", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })
-  const stdout: Array<string> = []
-  let err = ""
-  let partial = ""
-  const watchers: Array<() => void> = []
-  child.stdout!.on("data", (d: Buffer) => {
-    const text = partial + d.toString("utf8")
-    const lines = text.split("\n")
-    partial = lines.pop()!
-    stdout.push(...lines)
-    for (const w of watchers.splice(0)) w()
-  })
-  child.stderr!.on("data", (d: Buffer) => { err += d.toString("utf8") })
-  const exit = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? -1)))
-  const line = (re: RegExp, ms = 15_000) =>
-    new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no stdout line matching ${re} in ${ms} ms; stdout: ${stdout.join("\\n")}; stderr: ${err}`)), ms)
-      const check = () => {
-        const hit = stdout.find((l) => re.test(l))
-        if (hit !== undefined) { clearTimeout(timer); resolve(hit) } else watchers.push(check)
-      }
-      check()
-    })
-  return { child, stdout, stderr: () => err, exit, line }
-}
+const run = (args: ReadonlyArray<string>): Run => runCli(["enip", "server", ...args])
 
 /** The child, killed (by its own pid) if the test ends first. */
 const scopedRun = (args: ReadonlyArray<string>) =>
