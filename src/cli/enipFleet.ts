@@ -9,12 +9,12 @@
  */
 import type { Command } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
-import { readFileSync, statSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import { parseAddress } from "../server/address.js"
 import type { FleetConfigError } from "../server/fleetConfig.js"
 import { serverOptions } from "./enipServer.js"
 import { loggingLayer } from "./logging.js"
-import { webOption } from "./serverOptions.js"
+import { isDirectory, list, webOption } from "./serverOptions.js"
 import { args, flag, integer, leaf, text } from "./spec.js"
 import { usage } from "./usage.js"
 
@@ -119,6 +119,9 @@ const fleet = (o: FleetCliOptions) =>
     const w = webOption(o.web, Either.isRight(fallback) && !Option.isSome(o.config) ? fallback.right.host : "0.0.0.0")
     if (Either.isLeft(w)) return yield* usage(w.left)
     if (Option.isSome(o.webHistory) && !isDirectory(o.webHistory.value)) return yield* usage(`--web-history ${o.webHistory.value}: not a directory`)
+    for (const [given, name] of [[o.webCors, "--web-cors"], [o.webHost, "--web-host"]] as const) {
+      if (Option.isSome(given) && w.right === undefined) return yield* usage(`${name} needs -w/--web`)
+    }
     const historyFile = Option.isSome(o.historize) ? ((template: string) => (n: string) => historyPathFor(template, n))(o.historize.value) : undefined
     const historyDir = Option.getOrUndefined(o.webHistory)
     yield* runFleet({
@@ -127,10 +130,14 @@ const fleet = (o: FleetCliOptions) =>
         web: {
           ...w.right,
           ...(Option.isSome(o.webToken) ? { token: o.webToken.value } : {}),
+          ...(Option.isSome(o.webCors) ? { cors: list(o.webCors.value) } : {}),
+          ...(Option.isSome(o.webHost) ? { allowedHosts: list(o.webHost.value) } : {}),
           history: (n: string) => ({ file: historyFile?.(n), dir: historyDir })
         }
       } : {}),
-      ...(historyFile !== undefined ? { historyFile } : {})
+      ...(historyFile !== undefined ? { historyFile } : {}),
+      // One budget for the whole fleet (process-wide, like the descriptor limit).
+      ...(Option.isSome(o.maxSessionsPerPeer) ? { limits: { maxSessionsPerPeer: o.maxSessionsPerPeer.value } } : {})
     }, {
       onListening: ({ controllers: bound, web: w }) =>
         o.addressOutput
@@ -150,11 +157,3 @@ export const fleetCommand = leaf({
     "Each controller is a whole simulator with its own address, identity, tags, faults and history; the server's options apply to each. -w serves one web API for all: /NAME/api/… per controller, /api/… for all of them (group controllers), /healthz and /metrics. Ctrl-C stops them all."
   ]
 }, fleetOptions, fleet)
-
-const isDirectory = (p: string): boolean => {
-  try {
-    return statSync(p).isDirectory()
-  } catch {
-    return false
-  }
-}

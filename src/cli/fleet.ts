@@ -1,25 +1,26 @@
 /**
  * Running simulated controllers from the command line — a fleet (`cpppo enip fleet`) or a fleet
- * of one (`cpppo enip server`, through runSimulator): the controllers (server/fleet.ts), each
- * with its tag-event sinks started before it listens (`-p` printing, its history file: see
- * extras.ts), one web server for all (`-w`), until every controller is done or Ctrl-C.
- * The web module is loaded only when asked for.
+ * of one (`cpppo enip server`, through runSimulator): the controllers (server/fleet.ts) sharing
+ * one ProcessLimits, each with its tag-event sinks started before it listens (`-p` printing, its
+ * history recorder and file: see extras.ts), one web server for all (`-w`, each controller with
+ * its own live hub and history), until every controller is done or Ctrl-C. The web module is
+ * loaded only when asked for.
  */
 import { Effect } from "effect"
 import { basename, dirname, join } from "node:path"
 import { type FleetMemberConfig, makeFleet } from "../server/fleet.js"
 import type { BoundAddress } from "../server/server.js"
 import type { SimulatorCore } from "../server/simulator.js"
+import type { HistoryRecorderService } from "../history/recorderService.js"
+import type { ProcessLimitsOptions } from "../server/limits.js"
 import { formatTagEvent } from "../tags/events.js"
+import { TagStore } from "../tags/tagStore.js"
 import type { HistoryAccess } from "../web/historyRoutes.js"
-import { startTagSinks } from "./extras.js"
+import { startSinks, type WebExtras } from "./extras.js"
 
 export interface FleetRunConfig {
   readonly controllers: ReadonlyArray<FleetMemberConfig>
-  readonly web?: {
-    readonly host: string
-    readonly port: number
-    readonly token?: string
+  readonly web?: Omit<WebExtras, "history"> & {
     /**
      * The history files the web API may plot for a controller (`/history/…`); by default its own
      * history file (`historyFile`). `--web-history DIR` adds a directory.
@@ -28,6 +29,8 @@ export interface FleetRunConfig {
   }
   /** The history file of a controller (`--historize`), by name; none when absent or undefined. */
   readonly historyFile?: (name: string) => string | undefined
+  /** The process-wide limits all controllers share (byte budget, sessions per peer, fd fit). */
+  readonly limits?: ProcessLimitsOptions
 }
 
 export interface FleetHooks {
@@ -56,19 +59,24 @@ export const runFleet = (config: FleetRunConfig, hooks: FleetHooks = {}) =>
   Effect.gen(function* () {
     const print = hooks.onEvent
     const historyOf = (name: string) => config.historyFile?.(name)
+    const recorders = new Map<string, HistoryRecorderService>()
     const prepare = (core: SimulatorCore) =>
-      startTagSinks(core.tags, {
+      startSinks({
         print: print !== undefined ? { format: formatTagEvent, line: (line) => print(core.name, line) } : undefined,
         historize: historyOf(core.name)
-      })
+      }).pipe(
+        Effect.map(({ recorder }) => { if (recorder !== undefined) recorders.set(core.name, recorder) }),
+        Effect.provideService(TagStore, core.tags)
+      )
     const started = performance.now()
-    const fleet = yield* makeFleet(config.controllers, { prepare })
+    const fleet = yield* makeFleet(config.controllers, { prepare, ...(config.limits !== undefined ? { limits: config.limits } : {}) })
     const startMs = performance.now() - started
     let web: BoundAddress | undefined
     if (config.web !== undefined) {
       const [{ serveWeb }, { webControllers }] = yield* loadWeb
       const { history, ...options } = config.web
-      const bound = yield* serveWeb(webControllers(fleet, history ?? ((name) => ({ file: historyOf(name) }))), options)
+      const historyAccess = history ?? ((name: string) => ({ file: historyOf(name) }))
+      const bound = yield* serveWeb(webControllers(fleet, (name) => ({ history: historyAccess(name), recorder: recorders.get(name) })), options)
       web = { host: bound.host, port: bound.port }
     }
     const sims = Array.from(fleet.controllers.values())

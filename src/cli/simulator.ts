@@ -8,11 +8,11 @@ import { Effect, type Layer } from "effect"
 import type { BoundAddress } from "../server/server.js"
 import type { SimulatorConfig } from "../server/simulator.js"
 import type { AttributeFactory } from "../tags/attribute.js"
-import type { HistoryAccess } from "../web/historyRoutes.js"
+import type { WebExtras } from "./extras.js"
 import { runFleet } from "./fleet.js"
 
 export interface CliSimulatorConfig extends SimulatorConfig {
-  readonly web?: { readonly host: string; readonly port: number; readonly token?: string; readonly history?: HistoryAccess }
+  readonly web?: WebExtras
   readonly historize?: string
 }
 
@@ -34,8 +34,12 @@ export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks =
   const { onListening, onEvent } = hooks
   const run = runFleet({
     controllers: [{ ...sim, name }],
-    ...(web !== undefined ? { web: { host: web.host, port: web.port, ...(web.token !== undefined ? { token: web.token } : {}), history: () => web.history ?? { file: historize } } } : {}),
-    historyFile: () => historize
+    ...(web !== undefined ? { web: { ...web, history: () => web.history ?? { file: historize } } } : {}),
+    historyFile: () => historize,
+    limits: {
+      ...(sim.maxSessionsPerPeer !== undefined ? { maxSessionsPerPeer: sim.maxSessionsPerPeer } : {}),
+      ...(sim.maxBufferedBytes !== undefined ? { maxBytes: sim.maxBufferedBytes } : {})
+    }
   }, {
     ...(onListening !== undefined ? { onListening: ({ controllers: [c], web }) => onListening({ tcp: c!.tcp, udp: c!.udp, web }) } : {}),
     onEvent: onEvent !== undefined ? (_name, line) => onEvent(line) : undefined

@@ -8,10 +8,13 @@
  * - `EnipServerLive(options)`: just the listeners, over an `Endpoint` you provide.
  * - `makeSimulator(config)`: one controller as a value in the caller's Scope; `makeFleet(configs)`:
  *   many, by name; `parseFleetConfig(text, format)`: a fleet file → controller configs.
+ * - `ProcessLimits`: the limits every server of the process shares (memory held by sessions,
+ *   sessions per peer address, sessions in all by the descriptor limit).
  */
 export * from "./address.js"
 export * from "./control.js"
 export * from "./encapsulation.js"
+export * from "./limits.js"
 export * from "./registry.js"
 export * from "./server.js"
 export * from "./simulator.js"

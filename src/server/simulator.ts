@@ -16,6 +16,7 @@ import type { TagSpec, TagSpecError } from "../tags/spec.js"
 import { makeTagStore, TagStore, type TagStoreService } from "../tags/tagStore.js"
 import { makeServerControl, ServerControl, type ServerControlService } from "./control.js"
 import { ConnectionRegistry, type ConnectionRegistryService, makeConnectionRegistry } from "./registry.js"
+import type { CipEndpoint } from "./encapsulation.js"
 import { Endpoint, EnipServer, type EnipServerService, makeEnipServer, type ServerOptions } from "./server.js"
 import { ControllerStats } from "./stats.js"
 import type { ListenError } from "./tcp.js"
@@ -45,11 +46,17 @@ export interface SimulatorConfig {
   readonly maxSessions?: number
   /** Unsent reply bytes allowed per session before it is closed (a client that never reads). */
   readonly maxOutput?: number
+  /** Sessions one peer address may hold at once (default 64; process-wide, see ProcessLimits). */
+  readonly maxSessionsPerPeer?: number
+  /** Unsent and queued bytes all sessions may hold together (default 256 MiB; process-wide). */
+  readonly maxBufferedBytes?: number
   /** Idle session timeout, seconds (default 120; 0 never). */
   readonly idleTimeout?: number
   readonly maxConnections?: number
   /** Most Forward Open connections one session may hold (default 32). */
   readonly maxConnectionsPerSession?: number
+  /** Most Forward Open connections the sessions of one peer address may hold together (default 64). */
+  readonly maxConnectionsPerPeer?: number
 }
 
 /** A running simulated controller: everything it owns. */
@@ -108,7 +115,23 @@ const controllerConfigOf = (config: SimulatorConfig): ControllerConfig => ({
   ...(config.network !== undefined ? { network: config.network } : {}),
   ...(config.simple ? { routePath: "simple" as const } : config.routePath !== undefined ? { routePath: config.routePath } : {}),
   ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {}),
-  ...(config.maxConnectionsPerSession !== undefined ? { maxConnectionsPerSession: config.maxConnectionsPerSession } : {})
+  ...(config.maxConnectionsPerSession !== undefined ? { maxConnectionsPerSession: config.maxConnectionsPerSession } : {}),
+  ...(config.maxConnectionsPerPeer !== undefined ? { maxConnectionsPerPeer: config.maxConnectionsPerPeer } : {})
+})
+
+/** The server options of a simulator config. */
+const serverOptionsOf = (config: SimulatorConfig): ServerOptions => ({
+  host: config.host,
+  port: config.port,
+  udp: config.udp ?? true,
+  ...(config.tcp === false ? { tcp: false } : {}),
+  ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
+  ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
+  ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {}),
+  limits: {
+    ...(config.maxSessionsPerPeer !== undefined ? { maxSessionsPerPeer: config.maxSessionsPerPeer } : {}),
+    ...(config.maxBufferedBytes !== undefined ? { maxBytes: config.maxBufferedBytes } : {})
+  }
 })
 
 /**
@@ -138,8 +161,17 @@ const countingFaults = (stats: ControllerStats, tags: TagStoreService, control: 
   } satisfies ConnectionRegistryService
 })
 
-/** The Endpoint the server answers with, from the Controller (for apps composing their own Layers). */
-export const EndpointFromController = Layer.effect(Endpoint, Controller)
+/** What the server answers with: the controller's CIP objects; `congested` holds sessions back while history is behind. */
+const endpointOf = (device: ControllerService, tags: TagStoreService): CipEndpoint => ({
+  handle: device.handle,
+  lookupConnection: device.lookupConnection,
+  closeSession: device.closeSession,
+  identity: device.identity,
+  congested: tags.congested
+})
+
+/** The Endpoint the server answers with, from the Controller and TagStore (for apps composing their own Layers). */
+export const EndpointFromController = Layer.effect(Endpoint, Effect.map(Effect.all([Controller, TagStore]), ([c, t]) => endpointOf(c, t)))
 
 /**
  * Drops Forward Open connections idle past their timeout (RPI × multiplier), every `latency` s.
@@ -185,24 +217,31 @@ export const makeSimulator = (config: SimulatorConfig, options: SimulatorOptions
   Effect.gen(function* () {
     const core = yield* makeCore(config)
     if (options.prepare !== undefined) yield* options.prepare(core)
-    const serverOptions: ServerOptions = {
-      host: config.host,
-      port: config.port,
-      udp: config.udp ?? true,
-      stats: core.stats,
-      ...(config.tcp === false ? { tcp: false } : {}),
-      ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
-      ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
-      ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {})
-    }
-    const server = yield* makeEnipServer(serverOptions).pipe(
-      Effect.provideService(ServerControl, core.control),
-      Effect.provideService(ConnectionRegistry, core.registry),
-      Effect.provideService(Endpoint, core.device)
-    )
-    yield* sweepConnections(core.device, core.control)
+    const server = yield* listen(config, core)
     return { ...core, server } satisfies SimulatorService
   })
+
+/** Start the listeners and the Forward Open sweeper of a built core. */
+const listen = (config: SimulatorConfig, core: Pick<SimulatorService, "tags" | "device" | "control" | "registry"> & { readonly stats?: ControllerStats }) =>
+  Effect.gen(function* () {
+    const server = yield* makeEnipServer({ ...serverOptionsOf(config), ...(core.stats !== undefined ? { stats: core.stats } : {}) }).pipe(
+      Effect.provideService(ServerControl, core.control),
+      Effect.provideService(ConnectionRegistry, core.registry),
+      Effect.provideService(Endpoint, endpointOf(core.device, core.tags))
+    )
+    yield* sweepConnections(core.device, core.control)
+    return server
+  })
+
+/**
+ * The listeners (TCP, UDP) and the Forward Open sweeper, over a core in the context built
+ * beforehand (SimulatorCoreLive): a program that must see every tag access subscribes to the
+ * core's TagStore first, then opens the listeners. (`makeSimulator`'s `prepare` does the same.)
+ */
+export const SimulatorListenersLive = (config: SimulatorConfig) =>
+  Layer.scoped(EnipServer, Effect.gen(function* () {
+    return yield* listen(config, { tags: yield* TagStore, device: yield* Controller, control: yield* ServerControl, registry: yield* ConnectionRegistry })
+  }))
 
 /** The services of a built simulator, as a Context. */
 const contextOf = (sim: SimulatorService) =>

@@ -5,7 +5,8 @@
 import { Effect, Either } from "effect"
 import { type ApiServices, GROUPS, type Group, type ReadValue, type Step } from "./groups.js"
 import type { ApiReply, CommandResult, ControllerItem } from "./reply.js"
-import { type ApiPath, globToRegExp, isGlob, parseCommand } from "./request.js"
+import { compileGlob, type Glob, isGlob } from "./glob.js"
+import { type ApiPath, parseCommand } from "./request.js"
 
 /** The reply, and the HTTP status to send it with (400 for a bad request). */
 export interface ApiAnswer {
@@ -22,13 +23,18 @@ const alarms = (s: ApiServices): Array<string> => {
   if (st.disabled) out.push("server disabled: the EtherNet/IP port is closed")
   if (st.done) out.push("server done: exiting")
   for (const t of s.tags.tags) if (t.error !== undefined) out.push(`tag ${t.name}: forced error status ${t.error.status}`)
+  if (s.history !== undefined) {
+    const h = s.history.unsafeStats()
+    if (h.writer.failing !== undefined) out.push(`history: cannot write the file (${h.writer.failing}); ${h.writer.pending} records waiting`)
+    const lost = h.overflowed + h.writer.dropped
+    if (lost > 0) out.push(`history: ${lost} events not recorded`)
+  }
   return out
 }
 
 /** The data of the matched groups and items, as they are now. */
-export const collectData = (s: ApiServices, groups: ReadonlyArray<Group<object>>, match: string) =>
+export const collectData = (s: ApiServices, groups: ReadonlyArray<Group<object>>, re: Glob) =>
   Effect.gen(function* () {
-    const re = globToRegExp(match)
     const data: Record<string, Record<string, object>> = {}
     for (const g of groups) {
       const items: Record<string, object> = {}
@@ -44,10 +50,9 @@ export const collectData = (s: ApiServices, groups: ReadonlyArray<Group<object>>
   })
 
 /** Plan the command on every matched (group, item); Left if any of them is invalid. */
-const planAll = (s: ApiServices, path: ApiPath, groups: ReadonlyArray<Group<object>>, command: string) =>
+const planAll = (s: ApiServices, path: ApiPath, groups: ReadonlyArray<Group<object>>, re: Glob, command: string) =>
   Either.gen(function* () {
     const c = yield* parseCommand(command)
-    const re = globToRegExp(path.match)
     const steps: Array<{ readonly key: string; readonly step: Step }> = []
     let applicable = 0
     for (const g of groups) {
@@ -117,12 +122,18 @@ export const answerMany = (targets: ReadonlyArray<ApiTarget>, path: ApiPath, sin
     const label = (t: ApiTarget, text: string) => (many ? `${t.name}: ${text}` : text)
     const alarmsNow = () => targets.flatMap((t) => alarms(t.s).map((a) => label(t, a)))
     const alarm = alarmsNow()
-    const groupRe = globToRegExp(path.group)
-    const groups = GROUPS.filter((g) => groupRe.test(g.name))
-    const fleetGroup = groupRe.test("controllers") && targets.every((t) => t.item !== undefined)
     const bad = (message: string): ApiAnswer => ({ reply: { alarm, command: { success: false, message }, data: {}, since, until: now() }, status: 400 })
-    if (groups.length === 0 && !fleetGroup) return bad(`unknown group ${JSON.stringify(path.group)} (one of ${[...GROUPS.map((g) => g.name), "controllers"].join(", ")})`)
-    const re = globToRegExp(path.match)
+    // A malformed or over-long glob is refused like any other bad request.
+    const groupRe = compileGlob(path.group)
+    if (Either.isLeft(groupRe)) return bad(groupRe.left)
+    const matchRe = compileGlob(path.match)
+    if (Either.isLeft(matchRe)) return bad(matchRe.left)
+    const re = matchRe.right
+    const groups = GROUPS.filter((g) => groupRe.right.test(g.name))
+    const fleetGroup = groupRe.right.test("controllers") && targets.every((t) => t.item !== undefined)
+    if (groups.length === 0 && !fleetGroup) {
+      return bad(`unknown group ${JSON.stringify(path.group)} (one of ${[...GROUPS.map((g) => g.name), ...(fleetGroup || targets.every((t) => t.item !== undefined) ? ["controllers"] : [])].join(", ")})`)
+    }
     const rows = fleetGroup ? targets.filter((t) => re.test(t.name)).map((t) => [t.name, t.item!()] as const) : []
     let command: ApiReply["command"] = null
     if (path.command !== undefined && groups.length === 0) {
@@ -137,7 +148,7 @@ export const answerMany = (targets: ReadonlyArray<ApiTarget>, path: ApiPath, sin
     } else if (path.command !== undefined) {
       const plans: Array<{ readonly t: ApiTarget; readonly steps: ReadonlyArray<{ readonly key: string; readonly step: Step }> }> = []
       for (const t of targets) {
-        const planned = planAll(t.s, path, groups, path.command)
+        const planned = planAll(t.s, path, groups, re, path.command)
         if (Either.isLeft(planned)) {
           // A literal item absent from some controllers of a fleet is not an error for the rest.
           if (many && planned.left.startsWith("nothing matches")) continue
@@ -160,7 +171,7 @@ export const answerMany = (targets: ReadonlyArray<ApiTarget>, path: ApiPath, sin
     }
     const data: Record<string, Record<string, object>> = {}
     for (const t of targets) {
-      const d = yield* collectData(t.s, groups, path.match)
+      const d = yield* collectData(t.s, groups, re)
       for (const [g, items] of Object.entries(d)) data[g] = { ...data[g], ...(many ? prefixKeys(t.name, items as Record<string, object>) : items) }
     }
     for (const g of groups) data[g.name] ??= {}

@@ -11,17 +11,20 @@
  * - `/metrics`: Prometheus metrics of every controller (web/metrics.ts).
  */
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Effect, PubSub } from "effect"
+import { Duration, Effect, PubSub, Scope, Stream } from "effect"
 import type { FleetService } from "../server/fleet.js"
 import type { SimulatorService } from "../server/simulator.js"
 import { ControllerStats } from "../server/stats.js"
 import type { ApiTarget } from "./api.js"
 import { fleetPage } from "./fleetPage.js"
 import type { ApiServices } from "./groups.js"
+import type { HistoryRecorderService } from "../history/recorderService.js"
 import type { HistoryAccess } from "./historyRoutes.js"
 import { makeMetricsRegistry, type MetricsSource, renderMetrics } from "./metrics.js"
 import type { ControllerItem } from "./reply.js"
-import { apiHandler, type LiveControl, makeRouter, preflight, type WebOptions } from "./server.js"
+import { type LiveHub, type LiveStats, makeLiveHub } from "./live.js"
+import { originPolicy } from "./origin.js"
+import { apiHandler, guard, type LiveControl, makeRouter, preflight, tokenOf, type WebOptions } from "./server.js"
 
 /** What the web server needs of one controller. */
 export interface WebController {
@@ -35,9 +38,17 @@ export interface WebController {
   readonly history?: HistoryAccess | undefined
 }
 
+/** What the command line added around a controller: its history files for plots, its history recorder. */
+export interface ControllerExtras {
+  readonly history?: HistoryAccess | undefined
+  /** Its history recorder: the API reports what it could not record (alarms). */
+  readonly recorder?: HistoryRecorderService | undefined
+}
+
 /** The web view of a running simulator of a fleet. */
-export const webController = (sim: SimulatorService, stopped: () => boolean, history?: HistoryAccess): WebController => {
-  const s: ApiServices = { control: sim.control, registry: sim.registry, tags: sim.tags }
+export const webController = (sim: SimulatorService, stopped: () => boolean, extras: ControllerExtras = {}): WebController => {
+  const { history, recorder } = extras
+  const s: ApiServices = { control: sim.control, registry: sim.registry, tags: sim.tags, ...(recorder !== undefined ? { history: recorder } : {}) }
   const address = `${sim.server.address.host.includes(":") ? `[${sim.server.address.host}]` : sim.server.address.host}:${sim.server.address.port}`
   return {
     name: sim.name,
@@ -85,46 +96,71 @@ export const bareController = (s: ApiServices): WebController => {
   }
 }
 
-/** The web controllers of a fleet, in its order; `history` gives each one's history access. */
-export const webControllers = (fleet: FleetService, history?: (name: string) => HistoryAccess | undefined): ReadonlyArray<WebController> =>
-  Array.from(fleet.controllers.values(), (sim) => webController(sim, () => fleet.stopped(sim.name), history?.(sim.name)))
+/** The web controllers of a fleet, in its order; `extras` gives each one's history files and recorder. */
+export const webControllers = (fleet: FleetService, extras?: (name: string) => ControllerExtras): ReadonlyArray<WebController> =>
+  Array.from(fleet.controllers.values(), (sim) => webController(sim, () => fleet.stopped(sim.name), extras?.(sim.name)))
 
-/** The router for every controller, the fleet API, the fleet page, health and metrics. */
-export const makeFleetRouter = (controllers: ReadonlyArray<WebController>, options: WebOptions, stop: LiveControl["stop"]) =>
+/** A controller's live hub, made on its first page (500 idle hubs would each wake 10 times a second). */
+const lazyHub = (s: ApiServices, options: WebOptions, changes: PubSub.PubSub<void>, stop: Effect.Effect<void>, scope: Scope.Scope) =>
   Effect.gen(function* () {
+    let made: LiveHub | undefined
+    const get = yield* Effect.cached(makeLiveHub(s, {
+      interval: options.snapshotInterval ?? Duration.seconds(1),
+      batch: options.eventBatch ?? Duration.millis(100),
+      tokenRequired: tokenOf(options) !== undefined,
+      changed: Stream.fromPubSub(changes),
+      ...(options.maxLiveStreams !== undefined ? { maxStreams: options.maxLiveStreams } : {}),
+      ...(options.liveBacklog !== undefined ? { maxBacklog: options.liveBacklog } : {})
+    }, stop).pipe(Scope.extend(scope), Effect.tap((h) => { made = h })))
+    return {
+      open: (connection) => Effect.flatMap(get, (h) => h.open(connection)),
+      stats: () => made?.stats() ?? NO_PAGES
+    } satisfies LiveHub
+  })
+
+const NO_PAGES: LiveStats = { pages: 0, events: 0, messages: 0, dropped: 0, refused: 0 }
+
+/**
+ * The router for every controller, the fleet API, the fleet page, health and metrics, behind
+ * one Host/CORS guard; and the live pages' counters, summed over the controllers.
+ */
+export const makeFleetRouter = (controllers: ReadonlyArray<WebController>, options: WebOptions, stop: Effect.Effect<void>) =>
+  Effect.gen(function* () {
+    const scope = yield* Effect.scope
     const optionsOf = (c: WebController): WebOptions => (c.history !== undefined ? { ...options, history: c.history } : options)
     const targets: ReadonlyArray<ApiTarget> = controllers.map((c) => ({ name: c.name, s: c.s, item: c.item }))
     const routers = new Map<string, ReturnType<typeof makeRouter>>()
-    const changes = new Map<string, PubSub.PubSub<void>>()
+    const lives = new Map<string, LiveControl>()
     for (const c of controllers) {
-      const pubsub = yield* PubSub.sliding<void>(16)
-      changes.set(c.name, pubsub)
-      routers.set(c.name, makeRouter(c.s, optionsOf(c), { stop, changes: pubsub }))
+      const changes = yield* PubSub.sliding<void>(16)
+      const live: LiveControl = { hub: yield* lazyHub(c.s, optionsOf(c), changes, stop, scope), changes }
+      lives.set(c.name, live)
+      routers.set(c.name, makeRouter(c.s, optionsOf(c), live))
     }
     const registry = makeMetricsRegistry(() => controllers.map((c) => c.metrics))
     const fleetChanges = yield* PubSub.sliding<void>(16)
     const single = controllers.length === 1 ? controllers[0]! : undefined
     // A single simulator keeps its page, feed and API at the root (with the controllers group).
     const root = single !== undefined
-      ? makeRouter(single.s, optionsOf(single), { stop, changes: changes.get(single.name)! }, targets)
+      ? makeRouter(single.s, optionsOf(single), lives.get(single.name)!, targets)
       : HttpRouter.empty.pipe(
           HttpRouter.get("/", Effect.succeed(HttpServerResponse.html(fleetPage()))),
           HttpRouter.get("/api", apiHandler(targets, options, fleetChanges)),
           HttpRouter.get("/api.json", apiHandler(targets, options, fleetChanges)),
           HttpRouter.get("/api/*", apiHandler(targets, options, fleetChanges)),
-          HttpRouter.options("/api", preflight),
-          HttpRouter.options("/api/*", preflight)
+          HttpRouter.options("/api", preflight(options)),
+          HttpRouter.options("/api/*", preflight(options))
         )
 
     const healthz = Effect.sync(() => {
       const down = controllers.filter((c) => !c.up()).map((c) => c.name)
       return HttpServerResponse.unsafeJson(
         { status: down.length === 0 ? "ok" : "down", controllers: controllers.length, down },
-        { status: down.length === 0 ? 200 : 503, headers: { "cache-control": "no-cache" } }
+        { status: down.length === 0 ? 200 : 503 }
       )
     })
     const metrics = Effect.map(Effect.promise(() => renderMetrics(registry)), ({ body, contentType }) =>
-      HttpServerResponse.text(body, { contentType, headers: { "cache-control": "no-cache" } }))
+      HttpServerResponse.text(body, { contentType }))
 
     // `/<name>/…` → that controller's router, with the prefix removed from the URL.
     const dispatch = Effect.gen(function* () {
@@ -136,13 +172,22 @@ export const makeFleetRouter = (controllers: ReadonlyArray<WebController>, optio
       if (m![2] === undefined) return HttpServerResponse.empty({ status: 308, headers: { location: `/${m![1]}/${m![3] ?? ""}` } })
       return yield* Effect.provideService(router, HttpServerRequest.HttpServerRequest, req.modify({ url: `${m![2]}${m![3] ?? ""}` }))
     })
-    return HttpRouter.empty.pipe(
+    const router = guard(originPolicy(options.allowedHosts, options.cors), HttpRouter.empty.pipe(
       HttpRouter.get("/healthz", healthz),
       HttpRouter.get("/metrics", metrics),
       HttpRouter.all("*", dispatch),
       // A path the router cannot decode (a malformed %-escape): the root answers it (400 for /api).
       Effect.catchTag("RouteNotFound", () => root)
-    )
+    ))
+    const liveStats = (): LiveStats => {
+      const sum = { ...NO_PAGES }
+      for (const l of lives.values()) {
+        const st = l.hub.stats()
+        for (const k of Object.keys(sum) as Array<keyof LiveStats>) sum[k] += st[k]
+      }
+      return sum
+    }
+    return { router, liveStats }
   })
 
 const safeDecode = (s: string): string | undefined => {

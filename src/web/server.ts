@@ -6,10 +6,11 @@
  * `Authorization: Bearer TOKEN` while reads stay open.
  */
 import { Headers, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
-import { Context, Deferred, Duration, Effect, Either, Layer, Option, PubSub, Stream } from "effect"
+import { NodeHttpServer, NodeHttpServerRequest } from "@effect/platform-node"
+import { Context, Deferred, Duration, Effect, Either, Layer, Option, PubSub } from "effect"
 import { timingSafeEqual } from "node:crypto"
 import { createServer } from "node:http"
+import { HistoryRecorder } from "../history/recorderService.js"
 import { ServerControl } from "../server/control.js"
 import { Fleet } from "../server/fleet.js"
 import { ConnectionRegistry } from "../server/registry.js"
@@ -20,8 +21,9 @@ import type { ApiServices } from "./groups.js"
 import { asset } from "./assets.js"
 import type { HistoryAccess } from "./historyRoutes.js"
 import { apiHtml } from "./html.js"
-import { liveStream } from "./live.js"
 import { bareController, makeFleetRouter, type WebController, webController, webControllers } from "./fleet.js"
+import type { LiveHub, LiveStats } from "./live.js"
+import { corsHeaders, crossSiteRefusal, hostAllowed, type OriginPolicy, originPolicy } from "./origin.js"
 import { livePage } from "./page.js"
 import type { ApiReply } from "./reply.js"
 import { parseApiPath } from "./request.js"
@@ -39,6 +41,14 @@ export interface WebOptions {
   readonly eventBatch?: Duration.DurationInput
   /** History files served by `/history/…` (plots and trend data); none when absent. */
   readonly history?: HistoryAccess
+  /** Host names served besides IP addresses, `localhost` and this machine's name (`--web-host`). */
+  readonly allowedHosts?: ReadonlyArray<string>
+  /** Origins whose pages may read replies and send commands (`--web-cors`; `*` for any). Default none. */
+  readonly cors?: ReadonlyArray<string>
+  /** Most live pages (`/events` streams) at once (default 100). */
+  readonly maxLiveStreams?: number
+  /** Bytes a live page may have waiting before it counts as not reading and is dropped (default 256 KiB). */
+  readonly liveBacklog?: number
 }
 
 export interface WebServerService {
@@ -47,15 +57,14 @@ export interface WebServerService {
   readonly port: number
   /** `http://host:port` (IPv6 hosts bracketed; 0.0.0.0 shown as 127.0.0.1 for local use). */
   readonly url: string
+  /** The live pages: open, dropped, refused, and the events and messages built for all of them. */
+  readonly liveStats: () => LiveStats
 }
 
 /** The running web server's bound address. */
 export class WebServer extends Context.Tag("cpppo/web/WebServer")<WebServer, WebServerService>() {}
 
-const COMMON_HEADERS = {
-  "cache-control": "no-cache",
-  "access-control-allow-origin": "*"
-} as const
+const COMMON_HEADERS = { "cache-control": "no-cache" } as const
 
 /** Does the request carry the right bearer token? (Constant-time comparison.) */
 export const authorized = (header: string | undefined, token: string): boolean => {
@@ -93,11 +102,13 @@ const sinceOf = (url: URL): number | null => {
 
 /** What the router shares with the live streams. */
 export interface LiveControl {
-  /** Completes at shutdown: live streams end. */
-  readonly stop: Effect.Effect<void>
+  /** The live pages' hub. */
+  readonly hub: LiveHub
   /** Told after every command that changed something, so pages update at once. */
   readonly changes: PubSub.PubSub<void>
 }
+
+export const tokenOf = (options: WebOptions) => (options.token !== undefined && options.token !== "" ? options.token : undefined)
 
 const send = (req: HttpServerRequest.HttpServerRequest, query: string, json: boolean, reply: ApiReply, status: number, extra?: Record<string, string>) =>
   wantsHtml(req.headers["accept"], json)
@@ -107,23 +118,30 @@ const send = (req: HttpServerRequest.HttpServerRequest, query: string, json: boo
 /** The controllers an `/api` answers for: one (a simulator's own API) or a fleet's. */
 export type ApiScope = ApiServices | ReadonlyArray<ApiTarget>
 
-/** `GET /api…`: parse, check the token for commands, answer, tell the live pages. */
+/** A refused request's reply: with the controller's alarms when there is one controller. */
+const refused = (s: ApiServices | undefined, message: string, since: number | null): ApiReply =>
+  s !== undefined ? refusal(s, message, since) : { alarm: [], command: { success: false, message }, data: {}, since, until: Date.now() / 1000 }
+
+/** `GET /api…`: parse, refuse other sites' commands, check the token for commands, answer, tell the live pages. */
 export const apiHandler = (scope: ApiScope, options: WebOptions, changes: PubSub.PubSub<void>) => {
-  const token = options.token !== undefined && options.token !== "" ? options.token : undefined
+  const token = tokenOf(options)
+  const policy = originPolicy(options.allowedHosts, options.cors)
   const many = Array.isArray(scope) ? (scope as ReadonlyArray<ApiTarget>) : undefined
   const s = many === undefined ? (scope as ApiServices) : undefined
-  const refuse = (message: string, since: number | null): ApiReply =>
-    s !== undefined ? refusal(s, message, since) : { alarm: [], command: { success: false, message }, data: {}, since, until: Date.now() / 1000 }
   return Effect.gen(function* () {
     const req = yield* HttpServerRequest.HttpServerRequest
     const url = new URL(req.url, "http://localhost")
     const since = sinceOf(url)
     const query = url.pathname + url.search
     const parsed = parseApiPath(url.pathname)
-    if (Either.isLeft(parsed)) return send(req, query, url.pathname.endsWith(".json"), refuse(parsed.left, since), 400)
+    if (Either.isLeft(parsed)) return send(req, query, url.pathname.endsWith(".json"), refused(s, parsed.left, since), 400)
     const path = parsed.right
+    if (path.value !== undefined) {
+      const crossSite = crossSiteRefusal(policy, { origin: req.headers["origin"], host: req.headers["host"], fetchSite: req.headers["sec-fetch-site"] })
+      if (crossSite !== undefined) return send(req, query, path.json, refused(s, crossSite, since), 403)
+    }
     if (path.value !== undefined && token !== undefined && !authorized(req.headers["authorization"], token)) {
-      return send(req, query, path.json, refuse("this command changes the simulator: it needs Authorization: Bearer <token> (--web-token)", since), 401,
+      return send(req, query, path.json, refused(s, "this command changes the simulator: it needs Authorization: Bearer <token> (--web-token)", since), 401,
         { "www-authenticate": 'Bearer realm="cpppo"' })
     }
     const { reply, status } = yield* (s !== undefined ? answer(s, path, since) : answerMany(many!, path, since))
@@ -132,27 +150,40 @@ export const apiHandler = (scope: ApiScope, options: WebOptions, changes: PubSub
   })
 }
 
-/** CORS preflight for `/api`. */
-export const preflight = Effect.succeed(HttpServerResponse.empty({
-  status: 204,
-  headers: { "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": "Authorization, Accept", "access-control-max-age": "600" }
-}))
+/** CORS preflight for `/api`: only for the origins --web-cors allows (a browser then sends the real request). */
+export const preflight = (options: WebOptions) => {
+  const policy = originPolicy(options.allowedHosts, options.cors)
+  return Effect.map(HttpServerRequest.HttpServerRequest, (req) => {
+    const cors = corsHeaders(policy, req.headers["origin"])
+    return "access-control-allow-origin" in cors
+      ? HttpServerResponse.empty({
+        status: 204,
+        headers: { ...cors, "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": "Authorization, Accept", "access-control-max-age": "600" }
+      })
+      : HttpServerResponse.empty({ status: 403, headers: cors })
+  })
+}
 
-/** Build one controller's router over its services (`/`, `/events`, `/api…`). */
+/**
+ * One controller's router over its services (`/`, `/events`, `/api…`, `/history/…`); with
+ * `fleet`, its `/api` answers for every controller (a single simulator's API with the group
+ * `controllers`). Unguarded: `guard` checks the Host and sets the headers of every response.
+ */
 export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveControl, fleet?: ReadonlyArray<ApiTarget>) => {
-  const token = options.token !== undefined && options.token !== "" ? options.token : undefined
   const api = apiHandler(fleet ?? s, options, live.changes)
 
-  const events = Effect.sync(() =>
-    HttpServerResponse.stream(
-      liveStream(s, {
-        interval: options.snapshotInterval ?? Duration.seconds(1),
-        batch: options.eventBatch ?? Duration.millis(100),
-        tokenRequired: token !== undefined,
-        changed: Stream.fromPubSub(live.changes)
-      }, live.stop),
-      { contentType: "text/event-stream", headers: { "x-accel-buffering": "no" } }
-    ))
+  const events = Effect.gen(function* () {
+    const req = yield* HttpServerRequest.HttpServerRequest
+    const res = NodeHttpServerRequest.toServerResponse(req)
+    const page = yield* live.hub.open({
+      backlog: () => res.writableLength + (res.socket?.writableLength ?? 0),
+      destroy: () => { res.destroy() }
+    })
+    if (page === undefined) {
+      return HttpServerResponse.text("too many live pages are open; try again later\n", { status: 503, headers: { "retry-after": "5" } })
+    }
+    return HttpServerResponse.stream(page.stream, { contentType: "text/event-stream", headers: { "x-accel-buffering": "no" } })
+  })
 
   // Loaded on first use: the history code brings the tz database into memory.
   const history = (route: "plot" | "series" | "files") =>
@@ -169,29 +200,52 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
     HttpRouter.get("/history/files", history("files")),
     // The page's own files (uPlot, trends), from the package.
     HttpRouter.get("/assets/*", Effect.flatMap(HttpServerRequest.HttpServerRequest, (req) => asset(new URL(req.url, "http://localhost").pathname))),
-    HttpRouter.options("/api", preflight),
-    HttpRouter.options("/api/*", preflight)
+    HttpRouter.options("/api", preflight(options)),
+    HttpRouter.options("/api/*", preflight(options))
   )
   return router.pipe(
     Effect.catchTag("RouteNotFound", (e) =>
       // An /api path the router could not even decode (a malformed %-escape) is a bad request.
       e.request.url.startsWith("/api")
         ? Effect.succeed(send(e.request, e.request.url, true, refusal(s, `malformed request path ${JSON.stringify(e.request.url)}`, null), 400))
-        : Effect.succeed(HttpServerResponse.text("not found: try / or /api\n", { status: 404 }))),
-    Effect.map(HttpServerResponse.setHeaders(Headers.fromInput(COMMON_HEADERS)))
+        : Effect.succeed(HttpServerResponse.text("not found: try / or /api\n", { status: 404 })))
   )
 }
 
 /**
+ * Every request: the Host must be ours (DNS rebinding), and CORS headers go only to allowed
+ * origins. `/healthz` and `/metrics` are read-only and answer any Host (Kubernetes probes and
+ * Prometheus may use a Service's DNS name).
+ */
+export const guard = <E, R>(policy: OriginPolicy, routed: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest>) =>
+  Effect.gen(function* () {
+    const req = yield* HttpServerRequest.HttpServerRequest
+    const host = req.headers["host"]
+    const path = req.url.replace(/\?.*$/, "")
+    const message = `unknown Host ${JSON.stringify(host)}: use an IP address, localhost, or a name given with --web-host`
+    const response = hostAllowed(policy, host) || path === "/healthz" || path === "/metrics"
+      ? yield* routed
+      : req.url.startsWith("/api")
+        ? send(req, req.url, true, refused(undefined, message, null), 403)
+        : HttpServerResponse.text(`${message}\n`, { status: 403 })
+    return HttpServerResponse.setHeaders(response, Headers.fromInput({ ...COMMON_HEADERS, ...corsHeaders(policy, req.headers["origin"]) }))
+  })
+
+/**
  * The controllers to serve, from the context: the Fleet, else the Simulator, else a simulator
- * assembled from ServerControl, ConnectionRegistry and TagStore (apps composing their own Layers).
+ * assembled from ServerControl, ConnectionRegistry and TagStore (apps composing their own Layers),
+ * with the HistoryRecorder when there is one.
  */
 const controllersInContext = Effect.gen(function* () {
   const fleet = yield* Effect.serviceOption(Fleet)
   if (Option.isSome(fleet)) return webControllers(fleet.value)
   const sim = yield* Effect.serviceOption(Simulator)
   if (Option.isSome(sim)) return [webController(sim.value, () => false)]
-  const s: ApiServices = { control: yield* ServerControl, registry: yield* ConnectionRegistry, tags: yield* TagStore }
+  const history = yield* Effect.serviceOption(HistoryRecorder)
+  const s: ApiServices = {
+    control: yield* ServerControl, registry: yield* ConnectionRegistry, tags: yield* TagStore,
+    ...(Option.isSome(history) ? { history: history.value } : {})
+  }
   return [bareController(s)]
 })
 
@@ -211,7 +265,7 @@ export const serveWeb = (controllers: ReadonlyArray<WebController>, options: Web
         Effect.zipRight(Effect.sleep(Duration.millis(20))),
         Effect.zipRight(Effect.sync(() => node.closeAllConnections()))
       ))
-    const router = yield* makeFleetRouter(controllers, options, Deferred.await(stop))
+    const { router, liveStats } = yield* makeFleetRouter(controllers, options, Deferred.await(stop))
     yield* HttpServer.serveEffect(router).pipe(Effect.provideService(HttpServer.HttpServer, http))
     const addr = http.address
     const host = addr._tag === "TcpAddress" ? addr.hostname : options.host
@@ -219,7 +273,7 @@ export const serveWeb = (controllers: ReadonlyArray<WebController>, options: Web
     const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host
     const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}`
     yield* Effect.logInfo(`web API and live page on ${url}${options.token ? " (commands need the token)" : ""}`)
-    return { host, port, url } satisfies WebServerService
+    return { host, port, url, liveStats } satisfies WebServerService
   })
 
 /**
