@@ -174,3 +174,28 @@ describe("a fleet of 50 controllers in one process", () => {
       expect(flooded.p99).toBeLessThan(3000)
     })), 120_000)
 })
+
+describe("a fleet's process-wide limits", () => {
+  it.live("sessions per peer count per controller (one SCADA host holds sessions with each), the total across the fleet", () =>
+    Effect.gen(function* () {
+      const specs = Either.getOrThrow(parseFleetConfig(`controllers: [{ name: lim, count: 3, address: "127.0.3.1:44818", tags: ["SCADA=INT[2]"] }]`, "yaml"))
+      const fleet = yield* makeFleet(specs, { limits: { maxSessionsPerPeer: 2 } })
+      const connect = (n: number) => Effect.either(Client.connect({ host: `127.0.3.${n}`, port: 44818, timeout: "2 seconds" }).pipe(
+        Effect.flatMap((c) => Effect.as(c.processAll(ops("SCADA[0]")), c))))
+      // Two sessions from 127.0.0.1 with each of the three controllers: six in all, every one served.
+      const held = yield* Effect.forEach([1, 1, 2, 2, 3, 3], connect)
+      expect(held.every(Either.isRight)).toBe(true)
+      expect([...fleet.controllers.values()].map((s) => s.registry.size())).toEqual([2, 2, 2])
+      // A third with plc1 is refused (its per-peer limit), and the others still serve.
+      const third = yield* connect(1)
+      expect(Either.isLeft(third)).toBe(true)
+      expect(fleet.controllers.get("lim1")!.registry.size()).toBe(2)
+      expect(Either.isRight(yield* Effect.either(readScadaAt("127.0.3.2")))).toBe(false) // lim2 is at its limit too
+    }).pipe(Effect.scoped, Effect.provide(Logger.minimumLogLevel(LogLevel.Warning))), 60_000)
+})
+
+const readScadaAt = (h: string) =>
+  Effect.scoped(Effect.gen(function* () {
+    const c = yield* Client.connect({ host: h, port: 44818, timeout: "1 second" })
+    return (yield* c.processAll(ops("SCADA[0]"))).transactions[0]!
+  }))
