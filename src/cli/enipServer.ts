@@ -186,7 +186,6 @@ const serve = (o: ServerOptions) =>
     )
   })
 
-
 export const serverCommand = leaf({
   name: "server",
   summary: "Run a simulated Logix controller (EtherNet/IP CIP server).",
