@@ -8,12 +8,12 @@
 import { Effect, Either } from "effect"
 import type { CodecError } from "../cip/errors.js"
 import type { CipReply, CipRequest } from "../cip/model.js"
-import { encodeReply } from "../cip/reply.js"
 import { decodeRequest } from "../cip/request.js"
 import { EncapStatus, Status } from "../cip/status.js"
 import { decodeFrame, encodeFrame } from "../enip/frame.js"
-import { Command, type CpfItem, type EncapHeader, type EnipBody, type IdentityItem } from "../enip/model.js"
+import { Command, type EncapHeader, type EnipBody, type IdentityItem } from "../enip/model.js"
 import type { ConnectionView, RequestContext } from "../device/controller.js"
+import { replyFrame } from "./replyFrame.js"
 import type { FrameOutcome, FrameResult, SessionHandler } from "./session.js"
 
 export type { ConnectionView, RequestContext }
@@ -122,13 +122,6 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
   /** Per connection (O→T id): the last sequence count answered, its CIP request and reply. */
   const lastReplies = new Map<number, { readonly sequence: number; readonly request: Uint8Array; readonly cip: Uint8Array }>()
 
-  const cipReplyFrame = (header: EncapHeader, body: "SendRRData" | "SendUnitData", items: (reply: Uint8Array) => ReadonlyArray<CpfItem>, interfaceHandle: number, timeout: number) =>
-    (reply: CipReply): Uint8Array =>
-      encodeFrame({
-        header: { sessionHandle: header.sessionHandle, status: 0, senderContext: header.senderContext, options: header.options },
-        body: { _tag: body, interfaceHandle, timeout, items: items(encodeReply(reply)) }
-      })
-
   const answer = (request: Uint8Array, ctx: RequestContext, frame: (reply: CipReply) => Uint8Array): FrameOutcome => {
     const decoded = decodeRequest(request)
     if (Either.isLeft(decoded)) return frame(undecodable(request, decoded.left))
@@ -174,11 +167,8 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
         if (session === 0 || header.sessionHandle !== session) return errorFrame(header, EncapStatus.InvalidSessionHandle)
         const data = body.items.length === 2 && body.items[0]!._tag === "NullAddress" ? body.items[1]! : undefined
         if (data === undefined || data._tag !== "UnconnectedData") return errorFrame(header, EncapStatus.IncorrectData)
-        return answer(
-          data.data,
-          { session, maxReply: UCMM_MAX_REPLY },
-          cipReplyFrame(header, "SendRRData", (reply) => [{ _tag: "NullAddress" }, { _tag: "UnconnectedData", data: reply }], body.interfaceHandle, body.timeout)
-        )
+        return answer(data.data, { session, maxReply: UCMM_MAX_REPLY }, (reply) =>
+          replyFrame(header, body.interfaceHandle, body.timeout, undefined, 0, reply).frame)
       }
       case "SendUnitData": {
         if (session === 0 || header.sessionHandle !== session) return errorFrame(header, EncapStatus.InvalidSessionHandle)
@@ -196,27 +186,22 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
             _tag: "Error", service: ((data.data[0] ?? 0) & 0x7f) | 0x80, status: Status.ConnectionFailure,
             extStatus: [0x0107], data: EMPTY
           }
-          return cipReplyFrame(header, "SendUnitData", (r) => [{ _tag: "ConnectedAddress", connectionId: address.connectionId }, { _tag: "ConnectedData", sequence, data: r }], body.interfaceHandle, body.timeout)(reply)
+          return replyFrame(header, body.interfaceHandle, body.timeout, address.connectionId, sequence, reply).frame
         }
         connection.touch()
-        const toFrame = (cip: Uint8Array) =>
-          encodeFrame({
-            header: { sessionHandle: header.sessionHandle, status: 0, senderContext: header.senderContext, options: header.options },
-            body: {
-              _tag: "SendUnitData", interfaceHandle: body.interfaceHandle, timeout: body.timeout,
-              items: [{ _tag: "ConnectedAddress", connectionId: connection.toConnectionId }, { _tag: "ConnectedData", sequence, data: cip }]
-            }
-          })
         // A repeated sequence count with the same request is a retransmission: resend the reply,
         // do not run it again (a write must not happen twice), as a controller does on class 3
         // connections. A different request under a repeated count is run: answering it with the
-        // old reply would report a write that never happened.
+        // old reply would report a write that never happened. The reply kept is a view of the
+        // frame sent (never written again), the request a copy (the chunk it came in may be large).
         const last = lastReplies.get(address.connectionId)
-        if (last !== undefined && last.sequence === sequence && sameBytes(last.request, data.data)) return toFrame(last.cip)
+        if (last !== undefined && last.sequence === sequence && sameBytes(last.request, data.data)) {
+          return replyFrame(header, body.interfaceHandle, body.timeout, connection.toConnectionId, sequence, last.cip).frame
+        }
         return answer(data.data, { session, connection, maxReply: connection.maxReply }, (reply) => {
-          const cip = encodeReply(reply)
-          lastReplies.set(address.connectionId, { sequence, request: Uint8Array.from(data.data), cip: Uint8Array.from(cip) })
-          return toFrame(cip)
+          const out = replyFrame(header, body.interfaceHandle, body.timeout, connection.toConnectionId, sequence, reply)
+          lastReplies.set(address.connectionId, { sequence, request: data.data.slice(), cip: out.cip })
+          return out.frame
         })
       }
       case "Unsupported":

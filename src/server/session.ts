@@ -63,6 +63,8 @@ const EMPTY = new Uint8Array(0)
 const LINGER_MS = 1000
 /** The longest a frame may take to arrive, from its first byte (less when the idle timeout is less). */
 const MAX_FRAME_SECONDS = 10
+/** Idle checks per idle timeout period. */
+const IDLE_CHECKS = 4
 
 const isResult = (o: FrameOutcome): o is FrameResult =>
   o === undefined || o instanceof Uint8Array || (typeof o === "object" && "close" in o && !Effect.isEffect(o))
@@ -84,12 +86,14 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
     let finished = false // the socket is destroyed and the session over
     let lingerTimer: ReturnType<typeof setTimeout> | undefined
     let partialTimer: ReturnType<typeof setTimeout> | undefined
+    let idleTimer: ReturnType<typeof setTimeout> | undefined
     const end = () => {
       if (finished) return
       finished = true
       ended = true
       if (lingerTimer !== undefined) clearTimeout(lingerTimer)
       if (partialTimer !== undefined) clearTimeout(partialTimer)
+      if (idleTimer !== undefined) clearTimeout(idleTimer)
       socket.destroy()
       Deferred.unsafeDone(closed, Exit.void)
     }
@@ -231,17 +235,31 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
     })
     yield* Effect.forkScoped(consumer)
 
-    // Idle timeout: node's socket timer (cheap for thousands of sessions); re-armed if changed.
+    // Idle timeout, checked IDLE_CHECKS times per period against a count of chunks read: closed
+    // after one to (1 + 1/IDLE_CHECKS) periods without a byte. Node's own socket timeout would
+    // re-arm a timer on every read and every write, a cost paid per request on a busy session.
+    let idleSeen = -1
+    let idleChecks = 0
+    const checkIdle = (period: number) => {
+      idleTimer = undefined
+      if (finished) return
+      if (idleSeen !== entry.received || queued > 0) { idleSeen = entry.received; idleChecks = 0 }
+      else if (++idleChecks >= IDLE_CHECKS) return end()
+      idleTimer = setTimeout(checkIdle, period / IDLE_CHECKS, period)
+      idleTimer.unref?.()
+    }
     const armIdle = () => {
       if (finished) return
+      if (idleTimer !== undefined) clearTimeout(idleTimer)
+      idleTimer = undefined
       const seconds = control.unsafeState().timeout
-      socket.setTimeout(seconds > 0 ? seconds * 1000 : 0)
+      if (seconds <= 0) return
+      idleSeen = entry.received
+      idleChecks = 0
+      idleTimer = setTimeout(checkIdle, (seconds * 1000) / IDLE_CHECKS, seconds * 1000)
+      idleTimer.unref?.()
     }
     armIdle()
-    socket.on("timeout", () => {
-      if (queued > 0) return armIdle()
-      end()
-    })
     socket.on("data", onData)
     socket.on("end", () => { entry.eof = true; end() })
     socket.on("close", end)
