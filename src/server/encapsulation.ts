@@ -122,11 +122,10 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
   /** Per connection (O→T id): the last sequence count answered, its CIP request and reply. */
   const lastReplies = new Map<number, { readonly sequence: number; readonly request: Uint8Array; readonly cip: Uint8Array }>()
 
-  const answer = (request: Uint8Array, ctx: RequestContext, frame: (reply: CipReply) => Uint8Array): FrameOutcome => {
+  /** The controller's reply to a CIP request (an Effect only when a custom Attribute is asynchronous). */
+  const run = (request: Uint8Array, ctx: RequestContext): CipReply | Effect.Effect<CipReply> => {
     const decoded = decodeRequest(request)
-    if (Either.isLeft(decoded)) return frame(undecodable(request, decoded.left))
-    const reply = endpoint.handle(decoded.right, ctx)
-    return Effect.isEffect(reply) ? Effect.map(reply, frame) : frame(reply)
+    return Either.isLeft(decoded) ? undecodable(request, decoded.left) : endpoint.handle(decoded.right, ctx)
   }
 
   const frame = (bytes: Uint8Array): FrameOutcome => {
@@ -167,8 +166,10 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
         if (session === 0 || header.sessionHandle !== session) return errorFrame(header, EncapStatus.InvalidSessionHandle)
         const data = body.items.length === 2 && body.items[0]!._tag === "NullAddress" ? body.items[1]! : undefined
         if (data === undefined || data._tag !== "UnconnectedData") return errorFrame(header, EncapStatus.IncorrectData)
-        return answer(data.data, { session, maxReply: UCMM_MAX_REPLY }, (reply) =>
-          replyFrame(header, body.interfaceHandle, body.timeout, undefined, 0, reply).frame)
+        const reply = run(data.data, { session, maxReply: UCMM_MAX_REPLY })
+        const { interfaceHandle, timeout } = body
+        if (Effect.isEffect(reply)) return Effect.map(reply, (r) => replyFrame(header, interfaceHandle, timeout, undefined, 0, r).frame)
+        return replyFrame(header, interfaceHandle, timeout, undefined, 0, reply).frame
       }
       case "SendUnitData": {
         if (session === 0 || header.sessionHandle !== session) return errorFrame(header, EncapStatus.InvalidSessionHandle)
@@ -198,11 +199,13 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
         if (last !== undefined && last.sequence === sequence && sameBytes(last.request, data.data)) {
           return replyFrame(header, body.interfaceHandle, body.timeout, connection.toConnectionId, sequence, last.cip).frame
         }
-        return answer(data.data, { session, connection, maxReply: connection.maxReply }, (reply) => {
+        const send = (reply: CipReply): Uint8Array => {
           const out = replyFrame(header, body.interfaceHandle, body.timeout, connection.toConnectionId, sequence, reply)
           lastReplies.set(address.connectionId, { sequence, request: data.data.slice(), cip: out.cip })
           return out.frame
-        })
+        }
+        const reply = run(data.data, { session, connection, maxReply: connection.maxReply })
+        return Effect.isEffect(reply) ? Effect.map(reply, send) : send(reply)
       }
       case "Unsupported":
         return body.command === LEGACY_LIST_TARGETS
