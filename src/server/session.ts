@@ -7,6 +7,7 @@
 import { Clock, Deferred, Effect, Exit, Queue } from "effect"
 import type * as net from "node:net"
 import type { ServerControlService } from "./control.js"
+import { adoptSocket } from "./readBuffer.js"
 import type { ConnectionRegistryService, SessionEntry } from "./registry.js"
 import { sessionKey } from "./registry.js"
 
@@ -69,10 +70,15 @@ const IDLE_CHECKS = 4
 const isResult = (o: FrameOutcome): o is FrameResult =>
   o === undefined || o instanceof Uint8Array || (typeof o === "object" && "close" in o && !Effect.isEffect(o))
 
-/** Run a session until its socket closes (EOF, error, drop, idle timeout, interruption). */
-export const runSession = (socket: net.Socket, options: SessionOptions): Effect.Effect<void> =>
+/**
+ * Run a session until its socket closes (EOF, error, drop, idle timeout, interruption). The
+ * socket comes from a server created with `pauseOnConnect` (see readBuffer.ts).
+ */
+export const runSession = (accepted: net.Socket, options: SessionOptions): Effect.Effect<void> =>
   Effect.gen(function* () {
     const { control, registry } = options
+    // Chunks are read into a shared buffer (see readBuffer.ts); nothing is read before resume().
+    const socket = adoptSocket(accepted, (chunk) => onData(chunk))
     const peer = socket.remoteAddress ?? "?"
     const peerPort = socket.remotePort ?? 0
     const local = socket.localAddress ?? "?"
@@ -260,7 +266,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
       idleTimer.unref?.()
     }
     armIdle()
-    socket.on("data", onData)
+    socket.resume()
     socket.on("end", () => { entry.eof = true; end() })
     socket.on("close", end)
     socket.on("error", end)
