@@ -28,6 +28,8 @@ export interface CipEndpoint {
   readonly closeSession: (session: number) => void
   /** The identity for ListIdentity, reporting the given socket address. */
   readonly identity: (address: string, port: number) => IdentityItem
+  /** True while what records the requests' effects is behind: sessions stop reading meanwhile. */
+  readonly congested?: () => boolean
 }
 
 /** The largest CIP reply to an unconnected (UCMM) request, as Logix controllers limit it. */
@@ -58,6 +60,10 @@ export interface EncapsulationOptions {
   readonly endpoint: CipEndpoint
   /** Allocates a fresh, non-zero session handle. */
   readonly newSessionHandle: () => number
+  /** Gives a session handle back when its session ends. */
+  readonly releaseSessionHandle?: (handle: number) => void
+  /** The client's address (for per-peer limits in the controller). */
+  readonly peer?: string
   readonly local: { readonly address: string; readonly port: number }
 }
 
@@ -119,8 +125,7 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
 export const makeEncapsulationHandler = (options: EncapsulationOptions): SessionHandler => {
   const { endpoint } = options
   let session = 0 // the registered session handle, 0 until RegisterSession
-  /** Per connection (O→T id): the last sequence count answered, its CIP request and reply. */
-  const lastReplies = new Map<number, { readonly sequence: number; readonly request: Uint8Array; readonly cip: Uint8Array }>()
+  const peer = options.peer ?? ""
 
   /** The controller's reply to a CIP request (an Effect only when a custom Attribute is asynchronous). */
   const run = (request: Uint8Array, ctx: RequestContext): CipReply | Effect.Effect<CipReply> => {
@@ -166,7 +171,7 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
         if (session === 0 || header.sessionHandle !== session) return errorFrame(header, EncapStatus.InvalidSessionHandle)
         const data = body.items.length === 2 && body.items[0]!._tag === "NullAddress" ? body.items[1]! : undefined
         if (data === undefined || data._tag !== "UnconnectedData") return errorFrame(header, EncapStatus.IncorrectData)
-        const reply = run(data.data, { session, maxReply: UCMM_MAX_REPLY })
+        const reply = run(data.data, { session, peer, maxReply: UCMM_MAX_REPLY })
         const { interfaceHandle, timeout } = body
         if (Effect.isEffect(reply)) return Effect.map(reply, (r) => replyFrame(header, interfaceHandle, timeout, undefined, 0, r).frame)
         return replyFrame(header, interfaceHandle, timeout, undefined, 0, reply).frame
@@ -193,18 +198,19 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
         // A repeated sequence count with the same request is a retransmission: resend the reply,
         // do not run it again (a write must not happen twice), as a controller does on class 3
         // connections. A different request under a repeated count is run: answering it with the
-        // old reply would report a write that never happened. The reply kept is a view of the
-        // frame sent (never written again), the request a copy (the chunk it came in may be large).
-        const last = lastReplies.get(address.connectionId)
+        // old reply would report a write that never happened. The cache lives on the connection,
+        // so it goes with it (Forward Close, timeout, end of session). The reply kept is a view of
+        // the frame sent (never written again), the request a copy (its chunk may be large).
+        const last = connection.lastReply
         if (last !== undefined && last.sequence === sequence && sameBytes(last.request, data.data)) {
           return replyFrame(header, body.interfaceHandle, body.timeout, connection.toConnectionId, sequence, last.cip).frame
         }
         const send = (reply: CipReply): Uint8Array => {
           const out = replyFrame(header, body.interfaceHandle, body.timeout, connection.toConnectionId, sequence, reply)
-          lastReplies.set(address.connectionId, { sequence, request: data.data.slice(), cip: out.cip })
+          connection.lastReply = { sequence, request: data.data.slice(), cip: out.cip }
           return out.frame
         }
-        const reply = run(data.data, { session, connection, maxReply: connection.maxReply })
+        const reply = run(data.data, { session, peer, connection, maxReply: connection.maxReply })
         return Effect.isEffect(reply) ? Effect.map(reply, send) : send(reply)
       }
       case "Unsupported":
@@ -225,7 +231,10 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
       )
     },
     close: () => {
-      if (session !== 0) endpoint.closeSession(session)
+      if (session !== 0) {
+        endpoint.closeSession(session)
+        options.releaseSessionHandle?.(session)
+      }
     }
   }
 }
