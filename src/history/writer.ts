@@ -3,6 +3,10 @@
  * (`file` → `file.1.gz` → `file.2.gz` …, rotated files gzipped). Records are buffered in memory and
  * written in one system call per flush; the scope's finalizer flushes, so a clean shutdown loses
  * nothing and a crash loses at most the records appended since the last flush.
+ *
+ * A path ending in `.gz` (`plant.hst.gz`) is written compressed: each flush appends one gzip
+ * member (a file of several members is one gzip stream to every reader), and rotation renames
+ * it to `plant.hst.1.gz` as it is — the series of `plant.hst`, which readers find from either name.
  */
 import { Context, Effect, Layer, type Scope } from "effect"
 import * as fs from "node:fs"
@@ -28,6 +32,7 @@ export interface RotationOptions {
 
 /** Options of {@link makeHistoryWriter}. */
 export interface HistoryWriterOptions {
+  /** The live file; ending in `.gz`, it is written gzipped. */
   readonly path: string
   /** Default: every 100 ms. */
   readonly flush?: FlushPolicy
@@ -104,6 +109,9 @@ export const makeHistoryWriter = (
     const rotate = options.rotate
     const keep = Math.max(1, rotate?.keep ?? 9)
     const threshold = Math.max(1, options.maxBufferChars ?? 1 << 20)
+    const gzipped = file.endsWith(".gz")
+    /** The name rotations are numbered from: `plant.hst` for `plant.hst` and for `plant.hst.gz`. */
+    const stem = gzipped ? file.slice(0, -3) : file
     const state = yield* Effect.try({
       try: () => {
         fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
@@ -138,10 +146,11 @@ export const makeHistoryWriter = (
       const records = pendingRecords
       used = 0
       pendingRecords = 0 // on failure the batch is dropped: memory stays bounded
+      const out = gzipped ? zlib.gzipSync(buf.subarray(0, n)) : buf.subarray(0, n)
       let off = 0
-      while (off < n) off += fs.writeSync(state.fd, buf, off, n - off)
-      state.size += n
-      stats.bytes += n
+      while (off < out.length) off += fs.writeSync(state.fd, out, off, out.length - off)
+      state.size += out.length
+      stats.bytes += out.length
       stats.records += records
       stats.flushes++
     }
@@ -153,8 +162,8 @@ export const makeHistoryWriter = (
           writeOutSync()
           fs.closeSync(state.fd)
           try {
-            shiftRotated(file, keep)
-            fs.renameSync(file, `${file}.1`)
+            shiftRotated(stem, keep)
+            fs.renameSync(file, gzipped ? `${stem}.1.gz` : `${file}.1`)
             stats.rotations++
           } finally {
             // Whatever happened, keep a live file open: on a failed rename we go on appending.
@@ -164,7 +173,7 @@ export const makeHistoryWriter = (
         },
         catch: ioError(file, "rotate")
       })
-      if (rotate?.gzip !== false && exists(`${file}.1`)) yield* gzipFile(`${file}.1`, `${file}.1.gz`)
+      if (!gzipped && rotate?.gzip !== false && exists(`${file}.1`)) yield* gzipFile(`${file}.1`, `${file}.1.gz`)
     }))
 
     const push = (line: string, isRecord: boolean): Effect.Effect<void, HistoryIoError> =>
