@@ -15,6 +15,8 @@ export interface ExtrasConfig {
   readonly historize?: string | undefined
   /** Print each tag event: rendered by `format`, passed to `print`. */
   readonly print?: { readonly format: (e: TagEvent) => string; readonly line: (text: string) => Effect.Effect<void> } | undefined
+  /** More services for the web API to control (the signal generators: `Signals`, a replay: `Replay`). */
+  readonly webServices?: ReadonlyArray<Layer.Layer<never>>
 }
 
 const loadWeb = Effect.promise(() => import("../web/server.js"))
@@ -49,7 +51,10 @@ export const startExtras = (config: ExtrasConfig) =>
     let web: BoundAddress | undefined
     if (config.web !== undefined) {
       const { WebApiLive, WebServer } = yield* loadWeb
-      const ctx = yield* Layer.build(WebApiLive(config.web))
+      const api = WebApiLive(config.web)
+      const ctx = yield* Layer.build(config.webServices !== undefined && config.webServices.length > 0
+        ? Layer.provide(api, Layer.mergeAll(...(config.webServices as [Layer.Layer<never>, ...Array<Layer.Layer<never>>])))
+        : api)
       const bound = Option.getOrThrow(Option.fromNullable(ctx.unsafeMap.get(WebServer.key) as typeof WebServer.Service | undefined))
       web = { host: bound.host, port: bound.port }
     }

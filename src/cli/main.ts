@@ -2,6 +2,7 @@ import { type CliApp, Command } from "@effect/cli"
 import type { Effect } from "effect"
 import { clientCommand, clientExtraCommands } from "./enipClient.js"
 import { historizeCommand, serverCommand } from "./enipServer.js"
+import { pollCommand } from "./enipPoll.js"
 import { historyCommand } from "./history.js"
 import { withExample } from "./examples.js"
 import { modbusCommand } from "./modbus.js"
@@ -10,7 +11,7 @@ export const VERSION = "0.1.0"
 
 const enip = Command.make("enip").pipe(
   Command.withDescription(withExample("cpppo enip", "EtherNet/IP CIP: simulator, client and tools")),
-  Command.withSubcommands([serverCommand, clientCommand, historizeCommand, ...clientExtraCommands])
+  Command.withSubcommands([serverCommand, clientCommand, historizeCommand, pollCommand, ...clientExtraCommands])
 )
 
 /** The whole command tree (`cpppo …`). */

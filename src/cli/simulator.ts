@@ -4,8 +4,10 @@
  * the web API's `server/control/done`.
  */
 import { Effect, Layer } from "effect"
+import type { HistoryScan } from "../replay/scan.js"
+import type { Timestamp } from "../history/timestamp.js"
 import { type BoundAddress, EnipServer } from "../server/server.js"
-import { ServerControl, SimulatorLive, type SimulatorConfig } from "../server/simulator.js"
+import { ServerControl, SimulatorLive, type SimulatorConfig, TagStore } from "../server/simulator.js"
 import type { AttributeFactory } from "../tags/attribute.js"
 import { formatTagEvent } from "../tags/events.js"
 import type { HistoryAccess } from "../web/historyRoutes.js"
@@ -14,6 +16,16 @@ import { startExtras } from "./extras.js"
 export interface CliSimulatorConfig extends SimulatorConfig {
   readonly web?: { readonly host: string; readonly port: number; readonly token?: string; readonly history?: HistoryAccess }
   readonly historize?: string
+  /** Signal specs (`Level=sine(period=60s)`) and their tick period. */
+  readonly signals?: { readonly specs: ReadonlyArray<string>; readonly periodMillis?: number }
+  /** A history to play into the tags. */
+  readonly replay?: {
+    readonly scan: HistoryScan
+    readonly speed?: number
+    readonly loop?: boolean
+    readonly since?: Timestamp
+    readonly until?: Timestamp
+  }
 }
 
 export interface SimulatorHooks {
@@ -28,11 +40,26 @@ export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks =
   Effect.gen(function* () {
     const server = yield* EnipServer
     const control = yield* ServerControl
+    const store = yield* TagStore
+    // Built (and checked) first, started once printing, history and the web API listen.
+    const webServices: Array<Layer.Layer<never>> = []
+    const signals = config.signals !== undefined && config.signals.specs.length > 0
+      ? yield* Effect.flatMap(Effect.promise(() => import("../signals/engine.js")), (m) =>
+          Effect.tap(m.makeSignals(store, config.signals!.specs, { deferStart: true, ...(config.signals!.periodMillis !== undefined ? { periodMillis: config.signals!.periodMillis } : {}) }),
+            (engine) => { webServices.push(Layer.succeed(m.Signals, engine)) }))
+      : undefined
+    const replay = config.replay !== undefined
+      ? yield* Effect.flatMap(Effect.promise(() => import("../replay/replay.js")), (m) =>
+          Effect.tap(m.makeReplay(store, { ...config.replay!, deferStart: true }), (r) => { webServices.push(Layer.succeed(m.Replay, r)) }))
+      : undefined
     const web = yield* startExtras({
       web: config.web,
       historize: config.historize,
-      print: hooks.onEvent !== undefined ? { format: formatTagEvent, line: hooks.onEvent } : undefined
+      print: hooks.onEvent !== undefined ? { format: formatTagEvent, line: hooks.onEvent } : undefined,
+      webServices
     })
+    if (signals !== undefined) yield* signals.start
+    if (replay !== undefined) yield* replay.start
     if (hooks.onListening) yield* hooks.onListening({ tcp: server.address, udp: server.udpAddress, web })
     yield* control.awaitDone
     yield* Effect.logInfo("done: shutting down")

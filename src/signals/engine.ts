@@ -29,6 +29,8 @@ export interface SignalOptions {
   readonly seed?: number
   /** Start paused (default false). */
   readonly paused?: boolean
+  /** Do not tick until `start` is run (to put listeners in place first); default false. */
+  readonly deferStart?: boolean
 }
 
 /** One configured signal, as the web API lists it. */
@@ -67,6 +69,8 @@ export interface SignalsService {
   readonly time: () => number
   /** Evaluate and write once now (the schedule calls it every period). */
   readonly tick: Effect.Effect<void>
+  /** Start ticking for the life of the scope (done already unless built with `deferStart`; once only). */
+  readonly start: Effect.Effect<void, never, Scope.Scope>
   readonly stats: () => SignalStats
 }
 
@@ -267,7 +271,13 @@ export const makeSignals = (
     })
 
     const period = Math.max(1, options.periodMillis ?? 100)
-    yield* Effect.forkScoped(Effect.repeat(tick, Schedule.fixed(period)))
+    let started = false
+    const start = Effect.suspend(() => {
+      if (started) return Effect.void
+      started = true
+      return Effect.asVoid(Effect.forkScoped(Effect.repeat(tick, Schedule.fixed(period))))
+    })
+    if (options.deferStart !== true) yield* start
 
     const matches = (which: string | undefined, s: Slot): boolean => {
       if (which === undefined || which === "" || which === "*" || /^(all|true|yes)$/i.test(which)) return true
@@ -299,6 +309,7 @@ export const makeSignals = (
       }),
       time,
       tick,
+      start,
       stats: () => ({ ...stats })
     } satisfies SignalsService
   })
