@@ -3,32 +3,32 @@
  * (cpppo's `poll`): read the tags every period, print and record each change, reconnect with
  * back-off when the connection is lost (recorded as a gap), end with a summary. It never writes.
  */
-import { Args, Command, Options } from "@effect/cli"
+import type { Command } from "@effect/cli"
 import { Effect, Either, Option } from "effect"
 import { parseRoutePath } from "../cip/epath.js"
 import type { EPath } from "../cip/model.js"
 import { pollOperations } from "../poll/poller.js"
 import { parseAddress } from "../server/address.js"
-import { withExample } from "./examples.js"
 import { loggingLayer } from "./logging.js"
+import { args, flag, float, integer, leaf, text } from "./spec.js"
 import { usage } from "./usage.js"
 
-const verbosity = Options.integer("verbosity").pipe(Options.withDefault(0), Options.withDescription("log verbosity (use -v, -vv)"))
-const address = Options.text("address").pipe(Options.withAlias("a"), Options.withDefault("localhost:44818"), Options.withDescription("host[:port] of the controller (default localhost:44818)"))
-const rate = Options.float("rate").pipe(Options.withAlias("R"), Options.withDefault(1), Options.withDescription("poll period, seconds (default 1)"))
-const multiple = Options.boolean("multiple").pipe(Options.withAlias("m"), Options.withDescription("pack the reads into Multiple Service Packets"))
-const depth = Options.integer("depth").pipe(Options.withAlias("d"), Options.withDefault(1), Options.withDescription("requests in flight at once (default 1)"))
-const timeout = Options.float("timeout").pipe(Options.withAlias("t"), Options.withDefault(5), Options.withDescription("connect and request timeout, seconds (default 5)"))
-const connected = Options.boolean("connected").pipe(Options.withAlias("c"), Options.withDescription("poll over a class 3 connection (Forward Open)"))
-const routePath = Options.text("route-path").pipe(Options.optional, Options.withDescription("route path (default 1/0; 'none' for none)"))
-const simple = Options.boolean("simple").pipe(Options.withAlias("S"), Options.withDescription("a non-routing device: no Unconnected Send"))
-const historize = Options.text("historize").pipe(Options.optional, Options.withDescription("record every change to this history FILE (rotated at 10 MB; FILE.gz is written gzipped)"))
-const duration = Options.float("duration").pipe(Options.optional, Options.withDescription("stop after this many seconds (default: until Ctrl-C)"))
-const quiet = Options.boolean("quiet").pipe(Options.withAlias("q"), Options.withDescription("do not print the changes (the summary still is)"))
-const log = Options.text("log").pipe(Options.withAlias("l"), Options.optional, Options.withDescription("log to FILE (rotated at 10 MB, 5 copies)"))
-const tags = Args.text({ name: "TAG" }).pipe(Args.atLeast(1), Args.withDescription("tags to read: NAME, NAME[i], NAME[a-b], NAME.MEMBER"))
-
-const options = { verbosity, address, rate, multiple, depth, timeout, connected, routePath, simple, historize, duration, quiet, log, tags }
+const options = {
+  verbosity: integer("verbosity", { metavar: "N", help: "log verbosity (what -v, -vv count)", default: 0, hidden: true }),
+  address: text("address", { short: "a", metavar: "ADDRESS", default: "localhost:44818", help: "host[:port] of the controller; IPv6 as [::1]:44818" }),
+  rate: float("rate", { short: "R", metavar: "SECONDS", default: 1, range: [0.001, Infinity], help: "poll period" }),
+  multiple: flag("multiple", { short: "m", help: "pack the reads into Multiple Service Packets" }),
+  depth: integer("depth", { short: "d", metavar: "N", default: 1, range: [1, Infinity], help: "requests in flight at once (pipelining)" }),
+  timeout: float("timeout", { short: "t", metavar: "SECONDS", default: 5, range: [0.001, Infinity], help: "connect and per-request timeout" }),
+  connected: flag("connected", { short: "c", help: "poll over a class 3 connection (Forward Open)" }),
+  routePath: text("route-path", { metavar: "PATH", showDefault: "1/0", help: "route path, as port/link[/port/link…] or JSON; false or none for none" }),
+  simple: flag("simple", { short: "S", help: "a simple (non-routing) device such as a MicroLogix: no Unconnected Send" }),
+  historize: text("historize", { metavar: "FILE", help: "record every change (and every gap in the connection) to the history FILE, rotated at 10 MB; FILE.gz is written gzipped" }),
+  duration: float("duration", { metavar: "SECONDS", range: [0.001, Infinity], showDefault: "until Ctrl-C", help: "stop after this many seconds" }),
+  quiet: flag("quiet", { short: "q", help: "do not print the changes (the summary still is)" }),
+  log: text("log", { short: "l", metavar: "FILE", help: "log to FILE, rotated at 10 MB, 5 copies kept" }),
+  tags: args("TAG", { min: 1, help: "tags to read: NAME, NAME[i], NAME[a-b], NAME.MEMBER (never written)" })
+}
 
 const load = Effect.promise(() => import("./enipPollRun.js"))
 
@@ -70,6 +70,11 @@ const poll = (o: Command.Command.ParseConfig<typeof options>) =>
     }).pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
   })
 
-export const pollCommand = Command.make("poll", options, poll).pipe(
-  Command.withDescription(withExample("cpppo enip poll", "Poll a controller's tags: print and record each change (never writes to it)"))
-)
+export const pollCommand = leaf({
+  name: "poll",
+  summary: "Poll a controller's tags: print and record each change, reconnecting after a loss (never writes to it).",
+  description: [
+    "Each poll reads every TAG (packed with -m); the elements whose values changed are printed and, with --historize, recorded as history (cpppo history cat/plot/play read it; cpppo enip server --replay plays it back).",
+    "A lost connection is recorded once per tag as a gap and retried with back-off (from the poll period, x1.5, up to ten periods); the first poll after it records every value again. A summary is printed at the end."
+  ]
+}, options, poll)

@@ -9,9 +9,11 @@
  * Values are rendered as Python's `repr` would (cpppo prints with `%r`), so output matches.
  */
 import { describeStatus } from "../cip/status.js"
-import type { CipValue, TypeName } from "../cip/types.js"
 import type { Outcome } from "./jobs.js"
+import { pyString, pyValue } from "../tags/pyRepr.js"
 import { printTarget, type Operation } from "./operations.js"
+
+export { pyString, pyValue }
 
 /**
  * What one operation came to. `ok` is true when the CIP status was 0. `values` holds the values
@@ -27,51 +29,6 @@ export interface OperationResult extends Outcome {
 export interface ProcessSummary {
   readonly failures: number
   readonly transactions: ReadonlyArray<OperationResult>
-}
-
-const pyFloat = (x: number): string => {
-  if (Number.isNaN(x)) return "nan"
-  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf"
-  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0"
-  const [mant, expText] = x.toExponential().split("e") as [string, string]
-  const exp = Number(expText)
-  const neg = mant.startsWith("-")
-  const digits = mant.replace("-", "").replace(".", "")
-  const sign = neg ? "-" : ""
-  if (exp < -4 || exp >= 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits
-    return `${sign}${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`
-  }
-  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`
-  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, "0")
-  const frac = digits.slice(exp + 1)
-  return `${sign}${intPart}.${frac.length > 0 ? frac : "0"}`
-}
-
-/** Python `repr` of a str. */
-export const pyString = (s: string): string => {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'"
-  let out = quote
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!
-    if (ch === "\\") out += "\\\\"
-    else if (ch === quote) out += "\\" + quote
-    else if (ch === "\n") out += "\\n"
-    else if (ch === "\r") out += "\\r"
-    else if (ch === "\t") out += "\\t"
-    else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) out += `\\x${c.toString(16).padStart(2, "0")}`
-    else out += ch
-  }
-  return out + quote
-}
-
-/** Python `repr` of one value of a CIP type (REAL/LREAL print as floats, BOOL as True/False). */
-export const pyValue = (v: CipValue, type?: TypeName): string => {
-  if (typeof v === "boolean") return v ? "True" : "False"
-  if (typeof v === "bigint") return v.toString()
-  if (typeof v === "string") return pyString(v)
-  if (type === "REAL" || type === "LREAL" || !Number.isInteger(v)) return pyFloat(v)
-  return String(v)
 }
 
 const pyList = (r: OperationResult): string => {

@@ -5,7 +5,9 @@
  *   names are case-insensitive (the spec keeps the spelling given, lookups fold case).
  * - `@cls/ins/att`: optional CIP attribute placement (numbers in decimal, 0x, 0o or 0b).
  * - TYPE: BOOL SINT INT DINT LINT USINT UINT UDINT ULINT REAL LREAL SSTRING STRING (any case);
- *   STRING is the Logix STRING structure.
+ *   STRING is the Logix STRING structure. Omitted (`SCADA`, `SCADA[10]`, `SCADA=[10]`), it is
+ *   INT, as in cpppo (which, for `SCADA[10]`, would make a scalar tag named "SCADA[10]" that no
+ *   client can address; here it is SCADA=INT[10]).
  * - `[n]`: element count; omitted or `[1]` makes a scalar.
  */
 import { Data, Either } from "effect"
@@ -45,7 +47,7 @@ export class TagSpecError extends Data.TaggedError("TagSpecError")<{
 export const MAX_ELEMENTS = 1 << 24
 
 const NAME = /^(?:Program:[A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$/i
-const SPEC = /^([^@=]+)(?:@([^=]*))?=([A-Za-z]+)(?:\[([^\]]*)\])?$/
+const SPEC = /^([^@=[]+)(?:@([^=[]*))?(?:=([A-Za-z]*))?(?:\[([^\]]*)\])?$/
 
 /** Parse an unsigned integer in decimal, 0x, 0o or 0b notation; undefined if malformed. */
 export const parseNumber = (text: string): number | undefined => {
@@ -56,15 +58,15 @@ export const parseNumber = (text: string): number | undefined => {
   return Number.isSafeInteger(n) ? n : undefined
 }
 
-/** Parse one `NAME[@cls/ins/att]=TYPE[n]` spec. */
+/** Parse one `NAME[@cls/ins/att][=TYPE][[n]]` spec (TYPE defaults to INT). */
 export const parseTagSpec = (spec: string): Either.Either<TagSpec, TagSpecError> => {
   const bad = (why: string) => Either.left(new TagSpecError({ spec, message: `bad tag spec ${JSON.stringify(spec)}: ${why}` }))
   const m = SPEC.exec(spec.trim())
-  if (m === null) return bad("expected NAME[@cls/ins/att]=TYPE[n]")
+  if (m === null) return bad("expected NAME[@cls/ins/att][=TYPE][[n]]")
   const [, rawName, rawPlace, rawType, rawCount] = m
   const name = rawName!.trim()
   if (!NAME.test(name)) return bad(`invalid tag name ${JSON.stringify(name)}`)
-  const type = rawType!.toUpperCase() as TypeName
+  const type = (rawType === undefined || rawType === "" ? "INT" : rawType.toUpperCase()) as TypeName
   if (!SPEC_TYPES.includes(type)) return bad(`unknown type ${JSON.stringify(rawType)} (one of ${SPEC_TYPES.join(" ")})`)
   let count = 1
   if (rawCount !== undefined) {

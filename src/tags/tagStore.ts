@@ -77,7 +77,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
   // drop the new one). Only runs while someone subscribes.
   const publish = (e: TagEvent) => { Effect.runSync(PubSub.publish(pubsub, e)) }
   const fail = (tag: Tag, start: number, count: number, err: TagError): TagError => {
-    if (subscribers > 0) publish({ name: tag.name, kind: "error", start, count, error: err.message, at: Date.now() })
+    if (subscribers > 0) publish({ name: tag.name, type: tag.type, kind: "error", start, count, error: err.message, at: Date.now() })
     return err
   }
   const statusError = (tag: Tag, reason: TagError["reason"], status: number, ext: ReadonlyArray<number>, what?: string) =>
@@ -108,13 +108,13 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
     const sync = tag.attribute.sync
     if (sync) {
       const bytes = sync.unsafeReadBytes(start, count)
-      if (subscribers > 0) publish({ name: tag.name, kind: "read", start, count, values: values(tag, bytes, count), at: Date.now() })
+      if (subscribers > 0) publish({ name: tag.name, type: tag.type, kind: "read", start, count, values: values(tag, bytes, count), at: Date.now() })
       return bytes
     }
     return tag.attribute.read(start, count).pipe(
       Effect.catchAll(fromAttributeError(tag, start, count)),
       Effect.map((vals) => {
-        if (subscribers > 0) publish({ name: tag.name, kind: "read", start, count, values: vals, at: Date.now() })
+        if (subscribers > 0) publish({ name: tag.name, type: tag.type, kind: "read", start, count, values: vals, at: Date.now() })
         return encodeValues(tag.type, vals)
       })
     )
@@ -135,13 +135,13 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
     const sync = tag.attribute.sync
     if (sync) {
       sync.unsafeWriteBytes(start, bytes)
-      if (subscribers > 0) publish({ name: tag.name, kind: "write", start, count, values: values(tag, bytes, count), at: Date.now() })
+      if (subscribers > 0) publish({ name: tag.name, type: tag.type, kind: "write", start, count, values: values(tag, bytes, count), at: Date.now() })
       return undefined
     }
     const vals = decoded?._tag === "Right" ? decoded.right : values(tag, bytes, count)
     return tag.attribute.write(start, vals).pipe(
       Effect.catchAll(fromAttributeError(tag, start, count)),
-      Effect.tap(() => { if (subscribers > 0) publish({ name: tag.name, kind: "write", start, count, values: vals, at: Date.now() }) })
+      Effect.tap(() => { if (subscribers > 0) publish({ name: tag.name, type: tag.type, kind: "write", start, count, values: vals, at: Date.now() }) })
     )
   }
 
@@ -212,6 +212,13 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
         const bad = checkValues(tag, vals)
         return bad ? Effect.fail(fail(tag, start, vals.length, bad)) : lift(writeBytes(tag, start, vals.length, encodeValues(tag.type, vals)))
       }),
+    /**
+     * A request named no tag (it was answered with status 0x05): an error event naming what was
+     * asked for, so `-p`, history and the live page show it too.
+     */
+    reportUnknown: (name: string, start: number, count: number): void => {
+      if (subscribers > 0) publish({ name, kind: "error", start, count, error: `${name}: unknown tag`, at: Date.now() })
+    },
     setError: (name: string, error: ForcedError | undefined): Effect.Effect<void, TagError> =>
       Effect.map(need(name), (tag) => { tag.error = error }),
     /** Subscribe to events for the life of the scope (counts subscribers so publishing is free without any). */
