@@ -16,6 +16,7 @@ import type { SimulatorConfig } from "../server/simulator.js"
 import { parseTagSpec } from "../tags/spec.js"
 import { type DeviceFileConfig, loadConfigFiles, setIdentity } from "./config.js"
 import { loggingLayer } from "./logging.js"
+import { movingOptions, prepareMoving } from "./movingOptions.js"
 import { delayOption, webOption } from "./serverOptions.js"
 import { type CliSimulatorConfig, runSimulator } from "./simulator.js"
 import { arg, args, flag, float, integer, leaf, text, texts } from "./spec.js"
@@ -57,6 +58,7 @@ const serverOptions = {
   modbusTimeout: float("modbus-timeout", { metavar: "SECONDS", default: 1, range: [0.001, Infinity], help: "Modbus connect and request timeout" }),
   wordOrder: text("modbus-word-order", { metavar: "big|little", default: "big",
     help: "32/64-bit values over registers: big = the first register holds the high word, little = the low word first" }),
+  ...movingOptions,
   tags: args("TAG", { help: "tag specs NAME[@cls/ins/att][=TYPE][[n]], e.g. SCADA=INT[1000], TEXT=STRING, Speed@0x93/3/10=REAL; TYPE defaults to INT; with --modbus, NAME@REGISTER=TYPE[n]" })
 }
 
@@ -129,11 +131,17 @@ const serve = (o: ServerOptions) =>
     const webAddress = web.right
     if (Option.isSome(o.webHistory) && !isDirectory(o.webHistory.value)) return yield* usage(`--web-history ${o.webHistory.value}: not a directory`)
 
+    const given = o.tags.flatMap((t) => {
+      const b = bridgeSpecs.find((x) => x.text === t)
+      return b !== undefined ? [b.spec] : Either.match(parseTagSpec(t), { onLeft: () => [], onRight: (spec) => [spec] })
+    })
+    const moving = yield* prepareMoving(o, given).pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
+
     const cfg: CliSimulatorConfig = {
       host: bind.right.host,
       port: bind.right.port,
       // the text, so a start-up error (duplicate name, reserved class) quotes the whole spec
-      tags: o.tags.map((t) => bridgeSpecs.find((b) => b.text === t)?.spec ?? t),
+      tags: [...o.tags.map((t) => bridgeSpecs.find((b) => b.text === t)?.spec ?? t), ...moving.tags],
       udp: !o.noUdp,
       ...(o.noTcp ? { tcp: false } : {}),
       simple: o.simple,
@@ -151,7 +159,9 @@ const serve = (o: ServerOptions) =>
           history: { file: Option.getOrUndefined(o.historize), dir: Option.getOrUndefined(o.webHistory) }
         }
       } : {}),
-      ...(Option.isSome(o.historize) ? { historize: o.historize.value } : {})
+      ...(Option.isSome(o.historize) ? { historize: o.historize.value } : {}),
+      ...(moving.signals !== undefined ? { signals: moving.signals } : {}),
+      ...(moving.replay !== undefined ? { replay: moving.replay } : {})
     }
     yield* Effect.gen(function* () {
       if (device.loaded.length > 0) yield* Effect.logInfo(`config files read: ${device.loaded.join(", ")}`)
@@ -169,6 +179,8 @@ const serve = (o: ServerOptions) =>
     }).pipe(
       // Tag specs that parse but cannot be built together are usage mistakes too.
       Effect.catchTag("TagSpecError", (e) => usage(e.message)),
+      // So are signals naming a tag that is not there, or forming a cycle.
+      Effect.catchTag("SignalParseError", (e) => usage(e.message)),
       Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log)))
     )
   })

@@ -5,7 +5,9 @@
  * modules are loaded only when asked for (they bring the HTTP server and zlib code into memory).
  */
 import { Effect, Layer, Option, Queue, Stream } from "effect"
+import type { ReplayService } from "../replay/replay.js"
 import type { BoundAddress } from "../server/server.js"
+import type { SignalsService } from "../signals/engine.js"
 import type { TagEvent } from "../tags/events.js"
 import { TagStore } from "../tags/tagStore.js"
 import type { HistoryAccess } from "../web/historyRoutes.js"
@@ -15,8 +17,8 @@ export interface ExtrasConfig {
   readonly historize?: string | undefined
   /** Print each tag event: rendered by `format`, passed to `print`. */
   readonly print?: { readonly format: (e: TagEvent) => string; readonly line: (text: string) => Effect.Effect<void> } | undefined
-  /** More services for the web API to control (the signal generators: `Signals`, a replay: `Replay`). */
-  readonly webServices?: ReadonlyArray<Layer.Layer<never>>
+  /** What else the web API controls: the signal generators (`options/signals`) and a replay (`options/replay`). */
+  readonly moving?: { readonly signals?: SignalsService | undefined; readonly replay?: ReplayService | undefined }
 }
 
 const loadWeb = Effect.promise(() => import("../web/server.js"))
@@ -54,10 +56,7 @@ export const startExtras = (config: ExtrasConfig) =>
     let web: BoundAddress | undefined
     if (config.web !== undefined) {
       const { WebApiLive, WebServer } = yield* loadWeb
-      const api = WebApiLive(config.web)
-      const ctx = yield* Layer.build(config.webServices !== undefined && config.webServices.length > 0
-        ? Layer.provide(api, Layer.mergeAll(...(config.webServices as [Layer.Layer<never>, ...Array<Layer.Layer<never>>])))
-        : api)
+      const ctx = yield* Layer.build(WebApiLive({ ...config.web, ...config.moving }))
       const bound = Option.getOrThrow(Option.fromNullable(ctx.unsafeMap.get(WebServer.key) as typeof WebServer.Service | undefined))
       web = { host: bound.host, port: bound.port }
     }

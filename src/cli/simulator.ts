@@ -17,7 +17,7 @@ export interface CliSimulatorConfig extends SimulatorConfig {
   readonly web?: { readonly host: string; readonly port: number; readonly token?: string; readonly history?: HistoryAccess }
   readonly historize?: string
   /** Signal specs (`Level=sine(period=60s)`) and their tick period. */
-  readonly signals?: { readonly specs: ReadonlyArray<string>; readonly periodMillis?: number }
+  readonly signals?: { readonly specs: ReadonlyArray<string>; readonly periodMillis?: number; readonly paused?: boolean }
   /** A history to play into the tags. */
   readonly replay?: {
     readonly scan: HistoryScan
@@ -27,6 +27,9 @@ export interface CliSimulatorConfig extends SimulatorConfig {
     readonly until?: Timestamp
   }
 }
+
+const loadSignals = Effect.promise(() => import("../signals/engine.js"))
+const loadReplay = Effect.promise(() => import("../replay/replay.js"))
 
 export interface SimulatorHooks {
   /** Called once listening, with the bound addresses. */
@@ -41,22 +44,23 @@ export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks =
     const server = yield* EnipServer
     const control = yield* ServerControl
     const store = yield* TagStore
-    // Built (and checked) first, started once printing, history and the web API listen.
-    const webServices: Array<Layer.Layer<never>> = []
-    const signals = config.signals !== undefined && config.signals.specs.length > 0
-      ? yield* Effect.flatMap(Effect.promise(() => import("../signals/engine.js")), (m) =>
-          Effect.tap(m.makeSignals(store, config.signals!.specs, { deferStart: true, ...(config.signals!.periodMillis !== undefined ? { periodMillis: config.signals!.periodMillis } : {}) }),
-            (engine) => { webServices.push(Layer.succeed(m.Signals, engine)) }))
+    // Built (and checked) first, started once printing, history and the web API listen, so
+    // they see the first generated or replayed values too.
+    const sig = config.signals
+    const signals = sig !== undefined && sig.specs.length > 0
+      ? yield* Effect.flatMap(loadSignals, (m) => m.makeSignals(store, sig.specs, {
+          deferStart: true,
+          ...(sig.periodMillis !== undefined ? { periodMillis: sig.periodMillis } : {}),
+          ...(sig.paused !== undefined ? { paused: sig.paused } : {})
+        }))
       : undefined
-    const replay = config.replay !== undefined
-      ? yield* Effect.flatMap(Effect.promise(() => import("../replay/replay.js")), (m) =>
-          Effect.tap(m.makeReplay(store, { ...config.replay!, deferStart: true }), (r) => { webServices.push(Layer.succeed(m.Replay, r)) }))
-      : undefined
+    const rep = config.replay
+    const replay = rep !== undefined ? yield* Effect.flatMap(loadReplay, (m) => m.makeReplay(store, { ...rep, deferStart: true })) : undefined
     const web = yield* startExtras({
       web: config.web,
       historize: config.historize,
       print: hooks.onEvent !== undefined ? { format: formatTagEvent, line: hooks.onEvent } : undefined,
-      webServices
+      moving: { signals, replay }
     })
     if (signals !== undefined) yield* signals.start
     if (replay !== undefined) yield* replay.start

@@ -5,4 +5,5 @@
  * @module
  */
 export { type HistoryScan, type RecordedTag, replayTagSpecs, scanHistory } from "./scan.js"
+export { parseReplayTime } from "./time.js"
 export { makeReplay, Replay, type ReplayOptions, type ReplayService, type ReplayState } from "./replay.js"

@@ -4,9 +4,8 @@
  * pause, seek, speed). Each is present only when the simulator runs them.
  */
 import { Effect, Either } from "effect"
-import { parseDuration } from "../history/duration.js"
-import { Timestamp } from "../history/timestamp.js"
 import type { ReplayService } from "../replay/replay.js"
+import { parseReplayTime } from "../replay/time.js"
 import type { SignalsService } from "../signals/engine.js"
 import { parseBoolean, parseNumber } from "./convert.js"
 import type { ReplayItem, SignalsItem } from "./reply.js"
@@ -76,28 +75,6 @@ export const replayItem = (r: ReplayService): Effect.Effect<ReplayItem> =>
     files: [...st.files]
   }))
 
-/**
- * Where `seek=VALUE` goes, as a function of the position now and the beginning: a number is
- * seconds from the beginning; `+D` / `-D` moves from the position now (seconds, or a duration
- * such as `1m30s`); anything else is a time (UTC unless it names a zone).
- */
-const seekTarget = (text: string): Either.Either<(position: Timestamp, begin: Timestamp) => Timestamp, string> => {
-  const t = text.trim()
-  const relative = /^[-+]/.exec(t)
-  if (relative !== null) {
-    const body = t.slice(1).trim()
-    const n = parseNumber(body) ?? Either.getOrUndefined(parseDuration(body))
-    if (n === undefined || !Number.isFinite(n)) return Either.left(`replay.seek: ${JSON.stringify(text)} is not a number of seconds or a duration`)
-    return Either.right((position) => position.plus(relative[0] === "-" ? -n : n))
-  }
-  const n = parseNumber(t)
-  if (n !== undefined) return Number.isFinite(n) ? Either.right((_, begin) => begin.plus(n)) : Either.left(`replay.seek: ${JSON.stringify(text)} is not a time`)
-  return Either.match(Timestamp.parse(t), {
-    onLeft: (e) => Either.left(`replay.seek: ${e.message}`),
-    onRight: (time) => Either.right(() => time)
-  })
-}
-
 /** Plan a command on `options/replay`. */
 export const planReplay = (r: ReplayService, command: string, value: string | undefined): Either.Either<ItemStep, string> => {
   if (value === undefined) {
@@ -116,7 +93,7 @@ export const planReplay = (r: ReplayService, command: string, value: string | un
       return write(Effect.as(r.setSpeed(x), `replay.speed = ${x}`))
     }
     case "seek":
-      return Either.flatMap(seekTarget(value), (target) =>
+      return Either.flatMap(Either.mapLeft(parseReplayTime(value), (e) => `replay.seek: ${e}`), (target) =>
         write(Effect.flatMap(r.state, (st) => {
           const to = target(st.position, st.begin)
           if (to.micros < st.begin.micros || to.micros > st.end.micros) {

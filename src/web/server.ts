@@ -14,6 +14,8 @@ import { ServerControl } from "../server/control.js"
 import { ConnectionRegistry } from "../server/registry.js"
 import { TagStore } from "../tags/tagStore.js"
 import { answer, refusal } from "./api.js"
+import type { ReplayService } from "../replay/replay.js"
+import type { SignalsService } from "../signals/engine.js"
 import type { ApiServices } from "./groups.js"
 import { asset } from "./assets.js"
 import type { HistoryAccess } from "./historyRoutes.js"
@@ -36,6 +38,10 @@ export interface WebOptions {
   readonly eventBatch?: Duration.DurationInput
   /** History files served by `/history/…` (plots and trend data); none when absent. */
   readonly history?: HistoryAccess
+  /** The signal generators the API controls (`options/signals`), when the simulator runs some. */
+  readonly signals?: SignalsService | undefined
+  /** The replay the API controls (`options/replay`), when the simulator plays a history. */
+  readonly replay?: ReplayService | undefined
 }
 
 export interface WebServerService {
@@ -168,7 +174,10 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
 /** Start the web server in the current scope; returns its bound address. */
 export const makeWebServer = (options: WebOptions) =>
   Effect.gen(function* () {
-    const s: ApiServices = { control: yield* ServerControl, registry: yield* ConnectionRegistry, tags: yield* TagStore }
+    const s: ApiServices = {
+      control: yield* ServerControl, registry: yield* ConnectionRegistry, tags: yield* TagStore,
+      signals: options.signals, replay: options.replay
+    }
     const stop = yield* Deferred.make<void>()
     const changes = yield* PubSub.sliding<void>(16)
     const node = createServer()
