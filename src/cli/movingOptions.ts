@@ -14,7 +14,7 @@ export const movingOptions = {
   signal: texts("signal", { metavar: "SPEC",
     help: "generate a tag's values: TARGET=EXPRESSION, e.g. 'Level=sine(amplitude=40, offset=50, period=60s)', 'SCADA[0-9]=ramp(rate=1)', 'Flow=Level*0.3+noise(0,1)'; repeatable" }),
   signalRate: float("signal-rate", { metavar: "SECONDS", default: 0.1, range: [0.001, 3600], help: "how often the signals are computed and written" }),
-  signalPaused: flag("signal-paused", { help: "start with the signals paused (the web API's options/signals/enabled=true starts them)" }),
+  paused: flag("paused", { help: "start with the signals and the replay paused: the web API's options/signals/enabled=true and options/replay/paused=false start them" }),
   replay: text("replay", { metavar: "FILE",
     help: "play the history FILE (cpppo enip poll --historize, or --historize) into the tags at its original timing; tags it records that are not given are made with the recorded types" }),
   speed: float("speed", { metavar: "X", default: 1, range: [1e-6, 1e9], help: "replay speed: recorded seconds per second" }),
@@ -26,7 +26,7 @@ export const movingOptions = {
 interface MovingParsed {
   readonly signal: ReadonlyArray<string>
   readonly signalRate: number
-  readonly signalPaused: boolean
+  readonly paused: boolean
   readonly replay: Option.Option<string>
   readonly speed: number
   readonly loop: boolean
@@ -54,13 +54,13 @@ export const prepareMoving = (o: MovingParsed, given: ReadonlyArray<TagSpec>) =>
     const replayOnly = Option.isNone(o.replay) &&
       (Option.isSome(o.since) || Option.isSome(o.until) || o.loop || o.speed !== 1)
     if (replayOnly) return yield* usage("--speed, --loop, --since and --until go with --replay FILE")
-    if (o.signal.length === 0 && Option.isNone(o.replay)) return out
+    if (o.signal.length === 0 && Option.isNone(o.replay)) return o.paused ? yield* usage("--paused goes with --signal or --replay FILE") : out
     const [{ scanHistory, replayTagSpecs }, { parseReplayTime }, { parseSignal }] = yield* loadReplay
     for (const s of o.signal) {
       const parsed = parseSignal(s)
       if (Either.isLeft(parsed)) return yield* usage(parsed.left.message)
     }
-    if (o.signal.length > 0) out.signals = { specs: o.signal, periodMillis: o.signalRate * 1000, paused: o.signalPaused }
+    if (o.signal.length > 0) out.signals = { specs: o.signal, periodMillis: o.signalRate * 1000, paused: o.paused }
     if (Option.isSome(o.replay)) {
       const file = o.replay.value
       const scan = yield* Effect.catchAll(scanHistory(file), (e) => usage(`--replay ${file}: ${e.message}`))
@@ -71,7 +71,7 @@ export const prepareMoving = (o: MovingParsed, given: ReadonlyArray<TagSpec>) =>
       const { specs, skipped } = replayTagSpecs(scan, given)
       for (const name of skipped) yield* Effect.logWarning(`--replay ${file}: ${name} is recorded but cannot be made a tag here (not replayed)`)
       out.tags = specs.slice(given.length)
-      out.replay = { scan, speed: o.speed, loop: o.loop, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) }
+      out.replay = { scan, speed: o.speed, loop: o.loop, paused: o.paused, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) }
     }
     return out
   })

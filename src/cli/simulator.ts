@@ -25,6 +25,7 @@ export interface CliSimulatorConfig extends SimulatorConfig {
     readonly loop?: boolean
     readonly since?: Timestamp
     readonly until?: Timestamp
+    readonly paused?: boolean
   }
 }
 
