@@ -41,7 +41,7 @@ const startChild = (argv: Array<string>): Promise<{ child: ChildProcess; port: n
     child.on("exit", (code) => reject(new Error(`server exited ${code}`)))
   })
 
-const loadgen = (port: number, secs: number): Promise<{ requests: number; errors: number; elapsed: number; p50: number; p99: number }> =>
+const loadgen = (port: number, secs: number): Promise<{ requests: number; errors: number; elapsed: number; p50: number; p99: number; p999: number; max: number }> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", join(here, "_loadgen.ts"), "127.0.0.1", String(port), "1", "1", String(secs), "Probe"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
     let out = ""
@@ -53,7 +53,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 const entry = existsSync(join(root, "dist", "cli", "bin.js")) ? ["dist/cli/bin.js"] : ["--import", "tsx", "src/cli/bin.ts"]
 
-interface Figures { readonly cpu: number; readonly p50: number; readonly p99: number; readonly rps: number; readonly rss: number }
+interface Figures { readonly cpu: number; readonly p50: number; readonly p99: number; readonly p999: number; readonly max: number; readonly rps: number; readonly rss: number }
 
 const measure = async (argv: Array<string>): Promise<Figures> => {
   const { child, port } = await startChild([...entry, "enip", "server", "-a", "127.0.0.1:0", "-A", "-U", "Probe=INT", ...argv])
@@ -68,15 +68,15 @@ const measure = async (argv: Array<string>): Promise<Figures> => {
   const rss = rssMb(pid)
   child.kill("SIGINT")
   await new Promise((r2) => child.once("exit", r2))
-  return { cpu, p50: r.p50, p99: r.p99, rps: r.requests / r.elapsed, rss }
+  return { cpu, p50: r.p50, p99: r.p99, p999: r.p999, max: r.max, rps: r.requests / r.elapsed, rss }
 }
 
 const row = (label: string, f: Figures) =>
-  `${label.padEnd(38)} ${f.cpu.toFixed(1).padStart(7)} ${f.p50.toFixed(0).padStart(9)} ${f.p99.toFixed(0).padStart(9)} ${f.rps.toFixed(0).padStart(8)} ${f.rss.toFixed(0).padStart(7)}`
+  `${label.padEnd(38)} ${f.cpu.toFixed(1).padStart(7)} ${f.p50.toFixed(0).padStart(9)} ${f.p99.toFixed(0).padStart(9)} ${f.p999.toFixed(0).padStart(9)} ${f.max.toFixed(0).padStart(9)} ${f.rps.toFixed(0).padStart(8)} ${f.rss.toFixed(0).padStart(7)}`
 
 const main = async () => {
   console.log(`signal benchmark: ${count} generated elements at 10 Hz; ${seconds} s per figure; Read Tag Probe (1 session × 1 in flight); ${process.version}`)
-  console.log(`${"".padEnd(38)} ${"CPU %".padStart(7)} ${"p50 µs".padStart(9)} ${"p99 µs".padStart(9)} ${"req/s".padStart(8)} ${"RSS MB".padStart(7)}`)
+  console.log(`${"".padEnd(38)} ${"CPU %".padStart(7)} ${"p50 µs".padStart(9)} ${"p99 µs".padStart(9)} ${"p99.9 µs".padStart(9)} ${"max µs".padStart(9)} ${"req/s".padStart(8)} ${"RSS MB".padStart(7)}`)
   const arrayTags = [`Gen=REAL[${count}]`]
   const scalarTags = Array.from({ length: count }, (_, i) => `G${i}=REAL`)
   const scalarSignals = Array.from({ length: count }, (_, i) => ["--signal", `G${i}=sine(amplitude=40, offset=50, period=10s, phase=${(i / count).toFixed(4)})`]).flat()
@@ -89,7 +89,7 @@ const main = async () => {
     const gen = await measure([...tags, ...signals])
     console.log(row(`${label}: no signals (baseline)`, base))
     console.log(row(`${label}: generated`, gen))
-    console.log(`  added by the signals: CPU +${(gen.cpu - base.cpu).toFixed(1)} %, p99 ${gen.p99 - base.p99 >= 0 ? "+" : ""}${(gen.p99 - base.p99).toFixed(0)} µs (ratio ${(gen.p99 / base.p99).toFixed(2)}), p50 ratio ${(gen.p50 / base.p50).toFixed(2)}`)
+    console.log(`  added by the signals: CPU +${(gen.cpu - base.cpu).toFixed(1)} %, p99 ${gen.p99 - base.p99 >= 0 ? "+" : ""}${(gen.p99 - base.p99).toFixed(0)} µs (ratio ${(gen.p99 / base.p99).toFixed(2)}), p99.9 ${gen.p999 - base.p999 >= 0 ? "+" : ""}${(gen.p999 - base.p999).toFixed(0)} µs, p50 ratio ${(gen.p50 / base.p50).toFixed(2)}`)
   }
 }
 main().catch((e) => { console.error(e); process.exit(1) })
