@@ -7,42 +7,19 @@
  *
  *   npm run bench -- server [--seconds 3] [--quick]
  */
-import { spawn, type ChildProcess } from "node:child_process"
-import { existsSync, readFileSync } from "node:fs"
+import { spawn } from "node:child_process"
+import { existsSync } from "node:fs"
 import * as net from "node:net"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+
+import { cpuTicks, rssMb, startChild, TICK_US } from "./_proc.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, "..", "..")
 const args = process.argv.slice(2)
 const seconds = Number(args[args.indexOf("--seconds") + 1] ?? 3) || 3
 const quick = args.includes("--quick")
-
-const cpuTicks = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-  return Number(fields[11]) + Number(fields[12]) // utime + stime, clock ticks
-}
-const rssMb = (pid: number): number => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))
-  return m ? Number(m[1]) / 1024 : NaN
-}
-const TICK_US = 1e6 / 100 // Linux USER_HZ
-
-/** Start a server child that prints host:port on its first stdout line. */
-const startChild = (argv: Array<string>): Promise<{ child: ChildProcess; port: number }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
-    let out = ""
-    const t = setTimeout(() => reject(new Error("server did not start")), 20000)
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString()
-      const m = /:(\d+)\s*$/m.exec(out.split("\n")[0] ?? "")
-      if (m && out.includes("\n")) { clearTimeout(t); resolve({ child, port: Number(m[1]) }) }
-    })
-    child.on("exit", (code) => reject(new Error(`server exited ${code}`)))
-  })
 
 const loadgen = (port: number, sessions: number, inflight: number, secs: number): Promise<{ requests: number; errors: number; elapsed: number; p50: number; p99: number }> =>
   new Promise((resolve, reject) => {
@@ -87,8 +64,8 @@ const main = async () => {
   // The built CLI (npm ci builds dist/), as users run it; tsx adds its compiler's memory to the RSS.
   const entry = existsSync(join(root, "dist", "cli", "bin.js")) && !args.includes("--tsx")
     ? ["dist/cli/bin.js"] : ["--import", "tsx", "src/cli/bin.ts"]
-  const ours = await startChild([...entry, "enip", "server", "-a", "127.0.0.1:0", "-A", "-U", "SCADA=INT[1000]"])
-  const base = await startChild(["-e", BASELINE])
+  const ours = await startChild([...entry, "enip", "server", "-a", "127.0.0.1:0", "-A", "-U", "SCADA=INT[1000]"], root)
+  const base = await startChild(["-e", BASELINE], root)
   const configs: Array<[number, number]> = quick ? [[1, 1], [8, 8]] : [[1, 1], [1, 8], [8, 1], [8, 8], [64, 1], [64, 8]]
   console.log(`server benchmark: ${seconds}s per run, Read Tag SCADA[0] via SendRRData/Unconnected Send, loopback, ${process.version}`)
   console.log("sessions×inflight      req/s    p50 µs    p99 µs   CPU µs/req   RSS MB  errors   baseline req/s  ratio  baseline CPU µs/req")

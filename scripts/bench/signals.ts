@@ -8,10 +8,12 @@
  *
  *   npm run bench -- signals [--seconds 5] [--count 10000]
  */
-import { spawn, type ChildProcess } from "node:child_process"
-import { existsSync, readFileSync } from "node:fs"
+import { spawn } from "node:child_process"
+import { existsSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+
+import { cpuTicks, rssMb, startChild, TICK_US } from "./_proc.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, "..", "..")
@@ -19,27 +21,6 @@ const args = process.argv.slice(2)
 const opt = (name: string, d: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || d : d)
 const seconds = opt("--seconds", 5)
 const count = opt("--count", 10_000)
-const TICK_US = 1e6 / 100 // Linux USER_HZ
-
-const cpuTicks = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-  return Number(f[11]) + Number(f[12])
-}
-const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024
-
-const startChild = (argv: Array<string>): Promise<{ child: ChildProcess; port: number }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
-    let out = ""
-    const t = setTimeout(() => reject(new Error("server did not start")), 120_000)
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString()
-      const m = /:(\d+)\s*$/m.exec(out.split("\n")[0] ?? "")
-      if (m && out.includes("\n")) { clearTimeout(t); resolve({ child, port: Number(m[1]) }) }
-    })
-    child.on("exit", (code) => reject(new Error(`server exited ${code}`)))
-  })
 
 const loadgen = (port: number, secs: number): Promise<{ requests: number; errors: number; elapsed: number; p50: number; p99: number; p999: number; max: number }> =>
   new Promise((resolve, reject) => {
@@ -56,7 +37,7 @@ const entry = existsSync(join(root, "dist", "cli", "bin.js")) ? ["dist/cli/bin.j
 interface Figures { readonly cpu: number; readonly p50: number; readonly p99: number; readonly p999: number; readonly max: number; readonly rps: number; readonly rss: number }
 
 const measure = async (argv: Array<string>): Promise<Figures> => {
-  const { child, port } = await startChild([...entry, "enip", "server", "-a", "127.0.0.1:0", "-A", "-U", "Probe=INT", ...argv])
+  const { child, port } = await startChild([...entry, "enip", "server", "-a", "127.0.0.1:0", "-A", "-U", "Probe=INT", ...argv], root, 120_000)
   const pid = child.pid!
   await sleep(2000) // start-up and JIT warm-up of the ticks
   await loadgen(port, 1)

@@ -5,11 +5,10 @@
  */
 import type { Command } from "@effect/cli"
 import { Effect, Either, Option } from "effect"
-import { parseRoutePath } from "../cip/epath.js"
-import type { EPath } from "../cip/model.js"
 import { pollOperations } from "../poll/poller.js"
 import { parseAddress } from "../server/address.js"
 import { loggingLayer } from "./logging.js"
+import { routePathOption } from "./serverOptions.js"
 import { args, flag, float, integer, leaf, text } from "./spec.js"
 import { usage } from "./usage.js"
 
@@ -38,20 +37,9 @@ const poll = (o: Command.Command.ParseConfig<typeof options>) =>
     if (Either.isLeft(target)) return yield* usage(target.left)
     const ops = pollOperations(o.tags)
     if (Either.isLeft(ops)) return yield* usage(ops.left.message)
-    if (!(o.rate > 0)) return yield* usage(`invalid rate ${o.rate}: must be positive`)
-    if (!(o.timeout > 0)) return yield* usage(`invalid timeout ${o.timeout}: must be positive`)
-    if (o.depth < 1) return yield* usage(`invalid depth ${o.depth}: must be 1 or more`)
-    if (Option.isSome(o.duration) && !(o.duration.value > 0)) return yield* usage(`invalid duration ${o.duration.value}: must be positive`)
-    let route: EPath | undefined
-    if (Option.isSome(o.routePath)) {
-      const text = o.routePath.value.trim()
-      if (/^(false|none|0)$/i.test(text)) route = []
-      else {
-        const r = parseRoutePath(text)
-        if (Either.isLeft(r)) return yield* usage(`invalid route path ${JSON.stringify(text)}: ${r.left.message}`)
-        route = r.right
-      }
-    }
+    // -R, -t, -d and --duration are checked against their ranges before parsing (spec.ts).
+    const route = routePathOption(o.routePath)
+    if (Either.isLeft(route)) return yield* usage(route.left)
     const { runEnipPoll } = yield* load
     yield* runEnipPoll({
       host: target.right.host,
@@ -63,7 +51,7 @@ const poll = (o: Command.Command.ParseConfig<typeof options>) =>
       timeout: o.timeout * 1000,
       connected: o.connected,
       simple: o.simple,
-      ...(route !== undefined ? { routePath: route } : {}),
+      ...(route.right !== undefined ? { routePath: route.right } : {}),
       historize: Option.getOrUndefined(o.historize),
       duration: Option.getOrUndefined(o.duration),
       quiet: o.quiet

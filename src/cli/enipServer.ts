@@ -10,14 +10,13 @@
 import type { Command } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
 import { statSync } from "node:fs"
-import { parseRoutePath } from "../cip/epath.js"
 import { formatAddress, parseAddress } from "../server/address.js"
 import type { SimulatorConfig } from "../server/simulator.js"
 import { parseTagSpec } from "../tags/spec.js"
 import { type DeviceFileConfig, loadConfigFiles, setIdentity } from "./config.js"
 import { loggingLayer } from "./logging.js"
 import { movingOptions, prepareMoving } from "./movingOptions.js"
-import { delayOption, webOption } from "./serverOptions.js"
+import { delayOption, routePathOption, webOption } from "./serverOptions.js"
 import { type CliSimulatorConfig, runSimulator } from "./simulator.js"
 import { arg, args, flag, float, integer, leaf, text, texts } from "./spec.js"
 import { usage } from "./usage.js"
@@ -116,16 +115,9 @@ const serve = (o: ServerOptions) =>
     const device = files.right
     const badIdentity = identityFrom(o, device)
     if (badIdentity !== undefined) return yield* usage(badIdentity)
-    let route: SimulatorConfig["routePath"] = device.routePath
-    if (Option.isSome(o.routePath)) {
-      const t = o.routePath.value.trim()
-      if (/^(false|none|0)$/i.test(t)) route = []
-      else {
-        const r = parseRoutePath(t)
-        if (Either.isLeft(r)) return yield* usage(`invalid route path ${JSON.stringify(t)}: ${r.left.message}`)
-        route = r.right
-      }
-    }
+    const routeGiven = routePathOption(o.routePath)
+    if (Either.isLeft(routeGiven)) return yield* usage(routeGiven.left)
+    const route: SimulatorConfig["routePath"] = routeGiven.right ?? device.routePath
     const web = webOption(o.web, bind.right.host)
     if (Either.isLeft(web)) return yield* usage(web.left)
     const webAddress = web.right

@@ -1,5 +1,7 @@
-/** Options both simulators' command lines take (`-d/--delay`, `-w/--web`), parsed the same way. */
+/** Options several command lines take (`-d/--delay`, `-w/--web`, `--route-path`), parsed the same way. */
 import { Either, Option } from "effect"
+import { parseRoutePath } from "../cip/epath.js"
+import type { EPath } from "../cip/model.js"
 import { parseAddress } from "../server/address.js"
 import { parseDelay } from "../server/control.js"
 
@@ -15,3 +17,11 @@ export const delayOption = (given: Option.Option<string>): Either.Either<number 
 /** `-w [iface][:port]`: `:PORT` binds the server's own interface; undefined when not given. */
 export const webOption = (given: Option.Option<string>, serverHost: string): Either.Either<{ host: string; port: number } | undefined, string> =>
   Option.isNone(given) ? Either.right(undefined) : parseAddress(given.value, { host: serverHost, port: 80 })
+
+/** `--route-path 1/0` (or JSON; `false`/`none`/`0` for none) → the path; undefined when not given. */
+export const routePathOption = (given: Option.Option<string>): Either.Either<EPath | undefined, string> => {
+  if (Option.isNone(given)) return Either.right(undefined)
+  const t = given.value.trim()
+  if (/^(false|none|0)$/i.test(t)) return Either.right([])
+  return Either.mapLeft(parseRoutePath(t), (e) => `invalid route path ${JSON.stringify(t)}: ${e.message}`)
+}

@@ -4,8 +4,7 @@
  * the web API's `server/control/done`.
  */
 import { Effect, Layer } from "effect"
-import type { HistoryScan } from "../replay/scan.js"
-import type { Timestamp } from "../history/timestamp.js"
+import type { ReplayOptions } from "../replay/replay.js"
 import { type BoundAddress, EnipServer } from "../server/server.js"
 import { ServerControl, SimulatorLive, type SimulatorConfig, TagStore } from "../server/simulator.js"
 import type { AttributeFactory } from "../tags/attribute.js"
@@ -19,14 +18,7 @@ export interface CliSimulatorConfig extends SimulatorConfig {
   /** Signal specs (`Level=sine(period=60s)`) and their tick period. */
   readonly signals?: { readonly specs: ReadonlyArray<string>; readonly periodMillis?: number; readonly paused?: boolean }
   /** A history to play into the tags. */
-  readonly replay?: {
-    readonly scan: HistoryScan
-    readonly speed?: number
-    readonly loop?: boolean
-    readonly since?: Timestamp
-    readonly until?: Timestamp
-    readonly paused?: boolean
-  }
+  readonly replay?: Omit<ReplayOptions, "deferStart">
 }
 
 const loadSignals = Effect.promise(() => import("../signals/engine.js"))
