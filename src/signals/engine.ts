@@ -199,6 +199,18 @@ export const makeSignals = (
     const warned = new Set<number>()
     const warnings: Array<string> = []
 
+    /** Write a run of changed elements; an asynchronous storage's write is left in `pending`. */
+    const writeRun = (g: Group, type: Parameters<typeof toStored>[0], first: number, vals: ReadonlyArray<CipValue>, pending: Array<Effect.Effect<void>>) => {
+      const done = () => {
+        for (let i = 0; i < vals.length; i++) g.slots[first - g.run.start + i]!.written = vals[i]
+        stats.writes += vals.length
+      }
+      const out = store.writeBytes(g.run.tag, first, vals.length, encodeValues(type, vals))
+      if (out instanceof TagError) stats.skipped += vals.length
+      else if (Effect.isEffect(out)) pending.push(Effect.match(out as Effect.Effect<void, TagError>, { onFailure: () => { stats.skipped += vals.length }, onSuccess: done }))
+      else done()
+    }
+
     /** Compute and write; returns the writes that must wait (asynchronous storage). */
     const evaluate = (current: ReadonlyArray<ReadonlyArray<CipValue>>): Array<Effect.Effect<void>> => {
       groups.forEach((g, gi) => {
@@ -211,46 +223,43 @@ export const makeSignals = (
       })
       for (const s of sequence) if (!s.overridden) s.value = s.compiled!.evaluate()
       const pending: Array<Effect.Effect<void>> = []
-      groups.forEach((g, gi) => {
+      // One plain loop per group, no closures or arrays per group unless it writes (10,000
+      // scalar signals are 10,000 groups a tick).
+      for (let gi = 0; gi < groups.length; gi++) {
+        const g = groups[gi]!
         const stored = current[gi]!
         const type = g.run.tag.type as Parameters<typeof toStored>[0]
         let runStart = -1
-        let values: Array<CipValue> = []
-        const flush = () => {
-          if (runStart < 0) return
-          const first = runStart
-          const vals = values
-          const slotsOf = g.slots.slice(first - g.run.start, first - g.run.start + vals.length)
-          runStart = -1
-          values = []
-          const done = () => {
-            slotsOf.forEach((s, i) => { s.written = vals[i] })
-            stats.writes += vals.length
-          }
-          const out = store.writeBytes(g.run.tag, first, vals.length, encodeValues(type, vals))
-          if (out instanceof TagError) stats.skipped += vals.length
-          else if (Effect.isEffect(out)) pending.push(Effect.match(out as Effect.Effect<void, TagError>, { onFailure: () => { stats.skipped += vals.length }, onSuccess: done }))
-          else done()
-        }
-        for (const s of g.slots) {
-          const v = s.overridden ? undefined : toStored(type, s.value)
-          if (v === undefined && !s.overridden) {
-            stats.skipped++
-            if (!warned.has(s.id)) {
-              warned.add(s.id)
-              warnings.push(`signal ${elementLabel(g.run.tag, s.index)}: ${String(s.value)} cannot be stored as a ${type}; the element keeps its value (logged once)`)
+        let values: Array<CipValue> | undefined
+        for (let k = 0; k <= g.slots.length; k++) {
+          const s = g.slots[k]
+          let v: CipValue | undefined
+          if (s !== undefined) {
+            v = s.overridden ? undefined : toStored(type, s.value)
+            if (v === undefined && !s.overridden) {
+              stats.skipped++
+              if (!warned.has(s.id)) {
+                warned.add(s.id)
+                warnings.push(`signal ${elementLabel(g.run.tag, s.index)}: ${String(s.value)} cannot be stored as a ${type}; the element keeps its value (logged once)`)
+              }
+            }
+            if (v !== undefined && equal(v, stored[s.index - g.run.start])) {
+              s.written = v
+              v = undefined
             }
           }
-          if (v === undefined || equal(v, stored[s.index - g.run.start])) {
-            if (v !== undefined) s.written = v
-            flush()
-            continue
+          if (v !== undefined) {
+            if (runStart < 0) {
+              runStart = s!.index
+              values = []
+            }
+            values!.push(v)
+          } else if (runStart >= 0) {
+            writeRun(g, type, runStart, values!, pending)
+            runStart = -1
           }
-          if (runStart < 0) runStart = s.index
-          values.push(v)
         }
-        flush()
-      })
+      }
       return pending
     }
 
@@ -262,7 +271,10 @@ export const makeSignals = (
       const began = performance.now()
       for (const [key, { tag, index }] of asyncRefs) cache.set(key, toValue((yield* peek(tag, index, 1))[0]))
       const current: Array<ReadonlyArray<CipValue>> = []
-      for (const g of groups) current.push(yield* peek(g.run.tag, g.run.start, g.run.count))
+      for (const g of groups) {
+        const sync = g.run.tag.attribute.sync
+        current.push(sync !== undefined ? sync.unsafeRead(g.run.start, g.run.count) : yield* peek(g.run.tag, g.run.start, g.run.count))
+      }
       const pending = evaluate(current)
       for (const p of pending) yield* p
       for (const w of warnings.splice(0)) yield* Effect.logWarning(w)
