@@ -6,6 +6,7 @@
  */
 import { Duration, Effect, Either, Option } from "effect"
 import type { CipValue } from "../cip/types.js"
+import type { HistoryRecorderService } from "../history/recorderService.js"
 import { parseDelay, type ServerControlService } from "../server/control.js"
 import type { ConnectionRegistryService } from "../server/registry.js"
 import type { Tag, TagStoreService } from "../tags/tagStore.js"
@@ -25,6 +26,8 @@ export interface ApiServices {
   readonly signals?: SignalsService | undefined
   /** A history played into the tags, when there is one (`options/replay`). */
   readonly replay?: ReplayService | undefined
+  /** The history recorder, when the simulator records history (its losses are alarms). */
+  readonly history?: HistoryRecorderService
 }
 
 /** A JSON-safe value a read returns. */
