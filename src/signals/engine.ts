@@ -114,6 +114,11 @@ const peek = (tag: Tag, start: number, count: number): Effect.Effect<ReadonlyArr
 
 const failure = (spec: SignalSpec, position: number, reason: string) => new SignalParseError({ spec: spec.text, position, reason })
 
+/** Elements written between turns of the event loop. */
+const SLICE = 1000
+/** A turn of the event loop (I/O callbacks run), not of the Clock: the same under TestClock. */
+const turn = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+
 /** Build the engine over `store` and start its schedule in the current scope. */
 export const makeSignals = (
   store: TagStoreService,
@@ -211,8 +216,8 @@ export const makeSignals = (
       else done()
     }
 
-    /** Compute and write; returns the writes that must wait (asynchronous storage). */
-    const evaluate = (current: ReadonlyArray<ReadonlyArray<CipValue>>): Array<Effect.Effect<void>> => {
+    /** Compute every generated element (overridden ones take the stored value). */
+    const compute = (current: ReadonlyArray<ReadonlyArray<CipValue>>): void => {
       groups.forEach((g, gi) => {
         const stored = current[gi]!
         for (const s of g.slots) {
@@ -222,12 +227,23 @@ export const makeSignals = (
         }
       })
       for (const s of sequence) if (!s.overridden) s.value = s.compiled!.evaluate()
-      const pending: Array<Effect.Effect<void>> = []
-      // One plain loop per group, no closures or arrays per group unless it writes (10,000
-      // scalar signals are 10,000 groups a tick).
-      for (let gi = 0; gi < groups.length; gi++) {
+    }
+
+    /**
+     * Write the changed elements of groups `from` up to about `budget` elements; returns where it
+     * stopped. One plain loop per group, no closures or arrays per group unless it writes (10,000
+     * scalar signals are 10,000 groups a tick). Asynchronous storage's writes go to `pending`.
+     */
+    const writeGroups = (current: ReadonlyArray<ReadonlyArray<CipValue>>, from: number, budget: number, pending: Array<Effect.Effect<void>>): number => {
+      let done = 0
+      let gi = from
+      for (; gi < groups.length && done < budget; gi++) {
         const g = groups[gi]!
-        const stored = current[gi]!
+        done += g.slots.length
+        // After a turn of the event loop a client may have written: read again, so its write is
+        // seen as an override and not overwritten.
+        const sync = from > 0 ? g.run.tag.attribute.sync : undefined
+        const stored = sync !== undefined ? sync.unsafeRead(g.run.start, g.run.count) : current[gi]!
         const type = g.run.tag.type as Parameters<typeof toStored>[0]
         let runStart = -1
         let values: Array<CipValue> | undefined
@@ -235,6 +251,7 @@ export const makeSignals = (
           const s = g.slots[k]
           let v: CipValue | undefined
           if (s !== undefined) {
+            if (!s.overridden && s.written !== undefined && !equal(stored[s.index - g.run.start], s.written)) s.overridden = true
             v = s.overridden ? undefined : toStored(type, s.value)
             if (v === undefined && !s.overridden) {
               stats.skipped++
@@ -260,7 +277,7 @@ export const makeSignals = (
           }
         }
       }
-      return pending
+      return gi
     }
 
     const tick: Effect.Effect<void> = Effect.gen(function* () {
@@ -275,7 +292,11 @@ export const makeSignals = (
         const sync = g.run.tag.attribute.sync
         current.push(sync !== undefined ? sync.unsafeRead(g.run.start, g.run.count) : yield* peek(g.run.tag, g.run.start, g.run.count))
       }
-      const pending = evaluate(current)
+      compute(current)
+      // Written in slices, giving the event loop a turn between them, so clients' requests are
+      // not held for a whole tick of many thousands of elements.
+      const pending: Array<Effect.Effect<void>> = []
+      for (let gi = writeGroups(current, 0, SLICE, pending); gi < groups.length; gi = writeGroups(current, gi, SLICE, pending)) yield* turn
       for (const p of pending) yield* p
       for (const w of warnings.splice(0)) yield* Effect.logWarning(w)
       stats.ticks++

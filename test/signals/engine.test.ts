@@ -243,4 +243,16 @@ describe("signal specs refused when the engine is built", () => {
       expect(kinds.every((k) => k === "write")).toBe(true)
       expect(yield* store.read("B")).toEqual([101])
     }))
+
+  it.scoped("a tick of many elements is written in slices, all of them, as one tick's values", () =>
+    Effect.gen(function* () {
+      const tags = Array.from({ length: 1500 }, (_, i) => `T${i}=DINT`)
+      const s = yield* setup(["Big=DINT[2500]", ...tags], ["Big=counter(every=1s)", ...tags.map((t, i) => `T${i}=counter(every=1s, start=${i})`)])
+      yield* TestClock.adjust(1000)
+      const big = yield* s.store.read("Big")
+      expect(big.length).toBe(2500)
+      big.forEach((v, i) => expect(v).toBe(i + 1))
+      expect(yield* s.store.read("T1499")).toEqual([1500])
+      expect(s.engine.stats().writes).toBe(2 * 4000 - 2) // Big[0] and T0 start at 0, the value the tags hold
+    }))
 })
