@@ -65,7 +65,8 @@ describe("history on a full disk", () => {
       const refused = yield* Effect.either(w.flush)
       const during = { refused: refused._tag === "Left", stats: yield* w.stats, lines: wholeRecords(file) }
       full = false
-      yield* Effect.promise(() => sleep(60)) // the writer's own timer retries
+      // The writer's own timer retries (every 10 ms); wait for it, with a generous hang guard.
+      for (let waited = 0; waited < 10_000 && (yield* w.stats).pending > 0; waited += 20) yield* Effect.promise(() => sleep(20))
       const after = { stats: yield* w.stats, lines: wholeRecords(file) }
       return { during, after }
     }))
@@ -124,7 +125,7 @@ describe("history on a full disk", () => {
         yield* Effect.either(w.flush)
         const during = { stats: yield* w.stats, lines: wholeRecords(file) }
         fs.rmSync(filler)
-        yield* Effect.promise(() => sleep(200))
+        for (let waited = 0; waited < 10_000 && (yield* w.stats).pending > 0; waited += 20) yield* Effect.promise(() => sleep(20))
         return { during, after: { stats: yield* w.stats, lines: wholeRecords(file) } }
       }))
       expect(result.during.stats.failing).toMatch(/ENOSPC/)
