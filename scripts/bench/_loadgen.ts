@@ -63,6 +63,6 @@ const main = async () => {
   const elapsed = (Date.now() - start) / 1000
   const sorted = stats.latencies.sort((a, b) => a - b)
   const pct = (p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : 0
-  process.stdout.write(JSON.stringify({ requests: stats.requests, errors: stats.errors, elapsed, p50: pct(0.5), p99: pct(0.99) }) + "\n")
+  process.stdout.write(JSON.stringify({ requests: stats.requests, errors: stats.errors, elapsed, p50: pct(0.5), p99: pct(0.99), p999: pct(0.999), max: sorted[sorted.length - 1] ?? 0 }) + "\n")
 }
 void main()

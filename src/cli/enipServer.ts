@@ -9,13 +9,13 @@
  */
 import type { Command } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
-import { parseRoutePath } from "../cip/epath.js"
 import { formatAddress, parseAddress } from "../server/address.js"
 import type { SimulatorConfig } from "../server/simulator.js"
 import { parseTagSpec } from "../tags/spec.js"
 import { type DeviceFileConfig, loadConfigFiles, setIdentity } from "./config.js"
 import { loggingLayer } from "./logging.js"
-import { delayOption, isDirectory, list, webOption } from "./serverOptions.js"
+import { movingOptions, prepareMoving } from "./movingOptions.js"
+import { delayOption, isDirectory, list, routePathOption, webOption } from "./serverOptions.js"
 import { type CliSimulatorConfig, runSimulator } from "./simulator.js"
 import { arg, args, flag, float, integer, leaf, text, texts } from "./spec.js"
 import { usage } from "./usage.js"
@@ -64,6 +64,7 @@ export const serverOptions = {
   modbusTimeout: float("modbus-timeout", { metavar: "SECONDS", default: 1, range: [0.001, Infinity], help: "Modbus connect and request timeout" }),
   wordOrder: text("modbus-word-order", { metavar: "big|little", default: "big",
     help: "32/64-bit values over registers: big = the first register holds the high word, little = the low word first" }),
+  ...movingOptions,
   tags: args("TAG", { help: "tag specs NAME[@cls/ins/att][=TYPE][[n]], e.g. SCADA=INT[1000], TEXT=STRING, Speed@0x93/3/10=REAL; TYPE defaults to INT; with --modbus, NAME@REGISTER=TYPE[n]" })
 }
 
@@ -121,16 +122,9 @@ const serve = (o: ServerOptions) =>
     const device = files.right
     const badIdentity = identityFrom(o, device)
     if (badIdentity !== undefined) return yield* usage(badIdentity)
-    let route: SimulatorConfig["routePath"] = device.routePath
-    if (Option.isSome(o.routePath)) {
-      const t = o.routePath.value.trim()
-      if (/^(false|none|0)$/i.test(t)) route = []
-      else {
-        const r = parseRoutePath(t)
-        if (Either.isLeft(r)) return yield* usage(`invalid route path ${JSON.stringify(t)}: ${r.left.message}`)
-        route = r.right
-      }
-    }
+    const routeGiven = routePathOption(o.routePath)
+    if (Either.isLeft(routeGiven)) return yield* usage(routeGiven.left)
+    const route: SimulatorConfig["routePath"] = routeGiven.right ?? device.routePath
     const web = webOption(o.web, bind.right.host)
     if (Either.isLeft(web)) return yield* usage(web.left)
     const webAddress = web.right
@@ -139,11 +133,17 @@ const serve = (o: ServerOptions) =>
       if (Option.isSome(given) && webAddress === undefined) return yield* usage(`${name} needs -w/--web`)
     }
 
+    const given = o.tags.flatMap((t) => {
+      const b = bridgeSpecs.find((x) => x.text === t)
+      return b !== undefined ? [b.spec] : Either.match(parseTagSpec(t), { onLeft: () => [], onRight: (spec) => [spec] })
+    })
+    const moving = yield* prepareMoving(o, given).pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
+
     const cfg: CliSimulatorConfig = {
       host: bind.right.host,
       port: bind.right.port,
       // the text, so a start-up error (duplicate name, reserved class) quotes the whole spec
-      tags: o.tags.map((t) => bridgeSpecs.find((b) => b.text === t)?.spec ?? t),
+      tags: [...o.tags.map((t) => bridgeSpecs.find((b) => b.text === t)?.spec ?? t), ...moving.tags],
       udp: !o.noUdp,
       ...(o.noTcp ? { tcp: false } : {}),
       simple: o.simple,
@@ -164,7 +164,9 @@ const serve = (o: ServerOptions) =>
           history: { file: Option.getOrUndefined(o.historize), dir: Option.getOrUndefined(o.webHistory) }
         }
       } : {}),
-      ...(Option.isSome(o.historize) ? { historize: o.historize.value } : {})
+      ...(Option.isSome(o.historize) ? { historize: o.historize.value } : {}),
+      ...(moving.signals !== undefined ? { signals: moving.signals } : {}),
+      ...(moving.replay !== undefined ? { replay: moving.replay } : {})
     }
     yield* Effect.gen(function* () {
       if (device.loaded.length > 0) yield* Effect.logInfo(`config files read: ${device.loaded.join(", ")}`)
@@ -182,6 +184,9 @@ const serve = (o: ServerOptions) =>
     }).pipe(
       // Tag specs that parse but cannot be built together are usage mistakes too.
       Effect.catchTag("TagSpecError", (e) => usage(e.message)),
+      // So are signals naming a tag that is not there, or forming a cycle.
+      // (They stop the controller's start-up, so they arrive as its error, typed as any Error.)
+      Effect.catchIf((e): e is Error => e instanceof Error && (e as { readonly _tag?: string })._tag === "SignalParseError", (e) => usage(e.message)),
       Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log)))
     )
   })

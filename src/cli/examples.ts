@@ -11,6 +11,7 @@ export const EXAMPLES = {
   "cpppo enip fleet": "cpppo enip fleet --count 50 --address 127.0.1.1 -A -w 127.0.0.1:8080 'SCADA=INT[1000]' 'Speed=REAL'",
   "cpppo enip client": "cpppo enip client -a 127.0.0.1 -p 'SCADA[0-3]=1,2,3,4' 'SCADA[0-9]'",
   "cpppo enip historize": "cpppo enip historize scada.hst -a 127.0.0.1:44818 'SCADA=INT[1000]'",
+  "cpppo enip poll": "cpppo enip poll -a 127.0.0.1:44818 -R 1.0 -m 'Level' 'SCADA[0-99]' --historize plant.hst.gz",
   "cpppo enip get-attribute": "cpppo enip get-attribute -a 127.0.0.1 '@1/1' '@0xF5/1/5'",
   "cpppo modbus": "cpppo modbus server -a 127.0.0.1:5020 40001-40100=99 1-64=0",
   "cpppo modbus server": "cpppo modbus server -a 127.0.0.1:5020 -u 1 40001-40100=99 1-64=0 30001-30010=7 10001-10016=1",

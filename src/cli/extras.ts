@@ -10,7 +10,9 @@
  */
 import { Effect, Layer, Option, Stream } from "effect"
 import type { HistoryRecorderService } from "../history/recorderService.js"
+import type { ReplayService } from "../replay/replay.js"
 import type { BoundAddress } from "../server/server.js"
+import type { SignalsService } from "../signals/engine.js"
 import type { TagEvent } from "../tags/events.js"
 import { TagStore } from "../tags/tagStore.js"
 import type { HistoryAccess } from "../web/historyRoutes.js"
@@ -68,10 +70,17 @@ export const startSinks = (config: Pick<ExtrasConfig, "historize" | "print">) =>
     return { recorder } satisfies Sinks
   })
 
+/** What else the web API controls: the signal generators (`options/signals`) and a replay (`options/replay`). */
+export interface Moving {
+  readonly signals?: SignalsService | undefined
+  readonly replay?: ReplayService | undefined
+}
+
 /** Start the web API in the current scope (after the listeners); returns its address if any. */
-export const startWeb = (web: WebExtras | undefined, sinks: Sinks) =>
+export const startWeb = (given: WebExtras | undefined, sinks: Sinks, moving: Moving = {}) =>
   Effect.gen(function* () {
-    if (web === undefined) return undefined
+    if (given === undefined) return undefined
+    const web = { ...given, ...moving }
     const [{ WebApiLive, WebServer }, { HistoryRecorder }] = yield* Effect.all([loadWeb, Effect.promise(() => import("../history/recorderService.js"))])
     const layer = sinks.recorder === undefined ? WebApiLive(web) : WebApiLive(web).pipe(Layer.provide(Layer.succeed(HistoryRecorder, sinks.recorder)))
     const ctx = yield* Layer.build(layer)

@@ -13,6 +13,8 @@ import type { BoundAddress } from "../server/server.js"
 import type { SimulatorCore } from "../server/simulator.js"
 import type { HistoryRecorderService } from "../history/recorderService.js"
 import type { ProcessLimitsOptions } from "../server/limits.js"
+import type { ReplayOptions, ReplayService } from "../replay/replay.js"
+import type { SignalsService } from "../signals/engine.js"
 import { formatTagEvent } from "../tags/events.js"
 import { TagStore } from "../tags/tagStore.js"
 import type { HistoryAccess } from "../web/historyRoutes.js"
@@ -31,7 +33,21 @@ export interface FleetRunConfig {
   readonly historyFile?: (name: string) => string | undefined
   /** The process-wide limits all controllers share (byte budget, sessions per peer, fd fit). */
   readonly limits?: ProcessLimitsOptions
+  /** A controller's signal generators (`--signal`), by name; none when absent or undefined. */
+  readonly signals?: (name: string) => SignalsConfig | undefined
+  /** A history to play into a controller's tags (`--replay`), by name; none when absent or undefined. */
+  readonly replay?: (name: string) => Omit<ReplayOptions, "deferStart"> | undefined
 }
+
+/** Signal specs (`Level=sine(period=60s)`), their tick period, and whether they start paused. */
+export interface SignalsConfig {
+  readonly specs: ReadonlyArray<string>
+  readonly periodMillis?: number
+  readonly paused?: boolean
+}
+
+const loadSignals = Effect.promise(() => import("../signals/engine.js"))
+const loadReplay = Effect.promise(() => import("../replay/replay.js"))
 
 export interface FleetHooks {
   /** Called once every controller listens: each `name`, TCP and UDP address; the web address. */
@@ -60,14 +76,27 @@ export const runFleet = (config: FleetRunConfig, hooks: FleetHooks = {}) =>
     const print = hooks.onEvent
     const historyOf = (name: string) => config.historyFile?.(name)
     const recorders = new Map<string, HistoryRecorderService>()
+    const moving = new Map<string, { signals?: SignalsService | undefined; replay?: ReplayService | undefined }>()
+    // Each controller: its sinks first (they see the first values), then tags that move (before
+    // the listeners, so no client reads a generated tag before its first value).
     const prepare = (core: SimulatorCore) =>
-      startSinks({
-        print: print !== undefined ? { format: formatTagEvent, line: (line) => print(core.name, line) } : undefined,
-        historize: historyOf(core.name)
-      }).pipe(
-        Effect.map(({ recorder }) => { if (recorder !== undefined) recorders.set(core.name, recorder) }),
-        Effect.provideService(TagStore, core.tags)
-      )
+      Effect.gen(function* () {
+        const { recorder } = yield* startSinks({
+          print: print !== undefined ? { format: formatTagEvent, line: (line) => print(core.name, line) } : undefined,
+          historize: historyOf(core.name)
+        })
+        if (recorder !== undefined) recorders.set(core.name, recorder)
+        const sig = config.signals?.(core.name)
+        const signals = sig !== undefined && sig.specs.length > 0
+          ? yield* Effect.flatMap(loadSignals, (m) => m.makeSignals(core.tags, sig.specs, {
+              ...(sig.periodMillis !== undefined ? { periodMillis: sig.periodMillis } : {}),
+              ...(sig.paused !== undefined ? { paused: sig.paused } : {})
+            }))
+          : undefined
+        const rep = config.replay?.(core.name)
+        const replay = rep !== undefined ? yield* Effect.flatMap(loadReplay, (m) => m.makeReplay(core.tags, rep)) : undefined
+        if (signals !== undefined || replay !== undefined) moving.set(core.name, { signals, replay })
+      }).pipe(Effect.provideService(TagStore, core.tags))
     const started = performance.now()
     const fleet = yield* makeFleet(config.controllers, { prepare, ...(config.limits !== undefined ? { limits: config.limits } : {}) })
     const startMs = performance.now() - started
@@ -76,7 +105,7 @@ export const runFleet = (config: FleetRunConfig, hooks: FleetHooks = {}) =>
       const [{ serveWeb }, { webControllers }] = yield* loadWeb
       const { history, ...options } = config.web
       const historyAccess = history ?? ((name: string) => ({ file: historyOf(name) }))
-      const bound = yield* serveWeb(webControllers(fleet, (name) => ({ history: historyAccess(name), recorder: recorders.get(name) })), options)
+      const bound = yield* serveWeb(webControllers(fleet, (name) => ({ history: historyAccess(name), recorder: recorders.get(name), ...moving.get(name) })), options)
       web = { host: bound.host, port: bound.port }
     }
     const sims = Array.from(fleet.controllers.values())

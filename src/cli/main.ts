@@ -8,6 +8,7 @@ import { prepare } from "./argv.js"
 import { clientCommand, clientExtraCommands } from "./enipClient.js"
 import { fleetCommand } from "./enipFleet.js"
 import { historizeCommand, serverCommand } from "./enipServer.js"
+import { pollCommand } from "./enipPoll.js"
 import { renderHelp } from "./help.js"
 import { historyCommand } from "./history.js"
 import { modbusCommand } from "./modbus.js"
@@ -17,7 +18,7 @@ import { UsageError } from "./usage.js"
 export const VERSION = "0.1.0"
 
 const enip = group({ name: "enip", summary: "EtherNet/IP CIP: simulator, client and tools." },
-  [serverCommand, fleetCommand, clientCommand, historizeCommand, ...clientExtraCommands])
+  [serverCommand, fleetCommand, clientCommand, historizeCommand, pollCommand, ...clientExtraCommands])
 
 /** The whole command tree (for the argv check and help). */
 export const tree = group({

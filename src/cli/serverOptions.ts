@@ -1,6 +1,8 @@
-/** Options both simulators' command lines take (`-d/--delay`, `-w/--web`), parsed the same way. */
+/** Options several command lines take (`-d/--delay`, `-w/--web`, `--route-path`), parsed the same way. */
 import { Either, Option } from "effect"
 import { statSync } from "node:fs"
+import { parseRoutePath } from "../cip/epath.js"
+import type { EPath } from "../cip/model.js"
 import { parseAddress } from "../server/address.js"
 import { parseDelay } from "../server/control.js"
 
@@ -27,4 +29,12 @@ export const isDirectory = (p: string): boolean => {
   } catch {
     return false
   }
+}
+
+/** `--route-path 1/0` (or JSON; `false`/`none`/`0` for none) → the path; undefined when not given. */
+export const routePathOption = (given: Option.Option<string>): Either.Either<EPath | undefined, string> => {
+  if (Option.isNone(given)) return Either.right(undefined)
+  const t = given.value.trim()
+  if (/^(false|none|0)$/i.test(t)) return Either.right([])
+  return Either.mapLeft(parseRoutePath(t), (e) => `invalid route path ${JSON.stringify(t)}: ${e.message}`)
 }

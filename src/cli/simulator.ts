@@ -9,11 +9,16 @@ import type { BoundAddress } from "../server/server.js"
 import type { SimulatorConfig } from "../server/simulator.js"
 import type { AttributeFactory } from "../tags/attribute.js"
 import type { WebExtras } from "./extras.js"
-import { runFleet } from "./fleet.js"
+import { runFleet, type SignalsConfig } from "./fleet.js"
+import type { ReplayOptions } from "../replay/replay.js"
 
 export interface CliSimulatorConfig extends SimulatorConfig {
   readonly web?: WebExtras
   readonly historize?: string
+  /** Signal specs (`Level=sine(period=60s)`), their tick period, and whether they start paused. */
+  readonly signals?: SignalsConfig
+  /** A history to play into the tags. */
+  readonly replay?: Omit<ReplayOptions, "deferStart">
 }
 
 export interface SimulatorHooks {
@@ -29,13 +34,15 @@ export interface SimulatorHooks {
  * or from `attributes`.
  */
 export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks = {}, attributes?: Layer.Layer<AttributeFactory>) => {
-  const { web, historize, ...sim } = config
+  const { web, historize, signals, replay, ...sim } = config
   const name = sim.name ?? "plc"
   const { onListening, onEvent } = hooks
   const run = runFleet({
     controllers: [{ ...sim, name }],
     ...(web !== undefined ? { web: { ...web, history: () => web.history ?? { file: historize } } } : {}),
     historyFile: () => historize,
+    signals: () => signals,
+    replay: () => replay,
     limits: {
       ...(sim.maxSessionsPerPeer !== undefined ? { maxSessionsPerPeer: sim.maxSessionsPerPeer } : {}),
       ...(sim.maxBufferedBytes !== undefined ? { maxBytes: sim.maxBufferedBytes } : {})

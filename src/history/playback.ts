@@ -1,10 +1,11 @@
 /**
  * Playback of history at a speed factor:
  * `historical(now) = start + (now − basis) × factor`, with `now` from Effect's Clock, so tests
- * drive it with TestClock. {@link play} emits records at their playback time; {@link makeLoader}
- * keeps the latest value of each serial as of the playback time.
+ * drive it with TestClock. {@link play} emits records at their playback time; {@link playWith}
+ * does so on a {@link PlaybackControl}, a timeline that can be paused, moved and sped up while it
+ * plays; {@link makeLoader} keeps the latest value of each serial as of the playback time.
  */
-import { Chunk, Clock, Duration, Effect, Option, type Scope, Stream } from "effect"
+import { Chunk, Clock, Deferred, Duration, Effect, Option, type Scope, Stream } from "effect"
 import { type HistoryRecord, serialKey } from "./record.js"
 import { Timestamp } from "./timestamp.js"
 
@@ -42,23 +43,91 @@ const validFactor = (speed: number | undefined): number =>
   speed === undefined || Number.isNaN(speed) || speed <= 0 ? 1 : speed
 
 /**
+ * A playback timeline that can change while it plays: paused (historical time stands still),
+ * sped up or slowed down (from the position now), or moved to another time. Whoever waits on it
+ * ({@link PlaybackControl.awaitTime}) re-plans at every change.
+ */
+export interface PlaybackControl {
+  /** The historical time now. */
+  readonly position: Effect.Effect<Timestamp>
+  readonly speed: () => number
+  readonly paused: () => boolean
+  /** Historical seconds per second (> 0; `Infinity` shows every time at once). */
+  readonly setSpeed: (speed: number) => Effect.Effect<void>
+  readonly setPaused: (paused: boolean) => Effect.Effect<void>
+  /** Show `time` now. */
+  readonly seek: (time: Timestamp) => Effect.Effect<void>
+  /** Wait until the historical time reaches `time`. */
+  readonly awaitTime: (time: Timestamp) => Effect.Effect<void>
+}
+
+/** A timeline showing `start` now. */
+export const makePlaybackControl = (options: { readonly start: Timestamp; readonly speed?: number; readonly paused?: boolean }): Effect.Effect<PlaybackControl> =>
+  Effect.gen(function* () {
+    let timeline: PlaybackTimeline = { start: options.start, basisMicros: yield* nowMicros, factor: validFactor(options.speed) }
+    let paused = options.paused === true
+    let changed = yield* Deferred.make<void>()
+    // At an infinite speed every time is shown at once: the position is where it was last put.
+    const at = (now: number) => (paused || !Number.isFinite(timeline.factor) ? timeline.start : historicalAt(timeline, now))
+    /** Re-base the timeline at the position now, then wake every waiter. */
+    const change = (f: (position: Timestamp, now: number) => void) =>
+      Effect.gen(function* () {
+        const now = yield* nowMicros
+        f(at(now), now)
+        const wake = changed
+        changed = yield* Deferred.make<void>()
+        yield* Deferred.succeed(wake, undefined)
+      })
+    const awaitTime = (time: Timestamp): Effect.Effect<void> =>
+      Effect.gen(function* () {
+        for (;;) {
+          const wake = changed
+          const now = yield* nowMicros
+          if (!paused && (!Number.isFinite(timeline.factor) || at(now).micros >= time.micros)) return
+          if (paused) {
+            yield* Deferred.await(wake)
+            continue
+          }
+          const due = realtimeOf(timeline, time)
+          yield* Effect.raceFirst(Effect.sleep(Duration.micros(BigInt(Math.max(1, Math.ceil(due - now))))), Deferred.await(wake))
+        }
+      })
+    return {
+      position: Effect.map(nowMicros, at),
+      speed: () => timeline.factor,
+      paused: () => paused,
+      setSpeed: (speed) => change((position, now) => { timeline = { start: position, basisMicros: now, factor: validFactor(speed) } }),
+      setPaused: (p) => change((position, now) => {
+        paused = p
+        timeline = { ...timeline, start: position, basisMicros: now }
+      }),
+      seek: (time) => change((_position, now) => { timeline = { ...timeline, start: time, basisMicros: now } }),
+      awaitTime
+    }
+  })
+
+/** Emit each record when the control's historical time reaches it. */
+export const playWith = <E, R>(records: Stream.Stream<HistoryRecord, E, R>, control: PlaybackControl): Stream.Stream<HistoryRecord, E, R> =>
+  Stream.mapEffect(records, (r) => Effect.as(control.awaitTime(r.time), r))
+
+/**
  * Emit each record when the clock reaches its playback time. The timeline's basis is the clock
  * when the first record arrives.
  */
 export const play = <E, R>(records: Stream.Stream<HistoryRecord, E, R>, options: PlayOptions = {}): Stream.Stream<HistoryRecord, E, R> =>
   Stream.suspend(() => {
-    const factor = validFactor(options.speed)
-    let timeline: PlaybackTimeline | undefined
+    let control: PlaybackControl | undefined
+    let end = Infinity
     const from = options.start?.micros ?? -Infinity
     const paced = (r: HistoryRecord) =>
       Effect.gen(function* () {
-        const now = yield* nowMicros
-        if (timeline === undefined) timeline = { start: options.start ?? r.time, basisMicros: now, factor }
-        if (options.duration !== undefined && r.time.micros > timeline.start.micros + options.duration * 1e6) {
-          return Option.none<HistoryRecord>()
+        if (control === undefined) {
+          const start = options.start ?? r.time
+          control = yield* makePlaybackControl({ start, speed: validFactor(options.speed) })
+          if (options.duration !== undefined) end = start.micros + options.duration * 1e6
         }
-        const due = realtimeOf(timeline, r.time)
-        if (Number.isFinite(factor) && due > now) yield* Effect.sleep(Duration.micros(BigInt(Math.ceil(due - now))))
+        if (r.time.micros > end) return Option.none<HistoryRecord>()
+        yield* control.awaitTime(r.time)
         return Option.some(r)
       })
     return records.pipe(

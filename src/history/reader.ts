@@ -131,13 +131,14 @@ export const firstRecord = (file: string): Effect.Effect<Option.Option<HistoryRe
 /**
  * The files of a series: `base` and its rotations `base.N` / `base.N.gz`, whichever exist.
  * When both `base.N` and `base.N.gz` exist (a rotation interrupted while compressing), the
- * plain file is the complete one.
+ * plain file is the complete one. A base ending in `.gz` (a live file written gzipped) names the
+ * series of its stem: `plant.hst.gz` finds `plant.hst.gz`, `plant.hst.1.gz`, ….
  */
 export const seriesFiles = (base: string): Effect.Effect<ReadonlyArray<string>, HistoryIoError> =>
   Effect.try({
     try: () => {
       const dir = path.dirname(base)
-      const name = path.basename(base)
+      const name = path.basename(base).replace(/\.gz$/, "")
       const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
       const pattern = new RegExp(`^${escaped}(?:\\.(\\d+))?(\\.gz)?$`)
       const found = new Map<string, string>()

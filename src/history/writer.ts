@@ -9,6 +9,11 @@
  * every flush); past `maxRetainedBytes` of them, new records are counted as dropped and logged,
  * never lost silently. A file that ends in a partial line (a crash mid-write) is cut back to its
  * last whole record when opened.
+ *
+ * A path ending in `.gz` (`plant.hst.gz`) is written compressed: each flush appends one gzip
+ * member (a file of several members is one gzip stream to every reader), and rotation renames
+ * it to `plant.hst.1.gz` as it is — the series of `plant.hst`, which readers find from either name.
+ * (A gzipped file is appended to as it is: a partial line cannot be found in compressed bytes.)
  */
 import { Context, Effect, Layer, type Scope } from "effect"
 import * as fs from "node:fs"
@@ -34,6 +39,7 @@ export interface RotationOptions {
 
 /** Options of {@link makeHistoryWriter}. */
 export interface HistoryWriterOptions {
+  /** The live file; ending in `.gz`, it is written gzipped. */
   readonly path: string
   /** Default: every 100 ms. */
   readonly flush?: FlushPolicy
@@ -160,6 +166,12 @@ const openWhole = (file: string): { readonly fd: number; readonly size: number; 
   }
 }
 
+/** Open a gzipped live file for appending (each flush adds whole gzip members). */
+const openAppend = (file: string): { readonly fd: number; readonly size: number; readonly cut: number } => {
+  const fd = fs.openSync(file, "a")
+  return { fd, size: fs.fstatSync(fd).size, cut: 0 }
+}
+
 /** Open a writer in the current scope. */
 export const makeHistoryWriter = (
   options: HistoryWriterOptions
@@ -172,10 +184,14 @@ export const makeHistoryWriter = (
     const threshold = Math.max(1, options.maxBufferChars ?? 1 << 20)
     const retain = Math.max(threshold, options.maxRetainedBytes ?? 16 << 20)
     const writeSync = options.io?.writeSync ?? fs.writeSync
+    const gzipped = file.endsWith(".gz")
+    /** The name rotations are numbered from: `plant.hst` for `plant.hst` and for `plant.hst.gz`. */
+    const stem = gzipped ? file.slice(0, -3) : file
+    const openLive = gzipped ? openAppend : openWhole
     const opened = yield* Effect.try({
       try: () => {
         fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
-        return openWhole(file)
+        return openLive(file)
       },
       catch: ioError(file, "open")
     })
@@ -211,16 +227,17 @@ export const makeHistoryWriter = (
     const writeOutSync = (): boolean => {
       if (used === 0) return false
       if (state.fd === undefined) {
-        const again = openWhole(file)
+        const again = openLive(file)
         state.fd = again.fd
         state.size = again.size
       }
       const fd = state.fd
-      const n = used
+      const out = gzipped ? zlib.gzipSync(buf.subarray(0, used)) : buf.subarray(0, used)
+      const n = out.length
       const before = state.size
       try {
         let off = 0
-        while (off < n) off += writeSync(fd, buf, off, n - off)
+        while (off < n) off += writeSync(fd, out, off, n - off)
       } catch (e) {
         try {
           fs.ftruncateSync(fd, before)
@@ -268,19 +285,19 @@ export const makeHistoryWriter = (
           if (state.fd !== undefined) fs.closeSync(state.fd)
           state.fd = undefined
           try {
-            shiftRotated(file, keep)
-            fs.renameSync(file, `${file}.1`)
+            shiftRotated(stem, keep)
+            fs.renameSync(file, gzipped ? `${stem}.1.gz` : `${file}.1`)
             stats.rotations++
           } finally {
             // Whatever happened, keep a live file open: on a failed rename we go on appending.
-            const again = openWhole(file)
+            const again = openLive(file)
             state.fd = again.fd
             state.size = again.size
           }
         },
         catch: ioError(file, "rotate")
       })
-      if (rotate?.gzip !== false && exists(`${file}.1`)) yield* gzipFile(`${file}.1`, `${file}.1.gz`)
+      if (!gzipped && rotate?.gzip !== false && exists(`${file}.1`)) yield* gzipFile(`${file}.1`, `${file}.1.gz`)
     }).pipe(Effect.uninterruptible)) // a shutdown waits for the gzip, or it would leave file.1 and a partial file.1.gz
 
     /** Buffer one line; "rotate" when the file must be rotated first (nothing buffered then). */

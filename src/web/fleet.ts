@@ -19,6 +19,8 @@ import type { ApiTarget } from "./api.js"
 import { fleetPage } from "./fleetPage.js"
 import type { ApiServices } from "./groups.js"
 import type { HistoryRecorderService } from "../history/recorderService.js"
+import type { ReplayService } from "../replay/replay.js"
+import type { SignalsService } from "../signals/engine.js"
 import type { HistoryAccess } from "./historyRoutes.js"
 import { makeMetricsRegistry, type MetricsSource, renderMetrics } from "./metrics.js"
 import type { ControllerItem } from "./reply.js"
@@ -43,12 +45,19 @@ export interface ControllerExtras {
   readonly history?: HistoryAccess | undefined
   /** Its history recorder: the API reports what it could not record (alarms). */
   readonly recorder?: HistoryRecorderService | undefined
+  /** Its signal generators (`options/signals`), when it runs some. */
+  readonly signals?: SignalsService | undefined
+  /** The history played into its tags (`options/replay`), when there is one. */
+  readonly replay?: ReplayService | undefined
 }
 
 /** The web view of a running simulator of a fleet. */
 export const webController = (sim: SimulatorService, stopped: () => boolean, extras: ControllerExtras = {}): WebController => {
-  const { history, recorder } = extras
-  const s: ApiServices = { control: sim.control, registry: sim.registry, tags: sim.tags, ...(recorder !== undefined ? { history: recorder } : {}) }
+  const { history, recorder, signals, replay } = extras
+  const s: ApiServices = {
+    control: sim.control, registry: sim.registry, tags: sim.tags, signals, replay,
+    ...(recorder !== undefined ? { history: recorder } : {})
+  }
   const address = `${sim.server.address.host.includes(":") ? `[${sim.server.address.host}]` : sim.server.address.host}:${sim.server.address.port}`
   return {
     name: sim.name,

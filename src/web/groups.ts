@@ -11,7 +11,10 @@ import { parseDelay, type ServerControlService } from "../server/control.js"
 import type { ConnectionRegistryService } from "../server/registry.js"
 import type { Tag, TagStoreService } from "../tags/tagStore.js"
 import { attributeText, ATTRIBUTE_TEXT_VALUES, convertValues, jsonValue, parseBoolean, parseNumber } from "./convert.js"
-import type { ConnectionItem, ControlItem, DelayItem, TagItem } from "./reply.js"
+import type { ReplayService } from "../replay/replay.js"
+import type { SignalsService } from "../signals/engine.js"
+import { planReplay, planSignals, REPLAY_COMMANDS, REPLAY_FIELDS, replayItem, SIGNALS_COMMANDS, SIGNALS_FIELDS, signalsItem } from "./playItems.js"
+import type { ConnectionItem, ControlItem, DelayItem, ReplayItem, SignalsItem, TagItem } from "./reply.js"
 import type { ParsedCommand } from "./request.js"
 
 /** The services the API acts on. */
@@ -19,6 +22,10 @@ export interface ApiServices {
   readonly control: ServerControlService
   readonly registry: ConnectionRegistryService
   readonly tags: TagStoreService
+  /** The signal generators, when the simulator runs some (`options/signals`). */
+  readonly signals?: SignalsService | undefined
+  /** A history played into the tags, when there is one (`options/replay`). */
+  readonly replay?: ReplayService | undefined
   /** The history recorder, when the simulator records history (its losses are alarms). */
   readonly history?: HistoryRecorderService
 }
@@ -72,34 +79,49 @@ const formatRange = (r: readonly [number, number] | undefined): string | null =>
 
 // ---------------------------------------------------------------------------------------------
 
-export const optionsGroup: Group<DelayItem> = {
-  name: "options",
-  commands: ["value", "range"],
-  fields: ["value", "range"],
-  keys: () => ["delay"],
-  item: (s) => Effect.sync(() => {
-    const d = s.control.unsafeState().delay
-    return { value: d.value, range: formatRange(d.range) }
-  }),
-  plan: (s, key, c, value) => {
-    if (value === undefined) return readField(optionsGroup, s, key, c)
-    return Either.flatMap(noIndex(key, c), () => {
-      if (c.name === "value") {
-        return Either.flatMap(nonNegative(key, "value", value), (n) =>
-          write(Effect.as(s.control.setDelay(n), `delay.value = ${n}`)))
-      }
-      const t = value.trim().toLowerCase()
-      if (t === "" || t === "none" || t === "null" || t === "false" || t === "off") {
-        return write(Effect.as(s.control.setDelayRange(undefined), "delay.range cleared"))
-      }
-      const r = parseDelay(value)
-      if (Option.isNone(r) || !Array.isArray(r.value)) {
-        return Either.left(`delay.range: ${JSON.stringify(value)} is not a range LO-HI in seconds (e.g. 0.5-1.5), or none`)
-      }
-      const range = r.value as readonly [number, number]
-      return write(Effect.as(s.control.setDelayRange(range), `delay.range = ${formatRange(range)}`))
-    })
+const DELAY_COMMANDS = ["value", "range"] as const
+
+const planDelay = (s: ApiServices, key: string, c: ParsedCommand, value: string): Either.Either<Step, string> => {
+  if (c.name === "value") {
+    return Either.flatMap(nonNegative(key, "value", value), (n) =>
+      write(Effect.as(s.control.setDelay(n), `delay.value = ${n}`)))
   }
+  if (c.name !== "range") return Either.left(`delay has no command ${c.name} (${DELAY_COMMANDS.join(", ")})`)
+  const t = value.trim().toLowerCase()
+  if (t === "" || t === "none" || t === "null" || t === "false" || t === "off") {
+    return write(Effect.as(s.control.setDelayRange(undefined), "delay.range cleared"))
+  }
+  const r = parseDelay(value)
+  if (Option.isNone(r) || !Array.isArray(r.value)) {
+    return Either.left(`delay.range: ${JSON.stringify(value)} is not a range LO-HI in seconds (e.g. 0.5-1.5), or none`)
+  }
+  const range = r.value as readonly [number, number]
+  return write(Effect.as(s.control.setDelayRange(range), `delay.range = ${formatRange(range)}`))
+}
+
+/**
+ * `options/delay` (the reply delay), `options/signals` (the signal generators, when running) and
+ * `options/replay` (a history played into the tags, when there is one).
+ */
+export const optionsGroup: Group<DelayItem | SignalsItem | ReplayItem> = {
+  name: "options",
+  commands: [...new Set<string>([...DELAY_COMMANDS, ...SIGNALS_COMMANDS, ...REPLAY_COMMANDS])],
+  fields: [...new Set<string>(["value", "range", ...SIGNALS_FIELDS, ...REPLAY_FIELDS])],
+  keys: (s) => ["delay", ...(s.signals !== undefined ? ["signals"] : []), ...(s.replay !== undefined ? ["replay"] : [])],
+  item: (s, key) => {
+    if (key === "signals" && s.signals !== undefined) return Effect.succeed(signalsItem(s.signals))
+    if (key === "replay" && s.replay !== undefined) return replayItem(s.replay)
+    return Effect.sync(() => {
+      const d = s.control.unsafeState().delay
+      return { value: d.value, range: formatRange(d.range) }
+    })
+  },
+  plan: (s, key, c, value) => Either.flatMap(noIndex(key, c), () => {
+    if (key === "signals" && s.signals !== undefined) return planSignals(s.signals, c.name, value)
+    if (key === "replay" && s.replay !== undefined) return planReplay(s.replay, c.name, value)
+    if (value === undefined) return readField(optionsGroup, s, key, c)
+    return planDelay(s, key, c, value)
+  })
 }
 
 // ---------------------------------------------------------------------------------------------

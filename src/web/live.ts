@@ -11,6 +11,8 @@
 import { type Duration, Effect, Exit, Queue, Schedule, Scope, Stream } from "effect"
 import type { TagEvent } from "../tags/events.js"
 import { type ApiServices, peekValues, tagPath } from "./groups.js"
+import { replayItem, signalsItem } from "./playItems.js"
+import type { ReplayItem, SignalsItem } from "./reply.js"
 import { jsonValue } from "./convert.js"
 
 /** Values of each tag shown on the page (longer arrays are cut, and say so). */
@@ -33,6 +35,10 @@ export interface Snapshot {
   readonly stats: { readonly accepted: number; readonly refused: number; readonly closed: number }
   readonly connections: Record<string, { interface: string; port: number; received: number; requests: number; eof: boolean }>
   readonly tags: Record<string, SnapshotTag>
+  /** The signal generators, when the simulator runs some. */
+  readonly signals?: SignalsItem
+  /** The replay, when the simulator plays a history. */
+  readonly replay?: ReplayItem
 }
 
 /** The state of everything, read without side effects (no tag events, forced errors ignored). */
@@ -55,7 +61,9 @@ export const snapshot = (s: ApiServices, tokenRequired: boolean): Effect.Effect<
       control: { disable: st.disabled, done: st.done, latency: st.latency, timeout: st.timeout },
       stats: s.registry.stats(),
       connections,
-      tags
+      tags,
+      ...(s.signals !== undefined ? { signals: signalsItem(s.signals) } : {}),
+      ...(s.replay !== undefined ? { replay: yield* replayItem(s.replay) } : {})
     }
   })
 

@@ -146,6 +146,23 @@ function renderConnections(conns) {
   }
 }
 
+// Signal generators and replay: shown only when the simulator runs them.
+function renderMoving(s) {
+  $("signals-box").hidden = !s.signals;
+  if (s.signals) {
+    $("signals-run").textContent = s.signals.enabled ? "Pause signals" : "Run signals";
+    $("signals-now").textContent = (s.signals.enabled ? "running" : "paused") + ", t = " + s.signals.time.toFixed(1) + " s" +
+      (s.signals.overridden.length ? ", overridden: " + s.signals.overridden.join(" ") : "");
+    $("signals-resume").hidden = s.signals.overridden.length === 0;
+  }
+  $("replay-box").hidden = !s.replay;
+  if (s.replay) {
+    $("replay-run").textContent = s.replay.paused ? "Play" : "Pause";
+    $("replay-now").textContent = s.replay.position + " (+" + s.replay.offset.toFixed(1) + " s) ×" + s.replay.speed +
+      (s.replay.finished ? ", finished" : s.replay.paused ? ", paused" : "");
+  }
+}
+
 function render(s) {
   state = s;
   const off = s.control.disable;
@@ -160,6 +177,7 @@ function render(s) {
   $("stats").textContent = "sessions accepted " + s.stats.accepted + ", refused " + s.stats.refused + ", closed " + s.stats.closed;
   renderTags(s.tags);
   renderConnections(s.connections);
+  renderMoving(s);
   $("updated").textContent = new Date(s.until * 1000).toLocaleTimeString();
 }
 
@@ -182,6 +200,14 @@ $("disable").addEventListener("click", () => api("server/control/disable=" + (st
 $("set-delay").addEventListener("click", () => {
   const v = $("delay").value.trim();
   if (v.includes("-")) api("options/delay/range=" + seg(v)); else if (v) api("options/delay/value=" + seg(v));
+});
+$("signals-run").addEventListener("click", () => api("options/signals/enabled=" + (state && state.signals && state.signals.enabled ? "false" : "true")));
+$("signals-resume").addEventListener("click", () => api("options/signals/resume=all"));
+$("replay-run").addEventListener("click", () => api("options/replay/paused=" + (state && state.replay && state.replay.paused ? "false" : "true")));
+$("replay-set").addEventListener("click", () => {
+  const speed = $("replay-speed").value.trim(), seek = $("replay-seek").value.trim();
+  if (speed) api("options/replay/speed=" + seg(speed));
+  if (seek) api("options/replay/seek=" + seg(seek));
 });
 // Trends (trend.js) get what arrives here as DOM events, and are asked for by clicks: a value is
 // that element, a tag's name its first element.
@@ -213,6 +239,8 @@ export const livePage = (title = "cpppo simulator"): string => `<!doctype html>
   <span id="status" class="badge">…</span>
   <button id="disable" data-testid="disable">Disable</button>
   <label>Delay <input id="delay" placeholder="0.5 or 0.5-1.5"> <button id="set-delay">Set</button> <span id="delay-now" class="mute"></span></label>
+  <span id="signals-box" hidden><button id="signals-run">Pause signals</button> <button id="signals-resume" hidden>Resume overridden</button> <span id="signals-now" class="mute"></span></span>
+  <span id="replay-box" hidden>Replay <button id="replay-run">Pause</button> <input id="replay-speed" placeholder="speed ×"> <input id="replay-seek" placeholder="seek: 30, +1m, time"> <button id="replay-set">Set</button> <span id="replay-now" class="mute"></span></span>
   <label id="token-box" hidden>Token <input id="token" type="password" autocomplete="off"></label>
   <span id="msg"></span>
 </header>

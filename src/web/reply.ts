@@ -11,6 +11,38 @@ export const DelayItem = Schema.Struct({
 })
 export type DelayItem = typeof DelayItem.Type
 
+/** `options/signals`: the signal generators (present when the simulator runs some). */
+export const SignalsItem = Schema.Struct({
+  enabled: Schema.Boolean,
+  /** Signal time, seconds (it stops while paused). */
+  time: Schema.Number,
+  /** `TARGET = EXPRESSION`, one per signal. */
+  signals: Schema.Array(Schema.String),
+  /** Elements a client or the web API wrote, left alone until resumed: `Level`, `SCADA[3]`. */
+  overridden: Schema.Array(Schema.String),
+  /** Elements written so far. */
+  writes: Schema.Number
+})
+export type SignalsItem = typeof SignalsItem.Type
+
+/** `options/replay`: a history played into the tags (present when the simulator replays one). */
+export const ReplayItem = Schema.Struct({
+  /** The historical time shown now (UTC), and seconds since `begin`. */
+  position: Schema.String,
+  offset: Schema.Number,
+  speed: Schema.Number,
+  paused: Schema.Boolean,
+  loop: Schema.Boolean,
+  begin: Schema.String,
+  end: Schema.String,
+  finished: Schema.Boolean,
+  applied: Schema.Number,
+  skipped: Schema.Number,
+  loops: Schema.Number,
+  files: Schema.Array(Schema.String)
+})
+export type ReplayItem = typeof ReplayItem.Type
+
 /** `tags/NAME`: the attribute text, the forced error status (0 = none) and the tag's path. */
 export const TagItem = Schema.Struct({
   attribute: Schema.String,
@@ -61,7 +93,7 @@ export type ControllerItem = typeof ControllerItem.Type
 
 /** The groups present in a reply (only those the request's group pattern matched). */
 export const ApiData = Schema.Struct({
-  options: Schema.optional(Schema.Record({ key: Schema.String, value: DelayItem })),
+  options: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Union(DelayItem, SignalsItem, ReplayItem) })),
   tags: Schema.optional(Schema.Record({ key: Schema.String, value: TagItem })),
   connections: Schema.optional(Schema.Record({ key: Schema.String, value: ConnectionItem })),
   server: Schema.optional(Schema.Record({ key: Schema.String, value: ControlItem })),

@@ -17,6 +17,8 @@ import { ConnectionRegistry } from "../server/registry.js"
 import { Simulator } from "../server/simulator.js"
 import { TagStore } from "../tags/tagStore.js"
 import { answer, answerMany, type ApiTarget, refusal } from "./api.js"
+import type { ReplayService } from "../replay/replay.js"
+import type { SignalsService } from "../signals/engine.js"
 import type { ApiServices } from "./groups.js"
 import { asset } from "./assets.js"
 import type { HistoryAccess } from "./historyRoutes.js"
@@ -41,6 +43,10 @@ export interface WebOptions {
   readonly eventBatch?: Duration.DurationInput
   /** History files served by `/history/…` (plots and trend data); none when absent. */
   readonly history?: HistoryAccess
+  /** The signal generators the API controls (`options/signals`), when the simulator runs some. */
+  readonly signals?: SignalsService | undefined
+  /** The replay the API controls (`options/replay`), when the simulator plays a history. */
+  readonly replay?: ReplayService | undefined
   /** Host names served besides IP addresses, `localhost` and this machine's name (`--web-host`). */
   readonly allowedHosts?: ReadonlyArray<string>
   /** Origins whose pages may read replies and send commands (`--web-cors`; `*` for any). Default none. */
@@ -250,7 +256,15 @@ const controllersInContext = Effect.gen(function* () {
 })
 
 /** Start the web server in the current scope, from the services in the context; returns its bound address. */
-export const makeWebServer = (options: WebOptions) => Effect.flatMap(controllersInContext, (controllers) => serveWeb(controllers, options))
+export const makeWebServer = (options: WebOptions) =>
+  Effect.flatMap(controllersInContext, (controllers) => {
+    // Signal generators and a replay given with the options belong to the one simulator.
+    const { signals, replay } = options
+    const moving = controllers.length === 1 && (signals !== undefined || replay !== undefined)
+      ? [{ ...controllers[0]!, s: { ...controllers[0]!.s, signals: signals ?? controllers[0]!.s.signals, replay: replay ?? controllers[0]!.s.replay } }]
+      : controllers
+    return serveWeb(moving, options)
+  })
 
 /** Start the web server for these controllers in the current scope; returns its bound address. */
 export const serveWeb = (controllers: ReadonlyArray<WebController>, options: WebOptions) =>

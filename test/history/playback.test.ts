@@ -5,6 +5,8 @@ import {
   type HistoryRecord,
   latestAsOf,
   makeLoader,
+  makePlaybackControl,
+  playWith,
   play,
   realtimeOf,
   Timestamp
@@ -78,5 +80,59 @@ describe("latest-value loader", () => {
       s = yield* loader.advance
       expect([s.values.get("a")?.data, s.values.get("b")?.data]).toEqual([8, 9])
       expect(s.exhausted).toBe(true)
+    }))
+})
+
+describe("PlaybackControl: a timeline that pauses, seeks and changes speed while it plays (TestClock)", () => {
+  it.effect("playWith emits on the control's time; pause holds, speed re-bases at the position, seek jumps", () =>
+    Effect.gen(function* () {
+      const control = yield* makePlaybackControl({ start: T0, speed: 1 })
+      const seen: Array<number> = []
+      const fiber = yield* playWith(Stream.fromIterable(series), control).pipe(
+        Stream.runForEach((r) => Effect.sync(() => seen.push(r.data as number))),
+        Effect.fork
+      )
+      yield* TestClock.adjust("0 millis")
+      expect(seen).toEqual([0])
+      yield* TestClock.adjust("9 seconds")
+      expect((yield* control.position).minus(T0)).toBe(9)
+      yield* control.setPaused(true)
+      yield* TestClock.adjust("1 hour")
+      expect(seen).toEqual([0]) // paused: historical time stands still
+      expect((yield* control.position).minus(T0)).toBe(9)
+      expect(control.paused()).toBe(true)
+      yield* control.setPaused(false)
+      yield* TestClock.adjust("999 millis")
+      expect(seen).toEqual([0])
+      yield* TestClock.adjust("1 millis")
+      expect(seen).toEqual([0, 1]) // at 10 s historical
+      yield* control.setSpeed(10) // from 10 s: record 2 (20 s) is due in 1 s
+      expect(control.speed()).toBe(10)
+      yield* TestClock.adjust("999 millis")
+      expect(seen).toEqual([0, 1])
+      yield* TestClock.adjust("1 millis")
+      expect(seen).toEqual([0, 1, 2])
+      yield* control.seek(T0.plus(65)) // records 3..6 (30..60 s) are due at once
+      yield* TestClock.adjust("0 millis")
+      expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6])
+      expect((yield* control.position).minus(T0)).toBe(65)
+      yield* control.setSpeed(Number.POSITIVE_INFINITY) // every time at once
+      yield* TestClock.adjust("0 millis")
+      yield* Fiber.join(fiber)
+      expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    }))
+
+  it.effect("a control made paused waits until played; speeds that are not positive mean 1", () =>
+    Effect.gen(function* () {
+      const control = yield* makePlaybackControl({ start: T0, speed: -3, paused: true })
+      expect(control.speed()).toBe(1)
+      const done = yield* Effect.fork(control.awaitTime(T0.plus(2)))
+      yield* TestClock.adjust("10 seconds")
+      expect(done.unsafePoll()).toBeNull()
+      yield* control.setPaused(false)
+      yield* TestClock.adjust("1999 millis")
+      expect(done.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 millis")
+      expect(done.unsafePoll()).not.toBeNull()
     }))
 })

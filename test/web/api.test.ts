@@ -161,7 +161,7 @@ describe("web API: options, connections, server", () => {
     const r = yield* api("/api/options/delay/range=0.5-1.5")
     expect(commandOf(r.reply).success).toBe(true)
     expect(control.unsafeState().delay.range).toEqual([0.5, 1.5])
-    expect(r.reply.data.options!["delay"]!.range).toBe("0.5-1.5")
+    expect((r.reply.data.options!["delay"] as { readonly range?: string | null }).range).toBe("0.5-1.5")
     const d = control.unsafeState().delay.value
     expect(d >= 0.5 && d <= 1.5).toBe(true)
     for (const bad of ["/api/options/delay/range=2-1", "/api/options/delay/range=abc", "/api/options/delay/value=-1", "/api/options/delay/value=x"]) {
