@@ -3,9 +3,10 @@
  *
  * Options follow cpppo's: -a/--address, -A/--address-output, -v, -d/--delay, -w/--web,
  * -l/--log, -p/--print, -s/--size, --route-path, -S/--simple, -U/--no-udp, identity options or
- * --config FILE, then tag specs `NAME[@cls/ins/att]=TYPE[n]`; with --modbus HOST[:PORT] (and
- * --modbus-unit/-rate/-timeout/-word-order), `NAME@REGISTER=TYPE[n]` tags are bridged to that
- * Modbus/TCP device's registers (src/modbus/bridge.ts).
+ * --config FILE, --udt 'Name{Member:TYPE[n],…}' (repeatable), then tag specs
+ * `NAME[@cls/ins/att]=TYPE[n]` (TYPE may be a structure declared with --udt); with --modbus
+ * HOST[:PORT] (and --modbus-unit/-rate/-timeout/-word-order), `NAME@REGISTER=TYPE[n]` tags are
+ * bridged to that Modbus/TCP device's registers (src/modbus/bridge.ts).
  */
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
@@ -15,6 +16,7 @@ import { parseAddress } from "../server/address.js"
 import type { SimulatorConfig } from "../server/simulator.js"
 import { type CliSimulatorConfig, runSimulator } from "./simulator.js"
 import { parseTagSpec } from "../tags/spec.js"
+import { makeTypes } from "../tags/tagStore.js"
 import { loggingLayer } from "./logging.js"
 import { delayOption, webOption } from "./serverOptions.js"
 import { usage } from "./usage.js"
@@ -52,7 +54,10 @@ const modbusRate = Options.float("modbus-rate").pipe(Options.withDefault(1), Opt
 const modbusTimeout = Options.float("modbus-timeout").pipe(Options.withDefault(1), Options.withDescription("Modbus connect and request timeout, seconds (default 1)"))
 const wordOrder = Options.choice("modbus-word-order", ["big", "little"]).pipe(Options.withDefault("big" as const),
   Options.withDescription("32/64-bit values over registers: big = first register holds the high word (default), little = low word first"))
-const tags = Args.text({ name: "TAG" }).pipe(Args.repeated, Args.withDescription("tag specs NAME[@cls/ins/att]=TYPE[n], or NAME@REGISTER=TYPE[n] with --modbus"))
+const udt = Options.text("udt").pipe(Options.repeated,
+  Options.withDescription("declare a structure, Name{Member:TYPE[n],…} (repeatable; later ones may use earlier ones)"))
+const tags = Args.text({ name: "TAG" }).pipe(Args.repeated,
+  Args.withDescription("tag specs NAME[@cls/ins/att]=TYPE[n] (TYPE: atomic, STRING, or a --udt structure), or NAME@REGISTER=TYPE[n] with --modbus"))
 
 const fail = usage
 
@@ -70,7 +75,7 @@ const num = (text: string, what: string) => {
   return Number.isSafeInteger(n) ? Either.right(n) : Either.left(`invalid ${what} ${JSON.stringify(text)}`)
 }
 
-const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, webHistory, modbus, modbusUnit, modbusRate, modbusTimeout, wordOrder, config, vendor, deviceType, productCode, productName, serial, revision, tags }
+const serverOptions = { verbosity, address, addressOutput, delay, web, webToken, log, print, size, routePath, simple, noUdp, maxSessions, idle, historize, webHistory, modbus, modbusUnit, modbusRate, modbusTimeout, wordOrder, config, vendor, deviceType, productCode, productName, serial, revision, udt, tags }
 
 type ServerOptions = Command.Command.ParseConfig<typeof serverOptions>
 
@@ -79,11 +84,13 @@ const serve = (o: ServerOptions) =>
       // Validate everything first: one line per mistake, non-zero exit.
       const bind = parseAddress(o.address, { host: "0.0.0.0", port: 44818 })
       if (Either.isLeft(bind)) return yield* fail(bind.left)
-      // Each spec is checked before anything starts (the TagStore parses them again when built).
+      // Each structure and spec is checked before anything starts (the TagStore builds them again).
+      const types = makeTypes(o.udt)
+      if (Either.isLeft(types)) return yield* fail(types.left.message)
       const bridged = o.tags.filter((t) => /^[^@=]+@\s*\d+\s*=/.test(t.trim()))
       for (const t of o.tags) {
         if (bridged.includes(t)) continue
-        const s = parseTagSpec(t)
+        const s = parseTagSpec(t, types.right)
         if (Either.isLeft(s)) return yield* fail(s.left.message)
       }
       if (bridged.length > 0 && Option.isNone(o.modbus)) return yield* fail(`tag spec ${JSON.stringify(bridged[0])} names a Modbus register: give --modbus host[:port]`)
@@ -154,6 +161,7 @@ const serve = (o: ServerOptions) =>
         port: bind.right.port,
         // the text, so a start-up error (duplicate name, reserved class) quotes the whole spec
         tags: o.tags.map((t) => bridgeSpecs.find((b) => b.text === t)?.spec ?? t),
+        ...(o.udt.length > 0 ? { udts: o.udt } : {}),
         udp: !o.noUdp,
         simple: o.simple,
         routePath: route,

@@ -8,6 +8,7 @@ import { Duration, Effect, Layer } from "effect"
 import type { EPath } from "../cip/model.js"
 import { Controller, type ControllerConfig } from "../device/controller.js"
 import type { IdentityConfig } from "../device/identity.js"
+import type { UdtDefinition } from "../cip/udt.js"
 import type { TagSpec } from "../tags/spec.js"
 import { TagStore } from "../tags/tagStore.js"
 import { ServerControl, ServerControlLive } from "./control.js"
@@ -19,8 +20,13 @@ export interface SimulatorConfig {
   readonly host: string
   /** Port (TCP and UDP); 0 asks the OS. */
   readonly port: number
-  /** Tag specs (`SCADA=INT[1000]`, or parsed). */
+  /** Tag specs (`SCADA=INT[1000]`, `M=Motor[10]`, or parsed). */
   readonly tags: ReadonlyArray<string | TagSpec>
+  /**
+   * Structure definitions the tags may use, in order (a structure may use those before it):
+   * `Motor{Speed:REAL,Running:BOOL,Faults:DINT[4],Name:STRING}` or `{ name, members }`.
+   */
+  readonly udts?: ReadonlyArray<UdtDefinition | string>
   readonly udp?: boolean
   /** No routing accepted (like a MicroLogix). */
   readonly simple?: boolean
@@ -93,7 +99,7 @@ export const SimulatorCoreLive = (config: SimulatorConfig) => {
     ...(config.maxConnectionsPerSession !== undefined ? { maxConnectionsPerSession: config.maxConnectionsPerSession } : {})
   }
   return Controller.layer(controllerConfig).pipe(
-    Layer.provideMerge(TagStore.layer(config.tags)),
+    Layer.provideMerge(TagStore.layer(config.tags, config.udts !== undefined ? { udts: config.udts } : undefined)),
     Layer.merge(ServerControlLive({
       ...(config.delay !== undefined ? { delay: config.delay } : {}),
       ...(config.idleTimeout !== undefined ? { timeout: config.idleTimeout } : {})

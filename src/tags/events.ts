@@ -7,10 +7,10 @@ import type { CipValue } from "../cip/types.js"
 export type TagEventKind = "read" | "write" | "error"
 
 export interface TagEvent {
-  /** The tag's name as configured. */
+  /** The tag's name as configured; for an access to a structure member, its path (`M[3].Speed`). */
   readonly name: string
   readonly kind: TagEventKind
-  /** First element index. */
+  /** First element (of the member, for a member path) index. */
   readonly start: number
   /** Number of elements. */
   readonly count: number
@@ -22,11 +22,18 @@ export interface TagEvent {
   readonly at: number
 }
 
+/** A value as `-p` and the web API print it: strings quoted, structures as `{Speed: 1.5, Faults: [0, 0]}`. */
+export const showValue = (v: CipValue | ReadonlyArray<CipValue>): string =>
+  typeof v === "string" ? JSON.stringify(v)
+    : typeof v !== "object" ? String(v)
+    : Array.isArray(v) ? `[${v.map(showValue).join(", ")}]`
+    : `{${Object.entries(v).map(([k, x]) => `${k}: ${showValue(x)}`).join(", ")}}`
+
 /** The printing form cpppo uses: `               SCADA[    0-3    ] == [0, 99, 0, 0]`. */
 export const formatTagEvent = (e: TagEvent): string => {
   const range = `${String(e.start).padStart(5)}-${String(e.start + e.count - 1).padEnd(5)}`
   const head = `${e.name.padStart(20)}[${range}]`
-  const vals = (e.values ?? []).map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ")
+  const vals = (e.values ?? []).map(showValue).join(", ")
   switch (e.kind) {
     case "read": return `${head} == [${vals}]`
     case "write": return `${head} <= [${vals}]`
