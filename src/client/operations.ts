@@ -330,7 +330,8 @@ const printValue = (type: TypeName, v: CipValue): string => {
 
 /** The tag text of a target with the operation's element/range (no offset, no values). */
 export const printTarget = (op: Pick<Operation, "target" | "element" | "elements" | "bit">): string => {
-  const idx = op.element === undefined ? "" : op.elements === undefined ? `[${op.element}]` : `[${op.element}-${op.element + op.elements - 1}]`
+  // A bit is of one element: `[i]`, never a range.
+  const idx = op.element === undefined ? "" : op.elements === undefined || op.bit !== undefined ? `[${op.element}]` : `[${op.element}-${op.element + op.elements - 1}]`
   const t = op.target
   if (t._tag === "Numeric") {
     return `@${t.classId}/${t.instance}${t.attribute !== undefined ? `/${t.attribute}` : ""}${idx}`

@@ -114,7 +114,7 @@ const formatTag = (op: Operation): string => {
     const idx = op.element !== undefined ? `[${op.element}]` : ""
     return `@0x${t.classId.toString(16).toUpperCase().padStart(4, "0")}/${t.instance}${t.attribute !== undefined ? `/${t.attribute}` : ""}${idx}`
   }
-  return printTarget({ target: t, ...(op.element !== undefined ? { element: op.element } : {}) })
+  return printTarget({ target: t, ...(op.element !== undefined ? { element: op.element } : {}), ...(op.bit !== undefined ? { bit: op.bit } : {}) })
 }
 
 /** One line per operation, exactly as cpppo's client prints it with `--print`. */
