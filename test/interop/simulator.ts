@@ -37,7 +37,9 @@ export const readWithClient = (host: string, port: number, ops: ReadonlyArray<st
     const done = yield* client.processAll(parsed, { depth: 4 })
     const failed = done.transactions.filter((t) => !t.ok)
     if (failed.length > 0) return yield* Effect.die(new Error(`our client failed: ${failed.map(formatResult).join("; ")}`))
-    return done.transactions.map((t) => t.values ?? [])
+    // Structures by member, from the controller's templates.
+    const decoded = yield* Effect.forEach(done.transactions, client.structures.decode)
+    return decoded.map((t) => t.values ?? [])
   })))
 
 /**

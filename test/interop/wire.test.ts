@@ -1,7 +1,8 @@
 /**
  * Wireshark's verdict on our wire format: every interop exchange (all pycomm3 and pylogix cases,
  * st-ethernet-ip, ethernet-ip, and our own client in plain, connected and packing use with
- * ListIdentity/ListServices/ListInterfaces) goes through a recording proxy on 127.0.0.6:44818;
+ * ListIdentity/ListServices/ListInterfaces) goes through a recording proxy on 127.0.0.6:44818,
+ * and the structure (UDT) cases through a second one on 127.0.0.8:44818 (their own simulator);
  * the bytes are written to a pcap and dissected by `tshark`. Any frame Wireshark calls malformed,
  * or flags with an expert item of severity "error", fails the test, named by frame number.
  * Skipped, with one line saying why, when tshark is absent (.ci/run installs it). Set
@@ -22,6 +23,7 @@ import { PYCOMM3_CASES } from "./pycomm3.cases.js"
 import { PYLOGIX_CASES } from "./pylogix.cases.js"
 import { pythonSkip, runPython } from "./python.js"
 import { PY_TAGS, readWithClient, type Running, startSimulator } from "./simulator.js"
+import { UDT_CONFIG, UDT_PYCOMM3_CASES, UDT_PYLOGIX_CASES } from "./udt.cases.js"
 
 const TSHARK = spawnSync("tshark", ["--version"], { stdio: "ignore" }).status === 0 ? "tshark" : undefined
 if (TSHARK === undefined) console.log("skipped: Wireshark check of the interop exchanges: tshark not found (Debian package tshark; .ci/run installs it)")
@@ -33,19 +35,26 @@ const st: any = require("st-ethernet-ip")
 const eip: any = require("ethernet-ip")
 
 const HOST = "127.0.0.6"
+const UDT_HOST = "127.0.0.8"
 const PCAP = process.env.CPPPO_INTEROP_PCAP ?? join(tmpdir(), `cpppo-interop-${process.pid}.pcap`)
 
 let sim: Running
 let recorder: Recorder
+let udtSim: Running
+let udtRecorder: Recorder
 
 describe.skipIf(TSHARK === undefined)("Wireshark (tshark) on a capture of the interop exchanges", () => {
   beforeAll(async () => {
     sim = await startSimulator({ host: "127.0.0.1", port: 0, tags: PY_TAGS, udp: false })
     recorder = await startRecorder(HOST, 44818, { host: "127.0.0.1", port: sim.port })
+    udtSim = await startSimulator({ host: "127.0.0.1", port: 0, udp: false, ...UDT_CONFIG })
+    udtRecorder = await startRecorder(UDT_HOST, 44818, { host: "127.0.0.1", port: udtSim.port })
   })
   afterAll(async () => {
     await recorder?.close()
+    await udtRecorder?.close()
     await sim?.stop()
+    await udtSim?.stop()
   })
 
   const python = (code: string) => runPython(code, HOST, 44818)
@@ -54,6 +63,30 @@ describe.skipIf(TSHARK === undefined)("Wireshark (tshark) on a capture of the in
   it.skipIf(pythonSkip !== undefined)("pycomm3 and pylogix: every case, through the recording proxy", async () => {
     for (const c of [...PYCOMM3_CASES, ...PYLOGIX_CASES]) await c.check(await python(c.code), ctx())
   }, 240_000)
+
+  it.skipIf(pythonSkip !== undefined)("pycomm3 and pylogix on structures: every case, through the second recording proxy", async () => {
+    const udtCtx = { host: UDT_HOST, port: 44818, store: udtSim.store, python: (code: string) => runPython(code, UDT_HOST, 44818),
+      readBack: (ops: ReadonlyArray<string>) => readWithClient(UDT_HOST, 44818, ops) }
+    for (const c of [...UDT_PYCOMM3_CASES, ...UDT_PYLOGIX_CASES]) await c.check(await udtCtx.python(c.code), udtCtx)
+  }, 240_000)
+
+  it("st-ethernet-ip on structures: templates, a structure array, a whole structure written", async () => {
+    const plc = new st.Controller(true)
+    await plc.connect(UDT_HOST, 0)
+    try {
+      expect(Object.keys(plc.templateList).length).toBeGreaterThanOrEqual(6)
+      const m = plc.newTag("M", null, false, 1, 10)
+      await plc.readTag(m, 10)
+      const l = plc.newTag("L")
+      await plc.readTag(l)
+      l.value.Count = 9
+      l.value = l.value
+      await plc.writeTag(l)
+    } finally {
+      await plc.disconnect().catch(() => undefined)
+    }
+    expect((await Effect.runPromise(udtSim.store.read("L")))[0]).toMatchObject({ Count: 9 })
+  })
 
   it("our client: plain, connected (-c) and packed (-m); ListIdentity, ListServices, ListInterfaces over TCP", async () => {
     const ops = Either.getOrThrow(parseOperations(["SCADA[0-9]=1,2,3,4,5,6,7,8,9,10", "SCADA[0-9]", "STR=(STRING)wire", "STR", "SS=(SSTRING)odd", "Nope", "@1/1", "@0xF5/1/5"]))
@@ -112,7 +145,7 @@ describe.skipIf(TSHARK === undefined)("Wireshark (tshark) on a capture of the in
   })
 
   it("tshark finds no malformed frame and no expert error in the capture", () => {
-    const packets = writePcap(PCAP, recorder.flows)
+    const packets = writePcap(PCAP, [...recorder.flows, ...udtRecorder.flows])
     expect(packets).toBeGreaterThan(100)
     const tshark = (...args: Array<string>) => {
       const r = spawnSync(TSHARK!, ["-n", "-r", PCAP, ...args], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 })
