@@ -106,7 +106,8 @@ export const makeClientService = (session: Session): ClientService => {
         const read = yield* parseOperation(tag)
         // Without a type, learn it from the tag (one extra read of its first element), as a
         // controller rejects a write whose type differs from the tag's.
-        let chosen: TypeName | undefined = type
+        // A bit is a BOOL (its job reads the element itself).
+        let chosen: TypeName | undefined = type ?? (read.bit !== undefined ? "BOOL" : undefined)
         if (chosen === undefined && !(read.target._tag === "Numeric" && read.element === undefined)) {
           const { elements: _ignored, offset: _offset, ...probe } = read
           chosen = (yield* one({ ...probe, method: "read" })).type
