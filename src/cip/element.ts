@@ -178,7 +178,7 @@ const valueProblem = (t: Extract<ElementType, { _tag: "Atomic" }>, v: unknown): 
 }
 
 /** Why `v` cannot be stored as one value of `t` unchanged, or undefined. */
-export const unrepresentable = (t: ElementType, v: unknown): string | undefined => {
+export const elementProblem = (t: ElementType, v: unknown): string | undefined => {
   switch (t._tag) {
     case "Atomic": return valueProblem(t, v)
     case "Bit": case "Bits": return toBool(v) === undefined ? `${JSON.stringify(String(v))} is not a BOOL` : undefined

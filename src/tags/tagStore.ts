@@ -10,7 +10,7 @@
  */
 import { Context, Data, Effect, Either, Layer, Option, PubSub, type Queue, type Scope, Stream } from "effect"
 import {
-  decodeElements, type ElementType, encodeElements, encodeInto, perElement, typeLabel, unrepresentable, wireSize, wireType
+  decodeElements, elementProblem, type ElementType, encodeElements, encodeInto, perElement, typeLabel, wireSize, wireType
 } from "../cip/element.js"
 import { BUILTIN_TYPES, buildTypes, type TypeRegistry } from "../cip/layout.js"
 import type { CipValue, TypeSpec } from "../cip/types.js"
@@ -253,7 +253,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>, type
     }
     // A value the type cannot hold would be stored changed (wrapped, cut short) and reported written.
     for (const v of vals) {
-      const why = unrepresentable(t, v)
+      const why = elementProblem(t, v)
       if (why !== undefined) return statusError(tag, "BadData", Status.InvalidAttributeValue, [], `${tag.name}: value ${JSON.stringify(typeof v === "object" ? v : String(v))} is not a ${tag.type} (${why})`)
     }
     return undefined

@@ -4,7 +4,7 @@
  * Also the JSON form of CIP values (bigint is not JSON) and the `attribute` text a tag shows.
  */
 import { Either } from "effect"
-import { type ElementType, unrepresentable } from "../cip/element.js"
+import { elementProblem, type ElementType } from "../cip/element.js"
 import { type CipValue, INTEGER_RANGES, stringCapacity, type TypeName } from "../cip/types.js"
 import { showValue } from "../tags/events.js"
 
@@ -101,7 +101,7 @@ export const convertFor = (element: ElementType, text: string): Either.Either<Re
   }
   const list: ReadonlyArray<unknown> = Array.isArray(parsed) ? parsed : [parsed]
   for (const v of list) {
-    const why = unrepresentable(element, v)
+    const why = elementProblem(element, v)
     if (why !== undefined) return Either.left(why)
   }
   return Either.right(list as ReadonlyArray<CipValue>)

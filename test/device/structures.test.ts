@@ -177,3 +177,37 @@ describe("events of member access name the member's path", () => {
     expect(seen[4]!.values?.[0]).toBe(true)
   })
 })
+
+describe("any path and data on structure tags", () => {
+  it("gets a reply that encodes with a Logix status, never a throw; the structures still read afterwards", async () => {
+    const { encodeReply } = await import("../../src/cip/reply.js")
+    const fc = (await import("fast-check")).default
+    const names = ["M", "L", "B", "BOOLS", "D", "Speed", "Running", "Faults", "Name", "LEN", "DATA", "Pump", "Count", "Flags", "Alarm", "Ack",
+      "ZZZZZZZZZZMotor1", "Data", "Nope"]
+    const segment = fc.oneof(
+      fc.constantFrom(...names).map(sym),
+      fc.oneof(fc.nat(12), fc.constant(0xffff), fc.constant(2 ** 31)).map(el),
+      fc.constant(cls(0x6b)), fc.integer({ min: 0, max: 6 }).map(ins)
+    )
+    const request = fc.tuple(fc.array(segment, { minLength: 1, maxLength: 6 }), fc.nat(5), fc.integer({ min: 0, max: 4 }), fc.uint8Array({ maxLength: 130 }),
+      fc.constantFrom(CipType.DINT, CipType.REAL, CipType.BOOL, CipType.SINT, CipType.DWORD, CipType.STRUCT), fc.nat(0xffff), fc.nat(200))
+      .map(([path, kind, elements, data, code, handle, offset]) => {
+        const type = code === CipType.STRUCT ? { code, handle } : { code }
+        switch (kind) {
+          case 0: return { _tag: "ReadTag" as const, path, elements }
+          case 1: return { _tag: "ReadTagFragmented" as const, path, elements, offset }
+          case 2: return { _tag: "WriteTag" as const, path, type, elements, data }
+          case 3: return { _tag: "WriteTagFragmented" as const, path, type, elements, offset, data }
+          default: return { _tag: "ReadModifyWriteTag" as const, path, orMask: data.subarray(0, 4), andMask: data.subarray(4, 8) }
+        }
+      })
+    const f = make()
+    fc.assert(fc.property(request, (req) => {
+      const r = f.sync(req, 200)
+      expect(() => encodeReply(r)).not.toThrow()
+      expect(r.status === 0 || r.status === 0x06 || [0x04, 0x05, 0x08, 0x13, 0x15, 0x20, 0x11, 0xff].includes(r.status)).toBe(true)
+    }), { numRuns: 3000 })
+    // The structures still decode (no write left an element half written or a STRING LEN over 82).
+    for (const t of ["M", "L", "B"]) expect(() => Effect.runSync(f.store.read(t))).not.toThrow()
+  })
+})
