@@ -85,6 +85,9 @@ export const elementSize = (name: TypeName): number | undefined => {
   }
 }
 
+/** The same wire type: code, and the structure handle for STRUCTs. */
+export const sameTypeSpec = (a: TypeSpec, b: TypeSpec): boolean => a.code === b.code && (a.handle ?? 0) === (b.handle ?? 0)
+
 /** The encoded size of a TypeSpec on the wire (2, or 4 for STRUCT + handle). */
 export const typeSpecSize = (t: TypeSpec): number => (t.code === CipType.STRUCT ? 4 : 2)
 

@@ -11,7 +11,7 @@ import { decodeElements, isInteger, perElement, wireType } from "../cip/element.
 import type { CipReply } from "../cip/model.js"
 import { replyService } from "../cip/model.js"
 import { ExtendedStatus, Status } from "../cip/status.js"
-import type { TypeSpec } from "../cip/types.js"
+import { sameTypeSpec, type TypeSpec } from "../cip/types.js"
 import { type AccessView, type Outcome, TagError, type TagStoreService } from "../tags/tagStore.js"
 import type { MemberTarget, TagTarget } from "./paths.js"
 import { errorReply, type SyncOr } from "./reply.js"
@@ -78,7 +78,6 @@ export const readMember = (
   })
 }
 
-const sameType = (a: TypeSpec, b: TypeSpec) => a.code === b.code && (a.handle ?? 0) === (b.handle ?? 0)
 
 /** Write Tag (offset 0) or Write Tag Fragmented on a member; bytes past its elements are ignored. */
 export const writeMember = (
@@ -86,7 +85,7 @@ export const writeMember = (
   fragmented: boolean, done: () => CipReply
 ): SyncOr<CipReply> => {
   const m = t.member
-  if (!sameType(type, wireType(m.element))) return errorReply(service, Status.GeneralError, [ExtendedStatus.TypeMismatch])
+  if (!sameTypeSpec(type, wireType(m.element))) return errorReply(service, Status.GeneralError, [ExtendedStatus.TypeMismatch])
   if (elements < 1 || m.index < 0 || m.index + elements > m.count) return outOfRange(service)
   const total = elements * m.size
   if (!fragmented && data.length < total) return errorReply(service, Status.NotEnoughData)

@@ -11,7 +11,7 @@ import { Service } from "../cip/model.js"
 import { ExtendedStatus, Status } from "../cip/status.js"
 import { isInteger } from "../cip/element.js"
 import type { TypeSpec } from "../cip/types.js"
-import { encodedLength, typeSpecSize } from "../cip/types.js"
+import { encodedLength, sameTypeSpec, typeSpecSize } from "../cip/types.js"
 import { type Outcome, type Tag, TagError, type TagStoreService } from "../tags/tagStore.js"
 import { modifyMember, readMember, writeMember } from "./members.js"
 import { isPathFailure, resolveTag } from "./paths.js"
@@ -31,7 +31,6 @@ const answer = <A>(service: number, o: Outcome<A>, ok: (a: A) => CipReply): Sync
   return ok(o as A)
 }
 
-const sameType = (a: TypeSpec, b: TypeSpec) => a.code === b.code && (a.handle ?? 0) === (b.handle ?? 0)
 
 /**
  * Bytes of at most `room`, cut at an element boundary when elements have a fixed size; a
@@ -102,7 +101,7 @@ export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmented
 
 /** A type mismatch reply, or undefined when the write's type is the tag's. */
 const typeCheck = (tag: Tag, service: number, type: TypeSpec): CipReply | undefined =>
-  sameType(type, tag.typeSpec) ? undefined : errorReply(service, Status.GeneralError, [ExtendedStatus.TypeMismatch])
+  sameTypeSpec(type, tag.typeSpec) ? undefined : errorReply(service, Status.GeneralError, [ExtendedStatus.TypeMismatch])
 
 /**
  * Write Tag. The data is what the type and element count describe; bytes after it are ignored,
