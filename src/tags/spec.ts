@@ -37,6 +37,11 @@ export interface TagSpec {
   /** True when `[n]` was omitted or `[1]`: the tag is read without an element index. */
   readonly scalar: boolean
   readonly placement?: AttributePlacement
+  /**
+   * A BOOL array stored one byte per BOOL (a Modbus device's coils), not 32 to a DWORD as a Logix
+   * controller stores it. Not written in spec text.
+   */
+  readonly unpacked?: boolean
 }
 
 /** A tag spec that cannot be parsed; `message` is one line naming the spec. */
@@ -107,7 +112,7 @@ export const parseTagSpec = (spec: string, types: TypeRegistry = BUILTIN_TYPES):
  */
 export const elementOf = (spec: TagSpec, types: TypeRegistry = BUILTIN_TYPES): ElementType | undefined => {
   const upper = spec.type.toUpperCase() as TypeName
-  if (upper === "BOOL") return spec.scalar ? atomic("BOOL") : { _tag: "Bits" }
+  if (upper === "BOOL") return spec.scalar || spec.unpacked === true ? atomic("BOOL") : { _tag: "Bits" }
   if (SPEC_TYPES.includes(upper)) return atomic(upper)
   const layout = types.byName(spec.type)
   return layout === undefined ? undefined : { _tag: "Struct", layout }
