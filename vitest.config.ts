@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     setupFiles: ["./test/setupTests.ts"],
+    // Builds dist/ when src/ is newer: CLI tests run the real binary, node dist/cli/bin.js.
+    globalSetup: ["./test/globalSetup.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests bind fixed loopback addresses (127.0.0.x:44818) per file; files run in

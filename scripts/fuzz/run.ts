@@ -1,4 +1,7 @@
 /**
+ * `npm run fuzz -- --coverage TARGET|all --seconds N …`: coverage-guided fuzzing with Jazzer.js
+ * (guided/main.ts says the options).
+ *
  * `npm run fuzz -- --frames N [--live N] [--modbus N] [--seed S] [--workers W]`: fuzz the codec and
  * the controller in-process with N mutant frames, then a live simulator (child process) over TCP
  * with `--live` frames (default N) while a healthy client reads and writes; then the Modbus/TCP
@@ -6,6 +9,7 @@
  * tried, distinct error kinds, crashes (must be 0), peak RSS, the longest event-loop stall; exits
  * 1 on any invariant broken.
  */
+import { main as guided } from "./guided/main.js"
 import { fuzzInProcess } from "./inprocess.js"
 import { fuzzLive } from "./live.js"
 import { fuzzModbusInProcess, fuzzModbusLive } from "./modbus.js"
@@ -17,6 +21,8 @@ const arg = (name: string, fallback: number): number => {
   if (!Number.isFinite(v) || v < 0) { console.error(`cpppo fuzz: --${name} needs a number`); process.exit(2) }
   return Math.floor(v)
 }
+
+if (process.argv.includes("--coverage")) process.exit(await guided())
 
 const frames = arg("frames", 20_000)
 const live = arg("live", frames)

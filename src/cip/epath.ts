@@ -235,6 +235,39 @@ const segmentFromJson = (o: unknown): Segment | undefined => {
 
 const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/
 
+const LATIN1 = /^[\x00-\xff]*$/
+
+/**
+ * Why a route path segment cannot go on the wire as written (the encoder would wrap a USINT
+ * length or value, or truncate), or undefined when it can.
+ */
+const routeSegmentProblem = (s: Segment): string | undefined => {
+  switch (s._tag) {
+    case "Port":
+      if (s.port < 1 || s.port > 0xffff) return `port ${s.port} out of range 1..65535`
+      if (typeof s.link === "number") return s.link > 0xff ? `link ${s.link} out of range 0..255 (a longer address is text)` : undefined
+      return s.link.length === 0 || s.link.length > 0xff || !LATIN1.test(s.link) ? "link address must be 1..255 Latin-1 characters" : undefined
+    case "Symbolic":
+      return s.name.length === 0 || s.name.length > 0xff || !LATIN1.test(s.name) ? "symbolic name must be 1..255 Latin-1 characters" : undefined
+    case "Class": case "Instance": case "Attribute": case "Member": case "ConnectionPoint":
+      return s.id > 0xffffffff ? `${s._tag} ${s.id} out of range` : undefined
+    case "Element":
+      return s.index > 0xffffffff ? `element ${s.index} out of range` : undefined
+    default:
+      return undefined
+  }
+}
+
+/** A parsed route path, refused when a segment or the whole (a USINT of words) does not fit the wire. */
+const checkedRoute = (path: Array<Segment>): Either.Either<EPath, CodecError> => {
+  for (const s of path) {
+    const problem = routeSegmentProblem(s)
+    if (problem !== undefined) return fail("BadValue", 0, `route path: ${problem}`)
+  }
+  const words = encodeEPath(path).length >> 1
+  return words > 0xff ? fail("TooLarge", 0, `route path of ${words} words exceeds 255`) : Either.right(path)
+}
+
 /**
  * Parse a route path: `"1/0"`, `"1/0/2/10.0.0.1"` (port/link pairs; a link may be an IP address),
  * JSON (`[{"port":1,"link":0}]`, or one such object), `""` / `"none"` → `[]`.
@@ -252,7 +285,7 @@ export const parseRoutePath = (text: string): Either.Either<EPath, CodecError> =
       if (s === undefined) return fail("BadSegment", 0, `route path segment not understood: ${JSON.stringify(o)}`)
       out.push(s)
     }
-    return Either.right(out)
+    return checkedRoute(out)
   }
   const parts = t.split(/[/,]/).map((s) => s.trim())
   if (parts.length % 2 !== 0) return fail("BadValue", 0, `route path needs port/link pairs: ${t}`)
@@ -265,7 +298,7 @@ export const parseRoutePath = (text: string): Either.Either<EPath, CodecError> =
     else if (IPV4.test(l) || /^[\w.:-]+$/.test(l)) out.push({ _tag: "Port", port, link: l })
     else return fail("BadValue", 0, `bad link '${l}' in route path`)
   }
-  return Either.right(out)
+  return checkedRoute(out)
 }
 
 /**

@@ -6,7 +6,6 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Console, Effect } from "effect"
 import { cli } from "./main.js"
 import { UsageError } from "./usage.js"
-import { countVerbose } from "./verbosity.js"
 
 /** A failure's one-line description (the message of an Error or tagged error). */
 const describe = (e: unknown): string => {
@@ -16,8 +15,8 @@ const describe = (e: unknown): string => {
 }
 
 /**
- * @effect/cli prints its own parse errors (`'abc' is not a integer`, several lines, colours);
- * every CLI mistake is reported as one `cpppo: …` line instead.
+ * The argv check (argv.ts) reports usage mistakes before @effect/cli parses; should @effect/cli
+ * still print one of its own errors (several lines, colours), it becomes one `cpppo: …` line.
  */
 const oneLine = (args: ReadonlyArray<unknown>): string => {
   // eslint-disable-next-line no-control-regex
@@ -28,7 +27,7 @@ const withOneLineErrors = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Console.consoleWith((base) =>
     Effect.withConsole(effect, { ...base, error: (...args: ReadonlyArray<unknown>) => base.error(oneLine(args)) } as Console.Console))
 
-withOneLineErrors(cli(countVerbose(process.argv))).pipe(
+withOneLineErrors(cli(process.argv)).pipe(
   Effect.catchAllCause((cause) => {
     if (Cause.isInterruptedOnly(cause)) return Effect.void
     const failure = Cause.failureOption(cause)

@@ -1,143 +1,159 @@
 /**
  * `cpppo enip client [options] OPERATION…` and `cpppo enip get-attribute [options] @cls/ins[/att][=v]…`.
  *
- * Options follow cpppo's client: -a/--address, -t/--timeout, -r/--repeat, -d/--depth,
- * -m/--multiple [bytes], -f/--fragment, -c/--connected, --route-path, -S/--simple, -p/--print,
- * -v, -l/--log, -i/--list-identity, -s/--list-services, -I/--list-interfaces, -u/--udp,
- * -b/--broadcast, --list-tags. Mistakes give one line and a non-zero exit.
+ * Options follow cpppo's `enip_client` (see README, "Coming from Python cpppo"). Mistakes give
+ * one `cpppo:` line and exit status 2; failed operations exit 1.
  */
-import { Args, Command, Options } from "@effect/cli"
+import type { Command } from "@effect/cli"
 import { Effect, Either, Option } from "effect"
+import { readFileSync } from "node:fs"
 import { parseRoutePath } from "../cip/epath.js"
 import type { EPath } from "../cip/model.js"
 import type { ListCommand } from "../client/discovery.js"
 import { parseOperations } from "../client/operations.js"
 import { runClient, runGetAttribute } from "../client/run.js"
 import { parseAddress } from "../server/address.js"
+import { parseNumber } from "../tags/spec.js"
 import { loggingLayer } from "./logging.js"
+import { args, flag, float, integer, leaf, text } from "./spec.js"
 import { usage } from "./usage.js"
-import { withExample } from "./examples.js"
 
-const verbosity = Options.integer("verbosity").pipe(Options.withDefault(0), Options.withDescription("log verbosity (use -v, -vv)"))
-const address = Options.text("address").pipe(Options.withAlias("a"), Options.withDefault("localhost:44818"),
-  Options.withDescription("host[:port] of the controller (default localhost:44818)"))
-const timeout = Options.float("timeout").pipe(Options.withAlias("t"), Options.withDefault(5), Options.withDescription("connect and per-request timeout, seconds (default 5)"))
-const repeat = Options.integer("repeat").pipe(Options.withAlias("r"), Options.withDefault(1), Options.withDescription("repeat the operations N times (default 1)"))
-const depth = Options.integer("depth").pipe(Options.withAlias("d"), Options.withDefault(1), Options.withDescription("requests in flight at once (default 1)"))
-const multiple = Options.boolean("multiple").pipe(Options.withAlias("m"),
-  Options.withDescription("pack operations into Multiple Service Packets; a number among the operations sets the byte limit (default: the connection size)"))
-const fragment = Options.boolean("fragment").pipe(Options.withAlias("f"), Options.withDescription("always use Read/Write Tag Fragmented"))
-const connected = Options.boolean("connected").pipe(Options.withAlias("c"), Options.withDescription("use a connection (Large Forward Open, falling back to Forward Open)"))
-const routePath = Options.text("route-path").pipe(Options.optional, Options.withDescription("route path, as port/link[/port/link…] or JSON (default 1/0); 'false' or 'none' for none"))
-const simple = Options.boolean("simple").pipe(Options.withAlias("S"), Options.withDescription("a simple (non-routing) device: no Unconnected Send"))
-const print = Options.boolean("print").pipe(Options.withAlias("p"), Options.withDescription("print one line per operation"))
-const log = Options.text("log").pipe(Options.withAlias("l"), Options.optional, Options.withDescription("log to FILE (rotated at 10 MB, 5 copies)"))
-const listIdentity = Options.boolean("list-identity").pipe(Options.withAlias("i"), Options.withDescription("List Identity"))
-const listServices = Options.boolean("list-services").pipe(Options.withAlias("s"), Options.withDescription("List Services"))
-const listInterfaces = Options.boolean("list-interfaces").pipe(Options.withAlias("I"), Options.withDescription("List Interfaces"))
-const udp = Options.boolean("udp").pipe(Options.withAlias("u"), Options.withDescription("send List* requests over UDP"))
-const broadcast = Options.boolean("broadcast").pipe(Options.withAlias("b"), Options.withDescription("send List* requests to the UDP broadcast address 255.255.255.255"))
-const listTagsOption = Options.boolean("list-tags").pipe(Options.withDescription("list the controller's tags (Symbol object browse)"))
-const operations = Args.text({ name: "OPERATION" }).pipe(Args.repeated,
-  Args.withDescription("Tag, Tag[i], Tag[a-b], Tag[a-b]+offset, Tag=v,…, Tag[a-b]=(TYPE)v,…, @cls/ins/att[=v], @cls/ins"))
+const common = {
+  verbosity: integer("verbosity", { metavar: "N", help: "log verbosity (what -v, -vv count)", default: 0, hidden: true }),
+  address: text("address", { short: "a", metavar: "ADDRESS", default: "localhost:44818", help: "host[:port] of the controller; IPv6 as [::1]:44818" }),
+  timeout: float("timeout", { short: "t", metavar: "SECONDS", default: 5, range: [0.001, Infinity], help: "connect and per-request timeout" }),
+  depth: integer("depth", { short: "d", metavar: "N", default: 1, range: [1, Infinity], help: "requests in flight at once (pipelining)" }),
+  routePath: text("route-path", { metavar: "PATH", showDefault: "1/0", help: "route path, as port/link[/port/link…] or JSON; false or none for none" }),
+  sendPath: text("send-path", { metavar: "PATH", showDefault: "@6/1", help: "where Unconnected Send goes; '' sends requests without it (with --route-path none: a simple device)" }),
+  priorityTimeTick: integer("priority-time-tick", { metavar: "N", range: [0, 15], showDefault: "5, 32 ms", help: "timeout tick of routed requests and Forward Open: 2^N ms" }),
+  timeoutTicks: integer("timeout-ticks", { metavar: "N", range: [1, 255], showDefault: "157, about 5 s", help: "timeout of routed requests and Forward Open, in ticks" }),
+  simple: flag("simple", { short: "S", help: "a simple (non-routing) device such as a MicroLogix: no Unconnected Send, no route path" }),
+  log: text("log", { short: "l", metavar: "FILE", help: "log to FILE, rotated at 10 MB, 5 copies kept" })
+}
 
-/** A usage mistake: one `cpppo:` line on stderr and exit status 2 (printed by the CLI entry). */
-const fail = usage
+const clientOptions = {
+  ...common,
+  repeat: integer("repeat", { short: "r", metavar: "N", default: 1, range: [1, Infinity], help: "run the operations N times" }),
+  multiple: flag("multiple", { short: "m", help: "pack operations into Multiple Service Packets; a bare number among the operations sets the byte limit (default: the connection size)" }),
+  fragment: flag("fragment", { short: "f", help: "always use Read/Write Tag Fragmented" }),
+  connected: flag("connected", { short: "c", help: "use a class 3 connection (Large Forward Open, falling back to Forward Open)" }),
+  print: flag("print", { short: "p", help: "print one line per operation", negation: { long: "no-print", help: "print nothing but errors (the default)" } }),
+  listIdentity: flag("list-identity", { short: "i", help: "List Identity" }),
+  listServices: flag("list-services", { short: "s", help: "List Services" }),
+  listInterfaces: flag("list-interfaces", { short: "I", help: "List Interfaces" }),
+  udp: flag("udp", { short: "u", help: "send the List* requests over UDP" }),
+  broadcast: flag("broadcast", { short: "b", help: "send the List* requests to the UDP broadcast address 255.255.255.255" }),
+  listTags: flag("list-tags", { help: "list the controller's tags (Symbol object browse)" }),
+  operations: args("OPERATION", {
+    help: "Tag, Tag[i], Tag[a-b], Tag[a-b]+offset, Tag=v,…, Tag[a-b]=(TYPE)v,…, @cls/ins/att[=v], @cls/ins; - reads more operations from stdin, one per line"
+  })
+}
+
+type CommonOptions = Command.Command.ParseConfig<typeof common>
+
 const write = (line: string) => { process.stdout.write(line + "\n") }
 const setExit = (code: number) => Effect.sync(() => { if (code !== 0) process.exitCode = code })
 
-const parseRoute = (text: Option.Option<string>): Either.Either<EPath | undefined, string> => {
-  if (Option.isNone(text)) return Either.right(undefined)
-  const t = text.value.trim()
-  if (/^(false|none|0)$/i.test(t)) return Either.right([])
-  const r = parseRoutePath(t)
-  return Either.isLeft(r) ? Either.left(`invalid route path ${JSON.stringify(t)}: ${r.left.message}`) : Either.right(r.right)
+/** Address, route path and send path, or the usage message. */
+const target = (o: CommonOptions) => {
+  const addr = parseAddress(o.address, { host: "localhost", port: 44818 })
+  if (Either.isLeft(addr)) return Either.left(addr.left)
+  let routePath: EPath | undefined
+  if (Option.isSome(o.routePath)) {
+    const t = o.routePath.value.trim()
+    const r = /^(false|none|0)$/i.test(t) ? Either.right([]) : parseRoutePath(t)
+    if (Either.isLeft(r)) return Either.left(`invalid route path ${JSON.stringify(t)}: ${r.left.message}`)
+    routePath = r.right
+  }
+  let sendPath: EPath | undefined
+  if (Option.isSome(o.sendPath)) {
+    const t = o.sendPath.value.trim()
+    const m = /^@?([^/]+)\/([^/]+)$/.exec(t)
+    const [cls, ins] = m === null ? [] : [parseNumber(m[1]!), parseNumber(m[2]!)]
+    if (t === "" || /^(false|none)$/i.test(t)) sendPath = []
+    else if (cls === undefined || ins === undefined || cls > 0xffff || ins > 0xffffffff) return Either.left(`invalid send path ${JSON.stringify(t)}: expected @class/instance such as @6/1, or ''`)
+    else sendPath = [{ _tag: "Class", id: cls }, { _tag: "Instance", id: ins }]
+  }
+  return Either.right({
+    host: addr.right.host === "" ? "localhost" : addr.right.host,
+    port: addr.right.port,
+    timeout: o.timeout,
+    depth: o.depth,
+    routePath,
+    sendPath,
+    priorityTimeTick: Option.getOrUndefined(o.priorityTimeTick),
+    timeoutTicks: Option.getOrUndefined(o.timeoutTicks),
+    simple: o.simple
+  })
 }
 
-const positive = (n: number, what: string) => (Number.isFinite(n) && n > 0 ? undefined : `invalid ${what} ${n}: must be positive`)
+/** The operations with `-` replaced by stdin's lines (as cpppo's client does). */
+const withStdin = (texts: ReadonlyArray<string>): Array<string> =>
+  texts.flatMap((t) => (t === "-" ? readFileSync(0, "utf8").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")) : [t]))
 
-export const clientCommand = Command.make(
-  "client",
-  { verbosity, address, timeout, repeat, depth, multiple, fragment, connected, routePath, simple, print, log, listIdentity, listServices, listInterfaces, udp, broadcast, listTags: listTagsOption, operations },
-  (o) =>
-    Effect.gen(function* () {
-      const addr = parseAddress(o.address, { host: "localhost", port: 44818 })
-      if (Either.isLeft(addr)) return yield* fail(addr.left)
-      const route = parseRoute(o.routePath)
-      if (Either.isLeft(route)) return yield* fail(route.left)
-      for (const [n, what] of [[o.timeout, "timeout"], [o.depth, "depth"], [o.repeat, "repeat"]] as const) {
-        const bad = positive(n, what)
-        if (bad !== undefined) return yield* fail(bad)
-      }
-      // `-m 200`: a bare number among the operations is the packet size (no tag starts with a digit).
-      let multipleBytes = o.multiple ? Number.MAX_SAFE_INTEGER : 0
-      const texts: Array<string> = []
-      for (const t of o.operations) {
-        if (o.multiple && /^\d+$/.test(t)) multipleBytes = Number(t)
-        else texts.push(t)
-      }
-      if (o.multiple && multipleBytes < 16) return yield* fail(`invalid --multiple ${multipleBytes}: too small for any request`)
-      const ops = parseOperations(texts, { fragment: o.fragment })
-      if (Either.isLeft(ops)) return yield* fail(ops.left.message)
-      const list: Array<ListCommand> = []
-      if (o.listIdentity) list.push("ListIdentity")
-      if (o.listServices) list.push("ListServices")
-      if (o.listInterfaces) list.push("ListInterfaces")
-      if ((o.udp || o.broadcast) && list.length === 0) return yield* fail("-u/--udp and -b/--broadcast need -i, -s or -I")
-      if (list.length === 0 && !o.listTags && ops.right.length === 0) return yield* fail("nothing to do: give operations, --list-tags, -i, -s or -I")
-      const code = yield* runClient({
-        host: addr.right.host === "" ? "localhost" : addr.right.host,
-        port: addr.right.port,
-        timeout: o.timeout,
-        operations: ops.right,
-        repeat: o.repeat,
-        depth: o.depth,
-        multiple: multipleBytes,
-        fragment: o.fragment,
-        connected: o.connected,
-        routePath: route.right,
-        simple: o.simple,
-        print: o.print,
-        verbosity: o.verbosity,
-        list,
-        udp: o.udp,
-        broadcast: o.broadcast,
-        listTags: o.listTags
-      }, write).pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
-      yield* setExit(code)
-    })
-).pipe(Command.withDescription(withExample("cpppo enip client", "Read and write tags and CIP attributes on an EtherNet/IP controller")))
+export const clientCommand = leaf({
+  name: "client",
+  summary: "Read and write tags and CIP attributes on an EtherNet/IP controller.",
+  description: ["Prints nothing unless -p (one line per operation, in cpppo's format) or -v. The exit status is 1 when any operation failed."]
+}, clientOptions, (o) =>
+  Effect.gen(function* () {
+    const t = target(o)
+    if (Either.isLeft(t)) return yield* usage(t.left)
+    // `-m 200`: a bare number among the operations is the packet size (no tag starts with a digit).
+    let multipleBytes = o.multiple ? Number.MAX_SAFE_INTEGER : 0
+    const texts: Array<string> = []
+    for (const text of withStdin(o.operations)) {
+      if (o.multiple && /^\d+$/.test(text)) multipleBytes = Number(text)
+      else texts.push(text)
+    }
+    if (o.multiple && multipleBytes < 16) return yield* usage(`invalid --multiple ${multipleBytes}: too small for any request`)
+    const ops = parseOperations(texts, { fragment: o.fragment })
+    if (Either.isLeft(ops)) return yield* usage(ops.left.message)
+    const list: Array<ListCommand> = []
+    if (o.listIdentity) list.push("ListIdentity")
+    if (o.listServices) list.push("ListServices")
+    if (o.listInterfaces) list.push("ListInterfaces")
+    if ((o.udp || o.broadcast) && list.length === 0) return yield* usage("-u/--udp and -b/--broadcast need -i, -s or -I")
+    if (list.length === 0 && !o.listTags && ops.right.length === 0) return yield* usage("nothing to do: give operations, --list-tags, -i, -s or -I")
+    const code = yield* runClient({
+      ...t.right,
+      operations: ops.right,
+      repeat: o.repeat,
+      multiple: multipleBytes,
+      fragment: o.fragment,
+      connected: o.connected,
+      print: o.print,
+      verbosity: o.verbosity,
+      list,
+      udp: o.udp,
+      broadcast: o.broadcast,
+      listTags: o.listTags
+    }, write).pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
+    yield* setExit(code)
+  }))
 
-const attributes = Args.text({ name: "ATTRIBUTE" }).pipe(Args.repeated,
-  Args.withDescription("@cls/ins (Get Attributes All), @cls/ins/att (Get Attribute Single), @cls/ins/att=(TYPE)v,… (Set Attribute Single)"))
-
-const getAttributeCommand = Command.make(
-  "get-attribute",
-  { verbosity, address, timeout, depth, routePath, simple, log, attributes },
-  (o) =>
-    Effect.gen(function* () {
-      const addr = parseAddress(o.address, { host: "localhost", port: 44818 })
-      if (Either.isLeft(addr)) return yield* fail(addr.left)
-      const route = parseRoute(o.routePath)
-      if (Either.isLeft(route)) return yield* fail(route.left)
-      const ops = parseOperations(o.attributes)
-      if (Either.isLeft(ops)) return yield* fail(ops.left.message)
-      if (ops.right.length === 0) return yield* fail("nothing to do: give @class/instance[/attribute] operations")
-      for (const op of ops.right) {
-        if (op.target._tag !== "Numeric") return yield* fail(`get-attribute takes numeric @class/instance[/attribute] paths, not ${op.target.names.map((n) => n.name).join(".")}`)
-      }
-      const code = yield* runGetAttribute({
-        host: addr.right.host === "" ? "localhost" : addr.right.host,
-        port: addr.right.port,
-        timeout: o.timeout,
-        depth: o.depth,
-        routePath: route.right,
-        simple: o.simple,
-        operations: ops.right
-      }, write).pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
-      yield* setExit(code)
-    })
-).pipe(Command.withDescription(withExample("cpppo enip get-attribute", "Get or set CIP attributes by @class/instance/attribute, decoding Identity and TCP/IP")))
+const getAttributeCommand = leaf({
+  name: "get-attribute",
+  summary: "Get or set CIP attributes by @class/instance/attribute, decoding Identity and TCP/IP."
+}, {
+  ...common,
+  noPrint: flag("no-print", { help: "print nothing; the exit status tells (printing is the default, as in cpppo)", negation: { long: "print", help: "print each result and its decoded fields (the default)" } }),
+  multiple: flag("multiple", { short: "m", help: "pack the requests into Multiple Service Packets" }),
+  attributes: args("ATTRIBUTE", { help: "@cls/ins (Get Attributes All), @cls/ins/att (Get Attribute Single), @cls/ins/att=(TYPE)v,… (Set Attribute Single); - reads more from stdin" })
+}, (o) =>
+  Effect.gen(function* () {
+    const t = target(o)
+    if (Either.isLeft(t)) return yield* usage(t.left)
+    const ops = parseOperations(withStdin(o.attributes))
+    if (Either.isLeft(ops)) return yield* usage(ops.left.message)
+    if (ops.right.length === 0) return yield* usage("nothing to do: give @class/instance[/attribute] operations")
+    for (const op of ops.right) {
+      if (op.target._tag !== "Numeric") return yield* usage(`get-attribute takes numeric @class/instance[/attribute] paths, not ${op.target.names.map((n) => n.name).join(".")}`)
+    }
+    const code = yield* runGetAttribute({ ...t.right, operations: ops.right, multiple: o.multiple }, o.noPrint ? () => {} : write)
+      .pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
+    yield* setExit(code)
+  }))
 
 /** Extra `cpppo enip …` subcommands contributed by the client. */
 export const clientExtraCommands = [getAttributeCommand] as const

@@ -1,10 +1,8 @@
 /**
- * One example command line per command, shown in its `--help` after the description (as
- * cpppo's help shows one). Kept in one table so the examples are easy to review together, and
- * test/cli/help.test.ts checks that each one parses and that every command has one.
+ * One example command line per command, shown at the end of its `--help` (help.ts). Kept in one
+ * table so the examples are easy to review together; test/cli/help.test.ts checks that every
+ * command has one and that each passes the argv check and @effect/cli's parse.
  */
-import { HelpDoc } from "@effect/cli"
-
 /** Command path (as typed) → an example invocation. */
 export const EXAMPLES = {
   "cpppo": "cpppo enip server -w 127.0.0.1:8080 'SCADA=INT[1000]'",
@@ -25,7 +23,3 @@ export const EXAMPLES = {
 
 /** A command named in {@link EXAMPLES}. */
 export type CommandPath = keyof typeof EXAMPLES
-
-/** A command's help description: its text, then its example line. */
-export const withExample = (path: CommandPath, description: string): HelpDoc.HelpDoc =>
-  HelpDoc.blocks([HelpDoc.p(description), HelpDoc.p(`Example: ${EXAMPLES[path]}`)])

@@ -36,14 +36,17 @@ export const startExtras = (config: ExtrasConfig) =>
       )
       // Subscribe for the life of the run; on shutdown (Ctrl-C, done) the events still queued are
       // appended before the writer flushes and closes (finalizers run in reverse order).
+      // The history holds the configured tags: a request for an unknown tag (an event without a
+      // type) is printed with -p but not recorded.
       const queue = yield* store.subscribe
+      const known = (e: TagEvent) => e.type !== undefined
       yield* Effect.addFinalizer(() =>
         Queue.takeAll(queue).pipe(
-          Effect.flatMap((rest) => historize(Stream.fromIterable(rest))),
+          Effect.flatMap((rest) => historize(Stream.fromIterable(rest).pipe(Stream.filter(known)))),
           Effect.provideService(HistoryWriter, writer)
         ))
       yield* Effect.forkScoped(
-        historize(Stream.fromQueue(queue, { maxChunkSize: 1 })).pipe(Effect.provideService(HistoryWriter, writer))
+        historize(Stream.fromQueue(queue, { maxChunkSize: 1 }).pipe(Stream.filter(known))).pipe(Effect.provideService(HistoryWriter, writer))
       )
     }
     let web: BoundAddress | undefined

@@ -4,28 +4,27 @@
  * (`40001-40010 == [1, 2, …]: 'OK'`), write values given with `=` (`40005=42`), and end with a
  * summary (polls/s, errors, latency) on Ctrl-C or after `--duration`.
  */
-import { withExample } from "./examples.js"
-import { Args, Command, Options } from "@effect/cli"
+import type { Command } from "@effect/cli"
 import { Effect, Either, Option } from "effect"
 import { parseRangeSpec, type RangeSpec } from "../modbus/addresses.js"
 import { parseAddress } from "../server/address.js"
 import { loggingLayer } from "./logging.js"
+import { args, float, integer, leaf, text } from "./spec.js"
 import { usage } from "./usage.js"
 
-const verbosity = Options.integer("verbosity").pipe(Options.withDefault(0), Options.withDescription("log verbosity (use -v, -vv)"))
-const address = Options.text("address").pipe(Options.withAlias("a"), Options.withDefault("localhost:502"), Options.withDescription("host[:port] of the device (default localhost:502)"))
-const unit = Options.integer("unit").pipe(Options.withAlias("u"), Options.withDefault(1), Options.withDescription("unit id of every request (default 1)"))
-const rate = Options.float("rate").pipe(Options.withAlias("R"), Options.withDefault(1), Options.withDescription("poll period, seconds (default 1)"))
-const reach = Options.integer("reach").pipe(Options.withAlias("r"), Options.withDefault(1), Options.withDescription("merge polled ranges fewer than this many registers apart into one request (default 1: adjacent)"))
-const timeout = Options.float("timeout").pipe(Options.withAlias("t"), Options.withDefault(1), Options.withDescription("connect and request timeout, seconds (default 1)"))
-const depth = Options.integer("depth").pipe(Options.withAlias("d"), Options.withDefault(1), Options.withDescription("requests in flight at once (default 1)"))
-const duration = Options.float("duration").pipe(Options.optional, Options.withDescription("stop after this many seconds (default: until Ctrl-C)"))
-const historize = Options.text("historize").pipe(Options.optional, Options.withDescription("record every polled change to this history FILE"))
-const log = Options.text("log").pipe(Options.withAlias("l"), Options.optional, Options.withDescription("log to FILE (rotated at 10 MB, 5 copies)"))
-const registers = Args.text({ name: "REGISTERS" }).pipe(Args.atLeast(1),
-  Args.withDescription("ranges to poll, <begin>[-<end>]; with =<val>[,<val>…] the values are written first (e.g. 40005=42)"))
-
-const options = { verbosity, address, unit, rate, reach, timeout, depth, duration, historize, log, registers }
+const options = {
+  verbosity: integer("verbosity", { metavar: "N", help: "log verbosity (what -v, -vv count)", default: 0, hidden: true }),
+  address: text("address", { short: "a", metavar: "ADDRESS", default: "localhost:502", help: "host[:port] of the device; IPv6 as [::1]:502" }),
+  unit: integer("unit", { short: "u", metavar: "ID", default: 1, range: [0, 255], help: "unit id of every request" }),
+  rate: float("rate", { short: "R", metavar: "SECONDS", default: 1, range: [0.001, Infinity], help: "poll period" }),
+  reach: integer("reach", { short: "r", metavar: "N", default: 1, range: [1, Infinity], help: "merge polled ranges fewer than N registers apart into one request (1: adjacent)" }),
+  timeout: float("timeout", { short: "t", metavar: "SECONDS", default: 1, range: [0.001, Infinity], help: "connect and request timeout" }),
+  depth: integer("depth", { short: "d", metavar: "N", default: 1, range: [1, Infinity], help: "requests in flight at once" }),
+  duration: float("duration", { metavar: "SECONDS", range: [0.001, Infinity], showDefault: "until Ctrl-C", help: "stop after this many seconds" }),
+  historize: text("historize", { metavar: "FILE", help: "record every polled change to the history FILE" }),
+  log: text("log", { short: "l", metavar: "FILE", help: "log to FILE, rotated at 10 MB, 5 copies kept" }),
+  registers: args("REGISTERS", { min: 1, help: "ranges to poll, <begin>[-<end>]; with =<val>[,<val>…] the values are written first (e.g. 40005=42)" })
+}
 export type PollOptions = Command.Command.ParseConfig<typeof options>
 
 const load = Effect.promise(() => import("./modbusPollRun.js"))
@@ -61,6 +60,7 @@ const poll = (o: PollOptions) =>
     }).pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
   })
 
-export const modbusPollCommand = Command.make("poll", options, poll).pipe(
-  Command.withDescription(withExample("cpppo modbus poll", "Poll a Modbus/TCP device: print values as they change, write values given with ="))
-)
+export const modbusPollCommand = leaf({
+  name: "poll",
+  summary: "Poll a Modbus/TCP device: print values as they change, write values given with =."
+}, options, poll)

@@ -3,36 +3,35 @@
  * `cpppo modbus server -a :502 40001-40100=99 1-64=0 30001-30010=7 10001-10016=1`.
  *
  * Options: -a/--address, -A/--address-output, -u/--unit (repeat or comma-separate), -d/--delay,
- * -p/--print, -v, -l/--log, -w/--web, --web-token, --historize FILE, --idle-timeout,
- * --max-sessions. Mistakes give one `cpppo:` line and exit status 2.
+ * -p/--print (--no-print), -v, -l/--log, -w/--web, --web-token, --historize FILE, --idle-timeout,
+ * --max-sessions (declared in spec.ts style, so the argv check and help know them). Mistakes give
+ * one `cpppo:` line and exit status 2.
  */
-import { withExample } from "./examples.js"
-import { Args, Command, Options } from "@effect/cli"
+import type { Command } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
 import { planRuns } from "../modbus/registers.js"
-import { parseAddress } from "../server/address.js"
+import { formatAddress, parseAddress } from "../server/address.js"
 import { loggingLayer } from "./logging.js"
 import { delayOption, webOption } from "./serverOptions.js"
+import { args, flag, float, integer, leaf, text, texts } from "./spec.js"
 import { usage } from "./usage.js"
 
-const verbosity = Options.integer("verbosity").pipe(Options.withDefault(0), Options.withDescription("log verbosity (use -v, -vv)"))
-const address = Options.text("address").pipe(Options.withAlias("a"), Options.withDefault(":502"),
-  Options.withDescription("[iface][:port] to bind (default all interfaces, port 502; port 0 asks the OS)"))
-const addressOutput = Options.boolean("address-output").pipe(Options.withAlias("A"), Options.withDescription("print the bound address (host:port) on stdout once listening"))
-const unit = Options.text("unit").pipe(Options.withAlias("u"), Options.repeated,
-  Options.withDescription("unit id(s) to answer, e.g. -u 1 -u 2 or -u 1,2 (default: every unit id); others get exception 0x0B"))
-const delay = Options.text("delay").pipe(Options.withAlias("d"), Options.optional, Options.withDescription("reply delay in seconds, or a range like 0.1-0.9 re-drawn every second"))
-const print = Options.boolean("print").pipe(Options.withAlias("p"), Options.withDescription("print every register read/write/failure"))
-const log = Options.text("log").pipe(Options.withAlias("l"), Options.optional, Options.withDescription("log to FILE (rotated at 10 MB, 5 copies)"))
-const web = Options.text("web").pipe(Options.withAlias("w"), Options.optional, Options.withDescription("serve the web API and live page on [iface][:port] (:PORT = the server's interface)"))
-const webToken = Options.text("web-token").pipe(Options.optional, Options.withDescription("require 'Authorization: Bearer TOKEN' for state-changing web API commands"))
-const historize = Options.text("historize").pipe(Options.optional, Options.withDescription("record every register read/write/failure to this history FILE"))
-const idle = Options.float("idle-timeout").pipe(Options.optional, Options.withDescription("close sessions idle this many seconds (default 120; 0 never)"))
-const maxSessions = Options.integer("max-sessions").pipe(Options.optional, Options.withDescription("most TCP sessions at once (default 256)"))
-const registers = Args.text({ name: "REGISTERS" }).pipe(Args.atLeast(1),
-  Args.withDescription("register ranges and values: <begin>[-<end>][=<val>[,<val>…]], e.g. 40001-40100=99 1-64=0 400001=1,2,3"))
-
-const options = { verbosity, address, addressOutput, unit, delay, print, log, web, webToken, historize, idle, maxSessions, registers }
+const options = {
+  verbosity: integer("verbosity", { metavar: "N", help: "log verbosity (what -v, -vv count)", default: 0, hidden: true }),
+  address: text("address", { short: "a", metavar: "ADDRESS", default: ":502", showDefault: ":502, every interface",
+    help: "[iface][:port] to listen on; port 0 asks the OS for one; IPv6 as [::1]:502" }),
+  addressOutput: flag("address-output", { short: "A", help: "print the bound address (host:port, IPv6 as [::1]:port) as the first line of stdout once listening" }),
+  unit: texts("unit", { short: "u", metavar: "IDS", showDefault: "every unit id", help: "unit id(s) to answer, e.g. -u 1 -u 2 or -u 1,2; others get exception 0x0B" }),
+  delay: text("delay", { short: "d", metavar: "SECONDS", showDefault: "0", help: "delay every reply by SECONDS, or by a value in a range such as 0.1-0.9 drawn again every second" }),
+  print: flag("print", { short: "p", help: "print a line per register read, write or failure", negation: { long: "no-print", help: "do not print register I/O (the default)" } }),
+  log: text("log", { short: "l", metavar: "FILE", help: "log to FILE, rotated at 10 MB, 5 copies kept" }),
+  web: text("web", { short: "w", metavar: "ADDRESS", help: "serve the web API and live page on [iface][:port] (the interface defaults to -a's, the port to 80)" }),
+  webToken: text("web-token", { metavar: "TOKEN", help: "require 'Authorization: Bearer TOKEN' for web API commands that change state" }),
+  historize: text("historize", { metavar: "FILE", help: "record every register read, write and failure to the history FILE" }),
+  idle: float("idle-timeout", { metavar: "SECONDS", range: [0, Infinity], showDefault: "120", help: "close a session idle this long; 0 never" }),
+  maxSessions: integer("max-sessions", { metavar: "N", range: [1, Infinity], showDefault: "256", help: "the most TCP sessions at once; more are closed at once" }),
+  registers: args("REGISTERS", { min: 1, help: "register ranges and values: <begin>[-<end>][=<val>[,<val>…]], e.g. 40001-40100=99 1-64=0 400001=1,2,3" })
+}
 type Options = Command.Command.ParseConfig<typeof options>
 
 /** `-u 1 -u 2,3` → [1, 2, 3]. */
@@ -78,10 +77,11 @@ const serve = (o: Options) =>
       historize: Option.getOrUndefined(o.historize),
       print: o.print ? (line) => Console.log(line) : undefined,
       onListening: (tcp, webBound) =>
-        o.addressOutput ? Console.log(`${tcp.host}:${tcp.port}${webBound ? `\nweb ${webBound.host}:${webBound.port}` : ""}`) : Effect.void
+        o.addressOutput ? Console.log(`${formatAddress(tcp)}${webBound ? `\nweb ${formatAddress(webBound)}` : ""}`) : Effect.void
     }).pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
   })
 
-export const modbusServerCommand = Command.make("server", options, serve).pipe(
-  Command.withDescription(withExample("cpppo modbus server", "Run a simulated Modbus/TCP PLC (coils, discrete inputs, input and holding registers)"))
-)
+export const modbusServerCommand = leaf({
+  name: "server",
+  summary: "Run a simulated Modbus/TCP PLC (coils, discrete inputs, input and holding registers)."
+}, options, serve)

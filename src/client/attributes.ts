@@ -12,7 +12,8 @@ import type { Session } from "./session.js"
 export type Field = readonly [name: string, value: string | number]
 
 const latin1 = new TextDecoder("latin1")
-const ip = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24].join(".")
+/** TCP/IP object addresses are UDINTs with the first octet most significant (10.0.0.4 = 0x0A000004), as cpppo's IPADDR. */
+const ip = (v: number) => [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff].join(".")
 const hex = (n: number, w: number) => `0x${n.toString(16).padStart(w, "0")}`
 
 /** A little reader that reports running out of bytes instead of throwing. */

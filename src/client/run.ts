@@ -27,6 +27,10 @@ export interface ClientRunConfig {
   readonly connected: boolean
   readonly routePath: EPath | undefined
   readonly simple: boolean
+  /** Unconnected Send target (default @6/1); `[]` for none. */
+  readonly sendPath?: EPath | undefined
+  readonly priorityTimeTick?: number | undefined
+  readonly timeoutTicks?: number | undefined
   readonly print: boolean
   readonly verbosity: number
   readonly list: ReadonlyArray<ListCommand>
@@ -35,14 +39,20 @@ export interface ClientRunConfig {
   readonly listTags: boolean
 }
 
-const sessionOptions = (c: ClientRunConfig, register: boolean) => ({
+const sessionOptions = (
+  c: Pick<ClientRunConfig, "host" | "port" | "timeout" | "connected" | "simple" | "routePath" | "sendPath" | "priorityTimeTick" | "timeoutTicks">,
+  register: boolean
+) => ({
   host: c.host,
   port: c.port,
   timeout: `${c.timeout} seconds` as const,
   connected: c.connected && register,
   simple: c.simple,
   register,
-  ...(c.routePath !== undefined ? { routePath: c.routePath } : {})
+  ...(c.routePath !== undefined ? { routePath: c.routePath } : {}),
+  ...(c.sendPath !== undefined ? { sendPath: c.sendPath } : {}),
+  ...(c.priorityTimeTick !== undefined ? { priorityTimeTick: c.priorityTimeTick } : {}),
+  ...(c.timeoutTicks !== undefined ? { timeoutTicks: c.timeoutTicks } : {})
 })
 
 /** Run the client; returns the process exit status (1 when anything failed). */
@@ -106,13 +116,13 @@ export const runClient = (c: ClientRunConfig, out: (line: string) => void): Effe
 
 /** `get-attribute`: attribute operations, printed with named fields for known objects. */
 export const runGetAttribute = (
-  c: Pick<ClientRunConfig, "host" | "port" | "timeout" | "routePath" | "simple" | "operations" | "depth">,
+  c: Pick<ClientRunConfig, "host" | "port" | "timeout" | "routePath" | "sendPath" | "priorityTimeTick" | "timeoutTicks" | "simple" | "operations" | "depth"> & { readonly multiple?: boolean },
   out: (line: string) => void
 ): Effect.Effect<number> =>
   Effect.scoped(
     Effect.gen(function* () {
-      const client = yield* Client.connect({ ...sessionOptions({ ...c, connected: false } as ClientRunConfig, true) })
-      const summary = yield* client.processAll(c.operations, { depth: c.depth })
+      const client = yield* Client.connect({ ...sessionOptions({ ...c, connected: false }, true) })
+      const summary = yield* client.processAll(c.operations, { depth: c.depth, multiple: c.multiple === true })
       for (const r of summary.transactions) {
         out(formatResult(r))
         for (const [name, value] of namedFields(r)) out(`    ${name.padEnd(26)} ${value}`)

@@ -39,6 +39,15 @@ export interface SessionOptions {
   readonly connectionSize?: number
   /** Skip RegisterSession (discovery commands need no session). */
   readonly register?: boolean
+  /**
+   * Where Unconnected Send goes (default `@6/1`, the Connection Manager). `[]` sends requests
+   * without Unconnected Send, whatever the route path (cpppo's `--send-path ''`).
+   */
+  readonly sendPath?: EPath
+  /** Tick length for routed requests' and Forward Open's timeouts: 2^N ms (default 5, 32 ms). */
+  readonly priorityTimeTick?: number
+  /** Timeout of routed requests and Forward Open, in ticks (default 157: 157 × 32 ms ≈ 5 s). */
+  readonly timeoutTicks?: number
 }
 
 /** A registered session; `send` is the engine's hot path, `request` the same as an Effect. */
@@ -52,6 +61,8 @@ export interface Session {
   readonly sessionHandle: number
   /** The negotiated connection (connected mode) or undefined. */
   readonly connection: { readonly size: number; readonly large: boolean; readonly otConnectionId: number } | undefined
+  /** This end of the TCP connection (the server's registry keys sessions by it). */
+  readonly local?: { readonly address: string; readonly port: number }
 }
 
 export const DEFAULT_ROUTE_PATH: EPath = [{ _tag: "Port", port: 1, link: 0 }]
@@ -100,6 +111,10 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
     const timeoutMs = Duration.toMillis(timeout)
     const clock = yield* Effect.clock
     const routePath = options.simple === true ? [] : (options.routePath ?? DEFAULT_ROUTE_PATH)
+    const sendPath = options.sendPath ?? CONNECTION_MANAGER
+    const priorityTimeTick = options.priorityTimeTick ?? PRIORITY_TIME_TICK
+    const timeoutTicks = options.timeoutTicks ?? TIMEOUT_TICKS
+    const unconnectedSend = routePath.length > 0 && sendPath.length > 0
     const socket = yield* Effect.acquireRelease(openSocket(options.host, options.port, timeout), (s) =>
       Effect.sync(() => s.destroy()))
 
@@ -202,15 +217,15 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
     }
     const wrap = (req: CipRequest): CipRequest => ({
       _tag: "UnconnectedSend",
-      path: CONNECTION_MANAGER,
-      priorityTimeTick: PRIORITY_TIME_TICK,
-      timeoutTicks: TIMEOUT_TICKS,
+      path: sendPath,
+      priorityTimeTick,
+      timeoutTicks,
       request: req,
       routePath
     })
 
     /** Unconnected: SendRRData, through Unconnected Send unless simple. */
-    const sendUnconnected = (req: CipRequest, done: Completion<CipReply>, routed = routePath.length > 0): void => {
+    const sendUnconnected = (req: CipRequest, done: Completion<CipReply>, routed = unconnectedSend): void => {
       const key = byContext.allocate()
       const ok = byContext.add(key, clock.unsafeCurrentTimeMillis() + timeoutMs, (r) =>
         done(Either.isLeft(r) ? Either.left(r.left) : cipReply(r.right, req, routed)))
@@ -241,7 +256,7 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
 
     let connection: Session["connection"]
     let send: SendRequest = (req, done) => sendUnconnected(req, done)
-    let maxRequest = routePath.length > 0 ? UNCONNECTED_SIZE - 12 - 2 * routePath.length - 4 : UNCONNECTED_SIZE
+    let maxRequest = unconnectedSend ? UNCONNECTED_SIZE - 12 - 2 * routePath.length - 4 : UNCONNECTED_SIZE
     if (options.connected === true) {
       const serial = (Math.random() * 0xffff) | 0
       const originatorSerial = (Math.random() * 0xffffffff) >>> 0
@@ -251,7 +266,7 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
         const params = { size, variable: true, priority: 0, type: 2, redundantOwner: false }
         const req: CipRequest = {
           _tag: "ForwardOpen", path: CONNECTION_MANAGER, large,
-          priorityTimeTick: PRIORITY_TIME_TICK, timeoutTicks: TIMEOUT_TICKS,
+          priorityTimeTick, timeoutTicks,
           otConnectionId: 0, toConnectionId, connectionSerial: serial,
           originatorVendor: ORIGINATOR_VENDOR, originatorSerial,
           timeoutMultiplier: 3, otRpi: 2_000_000, otParams: params, toRpi: 2_000_000, toParams: params,
@@ -288,7 +303,7 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
           ? Effect.void
           : Effect.async<void>((resume) => {
             sendUnconnected({
-              _tag: "ForwardClose", path: CONNECTION_MANAGER, priorityTimeTick: PRIORITY_TIME_TICK, timeoutTicks: TIMEOUT_TICKS,
+              _tag: "ForwardClose", path: CONNECTION_MANAGER, priorityTimeTick, timeoutTicks,
               connectionSerial: serial, originatorVendor: ORIGINATOR_VENDOR, originatorSerial, connectionPath
             }, () => resume(Effect.void), false)
           }))
@@ -300,7 +315,8 @@ export const openSession = (options: SessionOptions): Effect.Effect<Session, Cli
       command,
       maxRequest,
       sessionHandle,
-      connection
+      connection,
+      local: { address: socket.localAddress ?? "", port: socket.localPort ?? 0 }
     } satisfies Session
   })
 

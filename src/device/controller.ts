@@ -41,6 +41,11 @@ export interface ControllerConfig {
   readonly maxConnectionsPerSession?: number
   /** Clock for connection timeouts and the Wall Clock Time object's start, epoch ms (default Date.now). */
   readonly now?: () => number
+  /**
+   * Told of every unexpected exception (a bug) that `handle` turned into a general error (0xFF)
+   * reply, e.g. to log it; fuzz targets use it to see crashes the reply would hide.
+   */
+  readonly onDefect?: (defect: unknown, request: CipRequest) => void
 }
 
 /** What the transport tells the controller about one request. */
@@ -179,7 +184,8 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
     }
   }
 
-  const crashed = (req: CipRequest): CipReply => {
+  const crashed = (req: CipRequest, defect: unknown): CipReply => {
+    config.onDefect?.(defect, req)
     let service = 0
     try { service = req._tag === "Generic" ? req.service : serviceOf(req) } catch { service = 0 }
     return errorReply(service, Status.GeneralError, [])
@@ -190,10 +196,10 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
       const r = dispatch(request, ctx, 0)
       return Effect.isEffect(r)
         ? Effect.catchAllCause(r as Effect.Effect<CipReply>, (cause) =>
-          Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) as never : Effect.succeed(crashed(request)))
+          Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) as never : Effect.sync(() => crashed(request, Cause.squash(cause))))
         : r
-    } catch {
-      return crashed(request)
+    } catch (defect) {
+      return crashed(request, defect)
     }
   }
 

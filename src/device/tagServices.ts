@@ -7,14 +7,15 @@ import { Effect } from "effect"
 import type {
   CipReply, ReadModifyWriteTagRequest, ReadTagFragmentedRequest, ReadTagRequest, WriteTagFragmentedRequest, WriteTagRequest
 } from "../cip/model.js"
-import { Service } from "../cip/model.js"
+import { type EPath, Service } from "../cip/model.js"
+import { formatEPath } from "../cip/epath.js"
 import { ExtendedStatus, Status } from "../cip/status.js"
 import { isInteger } from "../cip/element.js"
 import type { TypeSpec } from "../cip/types.js"
 import { encodedLength, sameTypeSpec, typeSpecSize } from "../cip/types.js"
 import { type Outcome, type Tag, TagError, type TagStoreService } from "../tags/tagStore.js"
 import { modifyMember, readMember, writeMember } from "./members.js"
-import { isPathFailure, resolveTag } from "./paths.js"
+import { isPathFailure, type PathFailure, resolveTag, UNKNOWN_TAG } from "./paths.js"
 import { errorReply, type SyncOr } from "./reply.js"
 
 const HEADER = 4 // Message Router reply header: service, reserved, status, ext size
@@ -31,6 +32,18 @@ const answer = <A>(service: number, o: Outcome<A>, ok: (a: A) => CipReply): Sync
   return ok(o as A)
 }
 
+/**
+ * The reply to a path that names no tag; when it is an unknown tag (not a malformed path), the
+ * store reports it too, so `-p`, history and the live page show what was asked for.
+ */
+const unresolved = (store: TagStoreService, service: number, path: EPath, elements: number, f: PathFailure): CipReply => {
+  if (f === UNKNOWN_TAG) {
+    const last = path[path.length - 1]
+    const element = last?._tag === "Element" ? last.index : undefined
+    store.reportUnknown(formatEPath(element !== undefined ? path.slice(0, -1) : path), element ?? 0, Math.max(1, elements))
+  }
+  return errorReply(service, f.status, f.extStatus)
+}
 
 /**
  * Bytes of at most `room`, cut at an element boundary when elements have a fixed size; a
@@ -54,7 +67,7 @@ const lengthOf = (tag: Tag, data: Uint8Array, elements: number): number | undefi
 export const readTag = (store: TagStoreService, req: ReadTagRequest, maxReply: number): SyncOr<CipReply> => {
   const service = Service.ReadTag
   const t = resolveTag(store, req.path)
-  if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
+  if (isPathFailure(t)) return unresolved(store, service, req.path, req.elements, t)
   if (t.member) return readMember(store, { ...t, member: t.member }, service, req.elements, 0, false, maxReply)
   const type = t.tag.typeSpec
   return answer(service, store.readBytes(t.tag, t.start, req.elements), (data) => {
@@ -69,7 +82,7 @@ export const readTag = (store: TagStoreService, req: ReadTagRequest, maxReply: n
 export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmentedRequest, maxReply: number): SyncOr<CipReply> => {
   const service = Service.ReadTagFragmented
   const t = resolveTag(store, req.path)
-  if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
+  if (isPathFailure(t)) return unresolved(store, service, req.path, req.elements, t)
   if (t.member) return readMember(store, { ...t, member: t.member }, service, req.elements, req.offset, true, maxReply)
   const { tag, start } = t
   const type = tag.typeSpec
@@ -111,7 +124,7 @@ const typeCheck = (tag: Tag, service: number, type: TypeSpec): CipReply | undefi
 export const writeTag = (store: TagStoreService, req: WriteTagRequest): SyncOr<CipReply> => {
   const service = Service.WriteTag
   const t = resolveTag(store, req.path)
-  if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
+  if (isPathFailure(t)) return unresolved(store, service, req.path, req.elements, t)
   if (t.member) {
     return writeMember(store, { ...t, member: t.member }, service, req.type, req.elements, 0, req.data, false,
       () => ({ _tag: "WriteTag", service: 0xcd, status: 0, extStatus: [] }))
@@ -127,7 +140,7 @@ export const writeTag = (store: TagStoreService, req: WriteTagRequest): SyncOr<C
 export const writeTagFragmented = (store: TagStoreService, req: WriteTagFragmentedRequest): SyncOr<CipReply> => {
   const service = Service.WriteTagFragmented
   const t = resolveTag(store, req.path)
-  if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
+  if (isPathFailure(t)) return unresolved(store, service, req.path, req.elements, t)
   const done = (): CipReply => ({ _tag: "WriteTagFragmented", service: 0xd3, status: 0, extStatus: [] })
   if (t.member) return writeMember(store, { ...t, member: t.member }, service, req.type, req.elements, req.offset, req.data, true, done)
   const { tag, start } = t
@@ -166,7 +179,7 @@ export const writeTagFragmented = (store: TagStoreService, req: WriteTagFragment
 export const readModifyWriteTag = (store: TagStoreService, req: ReadModifyWriteTagRequest): SyncOr<CipReply> => {
   const service = Service.ReadModifyWriteTag
   const t = resolveTag(store, req.path)
-  if (isPathFailure(t)) return errorReply(service, t.status, t.extStatus)
+  if (isPathFailure(t)) return unresolved(store, service, req.path, 1, t)
   const width = req.orMask.length
   if (width !== req.andMask.length || ![1, 2, 4, 8].includes(width)) return errorReply(service, Status.InvalidParameter)
   const rmwDone = (): CipReply => ({ _tag: "ReadModifyWriteTag", service: 0xce, status: 0, extStatus: [] })

@@ -91,7 +91,12 @@ export type ParsedLine =
 const SKIP: ParsedLine = { _tag: "Skip" }
 const corrupt = (problem: LineProblem): ParsedLine => ({ _tag: "Corrupt", problem })
 
-const d2 = (s: string, i: number): number => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48
+const digit = (s: string, i: number): number => {
+  const d = s.charCodeAt(i) - 48
+  return d >= 0 && d <= 9 ? d : NaN
+}
+/** Two decimal digits at `i`; NaN when either is not a digit (NaN fails every range check below). */
+const d2 = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1)
 
 // Records of a file share their date: remember the last date's epoch ms.
 let lastDate = ""
@@ -105,7 +110,7 @@ const canonicalMicros = (s: string): number => {
   if (s.length !== 23 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 32 ||
     s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46) return NaN
   const h = d2(s, 11), mi = d2(s, 14), sec = d2(s, 17)
-  const ms = d2(s, 20) * 10 + s.charCodeAt(22) - 48
+  const ms = d2(s, 20) * 10 + digit(s, 22)
   if (!(h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && sec >= 0 && sec <= 59 && ms >= 0 && ms <= 999)) return NaN
   let dayMs: number
   if (s.startsWith(lastDate) && lastDate !== "") dayMs = lastDateMs

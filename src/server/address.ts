@@ -35,3 +35,6 @@ export const parseAddress = (text: string, defaults: HostPort): Either.Either<Ho
   }
   return Either.right({ host: host === "" ? defaults.host : host, port })
 }
+
+/** `host:port` as `-a` takes it back: IPv6 hosts in brackets (`[::1]:44818`). */
+export const formatAddress = (a: HostPort): string => (a.host.includes(":") ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`)

@@ -8,6 +8,7 @@ import { Context, Effect, Layer } from "effect"
 import { randomInt } from "node:crypto"
 import { decodeFrame } from "../enip/frame.js"
 import { Either } from "effect"
+import { formatAddress } from "./address.js"
 import { ServerControl } from "./control.js"
 import { type CipEndpoint, listReply, makeEncapsulationHandler } from "./encapsulation.js"
 import { sessionFramer } from "./framing.js"
@@ -22,6 +23,11 @@ export interface ServerOptions {
   readonly port: number
   /** Also answer List* commands on UDP (default true). */
   readonly udp?: boolean
+  /**
+   * Serve EtherNet/IP sessions on TCP (default true). `false` answers only List* on UDP (cpppo's
+   * `-T/--no-tcp`); UDP is then on whatever `udp` says, and `address` is the UDP address.
+   */
+  readonly tcp?: boolean
   /** Largest encapsulation frame accepted (header + data); longer → status 0x0065 and close. */
   readonly maxFrame?: number
   /** Most TCP sessions at once; more are refused (closed at once) and counted. */
@@ -67,6 +73,18 @@ export const makeEnipServer = (options: ServerOptions) =>
         if (!handles.has(h)) { handles.add(h); return h }
       }
     }
+    const listUdp = (port: number) =>
+      serveUdp({ host, port }, (datagram, local) => {
+        if (control.unsafeState().disabled) return undefined
+        const decoded = decodeFrame(datagram)
+        if (Either.isLeft(decoded)) return undefined
+        return listReply(decoded.right.header, decoded.right.body, endpoint, local)
+      })
+    if (options.tcp === false) {
+      const udpOnly = yield* listUdp(options.port)
+      yield* Effect.logInfo(`EtherNet/IP server listening on ${formatAddress(udpOnly)} (UDP only)`)
+      return { address: udpOnly, udpAddress: udpOnly } satisfies EnipServerService
+    }
     const address = yield* serveTcp(
       { host, port: options.port, maxSessions: options.maxSessions ?? DEFAULTS.maxSessions },
       {
@@ -80,15 +98,8 @@ export const makeEnipServer = (options: ServerOptions) =>
       control,
       registry
     )
-    const udpAddress = options.udp === false
-      ? undefined
-      : yield* serveUdp({ host, port: address.port }, (datagram, local) => {
-          if (control.unsafeState().disabled) return undefined
-          const decoded = decodeFrame(datagram)
-          if (Either.isLeft(decoded)) return undefined
-          return listReply(decoded.right.header, decoded.right.body, endpoint, local)
-        })
-    yield* Effect.logInfo(`EtherNet/IP server listening on ${address.host}:${address.port}${udpAddress ? " (TCP and UDP)" : " (TCP)"}`)
+    const udpAddress = options.udp === false ? undefined : yield* listUdp(address.port)
+    yield* Effect.logInfo(`EtherNet/IP server listening on ${formatAddress(address)}${udpAddress ? " (TCP and UDP)" : " (TCP)"}`)
     return { address, udpAddress } satisfies EnipServerService
   })
 

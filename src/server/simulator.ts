@@ -7,7 +7,7 @@
 import { Duration, Effect, Layer } from "effect"
 import type { EPath } from "../cip/model.js"
 import { Controller, type ControllerConfig } from "../device/controller.js"
-import type { IdentityConfig } from "../device/identity.js"
+import type { IdentityConfig, NetworkConfig } from "../device/identity.js"
 import type { UdtDefinition } from "../cip/udt.js"
 import type { TagSpec } from "../tags/spec.js"
 import { TagStore } from "../tags/tagStore.js"
@@ -28,6 +28,8 @@ export interface SimulatorConfig {
    */
   readonly udts?: ReadonlyArray<UdtDefinition | string>
   readonly udp?: boolean
+  /** Serve TCP sessions (default true); false answers only List* on UDP (cpppo's `-T`). */
+  readonly tcp?: boolean
   /** No routing accepted (like a MicroLogix). */
   readonly simple?: boolean
   /** Route path Unconnected Sends must carry (default 1/0; [] accepts none). */
@@ -35,6 +37,8 @@ export interface SimulatorConfig {
   /** Reply delay, seconds or a range re-drawn every second. */
   readonly delay?: number | readonly [number, number] | undefined
   readonly identity?: Partial<IdentityConfig> | Record<string, unknown>
+  /** TCP/IP Interface and Ethernet Link values (IP address, host name, MAC, …). */
+  readonly network?: Partial<NetworkConfig>
   readonly maxFrame?: number
   readonly maxSessions?: number
   /** Unsent reply bytes allowed per session before it is closed (a client that never reads). */
@@ -94,6 +98,7 @@ const identityOf = (raw: SimulatorConfig["identity"]): Partial<IdentityConfig> =
 export const SimulatorCoreLive = (config: SimulatorConfig) => {
   const controllerConfig: ControllerConfig = {
     identity: identityOf(config.identity),
+    ...(config.network !== undefined ? { network: config.network } : {}),
     ...(config.simple ? { routePath: "simple" as const } : config.routePath !== undefined ? { routePath: config.routePath } : {}),
     ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {}),
     ...(config.maxConnectionsPerSession !== undefined ? { maxConnectionsPerSession: config.maxConnectionsPerSession } : {})
@@ -117,6 +122,7 @@ export const SimulatorLive = (config: SimulatorConfig) => {
     host: config.host,
     port: config.port,
     udp: config.udp ?? true,
+    ...(config.tcp === false ? { tcp: false } : {}),
     ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
     ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
     ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {})

@@ -2,13 +2,19 @@
  * Tag I/O events, published for every read, write and failure. Printing (`-p`), history and the
  * web page subscribe; the history module consumes exactly this shape.
  */
-import type { CipValue } from "../cip/types.js"
+import type { CipValue, TypeName } from "../cip/types.js"
+import { pyValue } from "./pyRepr.js"
 
 export type TagEventKind = "read" | "write" | "error"
 
 export interface TagEvent {
-  /** The tag's name as configured; for an access to a structure member, its path (`M[3].Speed`). */
+  /**
+   * The tag's name as configured; for an access to a structure member, its path (`M[3].Speed`);
+   * for an unknown tag, the name asked for.
+   */
   readonly name: string
+  /** The tag's type (absent for an unknown tag). */
+  readonly type?: TypeName
   readonly kind: TagEventKind
   /** First element (of the member, for a member path) index. */
   readonly start: number
@@ -22,18 +28,21 @@ export interface TagEvent {
   readonly at: number
 }
 
-/** A value as `-p` and the web API print it: strings quoted, structures as `{Speed: 1.5, Faults: [0, 0]}`. */
+/** A value as the web API prints it: strings quoted, structures as `{Speed: 1.5, Faults: [0, 0]}`. */
 export const showValue = (v: CipValue | ReadonlyArray<CipValue>): string =>
   typeof v === "string" ? JSON.stringify(v)
     : typeof v !== "object" ? String(v)
     : Array.isArray(v) ? `[${v.map(showValue).join(", ")}]`
     : `{${Object.entries(v).map(([k, x]) => `${k}: ${showValue(x)}`).join(", ")}}`
 
-/** The printing form cpppo uses: `               SCADA[    0-3    ] == [0, 99, 0, 0]`. */
+/**
+ * The printing form cpppo uses: `               SCADA[    0-3    ] == [0, 99, 0, 0]`, values as
+ * Python prints them (`['hello']`, `[1.0]`, `[True]`), as the client's `-p` does.
+ */
 export const formatTagEvent = (e: TagEvent): string => {
   const range = `${String(e.start).padStart(5)}-${String(e.start + e.count - 1).padEnd(5)}`
   const head = `${e.name.padStart(20)}[${range}]`
-  const vals = (e.values ?? []).map(showValue).join(", ")
+  const vals = (e.values ?? []).map((v) => pyValue(v, e.type)).join(", ")
   switch (e.kind) {
     case "read": return `${head} == [${vals}]`
     case "write": return `${head} <= [${vals}]`

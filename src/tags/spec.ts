@@ -6,7 +6,9 @@
  * - `@cls/ins/att`: optional CIP attribute placement (numbers in decimal, 0x, 0o or 0b).
  * - TYPE: BOOL SINT INT DINT LINT USINT UINT UDINT ULINT REAL LREAL SSTRING STRING (any case);
  *   STRING is the Logix STRING structure; or the name of a structure declared (`--udt`) in the
- *   TypeRegistry given to the parser.
+ *   TypeRegistry given to the parser. Omitted (`SCADA`, `SCADA[10]`, `SCADA=[10]`), it is INT, as
+ *   in cpppo (which, for `SCADA[10]`, would make a scalar tag named "SCADA[10]" that no client can
+ *   address; here it is SCADA=INT[10]).
  * - `[n]`: element count; omitted or `[1]` makes a scalar.
  */
 import { Data, Either } from "effect"
@@ -54,7 +56,7 @@ export class TagSpecError extends Data.TaggedError("TagSpecError")<{
 export const MAX_ELEMENTS = 1 << 24
 
 const NAME = /^(?:Program:[A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$/i
-const SPEC = /^([^@=]+)(?:@([^=]*))?=([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?$/
+const SPEC = /^([^@=[]+)(?:@([^=[]*))?(?:=([A-Za-z_][A-Za-z0-9_]*|))?(?:\[([^\]]*)\])?$/
 
 /** Parse an unsigned integer in decimal, 0x, 0o or 0b notation; undefined if malformed. */
 export const parseNumber = (text: string): number | undefined => {
@@ -66,20 +68,21 @@ export const parseNumber = (text: string): number | undefined => {
 }
 
 /**
- * Parse one `NAME[@cls/ins/att]=TYPE[n]` spec; TYPE may name a structure of `types` (by default
- * only the built-in STRING).
+ * Parse one `NAME[@cls/ins/att][=TYPE][[n]]` spec (TYPE defaults to INT); TYPE may name a
+ * structure of `types` (by default only the built-in STRING).
  */
 export const parseTagSpec = (spec: string, types: TypeRegistry = BUILTIN_TYPES): Either.Either<TagSpec, TagSpecError> => {
   const bad = (why: string) => Either.left(new TagSpecError({ spec, message: `bad tag spec ${JSON.stringify(spec)}: ${why}` }))
   const m = SPEC.exec(spec.trim())
-  if (m === null) return bad("expected NAME[@cls/ins/att]=TYPE[n]")
+  if (m === null) return bad("expected NAME[@cls/ins/att][=TYPE][[n]]")
   const [, rawName, rawPlace, rawType, rawCount] = m
   const name = rawName!.trim()
   if (!NAME.test(name)) {
     return bad(`invalid tag name ${JSON.stringify(name)}${/^[^:]+\./.test(name) ? " (a tag name has no '.'; a program tag is Program:Name.Tag)" : ""}`)
   }
-  const upper = rawType!.toUpperCase() as TypeName
-  const struct = SPEC_TYPES.includes(upper) ? undefined : types.byName(rawType!)
+  const given = rawType === undefined || rawType === "" ? "INT" : rawType
+  const upper = given.toUpperCase() as TypeName
+  const struct = SPEC_TYPES.includes(upper) ? undefined : types.byName(given)
   if (!SPEC_TYPES.includes(upper) && struct === undefined) {
     const udts = types.layouts.slice(1).map((l) => l.name)
     return bad(`unknown type ${JSON.stringify(rawType)} (one of ${SPEC_TYPES.join(" ")}${udts.length > 0 ? `, or a structure: ${udts.join(" ")}` : ", or a structure declared with --udt"})`)

@@ -10,10 +10,10 @@
  */
 import { Context, Data, Effect, Either, Layer, Option, PubSub, type Queue, type Scope, Stream } from "effect"
 import {
-  decodeElements, elementProblem, type ElementType, encodeElements, encodeInto, perElement, typeLabel, wireSize, wireType
+  decodeElements, elementProblem, type ElementType, encodeElements, encodeInto, perElement, typeLabel, valueType, wireSize, wireType
 } from "../cip/element.js"
 import { BUILTIN_TYPES, buildTypes, type TypeRegistry } from "../cip/layout.js"
-import type { CipValue, TypeSpec } from "../cip/types.js"
+import type { CipValue, TypeName, TypeSpec } from "../cip/types.js"
 import { decodeValues, encodedLength } from "../cip/types.js"
 import { decodeUdtDefinition, type UdtDefinition } from "../cip/udt.js"
 import { describeStatus, ExtendedStatus, Status } from "../cip/status.js"
@@ -72,6 +72,8 @@ export interface Tag {
 export interface AccessView {
   /** The path events name (`M[3].Speed`, `M[3].Faults`). */
   readonly name: string
+  /** The atomic type of its values (absent for a structure). */
+  readonly type?: TypeName
   /** First value of the part (an index into a member array), and how many. */
   readonly start: number
   readonly count: number
@@ -109,19 +111,20 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>, type
   // The effectful offer: on a full sliding PubSub it drops the OLDEST event (unsafeOffer would
   // drop the new one). Only runs while someone subscribes.
   const publish = (e: TagEvent) => { Effect.runSync(PubSub.publish(pubsub, e)) }
+  const typed = (type: TypeName | undefined) => (type !== undefined ? { type } : {})
   /** The event of an access to wire elements `[start, start+count)` (or to a part of them). */
   const access = (tag: Tag, kind: "read" | "write", start: number, count: number, bytes: Uint8Array, view?: AccessView): TagEvent => {
     const per = perElement(tag.element)
     return view !== undefined
-      ? { name: view.name, kind, start: view.start, count: view.count, values: view.values(bytes), at: Date.now() }
-      : { name: tag.name, kind, start: start * per, count: count * per, values: values(tag, bytes, count), at: Date.now() }
+      ? { name: view.name, ...typed(view.type), kind, start: view.start, count: view.count, values: view.values(bytes), at: Date.now() }
+      : { name: tag.name, ...typed(valueType(tag.element)), kind, start: start * per, count: count * per, values: values(tag, bytes, count), at: Date.now() }
   }
   const fail = (tag: Tag, start: number, count: number, err: TagError, view?: AccessView): TagError => {
     if (subscribers > 0) {
       const per = perElement(tag.element)
       publish(view !== undefined
-        ? { name: view.name, kind: "error", start: view.start, count: view.count, error: err.message, at: Date.now() }
-        : { name: tag.name, kind: "error", start: start * per, count: count * per, error: err.message, at: Date.now() })
+        ? { name: view.name, ...typed(view.type), kind: "error", start: view.start, count: view.count, error: err.message, at: Date.now() }
+        : { name: tag.name, ...typed(valueType(tag.element)), kind: "error", start: start * per, count: count * per, error: err.message, at: Date.now() })
     }
     return err
   }
@@ -318,6 +321,13 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>, type
           return why === undefined ? next : statusError(tag, "BadData", Status.InvalidAttributeValue, [], `${tag.name}: ${why}`)
         }))
       }),
+    /**
+     * A request named no tag (it was answered with status 0x05): an error event naming what was
+     * asked for, so `-p`, history and the live page show it too.
+     */
+    reportUnknown: (name: string, start: number, count: number): void => {
+      if (subscribers > 0) publish({ name, kind: "error", start, count, error: `${name}: unknown tag`, at: Date.now() })
+    },
     setError: (name: string, error: ForcedError | undefined): Effect.Effect<void, TagError> =>
       Effect.map(need(name), (tag) => { tag.error = error }),
     /** Subscribe to events for the life of the scope (counts subscribers so publishing is free without any). */

@@ -13,7 +13,7 @@
 import { Duration, Effect, Either, Exit, Scope } from "effect"
 import type { CipValue } from "../cip/types.js"
 import { Client, type ClientService, OperationFailed } from "../client/client.js"
-import { ConnectionRegistry } from "../server/registry.js"
+import { ConnectionRegistry, sessionKey } from "../server/registry.js"
 import { EnipServer, ServerControl, SimulatorLive, TagStore, type SimulatorConfig } from "../server/simulator.js"
 import type { Expectation, Fault, HarnessReport, Script, ScriptReport, Step, StepReport } from "./script.js"
 
@@ -38,21 +38,31 @@ const describeStep = (s: Step): string => {
     case "Read": return `read ${s.tag}`
     case "Write": return `write ${s.tag}=${s.type ? `(${s.type})` : ""}${s.values.join(",")}`
     case "Pause": return `pause ${Duration.format(Duration.decode(s.duration))}`
-    case "Fault": return `fault ${s.fault._tag}${"tag" in s.fault ? ` ${s.fault.tag}` : ""}${s.fault._tag === "Delay" ? ` ${s.fault.seconds}s` : ""}`
+    case "Fault": return `fault ${s.fault._tag}${"tag" in s.fault ? ` ${s.fault.tag}` : ""}${s.fault._tag === "Delay" ? ` ${s.fault.seconds}s` : ""}${s.fault._tag === "Eof" && s.fault.which === "own" ? " (own session)" : ""}`
     case "Reconnect": return "reconnect"
     case "Check": return `check ${s.name}`
   }
 }
 
-/** Apply a fault through the simulator's services. */
-export const applyFault = (f: Fault): Effect.Effect<void, unknown, HarnessContext> =>
+/**
+ * Apply a fault through the simulator's services. `own` is the injecting script's session (its
+ * local address), which `eof("own")` drops.
+ */
+export const applyFault = (f: Fault, own?: { readonly address: string; readonly port: number }): Effect.Effect<void, unknown, HarnessContext> =>
   Effect.gen(function* () {
     const control = yield* ServerControl
     switch (f._tag) {
       case "Delay": return yield* control.setDelay(f.seconds)
       case "Disable": return yield* control.setDisabled(true)
       case "Enable": return yield* control.setDisabled(false)
-      case "Eof": { const registry = yield* ConnectionRegistry; yield* registry.dropAll; return }
+      case "Eof": {
+        const registry = yield* ConnectionRegistry
+        if (f.which !== "own") { yield* registry.dropAll; return }
+        if (own === undefined) return yield* Effect.fail("eof(\"own\"): the script has no session")
+        const dropped = yield* registry.setEof(sessionKey(own.address.replace(/^::ffff:/, ""), own.port))
+        if (!dropped) return yield* Effect.fail(`eof("own"): no session from ${own.address}:${own.port}`)
+        return
+      }
       case "ForceError": {
         const store = yield* TagStore
         return yield* store.setError(f.tag, { status: f.status, ...(f.extStatus ? { extStatus: f.extStatus } : {}) })
@@ -107,7 +117,7 @@ export const runScript = (script: Script): Effect.Effect<ScriptReport, never, Ha
         switch (s._tag) {
           case "Pause": yield* Effect.sleep(s.duration); record(index, s, { ok: true }); break
           case "Fault": {
-            const r = yield* Effect.either(applyFault(s.fault))
+            const r = yield* Effect.either(applyFault(s.fault, Either.isRight(client) ? client.right.session.local : undefined))
             record(index, s, Either.isRight(r) ? { ok: true } : { ok: false, detail: String(r.left) })
             break
           }

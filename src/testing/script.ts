@@ -15,8 +15,11 @@ export type Fault =
   /** Answer every access to `tag` with this CIP status (until cleared). */
   | { readonly _tag: "ForceError"; readonly tag: string; readonly status: number; readonly extStatus?: ReadonlyArray<number> }
   | { readonly _tag: "ClearError"; readonly tag: string }
-  /** Drop every TCP session at once (clients see EOF). */
-  | { readonly _tag: "Eof" }
+  /**
+   * Drop TCP sessions (clients see EOF): every session (as the web API's eof of all connections),
+   * or only the session of the script that injects it ("own": a cable pulled at one HMI).
+   */
+  | { readonly _tag: "Eof"; readonly which?: "all" | "own" }
   /** Stop accepting and serving sessions / start again. */
   | { readonly _tag: "Disable" }
   | { readonly _tag: "Enable" }
@@ -68,7 +71,8 @@ export const fault = {
   forceError: (tag: string, status: number, extStatus?: ReadonlyArray<number>): Fault =>
     ({ _tag: "ForceError", tag, status, ...(extStatus ? { extStatus } : {}) }),
   clearError: (tag: string): Fault => ({ _tag: "ClearError", tag }),
-  eof: (): Fault => ({ _tag: "Eof" }),
+  /** `eof()` drops every session; `eof("own")` only the injecting script's. */
+  eof: (which: "all" | "own" = "all"): Fault => ({ _tag: "Eof", which }),
   disable: (): Fault => ({ _tag: "Disable" }),
   enable: (): Fault => ({ _tag: "Enable" })
 } as const

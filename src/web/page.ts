@@ -190,8 +190,10 @@ $("tags").addEventListener("click", (ev) => {
   const row = ev.target.closest("tr[data-name]");
   if (!row) return;
   const span = ev.target.closest(".vals span");
-  if (span) tell("cpppo:trend", { name: row.dataset.name, index: Array.prototype.indexOf.call(span.parentNode.children, span) });
-  else if (ev.target.closest("code")) tell("cpppo:trend", { name: row.dataset.name, index: 0 });
+  const t = state && state.tags[row.dataset.name];
+  const scalar = !!(t && t.scalar);
+  if (span) tell("cpppo:trend", { name: row.dataset.name, index: Array.prototype.indexOf.call(span.parentNode.children, span), scalar });
+  else if (ev.target.closest("code")) tell("cpppo:trend", { name: row.dataset.name, index: 0, scalar });
 });
 const es = new EventSource("/events");
 es.addEventListener("snapshot", (m) => { const s = JSON.parse(m.data); render(s); tell("cpppo:snapshot", s); });

@@ -95,6 +95,23 @@ export const parseCommand = (command: string): Either.Either<ParsedCommand, stri
 export const isGlob = (pattern: string): boolean => /[*?[]/.test(pattern)
 
 /**
+ * A bracket expression's body as RegExp class content: single characters and ranges, read as
+ * RegExp reads them (`b-z-a` is b-z, "-", "a"), each character escaped so that no new range
+ * forms; a reversed range (`z-a`) matches nothing, as in fnmatch (RegExp would throw).
+ */
+const classBody = (body: string): string => {
+  const esc = (c: string) => (/[\\\]^-]/.test(c) ? `\\${c}` : c)
+  let out = ""
+  for (let j = 0; j < body.length; j++) {
+    if (j + 2 < body.length && body[j + 1] === "-") {
+      if (body.charCodeAt(j) <= body.charCodeAt(j + 2)) out += `${esc(body[j]!)}-${esc(body[j + 2]!)}`
+      j += 2
+    } else out += esc(body[j]!)
+  }
+  return out
+}
+
+/**
  * Compile a shell-style glob (`*`, `?`, `[abc]`, `[!abc]`, `[a-z]`) to a case-insensitive,
  * anchored RegExp. An unclosed `[` is taken literally.
  */
@@ -110,7 +127,9 @@ export const globToRegExp = (pattern: string): RegExp => {
       let body = pattern.slice(i + 1, close)
       const negate = body.startsWith("!") || body.startsWith("^")
       if (negate) body = body.slice(1)
-      out += `[${negate ? "^" : ""}${body.replace(/[\\\]^]/g, (x) => `\\${x}`)}]`
+      const cls = classBody(body)
+      if (cls === "") out += negate ? "[^]" : "(?!)"
+      else out += `[${negate ? "^" : ""}${cls}]`
       i = close
     } else out += c.replace(/[.+^${}()|\\\]/]/g, (x) => `\\${x}`)
   }

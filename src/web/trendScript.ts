@@ -77,12 +77,13 @@ export const TREND_SCRIPT = String.raw`"use strict";
     return hit && hit[1];
   };
 
-  const element = (name, index) => {
+  const element = (name, index, scalar) => {
     const key = (name + "[" + index + "]").toLowerCase();
     let e = elements.get(key);
     if (!e) {
       const tag = tagOf(snapshot, name);
-      e = { key, label: tag && tag.scalar ? name : name + "[" + index + "]", name, index, points: [] };
+      // A scalar is named as it is declared (the page says so; the snapshot may not have come yet).
+      e = { key, label: scalar || (tag && tag.scalar) ? name : name + "[" + index + "]", name, index, points: [] };
       elements.set(key, e);
       // The value now, then what history knows of the minutes before.
       if (tag && index < tag.values.length) addPoint(e, snapshot.until * 1000, tag.values[index]);
@@ -156,15 +157,15 @@ export const TREND_SCRIPT = String.raw`"use strict";
     requestAnimationFrame(() => { pending = false; for (const e of elements.values()) prune(e); for (const c of charts) redraw(c); });
   }
 
-  function trend(name, index) {
+  function trend(name, index, scalar) {
     if (typeof uPlot === "undefined") return;
     if (!active) { active = makeChart(); newButton.disabled = false; }
-    const e = element(name, index);
+    const e = element(name, index, scalar);
     if (!active.series.includes(e)) { active.series.push(e); build(active); }
     section.hidden = false;
   }
 
-  document.addEventListener("cpppo:trend", (ev) => trend(ev.detail.name, ev.detail.index));
+  document.addEventListener("cpppo:trend", (ev) => trend(ev.detail.name, ev.detail.index, ev.detail.scalar === true));
 
   document.addEventListener("cpppo:tags", (ev) => {
     let changed = false;

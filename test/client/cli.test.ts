@@ -5,6 +5,7 @@ import { parseOperations } from "../../src/client/operations.js"
 import { runClient, runGetAttribute, type ClientRunConfig } from "../../src/client/run.js"
 import { EnipServer, SimulatorLive } from "../../src/server/simulator.js"
 import { freePort } from "./freePort.js"
+import { BIN } from "../cli/cpppo.js" // the real binary, node dist/cli/bin.js
 
 const base = (port: number, texts: Array<string>, extra: Partial<ClientRunConfig> = {}): ClientRunConfig => ({
   host: "127.0.0.1", port, timeout: 2, operations: Either.getOrThrow(parseOperations(texts)), repeat: 1, depth: 1, multiple: 0,
@@ -80,7 +81,7 @@ layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: [] }), { excludeTestServ
   it.effect("bad operations and options: one line on stderr, non-zero exit (real binary)", () =>
     Effect.sync(() => {
       for (const args of [["Tag[0-3]=1,2"], ["-d", "0", "X"], ["-u"]]) {
-        const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/bin.ts", "enip", "client", ...args], { encoding: "utf8", timeout: 30_000 })
+        const r = spawnSync(process.execPath, [BIN, "enip", "client", ...args], { encoding: "utf8", timeout: 30_000 })
         expect(r.status).not.toBe(0)
         expect(r.stderr.trim().split("\n")).toHaveLength(1)
         expect(r.stderr).toMatch(/^cpppo: /)

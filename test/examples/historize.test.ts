@@ -17,6 +17,7 @@ import { runSimulator } from "../../src/cli/simulator.js"
 import { Client, type ClientService, OperationFailed } from "../../src/client/client.js"
 import { HistoryReader, readHistory } from "../../src/history/reader.js"
 import { startWeatherService } from "./weatherService.js"
+import { BIN } from "../cli/cpppo.js" // the real binary, node dist/cli/bin.js
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url))
 
@@ -34,6 +35,9 @@ const exercise = (client: ClientService) =>
     const bad = yield* Effect.either(client.read("SCADA[10]"))
     expect(Either.isLeft(bad) && bad.left instanceof OperationFailed && bad.left.result.status).toBe(0xff)
     expect(yield* client.read("SCADA[6-7]")).toEqual([0, -5])
+    // A request for a tag that is not configured (printed with -p) is not recorded in the history.
+    const unknown = yield* Effect.either(client.read("NoSuchTag"))
+    expect(Either.isLeft(unknown) && unknown.left instanceof OperationFailed && unknown.left.result.status).toBe(0x05)
   })
 
 /** What the history must hold after `exercise`, in order. */
@@ -118,7 +122,7 @@ describe("historize end to end", () => {
           : ["enip", "historize", "-a", "127.0.0.1:0", "-A", "-U", file, "SCADA=INT[10]"]
         const from = Date.now()
         const child = yield* Effect.acquireRelease(
-          Effect.sync(() => spawn(process.execPath, ["--import", "tsx", "src/cli/bin.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })),
+          Effect.sync(() => spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })),
           (c) => Effect.sync(() => { if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL") })
         )
         let stderr = ""

@@ -4,23 +4,24 @@
  */
 import { spawn } from "node:child_process"
 import { describe, expect, it } from "vitest"
+import { BIN } from "../cli/cpppo.js" // the real binary, node dist/cli/bin.js
 
 interface Run { readonly code: number | null; readonly stdout: string; readonly stderr: string }
 
 const cli = (args: ReadonlyArray<string>): Promise<Run> =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/bin.ts", "enip", "server", "-U", ...args], { stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(process.execPath, [BIN, "enip", "server", "-U", ...args], { stdio: ["ignore", "pipe", "pipe"] })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (d) => { stdout += String(d) })
     child.stderr.on("data", (d) => { stderr += String(d) })
     // A usage mistake must not start a server: one still running after 60 s has failed (a hang
-    // guard only: each run starts node + tsx, which takes seconds on a loaded 2-core machine).
+    // guard only: each run starts node, which takes seconds on a loaded 2-core machine).
     const t = setTimeout(() => child.kill("SIGKILL"), 60_000)
     child.on("close", (code) => { clearTimeout(t); resolve({ code, stdout, stderr }) })
   })
 
-/** Run in small batches (each run starts node + tsx; 2 cores). */
+/** Run in small batches (each run starts node; 2 cores). */
 const all = async (cases: ReadonlyArray<ReadonlyArray<string>>): Promise<Array<Run>> => {
   const out: Array<Run> = []
   for (let i = 0; i < cases.length; i += 4) out.push(...(await Promise.all(cases.slice(i, i + 4).map(cli))))

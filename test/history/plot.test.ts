@@ -2,14 +2,13 @@
  * History as plots: tag selections, series from records, time ticks in a zone across DST
  * changes, the SVG's structure, and `cpppo history plot` end to end (in process).
  */
-import { Command } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Console, Effect, Either, Exit, Option } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { historyCommand } from "../../src/cli/history.js"
+import { cli } from "../../src/cli/main.js"
 import { collectSeries, parseTagSelection, plotSvg, type Series, seriesFromPoints, seriesPoints, timeTicks, Timestamp } from "../../src/history/index.js"
 import { assertWellFormed, legend, seriesNames, seriesPaths, timeAxis } from "./svg.js"
 
@@ -132,8 +131,7 @@ describe("the SVG", () => {
   })
 })
 
-// `cpppo history plot`, as in src/cli/main.ts
-const cli = Command.run(Command.make("cpppo").pipe(Command.withSubcommands([historyCommand])), { name: "cpppo", version: "0" })
+// `cpppo history plot`, through the CLI's own entry (the argv check, then @effect/cli)
 const run = (args: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     const out: Array<string> = []

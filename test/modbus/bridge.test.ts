@@ -13,6 +13,7 @@ import { parseOperations } from "../../src/client/operations.js"
 import { fromRegisters, modbusBridgeLayer, parseBridgeSpec, toRegisters, type WordOrder } from "../../src/modbus/bridge.js"
 import { EnipServer, SimulatorLive } from "../../src/server/simulator.js"
 import { sleep, withDevice } from "./helpers.js"
+import { BIN } from "../cli/cpppo.js" // the real binary, node dist/cli/bin.js
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url))
 const CLIENTS = `${ROOT}../shared/clients`
@@ -98,7 +99,7 @@ describe("Modbus registers as Logix tags", () => {
   it.skipIf(!existsSync(`${CLIENTS}/pycomm3`) || !existsSync(`${CLIENTS}/pylogix`) || !existsSync("/usr/bin/python3"))("pycomm3 reads and pylogix writes bridged tags of `cpppo enip server --modbus`", async () => {
     await withDevice({ registers: ["40001=0x4148,0", "1=0"] }, async (d) => {
       const { spawn } = await import("node:child_process")
-      const server = spawn(process.execPath, ["--import", "tsx", "src/cli/bin.ts", "enip", "server", "-a", "127.0.0.1:0", "-A", "-U",
+      const server = spawn(process.execPath, [BIN, "enip", "server", "-a", "127.0.0.1:0", "-A", "-U",
         "--modbus", `127.0.0.1:${d.address.port}`, "--modbus-rate", "0.1", "Speed@40001=REAL", "Running@1=BOOL"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })
       try {
         const port = await new Promise<number>((resolve, reject) => {

@@ -25,6 +25,13 @@ describe("parseTagSpec", () => {
     }
   })
 
+  it("takes INT when the type is left out, as cpppo does", () => {
+    expect(ok("SCADA")).toEqual({ name: "SCADA", type: "INT", count: 1, scalar: true })
+    expect(ok("SCADA[10]")).toEqual({ name: "SCADA", type: "INT", count: 10, scalar: false })
+    expect(ok("SCADA=[10]")).toEqual({ name: "SCADA", type: "INT", count: 10, scalar: false })
+    expect(ok("M@0x93/3/10")).toEqual({ name: "M", type: "INT", count: 1, scalar: true, placement: { cls: 0x93, ins: 3, att: 10 } })
+  })
+
   it("parses CIP attribute placement in decimal, hex, octal and binary", () => {
     expect(ok("Motor_Velocity@0x93/3/10=REAL").placement).toEqual({ cls: 0x93, ins: 3, att: 10 })
     expect(ok("X@147/0o3/0b1010=REAL[2]").placement).toEqual({ cls: 147, ins: 3, att: 10 })
@@ -35,7 +42,7 @@ describe("parseTagSpec", () => {
   })
 
   it("rejects bad specs with a one-line message naming the spec", () => {
-    for (const s of ["SCADA", "SCADA=FOO[3]", "SCADA=INT[0]", "SCADA=INT[-1]", "SCADA=INT[x]", "1BAD=INT",
+    for (const s of ["SCADA[3", "SCADA=FOO[3]", "SCADA=[3]x", "S[2][3]", "=INT", "SCADA=INT[0]", "SCADA=INT[-1]", "SCADA=INT[x]", "1BAD=INT",
       "A.B=INT", "T@1/2=INT", "T@0x93/0/1=INT", "T@zz/1/1=INT", "T@0/1/1=INT", "T=INT[99999999999]", "T=DWORD", ""]) {
       const e = bad(s)
       expect(e._tag).toBe("TagSpecError")

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url"
 import { Either } from "effect"
 import { encodeFrame } from "../../src/enip/frame.js"
 import { makeFramer } from "../../src/enip/framer.js"
+import { BIN } from "../cli/cpppo.js" // the real binary, node dist/cli/bin.js
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url))
 
@@ -25,7 +26,7 @@ export interface Simulator {
 /** Start the CLI simulator with the web API on an ephemeral port; resolves once both are listening. */
 export const startSimulator = (tags: ReadonlyArray<string>, extra: ReadonlyArray<string> = [], ms = 30_000): Promise<Simulator> =>
   new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/bin.ts", "enip", "server", "-a", "127.0.0.1:0", "-A", "-w", "127.0.0.1:0", ...extra, ...tags], {
+    const proc = spawn(process.execPath, [BIN, "enip", "server", "-a", "127.0.0.1:0", "-A", "-w", "127.0.0.1:0", ...extra, ...tags], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"]
     })

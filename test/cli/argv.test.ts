@@ -1,0 +1,93 @@
+/**
+ * The argv check (src/cli/argv.ts) in-process: what @effect/cli is handed for each way of writing
+ * options, and the CliConfig it parses with (case-sensitive).
+ */
+import { CliConfig, Command, Options } from "@effect/cli"
+import { NodeContext } from "@effect/platform-node"
+import { describe, expect, it } from "@effect/vitest"
+import { Console, Effect, Either } from "effect"
+import { prepare } from "../../src/cli/argv.js"
+import { cliConfig, tree } from "../../src/cli/main.js"
+
+const argv = (...args: Array<string>) => {
+  const r = prepare(tree, args)
+  if (Either.isLeft(r)) throw new Error(r.left)
+  if (r.right._tag !== "Run") throw new Error(`not a run: ${r.right._tag}`)
+  return r.right.argv
+}
+const mistake = (...args: Array<string>) => {
+  const r = prepare(tree, args)
+  if (Either.isRight(r)) throw new Error(`accepted ${args.join(" ")}`)
+  return r.left
+}
+
+describe("argv check", () => {
+  it("hands @effect/cli long names, flags as --name=true, values as separate words, then the arguments", () => {
+    expect(argv("enip", "server", "-Ap", "-a127.0.0.1:0", "-s", "100", "X", "-S", "Y=DINT")).toEqual([
+      "enip", "server", "--address", "127.0.0.1:0", "--address-output=true", "--print=true", "--size", "100", "--simple=true", "X", "Y=DINT"
+    ])
+  })
+  it("counts -v, -vv, --verbose anywhere (also before the command) into --verbosity", () => {
+    expect(argv("-v", "enip", "client", "-vv", "X", "--verbose")).toEqual(["enip", "client", "--verbosity", "4", "X"])
+  })
+  it("the last of a flag and its negation wins (--no-print, -u/-U, -t/-T)", () => {
+    expect(argv("enip", "server", "-p", "--no-print", "X")).toEqual(["enip", "server", "X"])
+    expect(argv("enip", "server", "--no-print", "-p", "X")).toEqual(["enip", "server", "--print=true", "X"])
+    expect(argv("enip", "server", "-U", "-u", "-T", "X")).toEqual(["enip", "server", "--no-tcp=true", "X"])
+  })
+  it("accepts unambiguous prefixes of long options and --opt=value; refuses ambiguous ones", () => {
+    expect(argv("enip", "server", "--address=:0", "--route", "none", "--max=5", "X")).toEqual(["enip", "server", "--address", ":0", "--route-path", "none", "--max-sessions", "5", "X"])
+    expect(mistake("enip", "server", "--addr", ":0")).toBe(`ambiguous option --addr for "cpppo enip server": --address, --address-output`)
+  })
+  it("a flag followed by yes/1/true keeps it as an argument (no value swallowed)", () => {
+    expect(argv("enip", "client", "-p", "1", "yes")).toEqual(["enip", "client", "--print=true", "1", "yes"])
+  })
+  it("repeatable options keep every value in order; others keep the last", () => {
+    expect(argv("enip", "server", "-c", "a.cfg", "--config", "b.json", "-d", "1", "-d", "2", "X")).toEqual([
+      "enip", "server", "--delay", "2", "--config", "a.cfg", "--config", "b.json", "X"
+    ])
+  })
+  it("negative numbers and '-' are arguments or values, not options", () => {
+    expect(argv("enip", "server", "-d", "-1", "X")).toEqual(["enip", "server", "--delay", "-1", "X"])
+    expect(argv("enip", "client", "-")).toEqual(["enip", "client", "-"])
+  })
+  it("-h anywhere, a bare group and --version are answered by the check itself", () => {
+    for (const args of [["-h"], ["enip"], ["enip", "server", "-a", "x", "--help"], ["enip", "client", "-vh"]]) {
+      expect(Either.getOrThrow(prepare(tree, args))._tag).toBe("Help")
+    }
+    expect(Either.getOrThrow(prepare(tree, ["--version"]))._tag).toBe("Version")
+  })
+  it("names the mistake", () => {
+    expect(mistake("enip", "server", "--bogus")).toBe(`unknown option --bogus for "cpppo enip server" (see cpppo enip server --help)`)
+    expect(mistake("enip", "clinet")).toBe(`unknown command "clinet" for "cpppo enip" (did you mean client?)`)
+    expect(mistake("enip", "server", "-s", "abc")).toBe(`-s/--size takes a whole number 40..65559, not "abc"`)
+    expect(mistake("enip", "historize")).toBe(`missing FILE for "cpppo enip historize" (see cpppo enip historize --help)`)
+  })
+})
+
+describe("@effect/cli parses case-sensitively (CliConfig)", () => {
+  // The clash that broke `-A X=INT`: a text option -a and a flag -A on one command.
+  const seen: Array<unknown> = []
+  const probe = Command.make("probe", {
+    address: Options.text("address").pipe(Options.withAlias("a"), Options.withDefault(":44818")),
+    output: Options.boolean("address-output").pipe(Options.withAlias("A"))
+  }, (o) => Effect.sync(() => { seen.push(o) }))
+  const runProbe = Command.run(probe, { name: "probe", version: "0" })
+
+  it.effect("-A is the flag and -a the text option, in either order", () =>
+    Effect.gen(function* () {
+      seen.length = 0
+      yield* runProbe(["node", "probe", "-A", "-a", "127.0.0.1:0"]).pipe(Effect.provide(cliConfig))
+      yield* runProbe(["node", "probe", "-a", "127.0.0.1:0", "-A"]).pipe(Effect.provide(cliConfig))
+      expect(seen).toEqual([{ address: "127.0.0.1:0", output: true }, { address: "127.0.0.1:0", output: true }])
+    }).pipe(Effect.provide(NodeContext.layer)))
+
+  it.effect("(with @effect/cli's default, case-insensitive config the same line does not parse)", () =>
+    Effect.gen(function* () {
+      seen.length = 0
+      const base = yield* Effect.console
+      const quiet: Console.Console = { ...base, error: () => Effect.void, log: () => Effect.void }
+      const r = yield* Effect.either(runProbe(["node", "probe", "-A", "-a", "127.0.0.1:0"]).pipe(Effect.provide(CliConfig.defaultLayer), Effect.withConsole(quiet)))
+      expect(Either.isLeft(r) || JSON.stringify(seen) !== JSON.stringify([{ address: "127.0.0.1:0", output: true }])).toBe(true)
+    }).pipe(Effect.provide(NodeContext.layer)))
+})
