@@ -168,13 +168,18 @@ describe("events of member access name the member's path", () => {
       return Array.from(yield* Queue.takeAll(q)) as Array<TagEvent>
     })))
     expect(seen.map((e) => [e.name, e.kind, e.start, e.count])).toEqual([
-      ["M[3].Speed", "write", 0, 1], ["M[3].Faults", "read", 2, 2], ["L.Ack", "write", 0, 1], ["M", "read", 3, 1], ["BOOLS", "write", 32, 32]
+      ["M[3].Speed", "write", 0, 1], ["M[3].Faults", "read", 2, 2], ["L.Ack", "write", 0, 1], ["M", "read", 3, 1],
+      // an unknown member is reported as an unknown tag is, by the path asked for
+      ["M[3].Nope", "error", 0, 1], ["BOOLS", "write", 32, 32]
     ])
+    // the value type, so -p prints them as Python does (1.5, True); none for a whole structure
+    expect(seen.map((e) => e.type)).toEqual(["REAL", "DINT", "BOOL", undefined, undefined, "BOOL"])
     expect(seen[0]!.values).toEqual([1.5])
     expect(seen[1]!.values).toEqual([0, 0])
     expect(seen[2]!.values).toEqual([true])
     expect(seen[3]!.values).toEqual([{ Speed: 1.5, Running: false, Faults: [0, 0, 0, 0], Name: "" }])
-    expect(seen[4]!.values?.[0]).toBe(true)
+    expect(seen[4]!.error).toMatch(/unknown tag/)
+    expect(seen[5]!.values?.[0]).toBe(true)
   })
 })
 
