@@ -57,10 +57,6 @@ export const perElement = (t: ElementType): number => (t._tag === "Bits" ? 32 : 
 export const typeLabel = (t: ElementType): string =>
   t._tag === "Atomic" ? t.name : t._tag === "Struct" ? t.layout.name : "BOOL"
 
-/** The atomic type values of this element print as (BOOL for bits); undefined for a structure. */
-export const valueType = (t: ElementType): TypeName | undefined =>
-  t._tag === "Atomic" ? t.name : t._tag === "Struct" ? undefined : "BOOL"
-
 /** Integer elements (Read-Modify-Write applies to them). */
 export const isInteger = (t: ElementType): boolean =>
   (t._tag === "Atomic" && ["BOOL", "SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT", "DWORD"].includes(t.name)) || t._tag === "Bits"

@@ -7,7 +7,7 @@
  * sets or clears its bit in the hidden host byte.
  */
 import { Effect, Either } from "effect"
-import { decodeElements, isInteger, perElement, valueType, wireType } from "../cip/element.js"
+import { decodeElements, isInteger, perElement, typeLabel, wireType } from "../cip/element.js"
 import type { CipReply } from "../cip/model.js"
 import { replyService } from "../cip/model.js"
 import { ExtendedStatus, Status } from "../cip/status.js"
@@ -38,7 +38,7 @@ const memberBytes = (m: MemberTarget, element: Uint8Array, n: number): Uint8Arra
 /** What an access to `n` member elements tells events and history: the member's path and values. */
 const viewOf = (m: MemberTarget, n: number): AccessView => ({
   name: m.path,
-  ...(valueType(m.element) !== undefined ? { type: valueType(m.element)! } : {}),
+  type: typeLabel(m.element),
   start: m.index * perElement(m.element),
   count: n * perElement(m.element),
   values: (element) => {

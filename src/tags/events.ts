@@ -2,7 +2,7 @@
  * Tag I/O events, published for every read, write and failure. Printing (`-p`), history and the
  * web page subscribe; the history module consumes exactly this shape.
  */
-import type { CipValue, TypeName } from "../cip/types.js"
+import type { CipValue } from "../cip/types.js"
 import { pyValue } from "./pyRepr.js"
 
 export type TagEventKind = "read" | "write" | "error"
@@ -13,8 +13,11 @@ export interface TagEvent {
    * for an unknown tag, the name asked for.
    */
   readonly name: string
-  /** The tag's type (absent for an unknown tag). */
-  readonly type?: TypeName
+  /**
+   * The type of what was accessed, as users write it: an atomic type (`REAL`; `BOOL` for a BOOL
+   * array or member), `STRING`, or a structure's name (`Motor`). Absent for an unknown tag.
+   */
+  readonly type?: string
   readonly kind: TagEventKind
   /** First element (of the member, for a member path) index. */
   readonly start: number

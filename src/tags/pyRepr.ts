@@ -43,7 +43,7 @@ export const pyString = (s: string): string => {
 }
 
 /** Python `repr` of one value of a CIP type (REAL/LREAL print as floats, BOOL as True/False). */
-export const pyValue = (v: CipValue | ReadonlyArray<CipValue>, type?: TypeName): string => {
+export const pyValue = (v: CipValue | ReadonlyArray<CipValue>, type?: string): string => {
   if (typeof v === "boolean") return v ? "True" : "False"
   if (typeof v === "bigint") return v.toString()
   if (typeof v === "string") return pyString(v)

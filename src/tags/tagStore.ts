@@ -10,10 +10,10 @@
  */
 import { Context, Data, Effect, Either, Layer, Option, PubSub, type Queue, type Scope, Stream } from "effect"
 import {
-  decodeElements, elementProblem, type ElementType, encodeElements, encodeInto, perElement, typeLabel, valueType, wireSize, wireType
+  decodeElements, elementProblem, type ElementType, encodeElements, encodeInto, perElement, typeLabel, wireSize, wireType
 } from "../cip/element.js"
 import { BUILTIN_TYPES, buildTypes, type TypeRegistry } from "../cip/layout.js"
-import type { CipValue, TypeName, TypeSpec } from "../cip/types.js"
+import type { CipValue, TypeSpec } from "../cip/types.js"
 import { decodeValues, encodedLength } from "../cip/types.js"
 import { decodeUdtDefinition, type UdtDefinition } from "../cip/udt.js"
 import { describeStatus, ExtendedStatus, Status } from "../cip/status.js"
@@ -72,8 +72,8 @@ export interface Tag {
 export interface AccessView {
   /** The path events name (`M[3].Speed`, `M[3].Faults`). */
   readonly name: string
-  /** The atomic type of its values (absent for a structure). */
-  readonly type?: TypeName
+  /** The part's type as users write it (`REAL`, `BOOL`, `Motor`). */
+  readonly type: string
   /** First value of the part (an index into a member array), and how many. */
   readonly start: number
   readonly count: number
@@ -111,20 +111,19 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>, type
   // The effectful offer: on a full sliding PubSub it drops the OLDEST event (unsafeOffer would
   // drop the new one). Only runs while someone subscribes.
   const publish = (e: TagEvent) => { Effect.runSync(PubSub.publish(pubsub, e)) }
-  const typed = (type: TypeName | undefined) => (type !== undefined ? { type } : {})
   /** The event of an access to wire elements `[start, start+count)` (or to a part of them). */
   const access = (tag: Tag, kind: "read" | "write", start: number, count: number, bytes: Uint8Array, view?: AccessView): TagEvent => {
     const per = perElement(tag.element)
     return view !== undefined
-      ? { name: view.name, ...typed(view.type), kind, start: view.start, count: view.count, values: view.values(bytes), at: Date.now() }
-      : { name: tag.name, ...typed(valueType(tag.element)), kind, start: start * per, count: count * per, values: values(tag, bytes, count), at: Date.now() }
+      ? { name: view.name, type: view.type, kind, start: view.start, count: view.count, values: view.values(bytes), at: Date.now() }
+      : { name: tag.name, type: tag.type, kind, start: start * per, count: count * per, values: values(tag, bytes, count), at: Date.now() }
   }
   const fail = (tag: Tag, start: number, count: number, err: TagError, view?: AccessView): TagError => {
     if (subscribers > 0) {
       const per = perElement(tag.element)
       publish(view !== undefined
-        ? { name: view.name, ...typed(view.type), kind: "error", start: view.start, count: view.count, error: err.message, at: Date.now() }
-        : { name: tag.name, ...typed(valueType(tag.element)), kind: "error", start: start * per, count: count * per, error: err.message, at: Date.now() })
+        ? { name: view.name, type: view.type, kind: "error", start: view.start, count: view.count, error: err.message, at: Date.now() }
+        : { name: tag.name, type: tag.type, kind: "error", start: start * per, count: count * per, error: err.message, at: Date.now() })
     }
     return err
   }

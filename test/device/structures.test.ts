@@ -172,8 +172,8 @@ describe("events of member access name the member's path", () => {
       // an unknown member is reported as an unknown tag is, by the path asked for
       ["M[3].Nope", "error", 0, 1], ["BOOLS", "write", 32, 32]
     ])
-    // the value type, so -p prints them as Python does (1.5, True); none for a whole structure
-    expect(seen.map((e) => e.type)).toEqual(["REAL", "DINT", "BOOL", undefined, undefined, "BOOL"])
+    // the type of what was accessed (so -p prints 1.5, True as Python does); none for an unknown member
+    expect(seen.map((e) => e.type)).toEqual(["REAL", "DINT", "BOOL", "Motor", undefined, "BOOL"])
     expect(seen[0]!.values).toEqual([1.5])
     expect(seen[1]!.values).toEqual([0, 0])
     expect(seen[2]!.values).toEqual([true])
