@@ -4,7 +4,9 @@
  * ListIdentity/ListServices/ListInterfaces) goes through a recording proxy on 127.0.0.6:44818,
  * and the structure (UDT) cases through a second one on 127.0.0.8:44818 (their own simulator);
  * the bytes are written to a pcap and dissected by `tshark`. Any frame Wireshark calls malformed,
- * or flags with an expert item of severity "error", fails the test, named by frame number.
+ * or flags with an expert item of severity "error", fails the test, named by frame number. On the
+ * structure capture, Wireshark's reading of every Template reply (Get Attribute List, Read
+ * Template: status and data, per structure instance) and of the Symbol list is checked too.
  * Skipped, with one line saying why, when tshark is absent (.ci/run installs it). Set
  * CPPPO_INTEROP_PCAP=/path/file.pcap to keep the capture (it is kept anyway when the check fails).
  */
@@ -15,6 +17,7 @@ import { rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { templateDefinition } from "../../src/cip/layout.js"
 import { Client } from "../../src/client/client.js"
 import { listOverTcp } from "../../src/client/discovery.js"
 import { parseOperations } from "../../src/client/operations.js"
@@ -161,5 +164,41 @@ describe.skipIf(TSHARK === undefined)("Wireshark (tshark) on a capture of the in
       "-e", "frame.number", "-e", "_ws.col.Protocol", "-e", "_ws.col.Info", "-e", "_ws.expert.message")
     expect(bad, `frames Wireshark rejects in ${PCAP}:\n${bad.join("\n")}`).toEqual([])
     if (process.env.CPPPO_INTEROP_PCAP === undefined) rmSync(PCAP, { force: true }) // kept when it failed, to look at
+  })
+
+  it("tshark dissects the structure replies: Template attributes and Read Template per structure, byte for byte; the Symbol list", () => {
+    const file = `${PCAP}.udt.pcap`
+    writePcap(file, udtRecorder.flows)
+    const fields = (filter: string, ...names: Array<string>) => {
+      const r = spawnSync(TSHARK!, ["-n", "-r", file, "-Y", filter, "-T", "fields", "-E", "separator=|", ...names.flatMap((f) => ["-e", f])], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })
+      if (r.status !== 0) throw new Error(`tshark failed (${r.status}): ${r.stderr}`)
+      // a field repeated in a frame (the Unconnected Send's and the embedded request's) comes comma-separated: the last is the embedded one
+      return r.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => l.split("|").map((f) => f.split(",").pop()!))
+    }
+    // Replies (cip.rr == 1) on the Template object, as Wireshark reads their CIP header and request path.
+    const attributes = fields("cip.class == 0x6c && cip.rr == 1 && cip.sc == 0x03", "cip.instance", "cip.genstat")
+    const reads = fields("cip.class == 0x6c && cip.rr == 1 && cip.sc == 0x4c", "cip.instance", "cip.genstat", "cip.data")
+    for (const layout of udtSim.store.types.layouts) {
+      const instance = `0x${layout.instance.toString(16).padStart(4, "0")}`
+      expect(attributes.filter(([i, st]) => i === instance && st === "0x00").length, `Get Attribute List of ${layout.name}`).toBeGreaterThan(0)
+      const mine = reads.filter(([i]) => i === instance)
+      expect(mine.length, `Read Template of ${layout.name}`).toBeGreaterThan(0)
+      // Every reply's data is the definition's bytes from some offset; a complete (0x00) one
+      // reaches what clients ask for: attribute 4's words × 4 − 23 bytes (pylogix; pycomm3 − 21).
+      const { bytes, words } = templateDefinition(layout)
+      const definition = Buffer.from(bytes).toString("hex")
+      const content = words * 4 - 23
+      for (const [, status, data] of mine) {
+        expect(["0x00", "0x06"], `Read Template status of ${layout.name}`).toContain(status)
+        const at = definition.indexOf(data!)
+        expect(data!.length > 0 && at % 2 === 0, `Read Template data of ${layout.name}`).toBe(true)
+        if (status === "0x00") expect((at + data!.length) / 2, `last fragment of ${layout.name}`).toBeGreaterThanOrEqual(content)
+      }
+    }
+    // pycomm3 and pylogix list the tags with Get Instance Attribute List on the Symbol object.
+    const symbols = fields("cip.class == 0x6b && cip.rr == 1 && cip.sc == 0x55", "cip.genstat")
+    expect(symbols.length).toBeGreaterThan(0)
+    expect(symbols.every(([st]) => st === "0x00" || st === "0x06")).toBe(true)
+    if (process.env.CPPPO_INTEROP_PCAP === undefined) rmSync(file, { force: true })
   })
 })
