@@ -3,13 +3,14 @@
  * members (the templates read from the controller, as pycomm3 does), bits of integers and of BOOL
  * arrays, and `--list-tags` printing the structure definitions.
  */
-import { expect, layer } from "@effect/vitest"
+import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { Client } from "../../src/client/client.js"
 import { parseOperations } from "../../src/client/operations.js"
 import { formatResult } from "../../src/client/results.js"
 import { runClient, type ClientRunConfig } from "../../src/client/run.js"
 import { EnipServer, SimulatorLive, TagStore } from "../../src/server/simulator.js"
+import { run, start } from "../cli/cpppo.js" // the real binary, node dist/cli/bin.js
 
 const UDTS = ["Motor{Speed:REAL,Running:BOOL,Faults:DINT[4],Name:STRING}", "Line{Pump:Motor,Count:INT,Flags:BOOL[40]}"]
 const TAGS = ["M=Motor[10]", "L=Line", "Program:Main.P=Motor", "BOOLS=BOOL[100]", "DINT1=DINT"]
@@ -79,4 +80,28 @@ layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: TAGS, udts: UDTS }), { e
       expect(lines.at(-2)).toBe("        L.Pump.Speed              == [0.0]: 'OK'")
       expect(lines.at(-1)).toMatch(/^ +M\[1\]\[  1-1  \]\+  0 == \[\{'Speed': 0\.0, 'Running': False, 'Faults': \[0, 0, 0, 0\], 'Name': ''\}\]: 'OK'$/)
     }))
+})
+
+describe("cpppo enip server --udt and cpppo enip client, the real binaries", () => {
+  it("the server takes --udt structures and prints member access (-p); the client writes a member and prints the structure as a dict", async () => {
+    const server = start(["enip", "server", "-a", "127.0.0.1:0", "-A", "-p", "--udt", UDTS[0]!, "--udt", UDTS[1]!, "M=Motor[10]", "L=Line"])
+    try {
+      const address = await server.line(/^127\.0\.0\.1:\d+$/)
+      const client = await run(["enip", "client", "-a", address, "-p", "M[3].Speed=(REAL)1.5", "L.Pump.Running=(BOOL)1", "M[3]", "L.Pump.Running", "--list-tags"], { timeout: 60_000 })
+      expect(client.status, client.stderr).toBe(0)
+      const lines = client.stdout.trimEnd().split("\n")
+      expect(lines.some((l) => /^Motor\{Speed:REAL,Running:BOOL,Faults:DINT\[4\],Name:STRING\}  \(template 0x100, handle 0x[0-9a-f]{4}, 112 bytes\)$/.test(l))).toBe(true)
+      expect(lines.slice(-4)).toEqual([
+        "          M[3].Speed              <= [1.5]: 'OK'",
+        "      L.Pump.Running              <= [True]: 'OK'",
+        "                M[3][  3-3  ]+  0 == [{'Speed': 1.5, 'Running': False, 'Faults': [0, 0, 0, 0], 'Name': ''}]: 'OK'",
+        "      L.Pump.Running              == [True]: 'OK'"
+      ])
+      // The server's -p names each access by its member path, values as Python prints them.
+      expect(await server.line(/M\[3\]\.Speed\[ +0-0 +\] <= \[1\.5\]/)).toBeDefined()
+      expect(await server.line(/L\.Pump\.Running\[ +0-0 +\] <= \[True\]/)).toBeDefined()
+    } finally {
+      await server.stop()
+    }
+  }, 120_000)
 })
