@@ -5,6 +5,7 @@
  * modules are loaded only when asked for (they bring the HTTP server and zlib code into memory).
  */
 import { Effect, Layer, Option, Queue, Stream } from "effect"
+import type { TypeRegistry } from "../cip/layout.js"
 import type { BoundAddress } from "../server/server.js"
 import type { TagEvent } from "../tags/events.js"
 import { TagStore } from "../tags/tagStore.js"
@@ -14,7 +15,7 @@ export interface ExtrasConfig {
   readonly web?: { readonly host: string; readonly port: number; readonly token?: string; readonly history?: HistoryAccess } | undefined
   readonly historize?: string | undefined
   /** Print each tag event: rendered by `format`, passed to `print`. */
-  readonly print?: { readonly format: (e: TagEvent) => string; readonly line: (text: string) => Effect.Effect<void> } | undefined
+  readonly print?: { readonly format: (e: TagEvent, types: TypeRegistry) => string; readonly line: (text: string) => Effect.Effect<void> } | undefined
 }
 
 const loadWeb = Effect.promise(() => import("../web/server.js"))
@@ -26,7 +27,7 @@ export const startExtras = (config: ExtrasConfig) =>
     const store = yield* TagStore
     if (config.print !== undefined) {
       const { format, line } = config.print
-      yield* Effect.forkScoped(Stream.runForEach(store.events, (e) => line(format(e))))
+      yield* Effect.forkScoped(Stream.runForEach(store.events, (e) => line(format(e, store.types))))
     }
     if (config.historize !== undefined) {
       const [{ HistoryWriter }, { historize }] = yield* loadHistory

@@ -2,8 +2,9 @@
  * Tag I/O events, published for every read, write and failure. Printing (`-p`), history and the
  * web page subscribe; the history module consumes exactly this shape.
  */
+import type { TypeRegistry } from "../cip/layout.js"
 import type { CipValue } from "../cip/types.js"
-import { pyValue } from "./pyRepr.js"
+import { pyStruct, pyValue } from "./pyRepr.js"
 
 export type TagEventKind = "read" | "write" | "error"
 
@@ -40,12 +41,14 @@ export const showValue = (v: CipValue | ReadonlyArray<CipValue>): string =>
 
 /**
  * The printing form cpppo uses: `               SCADA[    0-3    ] == [0, 99, 0, 0]`, values as
- * Python prints them (`['hello']`, `[1.0]`, `[True]`), as the client's `-p` does.
+ * Python prints them (`['hello']`, `[1.0]`, `[True]`), as the client's `-p` does; with the
+ * store's `types`, a structure as pycomm3's dict, each member as its type prints (`'Speed': 0.0`).
  */
-export const formatTagEvent = (e: TagEvent): string => {
+export const formatTagEvent = (e: TagEvent, types?: TypeRegistry): string => {
   const range = `${String(e.start).padStart(5)}-${String(e.start + e.count - 1).padEnd(5)}`
   const head = `${e.name.padStart(20)}[${range}]`
-  const vals = (e.values ?? []).map((v) => pyValue(v, e.type)).join(", ")
+  const layout = e.type !== undefined ? types?.byName(e.type) : undefined
+  const vals = (e.values ?? []).map((v) => (layout !== undefined ? pyStruct(v, layout) : pyValue(v, e.type))).join(", ")
   switch (e.kind) {
     case "read": return `${head} == [${vals}]`
     case "write": return `${head} <= [${vals}]`

@@ -100,6 +100,9 @@ describe("cpppo enip server --udt and cpppo enip client, the real binaries", () 
       // The server's -p names each access by its member path, values as Python prints them.
       expect(await server.line(/M\[3\]\.Speed\[ +0-0 +\] <= \[1\.5\]/)).toBeDefined()
       expect(await server.line(/L\.Pump\.Running\[ +0-0 +\] <= \[True\]/)).toBeDefined()
+      // a whole element as pycomm3's dict, each member as its type prints (REAL 0.0)
+      expect(await server.line(/^ +M\[ +3-3 +\] == \[\{'Speed': 1\.5, 'Running': False, 'Faults': \[0, 0, 0, 0\], 'Name': ''\}\]$/)).toBeDefined()
+      expect(await server.line(/^ +L\.Pump\.Running\[ +0-0 +\] == \[True\]$/)).toBeDefined()
     } finally {
       await server.stop()
     }
