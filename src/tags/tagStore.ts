@@ -14,7 +14,7 @@ import {
 } from "../cip/element.js"
 import { BUILTIN_TYPES, buildTypes, type TypeRegistry } from "../cip/layout.js"
 import type { CipValue, TypeSpec } from "../cip/types.js"
-import { decodeValues, encodedLength } from "../cip/types.js"
+import { decodeValues, encodedLength, LOGIX_STRING_CAPACITY, LOGIX_STRING_SIZE } from "../cip/types.js"
 import { decodeUdtDefinition, type UdtDefinition } from "../cip/udt.js"
 import { describeStatus, ExtendedStatus, Status } from "../cip/status.js"
 import { type Attribute, AttributeError, AttributeFactory, memoryAttribute } from "./attribute.js"
@@ -81,6 +81,14 @@ export interface AccessView {
   readonly values: (bytes: Uint8Array) => ReadonlyArray<CipValue>
 }
 
+/** A synchronous listener to tag events (see `TagStoreService.addSink`). */
+export type TagSink = (event: TagEvent) => void
+
+export interface SinkOptions {
+  /** True while the sink is behind and the accesses should slow down (back-pressure). */
+  readonly congested?: () => boolean
+}
+
 /** A synchronous answer, a failure as a value, or an Effect when an Attribute is asynchronous. */
 export type Outcome<A> = A | TagError | Effect.Effect<A, TagError>
 
@@ -107,10 +115,21 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>, type
     if (t.spec.placement) byPlacement.set(placementKey(t.spec.placement.cls, t.spec.placement.ins, t.spec.placement.att), t)
   }
   let subscribers = 0
+  let sinks: ReadonlyArray<TagSink> = []
+  let behind: ReadonlyArray<() => boolean> = []
+  /** Someone listens: events are built only then (free otherwise). */
+  let listening = false
+  const relisten = () => { listening = subscribers > 0 || sinks.length > 0 }
 
-  // The effectful offer: on a full sliding PubSub it drops the OLDEST event (unsafeOffer would
-  // drop the new one). Only runs while someone subscribes.
-  const publish = (e: TagEvent) => { Effect.runSync(PubSub.publish(pubsub, e)) }
+  // Sinks first, in the same turn as the access (nothing between the access and the record of it
+  // can drop it); then the PubSub, whose effectful offer drops the OLDEST event when a slow
+  // subscriber's buffer is full (unsafeOffer would drop the new one).
+  const publish = (e: TagEvent) => {
+    for (const sink of sinks) {
+      try { sink(e) } catch { /* a sink must not throw; one that does must not break the access */ }
+    }
+    if (subscribers > 0) Effect.runSync(PubSub.publish(pubsub, e))
+  }
   /** The event of an access to wire elements `[start, start+count)` (or to a part of them). */
   const access = (tag: Tag, kind: "read" | "write", start: number, count: number, bytes: Uint8Array, view?: AccessView): TagEvent => {
     const per = perElement(tag.element)
@@ -119,7 +138,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>, type
       : { name: tag.name, type: tag.type, kind, start: start * per, count: count * per, values: values(tag, bytes, count), at: Date.now() }
   }
   const fail = (tag: Tag, start: number, count: number, err: TagError, view?: AccessView): TagError => {
-    if (subscribers > 0) {
+    if (listening) {
       const per = perElement(tag.element)
       publish(view !== undefined
         ? { name: view.name, type: view.type, kind: "error", start: view.start, count: view.count, error: err.message, at: Date.now() }
@@ -161,7 +180,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>, type
     const sync = tag.attribute.sync
     if (sync) {
       const bytes = sync.unsafeReadBytes(start, count)
-      if (subscribers > 0) publish(access(tag, "read", start, count, bytes, view))
+      if (listening) publish(access(tag, "read", start, count, bytes, view))
       return bytes
     }
     const per = perElement(tag.element)
@@ -170,10 +189,27 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>, type
       Effect.flatMap((vals) => {
         const bytes = encoded(tag, vals)
         if (bytes instanceof TagError) return Effect.fail(fail(tag, start, count, bytes, view))
-        if (subscribers > 0) publish(access(tag, "read", start, count, bytes, view))
+        if (listening) publish(access(tag, "read", start, count, bytes, view))
         return Effect.succeed(bytes)
       })
     )
+  }
+
+  /**
+   * A Logix STRING whose LEN is outside 0..82 is refused (0x09, invalid attribute value), whether it
+   * comes whole or as a write to `.LEN`: stored, it would make every later read of the tag fail.
+   */
+  const badStringLength = (tag: Tag, start: number, count: number, bytes: Uint8Array): TagError | undefined => {
+    if (tag.type !== "STRING") return undefined
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    for (let i = 0; i < count; i++) {
+      const len = dv.getInt32(i * LOGIX_STRING_SIZE, true)
+      if (len < 0 || len > LOGIX_STRING_CAPACITY) {
+        return fail(tag, start, count, statusError(tag, "BadData", Status.InvalidAttributeValue, [],
+          `${tag.name}[${start + i}].LEN ${len} is outside 0..${LOGIX_STRING_CAPACITY}`))
+      }
+    }
+    return undefined
   }
 
   /** Replace wire elements from `start` with encoded `bytes` (whole elements; atomic). */
@@ -189,17 +225,19 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>, type
       return fail(tag, start, count, statusError(tag, "BadData", Status.GeneralError, [ExtendedStatus.LengthMismatch],
         `${tag.name}: ${bytes.length} bytes do not hold ${count} ${tag.type} elements`), view)
     }
+    const badLen = badStringLength(tag, start, count, bytes)
+    if (badLen) return badLen
     const sync = tag.attribute.sync
     if (sync) {
       sync.unsafeWriteBytes(start, bytes)
-      if (subscribers > 0) publish(access(tag, "write", start, count, bytes, view))
+      if (listening) publish(access(tag, "write", start, count, bytes, view))
       return undefined
     }
     const per = perElement(tag.element)
     const vals = decoded?._tag === "Right" ? decoded.right : values(tag, bytes, count)
     return tag.attribute.write(start * per, vals).pipe(
       Effect.catchAll(fromAttributeError(tag, start, count, view)),
-      Effect.tap(() => { if (subscribers > 0) publish(access(tag, "write", start, count, bytes, view)) })
+      Effect.tap(() => { if (listening) publish(access(tag, "write", start, count, bytes, view)) })
     )
   }
 
@@ -325,16 +363,47 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>, type
      * asked for, so `-p`, history and the live page show it too.
      */
     reportUnknown: (name: string, start: number, count: number): void => {
-      if (subscribers > 0) publish({ name, kind: "error", start, count, error: `${name}: unknown tag`, at: Date.now() })
+      if (listening) publish({ name, kind: "error", start, count, error: `${name}: unknown tag`, at: Date.now() })
     },
     setError: (name: string, error: ForcedError | undefined): Effect.Effect<void, TagError> =>
       Effect.map(need(name), (tag) => { tag.error = error }),
-    /** Subscribe to events for the life of the scope (counts subscribers so publishing is free without any). */
+    /**
+     * Subscribe to events for the life of the scope (counts subscribers so publishing is free
+     * without any). A subscriber slower than the events loses the oldest beyond `eventCapacity`:
+     * fine for printing and watching; a record that must be complete uses `addSink`.
+     */
     subscribe: Effect.acquireRelease(
-      PubSub.subscribe(pubsub).pipe(Effect.tap(() => { subscribers++ })),
-      () => Effect.sync(() => { subscribers-- })
+      PubSub.subscribe(pubsub).pipe(Effect.tap(() => { subscribers++; relisten() })),
+      () => Effect.sync(() => { subscribers--; relisten() })
     ) as Effect.Effect<Queue.Dequeue<TagEvent>, never, Scope.Scope>,
-    hasSubscribers: (): boolean => subscribers > 0
+    /**
+     * Call `sink` synchronously with every event, in the turn of the access, for the life of the
+     * scope: nothing is dropped on the way (history uses it). A sink must be quick and must not
+     * throw; it hands the event on (to a buffer) rather than doing I/O.
+     */
+    addSink: (sink: TagSink, options: SinkOptions = {}): Effect.Effect<void, never, Scope.Scope> =>
+      Effect.acquireRelease(
+        Effect.sync(() => {
+          sinks = [...sinks, sink]
+          if (options.congested !== undefined) behind = [...behind, options.congested]
+          relisten()
+        }),
+        () => Effect.sync(() => {
+          sinks = sinks.filter((k) => k !== sink)
+          behind = behind.filter((c) => c !== options.congested)
+          relisten()
+        })
+      ),
+    /**
+     * True while a sink is behind (its `congested` says so): whoever makes tag accesses should
+     * slow down — the server stops reading its sessions' sockets meanwhile, so TCP holds the
+     * clients back instead of the sink dropping what they were acknowledged.
+     */
+    congested: (): boolean => {
+      for (const c of behind) if (c()) return true
+      return false
+    },
+    hasSubscribers: (): boolean => listening
   } as const
 }
 
