@@ -15,6 +15,7 @@ import { decodeFrame, encodeFrame } from "../enip/frame.js"
 import { Command, type CpfItem, type EncapHeader, type EnipBody, type IdentityItem } from "../enip/model.js"
 import type { ConnectionView, RequestContext } from "../device/controller.js"
 import type { FrameOutcome, FrameResult, SessionHandler } from "./session.js"
+import type { ControllerStats } from "./stats.js"
 
 export type { ConnectionView, RequestContext }
 
@@ -65,7 +66,15 @@ export interface EncapsulationOptions {
   /** The client's address (for per-peer limits in the controller). */
   readonly peer?: string
   readonly local: { readonly address: string; readonly port: number }
+  /** Counts each CIP request answered, by service and general status. */
+  readonly stats?: ControllerStats
 }
+
+/** The name a request is counted under: the routed request of an Unconnected Send, else its own. */
+const serviceName = (request: CipRequest): string =>
+  request._tag === "UnconnectedSend" ? serviceName(request.request)
+  : request._tag === "Generic" ? `0x${request.service.toString(16).padStart(2, "0")}`
+  : request._tag
 
 /** Answers to the List* commands, over TCP or UDP (shared by both listeners). */
 export const listReply = (
@@ -134,11 +143,19 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
         body: { _tag: body, interfaceHandle, timeout, items: items(encodeReply(reply)) }
       })
 
+  const stats = options.stats
   const answer = (request: Uint8Array, ctx: RequestContext, frame: (reply: CipReply) => Uint8Array): FrameOutcome => {
     const decoded = decodeRequest(request)
-    if (Either.isLeft(decoded)) return frame(undecodable(request, decoded.left))
+    if (Either.isLeft(decoded)) {
+      const reply = undecodable(request, decoded.left)
+      stats?.request("Undecodable", reply.status)
+      return frame(reply)
+    }
     const reply = endpoint.handle(decoded.right, ctx)
-    return Effect.isEffect(reply) ? Effect.map(reply, frame) : frame(reply)
+    if (stats === undefined) return Effect.isEffect(reply) ? Effect.map(reply, frame) : frame(reply)
+    const name = serviceName(decoded.right)
+    const counted = (r: CipReply) => { stats.request(name, r.status); return frame(r) }
+    return Effect.isEffect(reply) ? Effect.map(reply, counted) : counted(reply)
   }
 
   const frame = (bytes: Uint8Array): FrameOutcome => {

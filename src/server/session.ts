@@ -10,6 +10,7 @@ import type { ServerControlService } from "./control.js"
 import type { ProcessLimitsService } from "./limits.js"
 import type { ConnectionRegistryService, SessionEntry } from "./registry.js"
 import { sessionKey } from "./registry.js"
+import type { ControllerStats } from "./stats.js"
 
 /** What a handler does with one frame. */
 export type FrameResult =
@@ -56,6 +57,8 @@ export interface SessionOptions {
    * back-pressure then holds the client, and the server's memory stays bounded.
    */
   readonly maxQueued?: number
+  /** Counts bytes in and out and each request's latency (arrival to reply). */
+  readonly stats?: ControllerStats
   /** The process-wide memory budget this session's unsent and queued bytes count against. */
   readonly limits?: ProcessLimitsService
   /**
@@ -66,6 +69,16 @@ export interface SessionOptions {
 }
 
 const EMPTY = new Uint8Array(0)
+
+/** A frame waiting for its turn (under a delay or behind an asynchronous answer). */
+interface QueuedFrame {
+  readonly frame: Uint8Array
+  /** Arrival, epoch ms (the delay is measured from it, on the Effect Clock). */
+  readonly at: number
+  /** Arrival, performance.now() ms, for the latency counted in stats (-1: not a request). */
+  readonly arrived: number
+  readonly pending?: Effect.Effect<FrameResult>
+}
 
 /** How long a session closed by the server waits for the peer to close its side. */
 const LINGER_MS = 1000
@@ -142,8 +155,10 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
       })
     )
 
+    const stats = options.stats
     const send = (bytes: Uint8Array) => {
       if (ended) return
+      if (stats !== undefined) stats.bytesOut += bytes.length
       socket.write(bytes)
       if (socket.writableLength > options.maxOutput) end() // the peer is not reading: drop it
       else if (socket.writableLength > 0) charge?.update()
@@ -156,11 +171,11 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
     }
 
     // Frames wait here (with their arrival time) while a delay is in force or an Effect is pending.
-    const queue = yield* Queue.unbounded<{ readonly frame: Uint8Array; readonly at: number; readonly pending?: Effect.Effect<FrameResult> }>()
+    const queue = yield* Queue.unbounded<QueuedFrame>()
     let queued = 0
     let paused = false
     const maxQueued = options.maxQueued ?? 1024 * 1024
-    const enqueue = (item: { readonly frame: Uint8Array; readonly at: number; readonly pending?: Effect.Effect<FrameResult> }) => {
+    const enqueue = (item: QueuedFrame) => {
       queued++
       queuedBytes += item.frame.length
       queue.unsafeOffer(item)
@@ -187,7 +202,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
       holdTimer = setTimeout(checkHold, HOLD_MS)
     }
 
-    const answerAll = (frames: ReadonlyArray<Uint8Array>, delayed: boolean) => {
+    const answerAll = (frames: ReadonlyArray<Uint8Array>, delayed: boolean, arrived: number) => {
       let answered = 0
       for (const frame of frames) {
         entry.requests++
@@ -195,7 +210,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
         // requests), the rest wait for the consumer, which gives the event loop a turn between
         // slices: 200 such sessions answered in one go held everyone for seconds.
         if (queued > 0 || delayed || answered >= SYNC_SLICE) {
-          enqueue({ frame, at: Date.now() })
+          enqueue({ frame, at: Date.now(), arrived })
           continue
         }
         answered++
@@ -208,9 +223,10 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
         }
         if (isResult(outcome)) {
           apply(outcome)
+          if (stats !== undefined) stats.latency((performance.now() - arrived) / 1000)
           if (ended) return
         } else {
-          enqueue({ frame, at: Date.now(), pending: outcome })
+          enqueue({ frame, at: Date.now(), arrived, pending: outcome })
         }
       }
     }
@@ -231,6 +247,8 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
 
     const onData = (chunk: Uint8Array) => {
       if (ended) return
+      const arrived = stats !== undefined ? performance.now() : 0
+      if (stats !== undefined) stats.bytesIn += chunk.length
       entry.received += chunk.length
       const pushed = framer.push(chunk)
       const failure = Array.isArray(pushed) ? undefined : (pushed as FramerResult)
@@ -240,7 +258,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
       const batch = frames.length > 1
       if (batch) socket.cork()
       try {
-        answerAll(frames, delayed)
+        answerAll(frames, delayed, arrived)
       } finally {
         if (batch && !socket.destroyed) socket.uncork()
       }
@@ -253,7 +271,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
         const reply = handler.framingError({ reason: failure.error, ...(failure.header ? { header: failure.header } : {}) })
         const result: FrameResult = reply !== undefined ? { reply, close: true } : { close: true }
         if (queued > 0) {
-          enqueue({ frame: EMPTY, at: Date.now(), pending: Effect.succeed(result) })
+          enqueue({ frame: EMPTY, at: Date.now(), arrived: -1, pending: Effect.succeed(result) })
         } else {
           apply(result)
         }
@@ -271,7 +289,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
           sinceTurn = 0
           yield* Effect.sleep(0)
         }
-        const { frame, at, pending } = yield* Queue.take(queue)
+        const { frame, at, arrived, pending } = yield* Queue.take(queue)
         const delay = control.unsafeState().delay.value
         if (delay > 0 && pending === undefined) {
           const now = yield* Clock.currentTimeMillis
@@ -286,6 +304,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
           return isResult(outcome) ? Effect.succeed(outcome) : outcome
         }).pipe(Effect.catchAllCause(() => Effect.sync(() => ({ close: true }) as const)))
         apply(result)
+        if (stats !== undefined && arrived >= 0) stats.latency((performance.now() - arrived) / 1000)
         queued--
         queuedBytes -= frame.length
         if (paused && queuedBytes <= maxQueued / 2 && !ended) { paused = false; if (!held) socket.resume() }

@@ -19,7 +19,7 @@ import { decodeUdtDefinition, type UdtDefinition } from "../cip/udt.js"
 import { describeStatus, ExtendedStatus, Status } from "../cip/status.js"
 import { type Attribute, AttributeError, AttributeFactory, memoryAttribute } from "./attribute.js"
 import type { TagEvent } from "./events.js"
-import { elementOf, MAX_ELEMENTS, parseTagSpec, type TagSpec, TagSpecError } from "./spec.js"
+import { elementOf, MAX_ELEMENTS, parseTagSpecs, type TagSpec, TagSpecError } from "./spec.js"
 
 /** A forced (fault-injection) CIP status returned for every access to a tag. */
 export interface ForcedError {
@@ -102,11 +102,12 @@ export interface TagStoreOptions {
 const lower = (s: string) => s.toLowerCase()
 const placementKey = (cls: number, ins: number, att: number) => `${cls}/${ins}/${att}`
 
-/** Classes the controller itself implements; tags may not be placed there. */
-const RESERVED_CLASSES = new Set([0x01, 0x02, 0x06, 0x64, 0x6b, 0x6c, 0x8b, 0xf5, 0xf6])
 
 /** Build the store's operations over already-created tags. */
-const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>, types: TypeRegistry) => {
+const makeOps = (tags: ReadonlyArray<Tag>, eventCapacity: number, types: TypeRegistry) => {
+  // Created on the first subscription: its buffer is allocated up front (8 bytes × capacity),
+  // which a fleet of hundreds of controllers nobody watches should not pay for.
+  let pubsub: PubSub.PubSub<TagEvent> | undefined
   const byName = new Map<string, Tag>()
   const byPlacement = new Map<string, Tag>()
   for (const t of tags) {
@@ -128,7 +129,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>, type
     for (const sink of sinks) {
       try { sink(e) } catch { /* a sink must not throw; one that does must not break the access */ }
     }
-    if (subscribers > 0) Effect.runSync(PubSub.publish(pubsub, e))
+    if (subscribers > 0 && pubsub !== undefined) Effect.runSync(PubSub.publish(pubsub, e))
   }
   /** The event of an access to wire elements `[start, start+count)` (or to a part of them). */
   const access = (tag: Tag, kind: "read" | "write", start: number, count: number, bytes: Uint8Array, view?: AccessView): TagEvent => {
@@ -373,7 +374,8 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>, type
      * fine for printing and watching; a record that must be complete uses `addSink`.
      */
     subscribe: Effect.acquireRelease(
-      PubSub.subscribe(pubsub).pipe(Effect.tap(() => { subscribers++; relisten() })),
+      // The PubSub is made on the first subscription: a fleet has hundreds of stores, most never watched.
+      Effect.suspend(() => PubSub.subscribe(pubsub ??= Effect.runSync(PubSub.sliding<TagEvent>(eventCapacity)))).pipe(Effect.tap(() => { subscribers++; relisten() })),
       () => Effect.sync(() => { subscribers--; relisten() })
     ) as Effect.Effect<Queue.Dequeue<TagEvent>, never, Scope.Scope>,
     /**
@@ -441,22 +443,10 @@ export const makeTagStore = (
   Effect.gen(function* () {
     const factory = yield* Effect.serviceOption(AttributeFactory)
     const types = options.udts !== undefined && options.udts.length > 0 ? yield* makeTypes(options.udts) : BUILTIN_TYPES
-    const names = new Set<string>()
-    const places = new Set<string>()
+    const parsed = yield* parseTagSpecs(specs, types)
     const tags: Array<Tag> = []
-    for (const s of specs) {
-      const spec = typeof s === "string" ? yield* parseTagSpec(s, types) : s
-      const text = typeof s === "string" ? s : spec.name
-      const dup = (why: string) => new TagSpecError({ spec: text, message: `bad tag spec ${JSON.stringify(text)}: ${why}` })
-      if (names.has(lower(spec.name))) return yield* Effect.fail(dup(`duplicate tag name ${spec.name}`))
-      names.add(lower(spec.name))
-      if (spec.placement) {
-        const { cls, ins, att } = spec.placement
-        if (RESERVED_CLASSES.has(cls)) return yield* Effect.fail(dup(`class 0x${cls.toString(16)} is implemented by the controller`))
-        const k = placementKey(cls, ins, att)
-        if (places.has(k)) return yield* Effect.fail(dup(`attribute @${k} already placed`))
-        places.add(k)
-      }
+    for (const spec of parsed) {
+      const dup = (why: string) => new TagSpecError({ spec: spec.name, message: `bad tag spec ${JSON.stringify(spec.name)}: ${why}` })
       const element = elementOf(spec, types)
       if (element === undefined) return yield* Effect.fail(dup(`unknown type ${spec.type}`))
       // A BOOL array is stored 32 BOOLs to a DWORD: BOOL[n] holds n rounded up to 32.
@@ -471,7 +461,6 @@ export const makeTagStore = (
         instance: tags.length + 1, typeSpec: wireType(element), elementSize: size, wireCount, attribute, error: undefined
       })
     }
-    const pubsub = yield* PubSub.sliding<TagEvent>(options.eventCapacity ?? 65536)
-    const ops = makeOps(tags, pubsub, types)
+    const ops = makeOps(tags, options.eventCapacity ?? 65536, types)
     return { ...ops, events: Stream.unwrapScoped(Effect.map(ops.subscribe, (q) => Stream.fromQueue(q))) }
   })
