@@ -8,6 +8,7 @@ import { Clock, Deferred, Effect, Exit, Queue } from "effect"
 import type * as net from "node:net"
 import type { ServerControlService } from "./control.js"
 import type { ProcessLimitsService } from "./limits.js"
+import { adoptSocket } from "./readBuffer.js"
 import type { ConnectionRegistryService, SessionEntry } from "./registry.js"
 import { sessionKey } from "./registry.js"
 import type { ControllerStats } from "./stats.js"
@@ -84,6 +85,8 @@ interface QueuedFrame {
 const LINGER_MS = 1000
 /** The longest a frame may take to arrive, from its first byte (less when the idle timeout is less). */
 const MAX_FRAME_SECONDS = 10
+/** Idle checks per idle timeout period. */
+const IDLE_CHECKS = 4
 /** Frames a session's consumer answers before it lets the event loop take a turn. */
 const CONSUMER_SLICE = 16
 /** Frames of one chunk answered at once, in the socket's callback; the rest go to the consumer. */
@@ -96,11 +99,14 @@ const isResult = (o: FrameOutcome): o is FrameResult =>
 
 /**
  * Run a session until its socket closes (EOF, error, drop, idle timeout, interruption);
- * `admitted` (its place in the process-wide limits) is given back at the end.
+ * `admitted` (its place in the process-wide limits) is given back at the end. The socket comes
+ * from a server created with `pauseOnConnect` (see readBuffer.ts).
  */
-export const runSession = (socket: net.Socket, options: SessionOptions, admitted?: () => void): Effect.Effect<void> =>
+export const runSession = (accepted: net.Socket, options: SessionOptions, admitted?: () => void): Effect.Effect<void> =>
   Effect.gen(function* () {
     const { control, registry } = options
+    // Chunks are read into a shared buffer (see readBuffer.ts); nothing is read before resume().
+    const socket = adoptSocket(accepted, (chunk) => onData(chunk))
     const peer = socket.remoteAddress ?? "?"
     const peerPort = socket.remotePort ?? 0
     const local = socket.localAddress ?? "?"
@@ -114,6 +120,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
     let finished = false // the socket is destroyed and the session over
     let lingerTimer: ReturnType<typeof setTimeout> | undefined
     let partialTimer: ReturnType<typeof setTimeout> | undefined
+    let idleTimer: ReturnType<typeof setTimeout> | undefined
     let holdTimer: ReturnType<typeof setTimeout> | undefined
     let held = false // not reading while history catches up
     const end = () => {
@@ -122,6 +129,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
       ended = true
       if (lingerTimer !== undefined) clearTimeout(lingerTimer)
       if (partialTimer !== undefined) clearTimeout(partialTimer)
+      if (idleTimer !== undefined) clearTimeout(idleTimer)
       if (holdTimer !== undefined) clearTimeout(holdTimer)
       socket.destroy()
       Deferred.unsafeDone(closed, Exit.void)
@@ -313,23 +321,37 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
     })
     yield* Effect.forkScoped(consumer)
 
-    // Idle timeout: node's socket timer (cheap for thousands of sessions); re-armed if changed.
+    // Idle timeout, checked IDLE_CHECKS times per period against a count of chunks read: closed
+    // after one to (1 + 1/IDLE_CHECKS) periods without a byte. Node's own socket timeout would
+    // re-arm a timer on every read and every write, a cost paid per request on a busy session.
+    let idleSeen = -1
+    let idleChecks = 0
+    const checkIdle = (period: number) => {
+      idleTimer = undefined
+      if (finished) return
+      if (idleSeen !== entry.received || queued > 0) { idleSeen = entry.received; idleChecks = 0 }
+      else if (++idleChecks >= IDLE_CHECKS) return end()
+      idleTimer = setTimeout(checkIdle, period / IDLE_CHECKS, period)
+      idleTimer.unref?.()
+    }
     const armIdle = () => {
       if (finished) return
+      if (idleTimer !== undefined) clearTimeout(idleTimer)
+      idleTimer = undefined
       const seconds = control.unsafeState().timeout
-      socket.setTimeout(seconds > 0 ? seconds * 1000 : 0)
+      if (seconds <= 0) return
+      idleSeen = entry.received
+      idleChecks = 0
+      idleTimer = setTimeout(checkIdle, (seconds * 1000) / IDLE_CHECKS, seconds * 1000)
+      idleTimer.unref?.()
     }
     armIdle()
-    socket.on("timeout", () => {
-      if (queued > 0) return armIdle()
-      end()
-    })
-    socket.on("data", onData)
     if (charge !== undefined) socket.on("drain", charge.update)
     socket.on("end", () => { entry.eof = true; end() })
     socket.on("close", end)
     socket.on("error", end)
     if (socket.destroyed) end()
+    else socket.resume()
 
     yield* Deferred.await(closed)
   }).pipe(Effect.scoped)

@@ -67,7 +67,8 @@ export const serveTcp = (
       registry.countAccepted()
       fork(runSession(socket, session, admitted))
     }
-    let server = net.createServer({ noDelay: true }, onConnection)
+    // Not reading until the session takes the socket over (see readBuffer.ts).
+    let server = net.createServer({ noDelay: true, pauseOnConnect: true }, onConnection)
     const bound = yield* listen(server, options.host, options.port)
     yield* control.setListening(true)
     yield* Effect.addFinalizer(() => Effect.suspend(() => close(server)).pipe(Effect.zipRight(control.setListening(false))))
@@ -91,7 +92,7 @@ export const serveTcp = (
         ? close(server).pipe(Effect.zipRight(control.setListening(false)), Effect.zipRight(registry.dropAll), Effect.asVoid)
         : Effect.suspend(() => {
             if (server.listening) return Effect.void
-            server = net.createServer({ noDelay: true }, onConnection)
+            server = net.createServer({ noDelay: true, pauseOnConnect: true }, onConnection)
             return listen(server, bound.host, bound.port).pipe(
               Effect.zipRight(control.setListening(true)),
               Effect.catchAll((e) => Effect.logError(e.message)),
