@@ -131,8 +131,11 @@ export const decodeRequestAt = (b: Uint8Array, start: number, end: number, depth
       if (p + 2 > end) return fail("Truncated", p, "Read-Modify-Write mask size")
       const n = u16(b, p)
       if (![1, 2, 4, 8, 12].includes(n)) return fail("BadValue", p, `Read-Modify-Write mask size ${n}`)
-      if ((e = exact(p + 2, end, 2 * n, "Read-Modify-Write masks"))) return Either.left(e)
-      return Either.right({ _tag: "ReadModifyWriteTag", path, orMask: b.subarray(p + 2, p + 2 + n), andMask: b.subarray(p + 2 + n, end) })
+      // Bytes after the two masks are ignored, as after a Write Tag's data: pycomm3 1.2.14 sends an
+      // 8-byte AND mask whatever the mask size (it slices the mask by its value, not its size), and
+      // its bit writes (`DINT1.5`, `BOOLS[37]`) work on controllers.
+      if (p + 2 + 2 * n > end) return fail("Truncated", p + 2, "Read-Modify-Write masks")
+      return Either.right({ _tag: "ReadModifyWriteTag", path, orMask: b.subarray(p + 2, p + 2 + n), andMask: b.subarray(p + 2 + n, p + 2 + 2 * n) })
     }
     case Service.MultipleServicePacket:
       return decodeMultiple(b, p, end, path, depth)

@@ -3,7 +3,8 @@
  * structure, and conversion between raw little-endian bytes and JavaScript values.
  *
  * Values: BOOL → boolean; SINT…UDINT, REAL, LREAL → number; LINT/ULINT → bigint;
- * SSTRING / STRING (CIP 0xD0) / Logix STRING → string; DWORD (packed BOOL[32]) → number (u32).
+ * SSTRING / STRING (CIP 0xD0) / Logix STRING → string; DWORD (packed BOOL[32]) → number (u32);
+ * structures → objects (element.ts).
  */
 import { Either } from "effect"
 import { CodecError } from "./errors.js"
@@ -48,7 +49,16 @@ export const TYPE_NAMES: ReadonlyArray<TypeName> = [
   "BOOL", "SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT", "REAL", "LREAL", "SSTRING", "STRING", "DWORD"
 ]
 
-export type CipValue = boolean | number | bigint | string
+/**
+ * A value read or written: atomic values, strings, and structure elements (objects keyed by
+ * member name; see element.ts).
+ */
+export type CipValue = boolean | number | bigint | string | StructValue
+
+/** One structure element's value: each (visible) member's value, arrays as lists. */
+export interface StructValue {
+  readonly [member: string]: CipValue | ReadonlyArray<CipValue>
+}
 
 /** The wire TypeSpec for a type name (`STRING` is the Logix STRING structure, as a controller serves it). */
 export const typeSpecOf = (name: TypeName): TypeSpec =>
@@ -74,6 +84,9 @@ export const elementSize = (name: TypeName): number | undefined => {
     case "SSTRING": return undefined
   }
 }
+
+/** The same wire type: code, and the structure handle for STRUCTs. */
+export const sameTypeSpec = (a: TypeSpec, b: TypeSpec): boolean => a.code === b.code && (a.handle ?? 0) === (b.handle ?? 0)
 
 /** The encoded size of a TypeSpec on the wire (2, or 4 for STRUCT + handle). */
 export const typeSpecSize = (t: TypeSpec): number => (t.code === CipType.STRUCT ? 4 : 2)
@@ -170,6 +183,7 @@ export const stringCapacity = (name: "STRING" | "SSTRING"): number => (name === 
  * for an integer type, a string too long or not Latin-1), or undefined when it can.
  */
 export const unrepresentable = (name: TypeName, v: CipValue): string | undefined => {
+  if (typeof v === "object") return `a structure value is not a ${name}`
   if (typeof v === "string") {
     if (name !== "STRING" && name !== "SSTRING") return undefined
     if (v.length > stringCapacity(name)) return `longer than ${stringCapacity(name)} characters`
@@ -193,7 +207,7 @@ export const encodedSize = (name: TypeName, values: ReadonlyArray<CipValue>): nu
 }
 
 const toNumber = (v: CipValue): number =>
-  typeof v === "boolean" ? (v ? 1 : 0) : typeof v === "bigint" ? Number(v) : typeof v === "string" ? Number(v) : v
+  typeof v === "boolean" ? (v ? 1 : 0) : typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : Number(v)
 const toBigInt = (v: CipValue): bigint =>
   typeof v === "bigint" ? v : typeof v === "boolean" ? (v ? 1n : 0n) : BigInt(Math.trunc(Number(v)))
 

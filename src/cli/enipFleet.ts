@@ -35,7 +35,7 @@ const fleetOptions = {
     help: "[iface][:port] of the first controller; with --count N the next ones take the following IP addresses (127.0.1.1, 127.0.1.2, …), same port" }),
   count: integer("count", { short: "n", metavar: "N", range: [1, 65536], showDefault: "1", help: "how many controllers, at consecutive addresses from --address" }),
   name: text("name", { metavar: "PREFIX", default: "plc", help: "controller name prefix: plc → plc1 … plcN (web paths /plc1/…, metrics labels)" }),
-  config: text("config", { short: "c", metavar: "FILE", help: "fleet FILE (.yaml, .yml or .json): defaults: and controllers: entries (name, address, identity, tags, delay, routePath, simple, count)" }),
+  config: text("config", { short: "c", metavar: "FILE", help: "fleet FILE (.yaml, .yml or .json): defaults: and controllers: entries (name, address, identity, udts, tags, delay, routePath, simple, count)" }),
   shard: text("shard", { metavar: "INDEX/COUNT", help: "run only shard INDEX of COUNT of the fleet (INDEX may be a pod name ending -ORDINAL, as in a StatefulSet)" }),
   list: flag("list", { help: "print each controller's 'name host:port' and exit without starting" }),
   tags: args("TAG", { help: "tag specs NAME[@cls/ins/att][=TYPE][[n]] of every controller, e.g. SCADA=INT[1000], TEXT=STRING, Speed=REAL; TYPE defaults to INT" })
@@ -46,7 +46,7 @@ type FleetCliOptions = Command.Command.ParseConfig<typeof fleetOptions>
 const cliMessage = (e: FleetConfigError) => {
   const m = /^controllers\[0\](?: \([^)]*\))?: (.*)$/.exec(e.message)
   const rest = m === null ? e.message : m[1]!
-  return rest.replace(/^tags\[\d+\]: /, "").replace(/^identity\.([a-zA-Z]+): /, "--$1: ").replace(/^name: /, "--name: ")
+  return rest.replace(/^(tags|udts)\[\d+\]: /, "").replace(/^identity\.([a-zA-Z]+): /, "--$1: ").replace(/^name: /, "--name: ")
 }
 
 /** The command-line controller options, as the one entry of a fleet file. */
@@ -55,6 +55,7 @@ const entryOf = (o: FleetCliOptions): Record<string, unknown> => ({
   count: Option.getOrElse(o.count, () => 1),
   address: o.address,
   tags: o.tags,
+  ...(o.udt.length > 0 ? { udts: o.udt } : {}),
   ...(Option.isSome(o.delay) ? { delay: o.delay.value } : {}),
   ...(Option.isSome(o.routePath) ? { routePath: o.routePath.value } : {}),
   ...(o.simple ? { simple: true } : {}),
@@ -75,7 +76,7 @@ const entryOf = (o: FleetCliOptions): Record<string, unknown> => ({
 
 /** Controller options given with --config: they belong in the file. */
 const controllerOptionsGiven = (o: FleetCliOptions): ReadonlyArray<string> => [
-  ...(o.tags.length > 0 ? ["TAG…"] : []), ...(Option.isSome(o.count) ? ["--count"] : []), ...(o.address !== ":44818" ? ["--address"] : []),
+  ...(o.tags.length > 0 ? ["TAG…"] : []), ...(o.udt.length > 0 ? ["--udt"] : []), ...(Option.isSome(o.count) ? ["--count"] : []), ...(o.address !== ":44818" ? ["--address"] : []),
   ...(Option.isSome(o.delay) ? ["--delay"] : []), ...(Option.isSome(o.routePath) ? ["--route-path"] : []), ...(o.simple ? ["--simple"] : []),
   ...(o.noUdp ? ["--no-udp"] : []), ...(o.noTcp ? ["--no-tcp"] : []), ...(Option.isSome(o.idle) ? ["--idle-timeout"] : []), ...(Option.isSome(o.maxSessions) ? ["--max-sessions"] : []),
   ...(Option.isSome(o.size) ? ["--size"] : []), ...(Option.isSome(o.vendor) ? ["--vendor"] : []), ...(Option.isSome(o.deviceType) ? ["--device-type"] : []),

@@ -5,13 +5,15 @@
  * Options follow cpppo's `enip_server` (see README, "Coming from Python cpppo"); the values are
  * checked here and a mistake is one `cpppo:` line with exit status 2. With --modbus HOST[:PORT]
  * (and --modbus-unit/-rate/-timeout/-word-order), `NAME@REGISTER=TYPE[n]` tags are bridged to
- * that Modbus/TCP device's registers (src/modbus/bridge.ts).
+ * that Modbus/TCP device's registers (src/modbus/bridge.ts). `--udt 'Name{Member:TYPE[n],…}'`
+ * (repeatable) declares structures the tag specs may use (src/cip/udt.ts).
  */
 import type { Command } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
 import { formatAddress, parseAddress } from "../server/address.js"
 import type { SimulatorConfig } from "../server/simulator.js"
 import { parseTagSpec } from "../tags/spec.js"
+import { makeTypes } from "../tags/tagStore.js"
 import { type DeviceFileConfig, loadConfigFiles, setIdentity } from "./config.js"
 import { loggingLayer } from "./logging.js"
 import { movingOptions, prepareMoving } from "./movingOptions.js"
@@ -65,7 +67,9 @@ export const serverOptions = {
   wordOrder: text("modbus-word-order", { metavar: "big|little", default: "big",
     help: "32/64-bit values over registers: big = the first register holds the high word, little = the low word first" }),
   ...movingOptions,
-  tags: args("TAG", { help: "tag specs NAME[@cls/ins/att][=TYPE][[n]], e.g. SCADA=INT[1000], TEXT=STRING, Speed@0x93/3/10=REAL; TYPE defaults to INT; with --modbus, NAME@REGISTER=TYPE[n]" })
+  udt: texts("udt", { metavar: "DEFINITION",
+    help: "declare a structure (UDT) tag specs may use, Name{Member:TYPE[n],…}, e.g. Motor{Speed:REAL,Running:BOOL,Faults:DINT[4]}; repeatable, a structure may use those declared before it" }),
+  tags: args("TAG", { help: "tag specs NAME[@cls/ins/att][=TYPE][[n]], e.g. SCADA=INT[1000], TEXT=STRING, Speed@0x93/3/10=REAL, M=Motor[10]; TYPE defaults to INT and may be a --udt structure; with --modbus, NAME@REGISTER=TYPE[n]" })
 }
 
 type ServerOptions = Command.Command.ParseConfig<typeof serverOptions>
@@ -90,11 +94,13 @@ const serve = (o: ServerOptions) =>
     // Validate everything first: one line per mistake, non-zero exit.
     const bind = parseAddress(o.address, { host: "0.0.0.0", port: 44818 })
     if (Either.isLeft(bind)) return yield* usage(bind.left)
-    // Each spec is checked before anything starts (the TagStore parses them again when built).
+    // Each structure and spec is checked before anything starts (the TagStore builds them again).
+    const types = makeTypes(o.udt)
+    if (Either.isLeft(types)) return yield* usage(types.left.message)
     const bridged = o.tags.filter((t) => /^[^@=]+@\s*\d+\s*=/.test(t.trim()))
     for (const t of o.tags) {
       if (bridged.includes(t)) continue
-      const s = parseTagSpec(t)
+      const s = parseTagSpec(t, types.right)
       if (Either.isLeft(s)) return yield* usage(s.left.message)
     }
     if (bridged.length > 0 && Option.isNone(o.modbus)) return yield* usage(`tag spec ${JSON.stringify(bridged[0])} names a Modbus register: give --modbus host[:port]`)
@@ -144,6 +150,7 @@ const serve = (o: ServerOptions) =>
       port: bind.right.port,
       // the text, so a start-up error (duplicate name, reserved class) quotes the whole spec
       tags: [...o.tags.map((t) => bridgeSpecs.find((b) => b.text === t)?.spec ?? t), ...moving.tags],
+      ...(o.udt.length > 0 ? { udts: o.udt } : {}),
       udp: !o.noUdp,
       ...(o.noTcp ? { tcp: false } : {}),
       simple: o.simple,

@@ -9,6 +9,7 @@
  * and `startWeb` after.
  */
 import { Effect, Layer, Option, Stream } from "effect"
+import type { TypeRegistry } from "../cip/layout.js"
 import type { HistoryRecorderService } from "../history/recorderService.js"
 import type { ReplayService } from "../replay/replay.js"
 import type { BoundAddress } from "../server/server.js"
@@ -32,7 +33,7 @@ export interface ExtrasConfig {
   readonly web?: WebExtras | undefined
   readonly historize?: string | undefined
   /** Print each tag event: rendered by `format`, passed to `print`. */
-  readonly print?: { readonly format: (e: TagEvent) => string; readonly line: (text: string) => Effect.Effect<void> } | undefined
+  readonly print?: { readonly format: (e: TagEvent, types: TypeRegistry) => string; readonly line: (text: string) => Effect.Effect<void> } | undefined
 }
 
 /** What the sinks started: the history recorder, for the web API to report on. */
@@ -55,7 +56,7 @@ export const startSinks = (config: Pick<ExtrasConfig, "historize" | "print">) =>
     if (config.print !== undefined) {
       const { format, line } = config.print
       const queue = yield* store.subscribe
-      yield* Effect.forkScoped(Stream.runForEach(Stream.fromQueue(queue), (e) => line(format(e))))
+      yield* Effect.forkScoped(Stream.runForEach(Stream.fromQueue(queue), (e) => line(format(e, store.types))))
     }
     let recorder: HistoryRecorderService | undefined
     if (config.historize !== undefined) {

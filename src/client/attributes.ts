@@ -119,15 +119,17 @@ const symbolTypeName = (t: number): string => {
 }
 
 /**
- * List every tag: Get Instance Attribute List on the Symbol object, page after page (status 0x06
- * means more follow, from the last instance + 1). Bounded to 10,000 pages.
+ * List every tag (of the controller, or of one program `Program:Name`): Get Instance Attribute
+ * List on the Symbol object, page after page (status 0x06 means more follow, from the last
+ * instance + 1). Bounded to 10,000 pages.
  */
-export const listTags = (session: Session): Effect.Effect<ReadonlyArray<SymbolEntry>, ClientError> =>
+export const listTags = (session: Session, program?: string): Effect.Effect<ReadonlyArray<SymbolEntry>, ClientError> =>
   Effect.gen(function* () {
     const out: Array<SymbolEntry> = []
     let start = 0
     for (let page = 0; page < 10_000; page++) {
-      const path: EPath = [{ _tag: "Class", id: ClassId.Symbol }, { _tag: "Instance", id: start }]
+      const scope: EPath = program !== undefined ? [{ _tag: "Symbolic", name: program }] : []
+      const path: EPath = [...scope, { _tag: "Class", id: ClassId.Symbol }, { _tag: "Instance", id: start }]
       const reply = yield* session.request({ _tag: "GetInstanceAttributeList", path, attributes: [1, 2, 7, 8] })
       if (reply.status !== 0 && reply.status !== Status.PartialTransfer) {
         return yield* Effect.fail(new ClientError({ reason: "Protocol", message: `Symbol browse failed: ${describeStatus(reply.status, reply.extStatus)}` }))
@@ -145,8 +147,8 @@ export const listTags = (session: Session): Effect.Effect<ReadonlyArray<SymbolEn
     return out
   })
 
-/** One line per tag: `NAME  TYPE[dims]  (instance N)`. */
-export const formatSymbol = (s: SymbolEntry): string => {
+/** One line per tag: `NAME  TYPE[dims]  (instance N)`; `typeName` names structures by their template. */
+export const formatSymbol = (s: SymbolEntry, typeName: (symbolType: number) => string | undefined = () => undefined): string => {
   const dims = s.dimensions.filter((d) => d > 0)
-  return `${s.name.padEnd(32)} ${s.type}${dims.length > 0 ? `[${dims.join(",")}]` : ""}  (instance ${s.instance})`
+  return `${s.name.padEnd(32)} ${typeName(s.symbolType) ?? s.type}${dims.length > 0 ? `[${dims.join(",")}]` : ""}  (instance ${s.instance})`
 }

@@ -11,6 +11,7 @@ import { parseOperation, parseOperations, type Operation, type OperationParseErr
 import { runOperations, type ProcessorStats } from "./processor.js"
 import type { OperationResult, ProcessSummary } from "./results.js"
 import { openSession, type Session, type SessionOptions } from "./session.js"
+import { makeStructureTypes, type StructureTypes } from "./templates.js"
 
 /** An operation answered with a non-zero CIP status (or no reply); from `read`/`write`. */
 export class OperationFailed extends Data.TaggedError("OperationFailed")<{ readonly result: OperationResult }> {
@@ -33,7 +34,13 @@ export interface ProcessOptions {
 export interface ClientService {
   /** The underlying session (raw CIP requests, encapsulation commands). */
   readonly session: Session
-  /** Read a tag (`"SCADA[0-9]"`, `"@1/1/7"`): its values, or raw bytes for attributes/structures. */
+  /** The controller's structure types (templates), loaded when first needed. */
+  readonly structures: StructureTypes
+  /**
+   * Read a tag (`"SCADA[0-9]"`, `"M[3]"`, `"M[3].Speed"`, `"DINT1.5"`, `"@1/1/7"`): its values —
+   * structures as objects of members (the controller's templates are read the first time) — or
+   * raw bytes for attributes.
+   */
   readonly read: (tag: string) => Effect.Effect<ReadonlyArray<CipValue> | Uint8Array, OperationFailed | OperationParseError>
   /** Write values to a tag; without `type`, the tag's own type (read first), else INT/REAL. */
   readonly write: (
@@ -73,6 +80,7 @@ const processorOptions = (session: Session, options: ProcessOptions = {}) => ({
 
 /** Build the service over an open session. */
 export const makeClientService = (session: Session): ClientService => {
+  const structures = makeStructureTypes(session)
   const runAll = (operations: ReadonlyArray<Operation>, options?: ProcessOptions) =>
     Effect.async<{ results: Array<OperationResult>; stats: ProcessorStats }>((resume) => {
       const results: Array<OperationResult> = []
@@ -89,15 +97,17 @@ export const makeClientService = (session: Session): ClientService => {
 
   return {
     session,
+    structures,
     read: (tag) =>
       Effect.flatMap(parseOperation(tag), (op) =>
-        Effect.map(one(op), (r) => r.values ?? r.raw ?? new Uint8Array(0))),
+        Effect.map(Effect.flatMap(one(op), structures.decode), (r) => r.values ?? r.raw ?? new Uint8Array(0))),
     write: (tag, values, type) =>
       Effect.gen(function* () {
         const read = yield* parseOperation(tag)
         // Without a type, learn it from the tag (one extra read of its first element), as a
         // controller rejects a write whose type differs from the tag's.
-        let chosen: TypeName | undefined = type
+        // A bit is a BOOL (its job reads the element itself).
+        let chosen: TypeName | undefined = type ?? (read.bit !== undefined ? "BOOL" : undefined)
         if (chosen === undefined && !(read.target._tag === "Numeric" && read.element === undefined)) {
           const { elements: _ignored, offset: _offset, ...probe } = read
           chosen = (yield* one({ ...probe, method: "read" })).type

@@ -6,10 +6,11 @@
  */
 import { Either } from "effect"
 import { encodeEPath } from "../cip/epath.js"
+import type { StructLayout } from "../cip/layout.js"
 import type { CipReply, CipRequest, EPath } from "../cip/model.js"
 import { Status } from "../cip/status.js"
 import {
-  decodeValues, elementSize, encodeValues, typeNameOf, typeSpecOf, typeSpecSize, type CipValue, type TypeName
+  CipType, decodeValues, elementSize, encodeValues, typeNameOf, typeSpecOf, typeSpecSize, type CipValue, type TypeName
 } from "../cip/types.js"
 import type { ClientError } from "./errors.js"
 import { operationPath, type Operation } from "./operations.js"
@@ -22,6 +23,10 @@ export interface Outcome {
   readonly type?: TypeName
   readonly values?: ReadonlyArray<CipValue>
   readonly raw?: Uint8Array
+  /** The structure handle of a structure read (its `raw` bytes decode by the template; see templates.ts). */
+  readonly handle?: number
+  /** The structure type, once its values are decoded by member (`Motor`). */
+  readonly structure?: StructLayout
   readonly error?: ClientError
 }
 
@@ -92,7 +97,10 @@ const readJob = (op: Operation, path: EPath, options: JobOptions): Job => {
       }
       const data = concat(chunks)
       const type = typeNameOf(reply.type)
-      if (type === undefined) return done({ ok: true, status: 0, extStatus: [], raw: data })
+      if (type === undefined) {
+        const handle = reply.type.code === CipType.STRUCT ? reply.type.handle : undefined
+        return done({ ok: true, status: 0, extStatus: [], raw: data, ...(handle !== undefined ? { handle } : {}) })
+      }
       const values = decodeValues(type, data)
       if (Either.isLeft(values)) return done({ ok: false, status: Status.InvalidReplyReceived, extStatus: [] })
       return done({ ok: true, status: 0, extStatus: [], type, values: values.right })
@@ -176,6 +184,51 @@ const attributeWriteJob = (op: Operation, path: EPath): Job => {
   }
 }
 
+/** Integer types a bit can be taken from, and their sizes (RMW masks are this wide). */
+const bitHost = (reply: CipReply): { type: TypeName; size: number; value: bigint } | undefined => {
+  if (reply._tag !== "ReadTag") return undefined
+  const type = typeNameOf(reply.type)
+  if (type === undefined || !["SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT", "DWORD"].includes(type)) return undefined
+  const size = elementSize(type)!
+  if (reply.data.length < size) return undefined
+  let value = 0n
+  for (let i = size - 1; i >= 0; i--) value = (value << 8n) | BigInt(reply.data[i]!)
+  return { type, size, value }
+}
+
+/** A bit outside its element's type, or an element that is not an integer: refused like a controller. */
+const notABit = (): Step => done({ ok: false, status: Status.GeneralError, extStatus: [0x2107] })
+
+/**
+ * A bit (`DINT1.5`): read the element; a write then sets or clears the bit by Read-Modify-Write
+ * with masks as wide as the element, so nothing else in it changes (pylogix and pycomm3 do the same).
+ */
+const bitJob = (op: Operation, path: EPath): Job => {
+  const bit = BigInt(op.bit!)
+  const set = op.method === "write" && (op.values?.[0] === true || op.values?.[0] === 1)
+  let wrote = false
+  return {
+    first: { _tag: "ReadTag", path, elements: 1 },
+    replySize: 16,
+    onReply: (reply) => {
+      if (reply.status !== 0) return done(failedOutcome(reply))
+      if (wrote) return reply._tag === "ReadModifyWriteTag" ? done({ ok: true, status: 0, extStatus: [], type: "BOOL", values: [set] }) : unexpected(reply)
+      const host = bitHost(reply)
+      if (host === undefined) return reply._tag === "ReadTag" ? notABit() : unexpected(reply)
+      if (bit >= BigInt(8 * host.size)) return notABit()
+      if (op.method === "read") return done({ ok: true, status: 0, extStatus: [], type: "BOOL", values: [((host.value >> bit) & 1n) === 1n] })
+      const orMask = new Uint8Array(host.size)
+      const andMask = new Uint8Array(host.size).fill(0xff)
+      const byte = Number(bit >> 3n)
+      const mask = 1 << Number(bit & 7n)
+      if (set) orMask[byte] = mask
+      else andMask[byte] = 0xff & ~mask
+      wrote = true
+      return { _tag: "Next", request: { _tag: "ReadModifyWriteTag", path, orMask, andMask } }
+    }
+  }
+}
+
 /**
  * The job for an operation. Symbolic tags (and numeric paths with an element index) use the
  * Logix tag services; `@cls/ins/att` uses Get/Set Attribute Single and `@cls/ins` Get Attributes All.
@@ -209,6 +262,7 @@ const pathOf = (op: Operation): EPath => {
 export const makeJob = (op: Operation, options: JobOptions): Job => {
   const path = pathOf(op)
   const attribute = op.target._tag === "Numeric" && op.element === undefined
+  if (op.bit !== undefined) return bitJob(op, path)
   if (op.method === "write") return attribute ? attributeWriteJob(op, path) : writeJob(op, path, options)
   return attribute ? attributeReadJob(op, path) : readJob(op, path, options)
 }

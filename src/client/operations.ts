@@ -41,6 +41,11 @@ export interface Operation {
   readonly element?: number
   readonly elements?: number
   readonly offset?: number
+  /**
+   * A bit of an integer (`DINT1.5`, a BOOL array's DWORD `BOOLS[1].5`): read as the element then
+   * masked, written by Read-Modify-Write, as pylogix and pycomm3 do.
+   */
+  readonly bit?: number
   readonly type?: TypeName
   readonly values?: ReadonlyArray<CipValue>
 }
@@ -166,7 +171,7 @@ const MAX_ID = 0xffffffff
 
 const parseTarget = (
   text: string
-): Either.Either<{ target: Target; element?: number; elements?: number }, string> => {
+): Either.Either<{ target: Target; element?: number; elements?: number; bit?: number }, string> => {
   if (text.startsWith("@")) {
     const idx = parseIndexed(text.slice(1))
     if (Either.isLeft(idx)) return Either.left(idx.left)
@@ -191,6 +196,13 @@ const parseTarget = (
   }
   if (text.length === 0) return Either.left("missing tag name")
   const pieces = text.split(".")
+  // `Tag.5`: a bit of the element before it.
+  let bit: number | undefined
+  if (pieces.length > 1 && /^\d+$/.test(pieces[pieces.length - 1]!)) {
+    bit = Number(pieces.pop())
+    if (bit > 63) return Either.left(`bit ${bit} is beyond any integer (0..63)`)
+    if (/\[[^\]]*-/.test(pieces[pieces.length - 1]!)) return Either.left("a bit takes one element, not a range")
+  }
   const names: Array<SymbolicName> = []
   let element: number | undefined
   let elements: number | undefined
@@ -207,7 +219,8 @@ const parseTarget = (
   return Either.right({
     target: { _tag: "Symbolic", names },
     ...(element !== undefined ? { element } : {}),
-    ...(elements !== undefined ? { elements } : {})
+    ...(elements !== undefined ? { elements } : {}),
+    ...(bit !== undefined ? { bit } : {})
   })
 }
 
@@ -237,23 +250,26 @@ export const parseOperation = (input: string, options: ParseOptions = {}): Eithe
   }
   const parsed = parseTarget(tagText)
   if (Either.isLeft(parsed)) return fail(parsed.left)
-  const { target, element, elements } = parsed.right
+  const { target, element, elements, bit } = parsed.right
+  if (bit !== undefined && offset !== undefined) return fail("a bit takes no byte offset")
   const base: Operation = {
     method: "read",
     target,
     ...(element !== undefined ? { element } : {}),
     ...(elements !== undefined ? { elements } : {}),
-    ...(offset !== undefined ? { offset } : {})
+    ...(offset !== undefined ? { offset } : {}),
+    ...(bit !== undefined ? { bit } : {})
   }
   if (valText === undefined) return Either.right(base)
 
   let text = valText.trim()
   if (text.length === 0) return fail("missing value after '='")
-  let type: TypeName = text.includes(".") ? "REAL" : (options.intType ?? "INT")
+  let type: TypeName = bit !== undefined ? "BOOL" : text.includes(".") ? "REAL" : (options.intType ?? "INT")
   const cast = /^\(\s*([A-Za-z]+)\s*\)/.exec(text)
   if (cast !== null) {
     const name = cast[1]!.toUpperCase()
     if (!isTypeName(name)) return fail(`unknown type (${cast[1]})`)
+    if (bit !== undefined && name !== "BOOL") return fail(`a bit is a BOOL, not (${cast[1]})`)
     type = name
     text = text.slice(cast[0].length)
   }
@@ -265,6 +281,7 @@ export const parseOperation = (input: string, options: ParseOptions = {}): Eithe
     if (Either.isLeft(v)) return fail(v.left)
     values.push(v.right)
   }
+  if (bit !== undefined && values.length !== 1) return fail("a bit takes one value")
   const fragmented = offset !== undefined || options.fragment === true
   let count = elements
   if (!fragmented) {
@@ -312,13 +329,15 @@ const printValue = (type: TypeName, v: CipValue): string => {
 }
 
 /** The tag text of a target with the operation's element/range (no offset, no values). */
-export const printTarget = (op: Pick<Operation, "target" | "element" | "elements">): string => {
-  const idx = op.element === undefined ? "" : op.elements === undefined ? `[${op.element}]` : `[${op.element}-${op.element + op.elements - 1}]`
+export const printTarget = (op: Pick<Operation, "target" | "element" | "elements" | "bit">): string => {
+  // A bit is of one element: `[i]`, never a range.
+  const idx = op.element === undefined ? "" : op.elements === undefined || op.bit !== undefined ? `[${op.element}]` : `[${op.element}-${op.element + op.elements - 1}]`
   const t = op.target
   if (t._tag === "Numeric") {
     return `@${t.classId}/${t.instance}${t.attribute !== undefined ? `/${t.attribute}` : ""}${idx}`
   }
-  return t.names.map((n, i) => (i === t.names.length - 1 ? n.name + idx : n.index !== undefined ? `${n.name}[${n.index}]` : n.name)).join(".")
+  return t.names.map((n, i) => (i === t.names.length - 1 ? n.name + idx : n.index !== undefined ? `${n.name}[${n.index}]` : n.name)).join(".") +
+    (op.bit !== undefined ? `.${op.bit}` : "")
 }
 
 /**

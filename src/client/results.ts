@@ -10,7 +10,7 @@
  */
 import { describeStatus } from "../cip/status.js"
 import type { Outcome } from "./jobs.js"
-import { pyString, pyValue } from "../tags/pyRepr.js"
+import { pyString, pyStruct, pyValue } from "../tags/pyRepr.js"
 import { printTarget, type Operation } from "./operations.js"
 
 export { pyString, pyValue }
@@ -32,6 +32,7 @@ export interface ProcessSummary {
 }
 
 const pyList = (r: OperationResult): string => {
+  if (r.values !== undefined && r.structure !== undefined) return `[${r.values.map((v) => pyStruct(v, r.structure!)).join(", ")}]`
   if (r.values !== undefined) return `[${r.values.map((v) => pyValue(v, r.type)).join(", ")}]`
   if (r.raw !== undefined) return `[${Array.from(r.raw).join(", ")}]`
   return r.ok ? "True" : "None"
@@ -51,7 +52,7 @@ const formatTag = (op: Operation): string => {
     const idx = op.element !== undefined ? `[${op.element}]` : ""
     return `@0x${t.classId.toString(16).toUpperCase().padStart(4, "0")}/${t.instance}${t.attribute !== undefined ? `/${t.attribute}` : ""}${idx}`
   }
-  return printTarget({ target: t, ...(op.element !== undefined ? { element: op.element } : {}) })
+  return printTarget({ target: t, ...(op.element !== undefined ? { element: op.element } : {}), ...(op.bit !== undefined ? { bit: op.bit } : {}) })
 }
 
 /** One line per operation, exactly as cpppo's client prints it with `--print`. */

@@ -6,6 +6,7 @@
 import { Effect, Either } from "effect"
 import type { EPath } from "../cip/model.js"
 import { decodeAttribute, formatSymbol, listTags } from "./attributes.js"
+import { formatStructure } from "./templates.js"
 import { Client } from "./client.js"
 import { formatListReply, listOverTcp, listOverUdp, type ListCommand } from "./discovery.js"
 import type { ClientError } from "./errors.js"
@@ -78,12 +79,30 @@ export const runClient = (c: ClientRunConfig, out: (line: string) => void): Effe
             for (const line of formatListReply(command, r)) out(line)
           }
         }
-        if (c.listTags) for (const s of yield* listTags(client.session)) out(formatSymbol(s))
+        if (c.listTags) {
+          // The tags, then the definition of every structure type they use (read from the templates).
+          const tags = yield* listTags(client.session)
+          const structs = new Map<number, string>()
+          for (const s of tags) {
+            if ((s.symbolType & 0x9000) !== 0x8000) continue
+            const l = yield* Effect.either(client.structures.template(s.symbolType & 0x0fff))
+            if (Either.isRight(l)) structs.set(s.symbolType & 0x0fff, l.right.predefined && l.right.name === "ASCIISTRING82" ? "STRING" : l.right.name)
+          }
+          for (const s of tags) out(formatSymbol(s, (t) => ((t & 0x9000) === 0x8000 ? structs.get(t & 0x0fff) : undefined)))
+          for (const id of [...structs.keys()].sort((a, b) => a - b)) {
+            const l = yield* Effect.either(client.structures.template(id))
+            if (Either.isRight(l) && !l.right.predefined) out(formatStructure(l.right))
+          }
+        }
         if (c.operations.length === 0) return failed ? 1 : 0
         const ops: Array<Operation> = []
         for (let i = 0; i < Math.max(1, c.repeat); i++) ops.push(...c.operations)
         const started = performance.now()
-        const summary = yield* client.processAll(ops, { depth: c.depth, multiple: c.multiple > 0 ? c.multiple : false, fragment: c.fragment })
+        const ran = yield* client.processAll(ops, { depth: c.depth, multiple: c.multiple > 0 ? c.multiple : false, fragment: c.fragment })
+        // Structures read print by member: their templates are read once, after the operations.
+        const summary = ran.transactions.some((r) => r.handle !== undefined)
+          ? { ...ran, transactions: yield* Effect.forEach(ran.transactions, client.structures.decode) }
+          : ran
         const seconds = (performance.now() - started) / 1000
         yield* Effect.logInfo(`${summary.transactions.length} operations in ${summary.requests} requests, ${summary.failures} failed, ${seconds.toFixed(3)}s`)
         for (const r of summary.transactions) if (!r.ok) yield* Effect.logDebug(`Client ${formatResult(r).trim()}`)

@@ -21,7 +21,8 @@ import {
 import { makeAttributeServices, type ObjectTable } from "./objects.js"
 import { logicalPath } from "./paths.js"
 import { allSync, errorReply, mapSync, replyLength, type SyncOr } from "./reply.js"
-import { getInstanceAttributeList, makeSymbolTable, readTemplate } from "./symbols.js"
+import { getInstanceAttributeList, makeSymbolTable } from "./symbols.js"
+import { makeTemplates } from "./templates.js"
 import { readModifyWriteTag, readTag, readTagFragmented, writeTag, writeTagFragmented } from "./tagServices.js"
 import { makeWallClock, WALL_CLOCK_CLASS } from "./wallClock.js"
 
@@ -112,7 +113,8 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
     [ClassId.EthernetLink, new Map([[0, classAttributes(4, 1)], [1, ethernetLinkAttributes(net)]])],
     [CONTROLLER_NAME_CLASS, new Map([[1, controllerNameAttributes(config.controllerName ?? "Simulator")]])]
   ])
-  const attrs = makeAttributeServices(objects, store)
+  const templates = makeTemplates(store.types)
+  const attrs = makeAttributeServices(objects, store, templates)
   const symbols = makeSymbolTable(store)
   const clock = makeWallClock(now)
 
@@ -204,7 +206,7 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
       case "GetAttributeList": return attrs.list(req)
       case "SetAttributeSingle": return attrs.set(req)
       case "GetInstanceAttributeList": return getInstanceAttributeList(symbols, req, ctx.maxReply)
-      case "ReadTemplate": return readTemplate(req, ctx.maxReply)
+      case "ReadTemplate": return templates.readTemplate(req, ctx.maxReply)
       case "ForwardOpen":
         if (!isConnectionManager(req.path)) return errorReply(req.large ? Service.LargeForwardOpen : Service.ForwardOpen, Status.PathDestinationUnknown, [0])
         return forwardOpen(table, route, { maxConnections, maxPerSession, maxPerPeer }, ctx.session, ctx.peer ?? "", req)

@@ -13,7 +13,8 @@ import { type Outcome, TagError, type TagStoreService } from "../tags/tagStore.j
 import { allAttributes, IDENTITY_ALL_LAST } from "./identity.js"
 import { logicalPath } from "./paths.js"
 import { errorReply, mapSync, type SyncOr } from "./reply.js"
-import { symbolInstanceAttribute, templateAttribute, templateGetAttributeList } from "./symbols.js"
+import { symbolInstanceAttribute } from "./symbols.js"
+import type { Templates } from "./templates.js"
 
 /** A class the controller implements: its instances' attribute maps (instance 0 = class attributes). */
 export type ObjectTable = ReadonlyMap<number, ReadonlyMap<number, ReadonlyMap<number, Uint8Array>>>
@@ -26,7 +27,7 @@ const fromOutcome = (o: Outcome<Uint8Array>): Lookup =>
     : Effect.isEffect(o) ? Effect.catchAll(o as Effect.Effect<Uint8Array, TagError>, (e) => Effect.succeed(e.status))
     : (o as Uint8Array)
 
-export const makeAttributeServices = (objects: ObjectTable, store: TagStoreService) => {
+export const makeAttributeServices = (objects: ObjectTable, store: TagStoreService, templates: Templates) => {
   /** One attribute of `cls/ins`, from the objects, the Symbol/Template objects or a placed tag. */
   const lookup = (cls: number, ins: number, att: number): Lookup => {
     const obj = objects.get(cls)
@@ -39,9 +40,9 @@ export const makeAttributeServices = (objects: ObjectTable, store: TagStoreServi
       if (store.findInstance(ins) === undefined) return Status.ObjectDoesNotExist
       return symbolInstanceAttribute(store, ins, att) ?? Status.AttributeNotSupported
     }
-    if (cls === ClassId.Template) return templateAttribute(ins, att) ?? Status.ObjectDoesNotExist
+    if (cls === ClassId.Template) return templates.attribute(ins, att) ?? Status.ObjectDoesNotExist
     const tag = store.findPlacement(cls, ins, att)
-    if (tag !== undefined) return fromOutcome(store.readBytes(tag, 0, tag.count))
+    if (tag !== undefined) return fromOutcome(store.readBytes(tag, 0, tag.wireCount))
     return Status.PathDestinationUnknown
   }
 
@@ -87,7 +88,7 @@ export const makeAttributeServices = (objects: ObjectTable, store: TagStoreServi
   const list = (req: GetAttributeListRequest): SyncOr<CipReply> => {
     const p = logicalPath(req.path)
     if (p === undefined || p.ins === undefined || p.att !== undefined) return errorReply(Service.GetAttributeList, Status.PathSegmentError)
-    if (p.cls === ClassId.Template) return templateGetAttributeList(req, p.ins)
+    if (p.cls === ClassId.Template) return templates.getAttributeList(req, p.ins)
     const ins = p.ins
     const parts = req.attributes.map((id) => lookup(p.cls, ins, id) as SyncOr<Uint8Array | number>)
     const finish = (vals: ReadonlyArray<Uint8Array | number>): CipReply => {
@@ -114,10 +115,10 @@ export const makeAttributeServices = (objects: ObjectTable, store: TagStoreServi
     const tag = store.findPlacement(p.cls, p.ins, p.att)
     if (tag === undefined) return errorReply(service, Status.PathDestinationUnknown, [0])
     const size = tag.elementSize
-    if (size !== undefined && req.data.length < size * tag.count) return errorReply(service, Status.NotEnoughData)
-    if (size !== undefined && req.data.length > size * tag.count) return errorReply(service, Status.TooMuchData)
+    if (size !== undefined && req.data.length < size * tag.wireCount) return errorReply(service, Status.NotEnoughData)
+    if (size !== undefined && req.data.length > size * tag.wireCount) return errorReply(service, Status.TooMuchData)
     const done = (): CipReply => ({ _tag: "SetAttributeSingle", service: 0x90, status: 0, extStatus: [] })
-    const o = store.writeBytes(tag, 0, tag.count, req.data)
+    const o = store.writeBytes(tag, 0, tag.wireCount, req.data)
     if (o instanceof TagError) return errorReply(service, o.status, o.extStatus)
     if (Effect.isEffect(o)) {
       return Effect.match(o as Effect.Effect<void, TagError>, { onFailure: (e) => errorReply(service, e.status, e.extStatus), onSuccess: done })

@@ -3,34 +3,38 @@
  * index), by CIP attribute placement (`@cls/ins/att`), or by Symbol instance (`@0x6B/N`); and
  * plain logical `class/instance/attribute` paths for the controller's own objects.
  */
+import { type ElementType, memberElement } from "../cip/element.js"
+import { type LayoutMember, STRING_LAYOUT, type StructLayout } from "../cip/layout.js"
 import type { EPath } from "../cip/model.js"
 import { ClassId } from "../cip/model.js"
-import { Status } from "../cip/status.js"
+import { ExtendedStatus, Status } from "../cip/status.js"
 import type { Tag, TagStoreService } from "../tags/tagStore.js"
 
 export interface TagTarget {
   readonly tag: Tag
-  /** First element addressed (0 when the path has no element segment). */
+  /** First (wire) element addressed (0 when the path has no element segment). */
   readonly start: number
-  /** A member of a structure element (`S.LEN`, `S.DATA[3]`), when the path names one. */
+  /** A member of that structure element (`M[3].Speed`, `S.DATA[3]`), when the path names one. */
   readonly member?: MemberTarget
 }
 
-/** A member of a Logix STRING element: its byte offset, atomic type, length and first index. */
+/**
+ * A member (at any depth) of one structure element: where its elements are in the element's
+ * bytes, what they are, and the first one addressed.
+ */
 export interface MemberTarget {
-  readonly name: "LEN" | "DATA"
-  readonly type: "DINT" | "SINT"
-  /** Byte offset of the member inside the element. */
+  /** The member's path, as events and history name it (`M[3].Faults`, `Line.Pump.Speed`). */
+  readonly path: string
+  /** Byte offset of the member's first element inside the tag element. */
   readonly offset: number
-  /** Elements in the member (1 for LEN, 82 for DATA). */
+  /** What one member element is (a BOOL member is one bit of its host byte). */
+  readonly element: ElementType
+  /** Bytes of one member element (a BOOL member: its host byte). */
+  readonly size: number
+  /** Elements in the member (1 for a scalar; DWORDs for a BOOL array). */
   readonly count: number
   /** First member element addressed. */
   readonly index: number
-}
-
-const STRING_MEMBERS: Record<string, Omit<MemberTarget, "index">> = {
-  len: { name: "LEN", type: "DINT", offset: 0, count: 1 },
-  data: { name: "DATA", type: "SINT", offset: 4, count: 82 }
 }
 
 export interface PathFailure {
@@ -41,10 +45,20 @@ export interface PathFailure {
 /** Unknown tag: as Logix controllers answer, general status 0x05 with one extended word 0. */
 export const UNKNOWN_TAG: PathFailure = { status: Status.PathDestinationUnknown, extStatus: [0] }
 export const MALFORMED_PATH: PathFailure = { status: Status.PathSegmentError, extStatus: [] }
+const OUT_OF_RANGE: PathFailure = { status: Status.GeneralError, extStatus: [ExtendedStatus.OutOfRange] }
 
 export const isPathFailure = (x: TagTarget | PathFailure): x is PathFailure => "status" in x
 
-/** Resolve a Read/Write Tag path to a tag and element index. */
+/** The structure an element of this type is, if any (a STRING has members LEN and DATA). */
+const layoutOf = (t: ElementType): StructLayout | undefined =>
+  t._tag === "Struct" ? t.layout : t._tag === "Atomic" && t.name === "STRING" ? STRING_LAYOUT : undefined
+
+/**
+ * Resolve a Read/Write Tag path: a tag (by name, `@cls/ins/att` placement or Symbol instance
+ * `@0x6B/N`), its element, then members at any depth — by name (symbolic segments, as most
+ * clients send) or by member id (a logical 0x28 segment where a structure, not an array, is
+ * addressed: the member's place in the template) — each with an optional array index.
+ */
 export const resolveTag = (store: TagStoreService, path: EPath): TagTarget | PathFailure => {
   if (path.length === 0) return MALFORMED_PATH
   let i = 0
@@ -58,7 +72,7 @@ export const resolveTag = (store: TagStoreService, path: EPath): TagTarget | Pat
       i++
     }
     tag = store.find(name)
-    // Not a whole tag name: a shorter prefix may be the tag and the rest a member (`S.LEN`).
+    // Not a whole tag name: a shorter prefix may be the tag and the rest members (`M.Speed`).
     while (tag === undefined && i > 1) {
       i--
       name = name.slice(0, name.lastIndexOf("."))
@@ -88,20 +102,38 @@ export const resolveTag = (store: TagStoreService, path: EPath): TagTarget | Pat
     i++
   }
   if (i === path.length) return { tag, start }
-  const m = path[i]!
-  if (m._tag !== "Symbolic") return m._tag === "Element" ? UNKNOWN_TAG : MALFORMED_PATH
-  const member = tag.type === "STRING" ? STRING_MEMBERS[m.name.toLowerCase()] : undefined
-  if (member === undefined) return UNKNOWN_TAG
-  i++
-  let index = 0
-  if (i < path.length) {
-    const el = path[i]!
-    if (el._tag !== "Element" || member.count === 1) return el._tag === "Element" ? UNKNOWN_TAG : MALFORMED_PATH
-    index = el.index
+  let layout = layoutOf(tag.element)
+  if (layout === undefined) return path[i]!._tag === "Symbolic" || path[i]!._tag === "Element" ? UNKNOWN_TAG : MALFORMED_PATH
+  let name = tag.scalar ? tag.name : `${tag.name}[${start}]`
+  let base = 0
+  let member: MemberTarget | undefined
+  while (i < path.length) {
+    const seg = path[i]!
+    if (layout === undefined) return seg._tag === "Symbolic" || seg._tag === "Element" ? UNKNOWN_TAG : MALFORMED_PATH
+    let m: LayoutMember | undefined
+    if (seg._tag === "Symbolic") m = layout.member(seg.name)
+    else if (seg._tag === "Element") m = layout.members[seg.index]
+    else return MALFORMED_PATH
+    if (m === undefined) return UNKNOWN_TAG
     i++
+    let index = 0
+    const idx = path[i]
+    if (idx?._tag === "Element" && m.dims > 0) {
+      index = idx.index
+      i++
+    }
+    member = { path: `${name}.${m.name}`, offset: base + m.offset, element: memberElement(m), size: m.size, count: m.count, index }
+    name = `${name}.${m.name}${m.dims > 0 && index !== 0 ? `[${index}]` : m.dims > 0 ? "[0]" : ""}`
+    if (i < path.length) {
+      // Deeper: into one element of a nested structure (or STRING).
+      layout = layoutOf(member.element)
+      if (layout === undefined) return path[i]!._tag === "Symbolic" || path[i]!._tag === "Element" ? UNKNOWN_TAG : MALFORMED_PATH
+      if (index >= m.count) return OUT_OF_RANGE
+      base = member.offset + index * m.size
+      member = undefined
+    }
   }
-  if (i < path.length) return path[i]!._tag === "Symbolic" ? UNKNOWN_TAG : MALFORMED_PATH
-  return { tag, start, member: { ...member, index } }
+  return member === undefined ? MALFORMED_PATH : { tag, start, member }
 }
 
 /** A logical path `class[/instance[/attribute]]` (nothing else), or undefined. */

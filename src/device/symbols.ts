@@ -1,15 +1,13 @@
 /**
  * The Symbol object (0x6B: the tag list, Get Instance Attribute List 0x55, paginated by instance
- * id) and the Template object (0x6C: the Logix STRING structure's definition), as ControlLogix
- * serves them. Program-scoped tags are listed as a real controller lists them: the controller
- * scope holds one `Program:Name` symbol per program, and the program's own tags are listed under
- * the path `Program:Name` + `@0x6B`.
+ * id), as ControlLogix serves it. Program-scoped tags are listed as a real controller lists them:
+ * the controller scope holds one `Program:Name` symbol per program, and the program's own tags are
+ * listed under the path `Program:Name` + `@0x6B`. (The Template object is in templates.ts.)
  */
 import { Writer } from "../cip/bytes.js"
-import type { CipReply, EPath, GetAttributeListRequest, GetInstanceAttributeListRequest, ReadTemplateRequest } from "../cip/model.js"
+import type { CipReply, EPath, GetInstanceAttributeListRequest } from "../cip/model.js"
 import { ClassId, Service } from "../cip/model.js"
-import { ExtendedStatus, Status } from "../cip/status.js"
-import { CipType, LOGIX_STRING_CAPACITY, LOGIX_STRING_SIZE, LOGIX_STRING_TEMPLATE, typeSpecOf } from "../cip/types.js"
+import { Status } from "../cip/status.js"
 import type { Tag, TagStoreService } from "../tags/tagStore.js"
 import { errorReply } from "./reply.js"
 
@@ -18,13 +16,20 @@ export const PROGRAM_SYMBOL_TYPE = 0x1068
 
 /**
  * The symbol type word Logix uses: atomic type code in the low bits (or, for structures, bit 15
- * and the template instance id in the low 12 bits), array dimensions in bits 13-14.
+ * and the template instance id in the low 12 bits), array dimensions in bits 13-14. A BOOL array
+ * is listed as the DWORD array a controller stores it as (pycomm3's upload of a real BOOL[96]:
+ * DWORD, dimensions [3, 0, 0]).
  */
 export const symbolType = (tag: Tag): number => {
-  const t = typeSpecOf(tag.type)
-  const base = t.code === CipType.STRUCT ? 0x8000 | ((t.handle ?? 0) & 0x0fff) : t.code
+  const t = tag.element
+  const base = t._tag === "Struct" ? 0x8000 | (t.layout.instance & 0x0fff)
+    : t._tag === "Atomic" && t.name === "STRING" ? 0x8000 | (tag.typeSpec.handle! & 0x0fff)
+    : tag.typeSpec.code
   return tag.scalar ? base : base | (1 << 13)
 }
+
+/** A tag's Symbol attribute 8: its dimensions in wire elements (a BOOL array's DWORDs). */
+const dimsOf = (tag: Tag): readonly [number, number, number] => (tag.scalar ? [0, 0, 0] : [tag.wireCount, 0, 0])
 
 /** One entry of a symbol listing. */
 export interface SymbolEntry {
@@ -42,8 +47,7 @@ export const makeSymbolTable = (store: TagStoreService) => {
   const scopes = new Map<string, Array<SymbolEntry>>([["", []]])
   let nextProgram = store.tags.length + 1
   const entry = (tag: Tag, name: string): SymbolEntry => ({
-    instance: tag.instance, name, type: symbolType(tag), elementSize: tag.elementSize ?? 0,
-    dims: tag.scalar ? [0, 0, 0] : [tag.count, 0, 0]
+    instance: tag.instance, name, type: symbolType(tag), elementSize: tag.elementSize ?? 0, dims: dimsOf(tag)
   })
   for (const tag of store.tags) {
     const m = PROGRAM_PREFIX.exec(tag.name)
@@ -124,97 +128,7 @@ export const symbolInstanceAttribute = (store: TagStoreService, instance: number
   if (tag === undefined) return undefined
   const w = new Writer(16)
   const name = tag.name
-  return writeAttribute(w, { instance, name, type: symbolType(tag), elementSize: tag.elementSize ?? 0, dims: tag.scalar ? [0, 0, 0] : [tag.count, 0, 0] }, att)
+  return writeAttribute(w, { instance, name, type: symbolType(tag), elementSize: tag.elementSize ?? 0, dims: dimsOf(tag) }, att)
     ? w.finish().slice()
     : undefined
-}
-
-// ---------------------------------------------------------------------------------------------
-// Template object: the Logix STRING structure (DINT LEN; SINT DATA[82]; 88 bytes)
-
-/** A structure member as a template lists it: INFO word (array size), type word, byte offset. */
-interface TemplateMember {
-  readonly name: string
-  readonly info: number
-  readonly type: number
-  readonly offset: number
-}
-
-/**
- * The bytes of a template definition as a controller stores them: the member infos (8 bytes
- * each), the structure name with its `;n` suffix (two characters per member), each member name
- * NUL-terminated, then zeros to the end of the object. Rockwell's Data Access manual sizes the
- * object as `(attribute 4 × 4) − 23` bytes of definition, and controllers answer reads up to the
- * 32-bit boundary after that (`attribute 4 × 4 − 20`), which is what pylogix asks for.
- */
-const templateDefinition = (name: string, members: ReadonlyArray<TemplateMember>): { words: number; bytes: Uint8Array } => {
-  const w = new Writer(128)
-  for (const m of members) w.u16(m.info).u16(m.type).u32(m.offset)
-  // The two characters per member after ";n" are what a 1756-L75 sends for its members (pylogix
-  // reads the second's low bits as the member's external access: 1 = read/write).
-  const suffix = ";n" + "EA".repeat(members.length)
-  for (const text of [name + suffix, ...members.map((m) => m.name)]) {
-    for (let i = 0; i < text.length; i++) w.u8(text.charCodeAt(i))
-    w.u8(0)
-  }
-  const content = w.finish()
-  const words = Math.ceil((content.length + 23) / 4)
-  const bytes = new Uint8Array(words * 4 - 20)
-  bytes.set(content)
-  return { words, bytes }
-}
-
-const STRING_TEMPLATE = templateDefinition("ASCIISTRING82", [
-  { name: "LEN", info: 0, type: CipType.DINT, offset: 0 },
-  { name: "DATA", info: LOGIX_STRING_CAPACITY, type: 0x2000 | CipType.SINT, offset: 4 }
-])
-
-/** The template definition a Read Template returns (padded to the object's 32-bit boundary). */
-export const STRING_TEMPLATE_DEFINITION: Uint8Array = STRING_TEMPLATE.bytes
-
-/**
- * Template attributes: 1 handle, 2 member count, 3 (undocumented; pylogix asks for it and reads
- * two bytes), 4 definition size in 32-bit words, 5 structure size in bytes.
- */
-export const templateAttribute = (instance: number, att: number): Uint8Array | undefined => {
-  if (instance !== LOGIX_STRING_TEMPLATE) return undefined
-  const w = new Writer(4)
-  switch (att) {
-    case 1: return w.u16(0x0fce).finish()
-    case 2: return w.u16(2).finish()
-    case 3: return w.u16(0).finish()
-    case 4: return w.u32(STRING_TEMPLATE.words).finish()
-    case 5: return w.u32(LOGIX_STRING_SIZE).finish()
-    default: return undefined
-  }
-}
-
-export const templateGetAttributeList = (req: GetAttributeListRequest, instance: number): CipReply => ({
-  _tag: "GetAttributeList", service: 0x83, status: 0, extStatus: [],
-  attributes: req.attributes.map((id) => {
-    const data = templateAttribute(instance, id)
-    return data === undefined ? { id, status: Status.AttributeNotSupported } : { id, status: 0, data }
-  })
-})
-
-/**
- * Read Template (0x4C on @0x6C/instance): up to `bytes` of the definition from `offset`, status
- * 0x06 when the reply size cut it short. Asking past the end gets fewer bytes; a read starting at
- * or after the end is refused (0xFF, 0x2105), so a client that loops until it holds the size it
- * computed stops there instead of being answered "success, no data" forever.
- */
-export const readTemplate = (req: ReadTemplateRequest, maxReply: number): CipReply => {
-  const service = Service.ReadTemplate
-  const [c, n] = req.path
-  if (c?._tag !== "Class" || n?._tag !== "Instance" || req.path.length !== 2) return errorReply(service, Status.PathSegmentError)
-  if (n.id !== LOGIX_STRING_TEMPLATE) return errorReply(service, Status.PathDestinationUnknown, [0])
-  const def = STRING_TEMPLATE_DEFINITION
-  if (req.offset >= def.length) return errorReply(service, Status.GeneralError, [ExtendedStatus.OutOfRange])
-  const want = Math.min(req.bytes, def.length - req.offset)
-  const room = Math.max(0, maxReply - 4)
-  const n2 = Math.min(want, room)
-  return {
-    _tag: "ReadTemplate", service: 0xcc, status: n2 < want ? Status.PartialTransfer : 0, extStatus: [],
-    data: def.slice(req.offset, req.offset + n2)
-  }
 }

@@ -10,8 +10,9 @@ import type {
 import { type EPath, Service } from "../cip/model.js"
 import { formatEPath } from "../cip/epath.js"
 import { ExtendedStatus, Status } from "../cip/status.js"
-import type { TypeName, TypeSpec } from "../cip/types.js"
-import { encodedLength, typeSpecSize } from "../cip/types.js"
+import { isInteger } from "../cip/element.js"
+import type { TypeSpec } from "../cip/types.js"
+import { encodedLength, sameTypeSpec, typeSpecSize } from "../cip/types.js"
 import { type Outcome, type Tag, TagError, type TagStoreService } from "../tags/tagStore.js"
 import { modifyMember, readMember, writeMember } from "./members.js"
 import { isPathFailure, type PathFailure, resolveTag, UNKNOWN_TAG } from "./paths.js"
@@ -45,14 +46,23 @@ const unresolved = (store: TagStoreService, service: number, path: EPath, elemen
   return errorReply(service, f.status, f.extStatus)
 }
 
-const sameType = (a: TypeSpec, b: TypeSpec) => a.code === b.code && (a.handle ?? 0) === (b.handle ?? 0)
-const INTEGER_TYPES: ReadonlySet<TypeName> = new Set(["SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT", "BOOL"])
-
-/** Bytes of at most `room`, cut at an element boundary when elements have a fixed size. */
+/**
+ * Bytes of at most `room`, cut at an element boundary when elements have a fixed size; a
+ * structure larger than the reply is cut at a 4-byte multiple (the rest follows fragmented).
+ */
 const fit = (tag: Tag, bytes: number, room: number): number => {
   if (bytes <= room) return bytes
   const size = tag.elementSize
-  return size !== undefined && size > 0 ? Math.max(0, Math.floor(room / size) * size) : Math.max(0, room)
+  if (size === undefined || size <= 0) return Math.max(0, room)
+  const whole = Math.floor(room / size) * size
+  return whole > 0 || tag.element._tag !== "Struct" ? Math.max(0, whole) : Math.max(0, Math.floor(room / 4) * 4)
+}
+
+/** Bytes at the start of `data` holding `elements` of the tag's type, or undefined if too few. */
+const lengthOf = (tag: Tag, data: Uint8Array, elements: number): number | undefined => {
+  if (tag.element._tag === "Atomic") return encodedLength(tag.element.name, data, elements)
+  const n = tag.elementSize! * elements
+  return n <= data.length ? n : undefined
 }
 
 export const readTag = (store: TagStoreService, req: ReadTagRequest, maxReply: number): SyncOr<CipReply> => {
@@ -81,7 +91,7 @@ export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmented
   const reply = (data: Uint8Array, more: boolean): CipReply =>
     ({ _tag: "ReadTagFragmented", service: 0xd2, status: more ? Status.PartialTransfer : 0, extStatus: [], type, data })
   const size = tag.elementSize
-  if (size === undefined || tag.error !== undefined || start < 0 || req.elements < 1 || start + req.elements > tag.count) {
+  if (size === undefined || tag.error !== undefined || start < 0 || req.elements < 1 || start + req.elements > tag.wireCount) {
     // Variable-size elements (or an error to report): read the whole request, then cut.
     return answer(service, store.readBytes(tag, start, req.elements), (all) => {
       if (req.offset > all.length || (req.offset === all.length && all.length > 0)) {
@@ -110,7 +120,7 @@ export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmented
 
 /** A type mismatch reply, or undefined when the write's type is the tag's. */
 const typeCheck = (tag: Tag, service: number, type: TypeSpec): CipReply | undefined =>
-  sameType(type, tag.typeSpec) ? undefined : errorReply(service, Status.GeneralError, [ExtendedStatus.TypeMismatch])
+  sameTypeSpec(type, tag.typeSpec) ? undefined : errorReply(service, Status.GeneralError, [ExtendedStatus.TypeMismatch])
 
 /**
  * Write Tag. The data is what the type and element count describe; bytes after it are ignored,
@@ -127,7 +137,7 @@ export const writeTag = (store: TagStoreService, req: WriteTagRequest): SyncOr<C
   }
   const bad = typeCheck(t.tag, service, req.type)
   if (bad) return bad
-  const n = encodedLength(t.tag.type, req.data, req.elements)
+  const n = lengthOf(t.tag, req.data, req.elements)
   if (n === undefined) return errorReply(service, Status.NotEnoughData)
   return answer(service, store.writeBytes(t.tag, t.start, req.elements, req.data.subarray(0, n)), () =>
     ({ _tag: "WriteTag", service: 0xcd, status: 0, extStatus: [] }))
@@ -146,11 +156,11 @@ export const writeTagFragmented = (store: TagStoreService, req: WriteTagFragment
   if (size === undefined) {
     // Variable-size elements can only be written whole (bytes after them are ignored).
     if (req.offset !== 0) return errorReply(service, Status.GeneralError, [ExtendedStatus.LengthMismatch])
-    const n = encodedLength(tag.type, req.data, req.elements)
+    const n = lengthOf(tag, req.data, req.elements)
     if (n === undefined) return errorReply(service, Status.NotEnoughData)
     return answer(service, store.writeBytes(tag, start, req.elements, req.data.subarray(0, n)), done)
   }
-  if (tag.error !== undefined || start < 0 || req.elements < 1 || start + req.elements > tag.count) {
+  if (tag.error !== undefined || start < 0 || req.elements < 1 || start + req.elements > tag.wireCount) {
     // The store reports the forced error or the bounds failure (and publishes it).
     return answer(service, store.readBytes(tag, start, req.elements), done)
   }
@@ -181,7 +191,7 @@ export const readModifyWriteTag = (store: TagStoreService, req: ReadModifyWriteT
   const rmwDone = (): CipReply => ({ _tag: "ReadModifyWriteTag", service: 0xce, status: 0, extStatus: [] })
   if (t.member) return modifyMember(store, { ...t, member: t.member }, service, req.orMask, req.andMask, rmwDone)
   const { tag, start } = t
-  if (!INTEGER_TYPES.has(tag.type) || width > (tag.elementSize ?? 0)) {
+  if (!isInteger(tag.element) || width > (tag.elementSize ?? 0)) {
     return errorReply(service, Status.GeneralError, [ExtendedStatus.TypeMismatch])
   }
   return answer(service, store.updateBytes(tag, start, 1, (old) => {

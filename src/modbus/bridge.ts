@@ -19,6 +19,7 @@
  */
 import { Effect, Either, Layer } from "effect"
 import { Status } from "../cip/status.js"
+import type { ElementType } from "../cip/element.js"
 import type { CipValue, TypeName } from "../cip/types.js"
 import { AttributeError, type Attribute, AttributeFactory, memoryAttribute } from "../tags/attribute.js"
 import { parseTagSpec, type TagSpec, TagSpecError } from "../tags/spec.js"
@@ -50,7 +51,7 @@ export const parseBridgeSpec = (text: string): Either.Either<BridgeSpec, TagSpec
     const spec = yield* parseTagSpec(`${m[1]!.trim()}${m[3]}`)
     const address = parseAddress(m[2]!)
     if (Either.isLeft(address)) return yield* bad(address.left.message)
-    const words = WORDS[spec.type]
+    const words = WORDS[spec.type as TypeName]
     if (words === undefined) return yield* bad(`type ${spec.type} cannot live in Modbus registers (one of ${Object.keys(WORDS).join(" ")})`)
     const bits = TABLES[address.right.table].bits
     if (bits !== (words === 0)) return yield* bad(bits ? `${m[2]} is a coil or discrete input: only BOOL fits` : `${m[2]} is a register: BOOL needs a coil (1-) or discrete input (10001-)`)
@@ -124,19 +125,34 @@ export const cipError = (e: PollerError | ModbusError): AttributeError => {
   return new AttributeError({ status: s.status, extStatus: s.extStatus, message: e.message })
 }
 
-/** The Attribute of one bridged tag. */
+/**
+ * The Attribute of one bridged tag. A BOOL array holds its BOOLs 32 to a DWORD, as on a Logix
+ * controller (`Alarm@10001=BOOL[2]` is a BOOL[32]): only the declared ones are coils or inputs;
+ * the rest read false, and a write that would set one of them is refused (nothing backs it).
+ */
 export const bridgeAttribute = (poller: ModbusPollerService, b: BridgeSpec, maxAge: number, order: WordOrder): Attribute => {
   const { spec, address, words } = b
   const bits = words === 0
+  const type = spec.type as TypeName
+  const backed = (start: number, n: number) => Math.max(0, Math.min(n, spec.count - start))
   return {
     type: spec.type,
-    count: spec.count,
-    read: (start, n) =>
-      poller.readFresh({ table: address.table, offset: address.offset + start * Math.max(1, words), count: n * Math.max(1, words) }, maxAge).pipe(
-        Effect.map((vs): ReadonlyArray<CipValue> => (bits ? vs.map((v) => v === true) : fromRegisters(spec.type, vs as ReadonlyArray<number>, order))),
-        Effect.mapError(cipError)),
+    count: bits && !spec.scalar ? Math.ceil(spec.count / 32) * 32 : spec.count,
+    read: (start, n) => {
+      const m = bits ? backed(start, n) : n
+      const pad = (vs: ReadonlyArray<CipValue>) => (m < n ? [...vs, ...Array.from({ length: n - m }, () => false)] : vs)
+      if (m === 0) return Effect.succeed(pad([]))
+      return poller.readFresh({ table: address.table, offset: address.offset + start * Math.max(1, words), count: m * Math.max(1, words) }, maxAge).pipe(
+        Effect.map((vs): ReadonlyArray<CipValue> => (bits ? pad(vs.map((v) => v === true)) : fromRegisters(type, vs as ReadonlyArray<number>, order))),
+        Effect.mapError(cipError))
+    },
     write: (start, values) => {
-      const regs: ReadonlyArray<RegisterValue> = bits ? values.map((v) => v === true || v === 1) : toRegisters(spec.type, values, order)
+      const m = bits ? backed(start, values.length) : values.length
+      if (values.slice(m).some((v) => v === true || v === 1)) {
+        return Effect.fail(new AttributeError({ status: Status.GeneralError, extStatus: [0x2105], message: `${spec.name}: BOOLs past ${spec.count} have no coil or input behind them` }))
+      }
+      if (m === 0) return Effect.void
+      const regs: ReadonlyArray<RegisterValue> = bits ? values.slice(0, m).map((v) => v === true || v === 1) : toRegisters(type, values, order)
       return poller.write({ table: address.table, offset: address.offset + start * Math.max(1, words) }, regs).pipe(Effect.mapError(cipError))
     }
   }
@@ -163,10 +179,10 @@ export const modbusBridgeLayer = (config: BridgeConfig, specs: ReadonlyArray<Bri
       yield* Effect.logInfo(`bridge: ${b.spec.name} = ${b.spec.type}[${b.spec.count}] at ${format(b.address)} of ${config.host}:${poller.port}`)
     }
     return {
-      make: (spec: TagSpec) => {
+      make: (spec: TagSpec, element: ElementType, count: number) => {
         const a = byName.get(spec.name.toLowerCase())
         if (a !== undefined) return Effect.succeed(a)
-        return Effect.succeed(memoryAttribute(spec.type, spec.count))
+        return Effect.succeed(memoryAttribute(element, count))
       }
     }
   }))

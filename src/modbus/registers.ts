@@ -53,7 +53,9 @@ export const runSpec = (r: RegisterRun): TagSpec => ({
   name: r.name,
   type: TABLES[r.table].bits ? "BOOL" : "UINT",
   count: r.count,
-  scalar: r.count === 1
+  scalar: r.count === 1,
+  // One byte per coil or input (the handler reads and writes them so), not a Logix BOOL array.
+  ...(TABLES[r.table].bits ? { unpacked: true } : {})
 })
 
 /** A run bound to its tag in the store. */

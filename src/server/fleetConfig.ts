@@ -17,11 +17,15 @@
  *     address: 127.0.2.1:44818
  *     delay: "0.1-0.4"
  *     tags: ["Level=REAL[16]"]
+ *   - name: line
+ *     udts: ["Motor{Speed:REAL,Running:BOOL,Faults:DINT[4]}"]   # as --udt takes them
+ *     tags: ["M=Motor[10]"]
  * ```
  */
 import { Data, Either, Option, ParseResult, Schema } from "effect"
 import { parseDocument } from "yaml"
 import { parseRoutePath } from "../cip/epath.js"
+import { buildTypes } from "../cip/layout.js"
 import type { EPath } from "../cip/model.js"
 import { DEFAULT_IDENTITY, type IdentityConfig } from "../device/identity.js"
 import { parseNumber, parseTagSpecs } from "../tags/spec.js"
@@ -189,8 +193,14 @@ const expandEntry = (
     const repeated = entry.count !== undefined
     const count = entry.count ?? 1
 
+    const udts = pick("udts") ?? []
+    const types = buildTypes(udts)
+    if (Either.isLeft(types)) {
+      const at = udts.findIndex((u) => u.name === types.left.udt)
+      return yield* Either.left(fail(at >= 0 ? `udts[${at}]` : "udts", types.left.message))
+    }
     const tagTexts = pick("tags") ?? []
-    const tagsChecked = parseTagSpecs(tagTexts)
+    const tagsChecked = parseTagSpecs(tagTexts, types.right)
     if (Either.isLeft(tagsChecked)) {
       const at = tagTexts.indexOf(tagsChecked.left.spec)
       return yield* Either.left(fail(at >= 0 ? `tags[${at}]` : "tags", tagsChecked.left.message))
@@ -258,6 +268,7 @@ const expandEntry = (
         host: address.host,
         port: address.port,
         tags: tagTexts,
+        ...(udts.length > 0 ? { udts } : {}),
         identity: identity.right,
         hasSerial: identityFields.serial !== undefined,
         ...(delay !== undefined ? { delay } : {}),

@@ -4,6 +4,7 @@
  * field (see `parseFleetConfig`). Unknown fields are refused (a typo must not pass silently).
  */
 import { Schema } from "effect"
+import { UdtDefinitionSchema } from "../cip/udt.js"
 
 const shown = (actual: unknown): string => {
   try {
@@ -51,6 +52,12 @@ const common = {
   /** `[host][:port]`; a repeated entry steps the host (IP) or the port from here, or uses `{n}`. */
   address: opt(Template),
   identity: opt(IdentitySchema),
+  /**
+   * Structure definitions (UDTs) the tags may use, as `--udt` takes them: the text
+   * `Motor{Speed:REAL,Faults:DINT[4]}` or the object `{ name, members: [{ name, type, dims? }] }`
+   * (the one `UdtDefinitionSchema`); an entry's list replaces the defaults' list.
+   */
+  udts: opt(expecting(Schema.Array(UdtDefinitionSchema), "a list of structure definitions (Name{Member:TYPE[n],…} or {name, members})")),
   /** Tag specs `NAME[@cls/ins/att]=TYPE[n]`; an entry's list replaces the defaults' list. */
   tags: opt(expecting(Schema.Array(Schema.String), "a list of tag specs")),
   /** Reply delay: seconds, or a range `"0.1-0.9"` re-drawn every second. */

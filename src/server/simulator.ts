@@ -9,6 +9,7 @@
  */
 import { Context, Effect, Layer, type Scope } from "effect"
 import type { EPath } from "../cip/model.js"
+import type { UdtDefinition } from "../cip/udt.js"
 import { Controller, type ControllerConfig, type ControllerService, makeController } from "../device/controller.js"
 import type { IdentityConfig, NetworkConfig } from "../device/identity.js"
 import type { AttributeError } from "../tags/attribute.js"
@@ -30,6 +31,11 @@ export interface SimulatorConfig {
   readonly port: number
   /** Tag specs (`SCADA=INT[1000]`, or parsed). */
   readonly tags: ReadonlyArray<string | TagSpec>
+  /**
+   * Structure definitions the tags may use, in order (a structure may use those before it):
+   * `Motor{Speed:REAL,Running:BOOL,Faults:DINT[4],Name:STRING}` or `{ name, members }`.
+   */
+  readonly udts?: ReadonlyArray<UdtDefinition | string>
   readonly udp?: boolean
   /** Serve TCP sessions (default true); false answers only List* on UDP (cpppo's `-T`). */
   readonly tcp?: boolean
@@ -199,7 +205,7 @@ const sweepConnections = (device: ControllerService, control: ServerControlServi
 const makeCore = (config: SimulatorConfig) =>
   Effect.gen(function* () {
     const stats = new ControllerStats()
-    const store = yield* makeTagStore(config.tags)
+    const store = yield* makeTagStore(config.tags, config.udts !== undefined ? { udts: config.udts } : undefined)
     const device = makeController(store, controllerConfigOf(config))
     const baseControl = yield* makeServerControl({
       ...(config.delay !== undefined ? { delay: config.delay } : {}),

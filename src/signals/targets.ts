@@ -56,9 +56,12 @@ export const resolvePath = (store: TagStoreService, path: TagPath, whole: boolea
 /** The kind of value an expression must give for a tag type (or reads from it). */
 export const kindOf = (type: TypeName | string): Kind => (type === "STRING" || type === "SSTRING" ? "string" : "number")
 
-/** A stored value as expressions see it: BOOL as 1/0, LINT as a number. */
+/**
+ * A stored value as expressions see it: BOOL as 1/0, LINT as a number. A whole structure has no
+ * value of its own (expressions name its atomic members), so it reads as 0.
+ */
 export const toValue = (v: CipValue | undefined): Value =>
-  typeof v === "boolean" ? (v ? 1 : 0) : typeof v === "bigint" ? Number(v) : v === undefined ? 0 : v
+  typeof v === "boolean" ? (v ? 1 : 0) : typeof v === "bigint" ? Number(v) : v === undefined || typeof v === "object" ? 0 : v
 
 const FLOAT_MAX = 3.4028234663852886e38
 

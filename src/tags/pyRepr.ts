@@ -2,6 +2,8 @@
  * Values as Python's `repr` prints them, the form cpppo's `--print` output uses on both sides
  * (the server's tag I/O lines and the client's results): `'text'`, `1.0`, `True`.
  */
+import { type ElementType, memberElement } from "../cip/element.js"
+import type { StructLayout } from "../cip/layout.js"
 import type { CipValue, TypeName } from "../cip/types.js"
 
 const pyFloat = (x: number): string => {
@@ -41,10 +43,27 @@ export const pyString = (s: string): string => {
 }
 
 /** Python `repr` of one value of a CIP type (REAL/LREAL print as floats, BOOL as True/False). */
-export const pyValue = (v: CipValue, type?: TypeName): string => {
+export const pyValue = (v: CipValue | ReadonlyArray<CipValue>, type?: string): string => {
   if (typeof v === "boolean") return v ? "True" : "False"
   if (typeof v === "bigint") return v.toString()
   if (typeof v === "string") return pyString(v)
-  if (type === "REAL" || type === "LREAL" || !Number.isInteger(v)) return pyFloat(v)
-  return String(v)
+  if (typeof v === "number") return type === "REAL" || type === "LREAL" || !Number.isInteger(v) ? pyFloat(v) : String(v)
+  // A structure as Python prints a dict (pycomm3 reads structures as dicts), arrays as lists.
+  if (Array.isArray(v)) return `[${v.map((x) => pyValue(x)).join(", ")}]`
+  return `{${Object.entries(v).map(([k, x]) => `${pyString(k)}: ${pyValue(x)}`).join(", ")}}`
 }
+
+/** Python `repr` of a structure element, each member as its type prints (REAL 0 as `0.0`). */
+export const pyStruct = (v: CipValue, layout: StructLayout): string => {
+  if (typeof v !== "object") return pyValue(v)
+  const parts: Array<string> = []
+  for (const m of layout.members) {
+    if (m.hidden || !(m.name in v)) continue
+    const t = memberElement(m)
+    const one = (x: CipValue): string => (t._tag === "Struct" ? pyStruct(x, t.layout) : pyValue(x, typeOf(t)))
+    const x = v[m.name]!
+    parts.push(`${pyString(m.name)}: ${Array.isArray(x) ? `[${x.map(one).join(", ")}]` : one(x as CipValue)}`)
+  }
+  return `{${parts.join(", ")}}`
+}
+const typeOf = (t: ElementType): TypeName | undefined => (t._tag === "Atomic" ? t.name : undefined)

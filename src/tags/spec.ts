@@ -5,12 +5,15 @@
  *   names are case-insensitive (the spec keeps the spelling given, lookups fold case).
  * - `@cls/ins/att`: optional CIP attribute placement (numbers in decimal, 0x, 0o or 0b).
  * - TYPE: BOOL SINT INT DINT LINT USINT UINT UDINT ULINT REAL LREAL SSTRING STRING (any case);
- *   STRING is the Logix STRING structure. Omitted (`SCADA`, `SCADA[10]`, `SCADA=[10]`), it is
- *   INT, as in cpppo (which, for `SCADA[10]`, would make a scalar tag named "SCADA[10]" that no
- *   client can address; here it is SCADA=INT[10]).
+ *   STRING is the Logix STRING structure; or the name of a structure declared (`--udt`) in the
+ *   TypeRegistry given to the parser. Omitted (`SCADA`, `SCADA[10]`, `SCADA=[10]`), it is INT, as
+ *   in cpppo (which, for `SCADA[10]`, would make a scalar tag named "SCADA[10]" that no client can
+ *   address; here it is SCADA=INT[10]).
  * - `[n]`: element count; omitted or `[1]` makes a scalar.
  */
 import { Data, Either } from "effect"
+import { atomic, type ElementType } from "../cip/element.js"
+import { BUILTIN_TYPES, type TypeRegistry } from "../cip/layout.js"
 import type { TypeName } from "../cip/types.js"
 
 /** The types a tag spec may name. */
@@ -29,12 +32,18 @@ export interface AttributePlacement {
 export interface TagSpec {
   /** The name as written (case preserved), e.g. `SCADA` or `Program:Main.Speed`. */
   readonly name: string
-  readonly type: TypeName
-  /** Number of elements (1 for scalars). */
+  /** An atomic type name (`INT`, `STRING`), or a structure's name as declared (`Motor`). */
+  readonly type: string
+  /** Number of elements as written (1 for scalars; a BOOL array holds this rounded up to 32). */
   readonly count: number
   /** True when `[n]` was omitted or `[1]`: the tag is read without an element index. */
   readonly scalar: boolean
   readonly placement?: AttributePlacement
+  /**
+   * A BOOL array stored one byte per BOOL (a Modbus device's coils), not 32 to a DWORD as a Logix
+   * controller stores it. Not written in spec text.
+   */
+  readonly unpacked?: boolean
 }
 
 /** A tag spec that cannot be parsed; `message` is one line naming the spec. */
@@ -47,7 +56,7 @@ export class TagSpecError extends Data.TaggedError("TagSpecError")<{
 export const MAX_ELEMENTS = 1 << 24
 
 const NAME = /^(?:Program:[A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$/i
-const SPEC = /^([^@=[]+)(?:@([^=[]*))?(?:=([A-Za-z]*))?(?:\[([^\]]*)\])?$/
+const SPEC = /^([^@=[]+)(?:@([^=[]*))?(?:=([A-Za-z_][A-Za-z0-9_]*|))?(?:\[([^\]]*)\])?$/
 
 /** Parse an unsigned integer in decimal, 0x, 0o or 0b notation; undefined if malformed. */
 export const parseNumber = (text: string): number | undefined => {
@@ -58,16 +67,27 @@ export const parseNumber = (text: string): number | undefined => {
   return Number.isSafeInteger(n) ? n : undefined
 }
 
-/** Parse one `NAME[@cls/ins/att][=TYPE][[n]]` spec (TYPE defaults to INT). */
-export const parseTagSpec = (spec: string): Either.Either<TagSpec, TagSpecError> => {
+/**
+ * Parse one `NAME[@cls/ins/att][=TYPE][[n]]` spec (TYPE defaults to INT); TYPE may name a
+ * structure of `types` (by default only the built-in STRING).
+ */
+export const parseTagSpec = (spec: string, types: TypeRegistry = BUILTIN_TYPES): Either.Either<TagSpec, TagSpecError> => {
   const bad = (why: string) => Either.left(new TagSpecError({ spec, message: `bad tag spec ${JSON.stringify(spec)}: ${why}` }))
   const m = SPEC.exec(spec.trim())
   if (m === null) return bad("expected NAME[@cls/ins/att][=TYPE][[n]]")
   const [, rawName, rawPlace, rawType, rawCount] = m
   const name = rawName!.trim()
-  if (!NAME.test(name)) return bad(`invalid tag name ${JSON.stringify(name)}`)
-  const type = (rawType === undefined || rawType === "" ? "INT" : rawType.toUpperCase()) as TypeName
-  if (!SPEC_TYPES.includes(type)) return bad(`unknown type ${JSON.stringify(rawType)} (one of ${SPEC_TYPES.join(" ")})`)
+  if (!NAME.test(name)) {
+    return bad(`invalid tag name ${JSON.stringify(name)}${/^[^:]+\./.test(name) ? " (a tag name has no '.'; a program tag is Program:Name.Tag)" : ""}`)
+  }
+  const given = rawType === undefined || rawType === "" ? "INT" : rawType
+  const upper = given.toUpperCase() as TypeName
+  const struct = SPEC_TYPES.includes(upper) ? undefined : types.byName(given)
+  if (!SPEC_TYPES.includes(upper) && struct === undefined) {
+    const udts = types.layouts.slice(1).map((l) => l.name)
+    return bad(`unknown type ${JSON.stringify(rawType)} (one of ${SPEC_TYPES.join(" ")}${udts.length > 0 ? `, or a structure: ${udts.join(" ")}` : ", or a structure declared with --udt"})`)
+  }
+  const type = struct?.name ?? upper
   let count = 1
   if (rawCount !== undefined) {
     const n = parseNumber(rawCount)
@@ -89,19 +109,32 @@ export const parseTagSpec = (spec: string): Either.Either<TagSpec, TagSpecError>
   return Either.right({ name, type, count, scalar: count === 1, ...(placement !== undefined ? { placement } : {}) })
 }
 
+/**
+ * What one element of a tag of this spec is: its atomic type, a structure of `types`, or (a BOOL
+ * array) BOOLs packed in DWORDs, as a controller stores them. Undefined for an unknown type.
+ */
+export const elementOf = (spec: TagSpec, types: TypeRegistry = BUILTIN_TYPES): ElementType | undefined => {
+  const upper = spec.type.toUpperCase() as TypeName
+  if (upper === "BOOL") return spec.scalar || spec.unpacked === true ? atomic("BOOL") : { _tag: "Bits" }
+  if (SPEC_TYPES.includes(upper)) return atomic(upper)
+  const layout = types.byName(spec.type)
+  return layout === undefined ? undefined : { _tag: "Struct", layout }
+}
+
 /** Classes the controller itself implements; tags may not be placed there. */
 export const RESERVED_CLASSES: ReadonlySet<number> = new Set([0x01, 0x02, 0x06, 0x64, 0x6b, 0x6c, 0x8b, 0xf5, 0xf6])
 
 /**
  * Parse a controller's whole tag list: every spec, no name twice (names fold case), no attribute
- * placed twice or in a class the controller implements. The first mistake is the Left.
+ * placed twice or in a class the controller implements; TYPE may be a structure of `types`. The
+ * first mistake is the Left.
  */
-export const parseTagSpecs = (specs: ReadonlyArray<string | TagSpec>): Either.Either<ReadonlyArray<TagSpec>, TagSpecError> => {
+export const parseTagSpecs = (specs: ReadonlyArray<string | TagSpec>, types: TypeRegistry = BUILTIN_TYPES): Either.Either<ReadonlyArray<TagSpec>, TagSpecError> => {
   const names = new Set<string>()
   const places = new Set<string>()
   const out: Array<TagSpec> = []
   for (const s of specs) {
-    const parsed = typeof s === "string" ? parseTagSpec(s) : Either.right(s)
+    const parsed = typeof s === "string" ? parseTagSpec(s, types) : Either.right(s)
     if (Either.isLeft(parsed)) return Either.left(parsed.left)
     const spec = parsed.right
     const text = typeof s === "string" ? s : spec.name

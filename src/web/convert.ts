@@ -4,7 +4,9 @@
  * Also the JSON form of CIP values (bigint is not JSON) and the `attribute` text a tag shows.
  */
 import { Either } from "effect"
+import { elementProblem, type ElementType } from "../cip/element.js"
 import { type CipValue, INTEGER_RANGES, stringCapacity, type TypeName } from "../cip/types.js"
+import { showValue } from "../tags/events.js"
 
 /** Parse a whole-text number (decimal, exponent, or 0x/0o/0b integers); undefined if it is not one. */
 export const parseNumber = (text: string): number | undefined => {
@@ -84,11 +86,39 @@ export const convertValues = (type: TypeName, text: string): Either.Either<Reado
   return Either.right(out)
 }
 
-/** A JSON-safe form of a CIP value: bigints become numbers when exact, else decimal strings. */
-export const jsonValue = (v: CipValue): boolean | number | string =>
-  typeof v === "bigint" ? (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v
+/**
+ * Convert a value list for a tag's elements: atomic types as `convertValues`; BOOL arrays as BOOLs;
+ * structures as JSON, one object or a list (`{"Speed": 1.5}`: the members it names change).
+ */
+export const convertFor = (element: ElementType, text: string): Either.Either<ReadonlyArray<CipValue>, string> => {
+  if (element._tag === "Atomic") return convertValues(element.name, text)
+  if (element._tag !== "Struct") return convertValues("BOOL", text)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return Either.left(`${JSON.stringify(text)} is not a ${element.layout.name} (give JSON: {"Member": value, …} or a list of them)`)
+  }
+  const list: ReadonlyArray<unknown> = Array.isArray(parsed) ? parsed : [parsed]
+  for (const v of list) {
+    const why = elementProblem(element, v)
+    if (why !== undefined) return Either.left(why)
+  }
+  return Either.right(list as ReadonlyArray<CipValue>)
+}
 
-const showValue = (v: CipValue): string => (typeof v === "string" ? JSON.stringify(v) : String(v))
+/** A JSON-safe value: atomic values, and structures as objects of members (arrays as lists). */
+export type JsonValue = boolean | number | string | ReadonlyArray<JsonValue> | { readonly [member: string]: JsonValue }
+
+/** A JSON-safe form of a CIP value: bigints become numbers when exact, else decimal strings. */
+export const jsonValue = (v: CipValue | ReadonlyArray<CipValue>): JsonValue => {
+  if (typeof v === "bigint") return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()
+  if (typeof v !== "object") return v
+  if (Array.isArray(v)) return v.map(jsonValue)
+  const out: Record<string, JsonValue> = {}
+  for (const [k, x] of Object.entries(v)) out[k] = jsonValue(x)
+  return out
+}
 
 /** How many leading values the `attribute` text shows before `…`. */
 export const ATTRIBUTE_TEXT_VALUES = 10
@@ -96,7 +126,7 @@ export const ATTRIBUTE_TEXT_VALUES = 10
 /** cpppo's attribute text: `SCADA          INT[1000] == [0, 0, 0, …]` (scalars: `X   REAL == 1.5`). */
 export const attributeText = (
   name: string,
-  type: TypeName,
+  type: string,
   count: number,
   scalar: boolean,
   values: ReadonlyArray<CipValue>

@@ -10,7 +10,10 @@ import type { HistoryRecorderService } from "../history/recorderService.js"
 import { parseDelay, type ServerControlService } from "../server/control.js"
 import type { ConnectionRegistryService } from "../server/registry.js"
 import type { Tag, TagStoreService } from "../tags/tagStore.js"
-import { attributeText, ATTRIBUTE_TEXT_VALUES, convertValues, jsonValue, parseBoolean, parseNumber } from "./convert.js"
+import { declaredMembers } from "../cip/layout.js"
+import { formatUdtText } from "../cip/udt.js"
+import { showValue } from "../tags/events.js"
+import { attributeText, ATTRIBUTE_TEXT_VALUES, convertFor, type JsonValue, jsonValue, parseBoolean, parseNumber } from "./convert.js"
 import type { ReplayService } from "../replay/replay.js"
 import type { SignalsService } from "../signals/engine.js"
 import { planReplay, planSignals, REPLAY_COMMANDS, REPLAY_FIELDS, replayItem, SIGNALS_COMMANDS, SIGNALS_FIELDS, signalsItem } from "./playItems.js"
@@ -31,7 +34,7 @@ export interface ApiServices {
 }
 
 /** A JSON-safe value a read returns. */
-export type ReadValue = boolean | number | string | null | ReadonlyArray<boolean | number | string | null>
+export type ReadValue = JsonValue | null | ReadonlyArray<JsonValue | null>
 
 /** A validated command on one item: a read (value now) or a write (an Effect yielding a message). */
 export type Step =
@@ -158,7 +161,7 @@ const planAttribute = (s: ApiServices, tag: Tag, c: ParsedCommand, value: string
       return (r !== undefined && r.start === r.end) || (r === undefined && tag.scalar) ? js[0] ?? null : js
     }))
   }
-  return Either.flatMap(convertValues(tag.type, value), (vals) => {
+  return Either.flatMap(convertFor(tag.element, value), (vals) => {
     const start = r?.start ?? 0
     // `[i]` is a start index (as many values as given); `[i-j]` wants j-i+1 values, or one to fill.
     const want = r === undefined || r.start === r.end ? undefined : r.end - r.start + 1
@@ -176,14 +179,20 @@ const planAttribute = (s: ApiServices, tag: Tag, c: ParsedCommand, value: string
     const run = tag.error === undefined
       ? Effect.mapError(s.tags.write(tag.name, start, values), (e) => e.message)
       : Effect.mapError(tag.attribute.write(start, values), (e) => `${tag.name}: ${e.message}`)
-    return write(Effect.as(run, `${label} <= [${values.map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ")}]`))
+    return write(Effect.as(run, `${label} <= [${values.map(showValue).join(", ")}]`))
   })
+}
+
+/** A structure's members as declared: `Speed:REAL`, `Faults:DINT[4]`. */
+const structMembers = (layout: Parameters<typeof declaredMembers>[0]): ReadonlyArray<string> => {
+  const text = formatUdtText({ name: layout.name, members: declaredMembers(layout) })
+  return text.slice(text.indexOf("{") + 1, -1).split(",")
 }
 
 export const tagsGroup: Group<TagItem> = {
   name: "tags",
   commands: ["attribute", "error"],
-  fields: ["attribute", "error", "path", "type", "count"],
+  fields: ["attribute", "error", "path", "type", "count", "members"],
   keys: (s) => s.tags.tags.map((t) => t.name),
   item: (s, key) => Either.match(tagOf(s, key), {
     onLeft: Effect.fail,
@@ -192,7 +201,8 @@ export const tagsGroup: Group<TagItem> = {
       error: tag.error?.status ?? 0,
       path: tagPath(tag),
       type: tag.type,
-      count: tag.count
+      count: tag.count,
+      ...(tag.element._tag === "Struct" ? { members: structMembers(tag.element.layout) } : {})
     }))
   }),
   plan: (s, key, c, value) => Either.flatMap(tagOf(s, key), (tag) => {

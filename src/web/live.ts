@@ -13,7 +13,7 @@ import type { TagEvent } from "../tags/events.js"
 import { type ApiServices, peekValues, tagPath } from "./groups.js"
 import { replayItem, signalsItem } from "./playItems.js"
 import type { ReplayItem, SignalsItem } from "./reply.js"
-import { jsonValue } from "./convert.js"
+import { type JsonValue, jsonValue } from "./convert.js"
 
 /** Values of each tag shown on the page (longer arrays are cut, and say so). */
 export const PAGE_VALUES = 100
@@ -24,7 +24,7 @@ export interface SnapshotTag {
   readonly scalar: boolean
   readonly error: number
   readonly path: string
-  readonly values: ReadonlyArray<boolean | number | string>
+  readonly values: ReadonlyArray<JsonValue>
 }
 
 export interface Snapshot {
@@ -73,7 +73,7 @@ export interface LiveEvent {
   readonly kind: TagEvent["kind"]
   readonly start: number
   readonly count: number
-  readonly values?: ReadonlyArray<boolean | number | string>
+  readonly values?: ReadonlyArray<JsonValue>
   readonly error?: string
   readonly at: number
 }

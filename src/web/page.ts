@@ -82,7 +82,7 @@ function showValues(name, changed) {
   }
   vs.forEach((v, i) => {
     const s = td.children[i];
-    const text = typeof v === "string" ? JSON.stringify(v) : String(v);
+    const text = typeof v === "string" || (typeof v === "object" && v !== null) ? JSON.stringify(v) : String(v);
     if (s.textContent !== text) {
       s.textContent = text;
       if (changed) { s.classList.add("hot"); setTimeout(() => s.classList.remove("hot"), 50); }

@@ -43,13 +43,17 @@ export const ReplayItem = Schema.Struct({
 })
 export type ReplayItem = typeof ReplayItem.Type
 
-/** `tags/NAME`: the attribute text, the forced error status (0 = none) and the tag's path. */
+/**
+ * `tags/NAME`: the attribute text, the forced error status (0 = none) and the tag's path; for a
+ * structure tag, `members` lists its type's members as declared (`Speed:REAL`, `Faults:DINT[4]`).
+ */
 export const TagItem = Schema.Struct({
   attribute: Schema.String,
   error: Schema.Number,
   path: Schema.String,
   type: Schema.String,
-  count: Schema.Number
+  count: Schema.Number,
+  members: Schema.optionalWith(Schema.Array(Schema.String), { exact: true })
 })
 export type TagItem = typeof TagItem.Type
 
@@ -103,7 +107,14 @@ export type ApiData = typeof ApiData.Type
 
 /** JSON-safe value returned by a read command, keyed by the item it was read from. */
 export const JsonScalar = Schema.Union(Schema.Boolean, Schema.Number, Schema.String, Schema.Null)
-export const CommandValue = Schema.Union(JsonScalar, Schema.Array(JsonScalar))
+/** Any JSON value: structure elements read as objects of members. */
+export type JsonAny = boolean | number | string | null | ReadonlyArray<JsonAny> | { readonly [k: string]: JsonAny }
+export const JsonAny: Schema.Schema<JsonAny> = Schema.Union(
+  JsonScalar,
+  Schema.Array(Schema.suspend((): Schema.Schema<JsonAny> => JsonAny)),
+  Schema.Record({ key: Schema.String, value: Schema.suspend((): Schema.Schema<JsonAny> => JsonAny) })
+)
+export const CommandValue = JsonAny
 
 /** The outcome of a command. */
 export const CommandResult = Schema.Struct({

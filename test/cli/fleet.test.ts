@@ -94,4 +94,22 @@ describe("cpppo enip fleet", () => {
     expect(mixed.code).toBe(2)
     expect(mixed.stderr).toMatch(/^cpppo: TAG…: with --config, controller options go in the file/)
   }, 120_000)
+
+  it("--udt: every controller serves the structures; a bad definition is one cpppo: line, exit 2", async () => {
+    const child = cpppo(["--count", "2", "--address", "127.0.2.51", "-A", "--udt", "Motor{Speed:REAL,Running:BOOL,Faults:DINT[4]}", "M=Motor[4]"])
+    const done = finished(child, 90_000)
+    const bad = finished(cpppo(["--udt", "Motor{Speed:FLOAT}", "M=Motor"]))
+    expect(await linesOf(child, 2)).toEqual(["plc1 127.0.2.51:44818", "plc2 127.0.2.52:44818"])
+    const values = await Effect.runPromise(Effect.forEach([1, 2], (n) => Effect.scoped(Effect.gen(function* () {
+      const c = yield* Client.connect({ host: `127.0.2.5${n}`, port: 44818, timeout: "5 seconds" })
+      yield* c.write("M[2].Faults[1]", [n * 10], "DINT")
+      return yield* c.read("M[2]")
+    }))))
+    expect(values).toEqual([1, 2].map((n) => [{ Speed: 0, Running: false, Faults: [0, n * 10, 0, 0] }]))
+    child.kill("SIGINT")
+    expect((await done).code).toBe(0)
+    const r = await bad
+    expect(r.code).toBe(2)
+    expect(r.stderr.trimEnd().split("\n")).toEqual(["cpppo: bad structure Motor: member Speed has unknown type FLOAT (an atomic type, STRING, or a structure declared before Motor)"])
+  }, 120_000)
 })

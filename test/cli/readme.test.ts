@@ -12,16 +12,21 @@ import { tree } from "../../src/cli/main.js"
 import type { CommandNode } from "../../src/cli/spec.js"
 import { parseOperations } from "../../src/client/operations.js"
 import { parseTagSpec } from "../../src/tags/spec.js"
+import { makeTypes } from "../../src/tags/tagStore.js"
 
 const README = readFileSync(new URL("../../README.md", import.meta.url), "utf8")
 
-/** Lines inside fenced code blocks, with their line numbers. */
+/** Lines inside fenced code blocks, with their line numbers; a line ending in `\` goes on in the next. */
 const codeLines = (): Array<[number, string]> => {
   const out: Array<[number, string]> = []
   let inside = false
+  let open: [number, string] | undefined
   README.split("\n").forEach((line, i) => {
     if (/^\s*```/.test(line)) { inside = !inside; return }
-    if (inside) out.push([i + 1, line])
+    if (!inside) return
+    const joined: [number, string] = open !== undefined ? [open[0], open[1] + " " + line.trim()] : [i + 1, line]
+    if (/\\$/.test(line)) open = [joined[0], joined[1].replace(/\\$/, "")]
+    else { open = undefined; out.push(joined) }
   })
   return out
 }
@@ -79,8 +84,12 @@ describe("README commands", () => {
       if (group === "enip" && (command === "server" || command === "historize")) {
         // With --modbus, a tag may be bridged to a register (NAME@40001=TYPE).
         const bridged = rest.some((w) => w.startsWith("--modbus"))
+        // Tags may be of the structures declared with --udt.
+        const udts = rest.flatMap((w, i) => w === "--udt" ? [rest[i + 1]!] : w.startsWith("--udt=") ? [w.slice(6)] : [])
+        const types = makeTypes(udts)
+        expect(Either.isRight(types) ? "ok" : types.left.message, `README line ${n}: --udt`).toBe("ok")
         for (const t of command === "historize" ? positional.slice(1) : positional) {
-          const ok = Either.isRight(parseTagSpec(t)) || (bridged && Either.isRight(parseBridgeSpec(t)))
+          const ok = Either.isRight(parseTagSpec(t, Either.getOrUndefined(types))) || (bridged && Either.isRight(parseBridgeSpec(t)))
           expect(ok, `README line ${n}: tag ${t}`).toBe(true)
         }
       }

@@ -129,7 +129,34 @@ const opArb: fc.Arbitrary<Operation> = fc.record({
   }))
 })
 
+/** Bits of integers: `DINT1.5`, `M[3].Faults[2].31`, `BOOLS[1].5=1` (one BOOL, one element). */
+const bitOpArb: fc.Arbitrary<Operation> = fc.record({
+  names: fc.array(fc.record({ name: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/), index: fc.option(fc.nat(100), { nil: undefined }) })
+    .map(({ name, index }) => (index === undefined ? { name } : { name, index })), { minLength: 1, maxLength: 3 }),
+  bit: fc.nat(63),
+  value: fc.option(fc.boolean(), { nil: undefined })
+}).map(({ names, bit, value }): Operation => {
+  const last = names[names.length - 1]!
+  const target: Target = { _tag: "Symbolic", names: [...names.slice(0, -1), { name: last.name }] }
+  const el = "index" in last ? { element: last.index } : {}
+  return value === undefined
+    ? { method: "read", target, ...el, bit }
+    : { method: "write", target, ...el, bit, elements: 1, type: "BOOL", values: [value] }
+})
+
+describe("bits of integers", () => {
+  it("`DINT1.5` reads bit 5; `BOOLS[1].5=1` writes it; a bit takes one BOOL value and no range or offset", () => {
+    expect(Either.getOrThrow(parseOperation("DINT1.5"))).toEqual({ method: "read", target: { _tag: "Symbolic", names: [{ name: "DINT1" }] }, bit: 5 })
+    expect(Either.getOrThrow(parseOperation("M[3].Faults[2].31=1"))).toMatchObject({ method: "write", element: 2, bit: 31, type: "BOOL", values: [true], elements: 1 })
+    expect(printOperation(Either.getOrThrow(parseOperation("BOOLS[1].5=(BOOL)0")))).toBe("BOOLS[1].5=(BOOL)0")
+    for (const bad of ["D.64", "D.5=1,0", "D.5=(DINT)1", "D[0-3].5", "D.5+4"]) expect(Either.isLeft(parseOperation(bad))).toBe(true)
+  })
+})
+
 describe("parseOperation properties", () => {
+  it("parse ∘ print = id (bits too)", () => {
+    fc.assert(fc.property(bitOpArb, (op) => { expect(Either.getOrThrow(parseOperation(printOperation(op)))).toEqual(op) }), { numRuns: 300 })
+  })
   it("parse ∘ print = id", () => {
     fc.assert(fc.property(opArb, (op) => {
       const back = parseOperation(printOperation(op))

@@ -25,16 +25,16 @@ layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: TAGS }), { excludeTestSe
         const writes = [
           "S8[0-3]=(SINT)-128,-1,0,127", "U8[0-3]=(USINT)0,1,254,255", "U16[0-1]=(UINT)0,65535", "U32[0-1]=(UDINT)0,4294967295",
           "L64[0-1]=(LINT)-9223372036854775808,9223372036854775807", "UL64[0]=(ULINT)18446744073709551615",
-          "R32[0-1]=(REAL)1.5,-2.25", "R64[0-1]=(LREAL)1e300,-0.1", "B[0-2]=(BOOL)1,0,1", 'SS[0-1]=(SSTRING)"hi, there",x',
+          "R32[0-1]=(REAL)1.5,-2.25", "R64[0-1]=(LREAL)1e300,-0.1", "B[0]=(DWORD)5", 'SS[0-1]=(SSTRING)"hi, there",x',
           "STR[0]=(STRING)hello", "DINT1=(DINT)-7", "SCADA[10-12]=1,2,3"
         ]
         const w = yield* c.processAll(ops(...writes), { depth: 4 })
         expect(w.transactions.filter((r) => !r.ok).map(formatResult)).toEqual([])
-        const r = yield* c.processAll(ops("S8[0-3]", "U8[0-3]", "U16[0-1]", "U32[0-1]", "L64[0-1]", "UL64[0]", "R32[0-1]", "R64[0-1]", "B[0-2]", "SS[0-1]", "STR[0]", "DINT1", "SCADA[10-12]"), { depth: 4 })
+        const r = yield* c.processAll(ops("S8[0-3]", "U8[0-3]", "U16[0-1]", "U32[0-1]", "L64[0-1]", "UL64[0]", "R32[0-1]", "R64[0-1]", "B[0]", "SS[0-1]", "STR[0]", "DINT1", "SCADA[10-12]"), { depth: 4 })
         expect(r.transactions.map((t) => t.values)).toEqual([
           [-128, -1, 0, 127], [0, 1, 254, 255], [0, 65535], [0, 4294967295],
           [-9223372036854775808n, 9223372036854775807n], [18446744073709551615n], [1.5, -2.25], [1e300, -0.1],
-          [true, false, true], ["hi, there", "x"], ["hello"], [-7], [1, 2, 3]
+          [5], ["hi, there", "x"], ["hello"], [-7], [1, 2, 3]
         ])
       }))
   }

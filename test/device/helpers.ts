@@ -19,8 +19,9 @@ export interface Fixture {
   readonly run: (req: CipRequest, maxReply?: number) => Promise<CipReply>
 }
 
-export const fixture = (specs: ReadonlyArray<string>, config: ControllerConfig = {}): Fixture => {
-  const store = Effect.runSync(makeTagStore(specs))
+/** A controller over `specs` (tags may be of the structures `udts` declares). */
+export const fixture = (specs: ReadonlyArray<string>, config: ControllerConfig = {}, udts?: ReadonlyArray<string>): Fixture => {
+  const store = Effect.runSync(makeTagStore(specs, udts !== undefined ? { udts } : {}))
   const ctl = makeController(store, config)
   const sync = (req: CipRequest, maxReply = 504, session = 1) => {
     const r = ctl.handle(req, { session, maxReply })

@@ -87,7 +87,8 @@ describe("Symbol object (0x6B)", () => {
     expect(parse(bytes(r))).toEqual([
       [1, "SCADA", 0x20c3], [2, "FLOAT", 0x00ca], [3, "Name", 0x8fce], [4, "Names", 0xafce], [7, "Program:Main", 0x1068]
     ])
-    expect(parse(bytes(list(f, 0, [1, 2], 504, "Program:Main")))).toEqual([[5, "Speed", 0x00c4], [6, "Flags", 0x20c1]])
+    // A BOOL array is listed as the DWORD array a controller stores it as.
+    expect(parse(bytes(list(f, 0, [1, 2], 504, "Program:Main")))).toEqual([[5, "Speed", 0x00c4], [6, "Flags", 0x20d3]])
     expect(list(f, 0, [1, 2], 504, "Program:Nope")).toMatchObject({ status: 0x05 })
   })
 
@@ -139,7 +140,7 @@ describe("Symbol object (0x6B)", () => {
   })
 })
 
-describe("Template object (0x6C) for STRING", () => {
+describe("Template object (0x6C) for STRING (ASCIISTRING82, predefined)", () => {
   const attributes = (f: ReturnType<typeof fixture>, list: ReadonlyArray<number>) => {
     const r = f.sync({ _tag: "GetAttributeList", path: [cls(0x6c), ins(0x0fce)], attributes: list })
     if (r._tag !== "GetAttributeList") throw new Error(r._tag)
@@ -149,26 +150,27 @@ describe("Template object (0x6C) for STRING", () => {
   it("Get Attribute List gives the attributes clients use to size Read Template (pycomm3 asks 4 5 2 1, pylogix 4 3 2 1)", () => {
     const f = fixture(["S=STRING"])
     const [words, size, members, handle] = attributes(f, [4, 5, 2, 1])
-    expect([size, members, handle]).toEqual([88, 2, 0x0fce])
-    // 45 bytes of definition: (17 × 4) − 23, as the Data Access manual sizes it.
-    expect(words).toBe(17)
+    // What pycomm3 uploaded from a real controller for STRING (tests/offline/controller_tags.json):
+    // object_definition_size 15, structure_size 88, member_count 2, structure_handle 4046.
+    expect([words, size, members, handle]).toEqual([15, 88, 2, 0x0fce])
     const r = f.sync({ _tag: "GetAttributeList", path: [cls(0x6c), ins(0x0fce)], attributes: [4, 3, 2, 1] })
     // pylogix reads the member count at byte 24 of the reply (its attribute 3 takes two bytes).
     const reply = Uint8Array.from([0x83, 0, 0, 0, ...bytesOfList(r)])
-    expect(new DataView(reply.buffer).getUint32(10, true)).toBe(17)
+    expect(new DataView(reply.buffer).getUint32(10, true)).toBe(15)
     expect(new DataView(reply.buffer).getUint16(24, true)).toBe(2)
   })
 
-  it("Read Template returns the member definitions LEN (DINT) and DATA (SINT[82]) and the name with its ;n suffix", () => {
+  it("Read Template returns the member definitions LEN (DINT) and DATA (SINT[82]) and the predefined name, no ;n suffix", () => {
     const f = fixture(["S=STRING"])
     const r = f.sync({ _tag: "ReadTemplate", path: [cls(0x6c), ins(0x0fce)], offset: 0, bytes: 200 })
     expect(r).toMatchObject({ _tag: "ReadTemplate", status: 0 })
     const d = Uint8Array.from(bytes(r))
-    expect(d.length).toBe(48) // 17 × 4 − 20: up to the object's 32-bit boundary
+    expect(d.length).toBe(40) // 15 × 4 − 20: up to the object's 32-bit boundary
     const dv = new DataView(d.buffer)
     expect([dv.getUint16(0, true), dv.getUint16(2, true), dv.getUint32(4, true)]).toEqual([0, 0xc4, 0])
-    expect([dv.getUint16(8, true), dv.getUint16(10, true) & 0x0fff, dv.getUint32(12, true)]).toEqual([82, 0xc2, 4])
-    expect(Buffer.from(d.subarray(16)).toString("latin1")).toBe("ASCIISTRING82;nEAEA\0LEN\0DATA\0\0\0\0")
+    expect([dv.getUint16(8, true), dv.getUint16(10, true), dv.getUint32(12, true)]).toEqual([82, 0x20c2, 4])
+    // 39 bytes of definition: floor((39 + 23) / 4) = 15 words, as the real controller's.
+    expect(Buffer.from(d.subarray(16)).toString("latin1")).toBe("ASCIISTRING82\0LEN\0DATA\0\0")
     const part = f.sync({ _tag: "ReadTemplate", path: [cls(0x6c), ins(0x0fce)], offset: 0, bytes: 200 }, 14)
     expect(part).toMatchObject({ status: 0x06 })
     expect(bytes(part)).toEqual(Array.from(d.subarray(0, 10)))
@@ -195,8 +197,8 @@ describe("Template object (0x6C) for STRING", () => {
     expect(r.status).toBe(0)
     expect(bytes(r).length).toBe(words! * 4 - 21)
     // At or past the end: an error, never "success, no data" (pylogix would ask forever).
-    expect(f.sync({ _tag: "ReadTemplate", path: [cls(0x6c), ins(0x0fce)], offset: 48, bytes: 4 })).toMatchObject({ status: 0xff, extStatus: [0x2105] })
-    expect(f.sync({ _tag: "ReadTemplate", path: [cls(0x6c), ins(0x0fce)], offset: 39, bytes: 5 })).toMatchObject({ status: 0 })
+    expect(f.sync({ _tag: "ReadTemplate", path: [cls(0x6c), ins(0x0fce)], offset: 40, bytes: 4 })).toMatchObject({ status: 0xff, extStatus: [0x2105] })
+    expect(f.sync({ _tag: "ReadTemplate", path: [cls(0x6c), ins(0x0fce)], offset: 36, bytes: 5 })).toMatchObject({ status: 0 })
   })
 })
 

@@ -59,4 +59,17 @@ describe("cpppo enip server: bad input", () => {
     const runs = await all(cases)
     expect(runs.map(usage)).toEqual(cases.map(() => USAGE))
   }, 200_000)
+
+  it("structure mistakes: a malformed --udt, an unknown member type, a tag of an undeclared structure, a dotted tag name → exit 2 with one `cpppo:` line", async () => {
+    const cases = [
+      [...A, "--udt", "Motor{Speed:REAL", "M=Motor"], [...A, "--udt", "Motor{Speed:FLOAT}", "M=Motor"],
+      [...A, "--udt", "Motor{Speed:REAL}", "M=Pump"], [...A, "--udt", "Motor{Speed:REAL}", "Line.Pump=Motor"]
+    ]
+    const runs = await all(cases)
+    expect(runs.map(usage)).toEqual(cases.map(() => USAGE))
+    expect(runs[0]!.stderr).toContain("expected NAME{Member:TYPE[n],…}")
+    expect(runs[1]!.stderr).toContain("unknown type FLOAT")
+    expect(runs[2]!.stderr).toContain("or a structure: Motor")
+    expect(runs[3]!.stderr).toContain("Program:Name.Tag")
+  }, 200_000)
 })

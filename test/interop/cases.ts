@@ -48,13 +48,17 @@ export const clientOp = (tag: string, count = 1): string => {
 export const asPython = (values: ReadonlyArray<CipValue>, list: boolean): unknown => (list ? norm(values) : norm(values[0]))
 
 /**
- * A describe block running `cases` against a simulator with the Python test tags on
- * `host:44818` (the address is the file's own), each case a test; skipped when Python is not here.
+ * A describe block running `cases` against a simulator with the Python test tags (or `tags` and
+ * the structures `udts`) on `host:44818` (the address is the file's own), each case a test;
+ * skipped when Python is not here.
  */
-export const describeCases = (title: string, host: string, cases: ReadonlyArray<PyCase>): void => {
+export const describeCases = (
+  title: string, host: string, cases: ReadonlyArray<PyCase>,
+  config: { readonly tags: ReadonlyArray<string>; readonly udts?: ReadonlyArray<string> } = { tags: PY_TAGS }
+): void => {
   describe.skipIf(pythonSkip !== undefined)(title, () => {
     let sim: Running
-    beforeAll(async () => { sim = await startSimulator({ host, port: 44818, tags: PY_TAGS, udp: false }) })
+    beforeAll(async () => { sim = await startSimulator({ host, port: 44818, udp: false, ...config }) })
     afterAll(async () => { await sim?.stop() })
     for (const c of cases) {
       it(c.name, async () => {

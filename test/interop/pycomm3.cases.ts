@@ -19,9 +19,9 @@ def io_set(plc, k):
     written = {
         'B': bool(k), 'S': -128 + k, 'I': -32768 + k, 'D': -2147483648 + k, 'L': -(2**63) + k,
         'US': 255 - k, 'UI': 65535 - k, 'UD': 4294967295 - k, 'UL': 2**64 - 1 - k, 'R': 1.5 * s, 'LR': -1e300 * s,
-        'BA[3]': not k, 'SA[3]': -7 * s, 'IA[3]': -300 * s, 'DA[3]': 70000 * s, 'LA[3]': 2**40 * s, 'USA[3]': 7 + k,
+        'BA[5]': not k, 'SA[3]': -7 * s, 'IA[3]': -300 * s, 'DA[3]': 70000 * s, 'LA[3]': 2**40 * s, 'USA[3]': 7 + k,
         'UIA[3]': 60000 + k, 'UDA[3]': 3000000000 + k, 'ULA[3]': 2**63 + k, 'RA[3]': -0.25 * s, 'LRA[3]': 1e-300 * s,
-        'BA[0]{8}': [bool((i + k) % 2) for i in range(8)],
+        'BA[32]{32}': [bool((i + k) % 3 == 0) for i in range(32)],
         'SA[10]{5}': [1 * s, -2, 3, -4, 5 + k], 'IA[10]{5}': [1000 * s, -2, 3, -4, 5 + k],
         'DA[10]{5}': [100000 * s, -2, 3, -4, 5 + k], 'LA[10]{5}': [2**62 * s, -2, 3, -4, 5 + k],
         'USA[10]{5}': [1, 2, 3, 4, 250 + k], 'UIA[10]{5}': [1, 2, 3, 4, 65000 + k],
@@ -63,13 +63,30 @@ def errors(plc):
     return res
 `
 
+/**
+ * Our client's operation for a pycomm3 tag. BA is a BOOL array, a DWORD array on the wire as on a
+ * controller: pycomm3's `BA[5]` is our `BA[0].5` (bit 5 of DWORD 0), `BA[32]{32}` our `BA[1]`.
+ */
+const readBackOp = (t: string): string => {
+  const bit = /^BA\[(\d+)\]$/.exec(t)
+  if (bit !== null) return `BA[${Number(bit[1]) >> 5}].${Number(bit[1]) & 31}`
+  const word = /^BA\[(\d+)\]\{32\}$/.exec(t)
+  return word !== null ? `BA[${Number(word[1]) >> 5}]` : clientOp(t)
+}
+
+/** A DWORD's 32 BOOLs, bit 0 first (how a BOOL array's DWORD reads). */
+const bits = (v: unknown): Array<boolean> => Array.from({ length: 32 }, (_, i) => ((Number(v) >>> i) & 1) === 1)
+
 /** Check an `io_set` result: no errors, pycomm3 read back what it wrote, and so does our client. */
 const checkIoSet = async (r: PyOut, ctx: CaseContext): Promise<void> => {
   expect(r.errors).toEqual([])
   expect(norm(r.read)).toEqual(norm(r.written))
   const tags = Object.keys(r.written)
-  const got = await ctx.readBack(tags.map((t) => clientOp(t)))
-  tags.forEach((t, i) => expect([t, asPython(got[i]!, t.includes("{"))]).toEqual([t, norm(r.written[t])]))
+  const got = await ctx.readBack(tags.map(readBackOp))
+  tags.forEach((t, i) => {
+    const v = /^BA\[\d+\]\{32\}$/.test(t) ? bits(got[i]![0]) : asPython(got[i]!, t.includes("{"))
+    expect([t, v]).toEqual([t, norm(r.written[t])])
+  })
 }
 
 const checkMulti = async (r: PyOut, ctx: CaseContext): Promise<void> => {
@@ -119,7 +136,8 @@ with LogixDriver(f'{HOST}/1/0') as plc:
       expect(out.connection_size).toBe(4000)
       expect(out.tags).toMatchObject({
         B: ["BOOL", 0, 0], L: ["LINT", 0, 0], UL: ["ULINT", 0, 0], LR: ["LREAL", 0, 0], SS: ["SHORT_STRING", 0, 0], STR: ["STRING", 0, 0],
-        SCADA: ["INT", 1, 1000], STRA: ["STRING", 1, 5], BA: ["BOOL", 1, 8],
+        // A BOOL[64] is listed as a controller lists it: a DWORD array of 2.
+        SCADA: ["INT", 1, 1000], STRA: ["STRING", 1, 5], BA: ["DWORD", 1, 2],
         "Program:MainProgram.Speed": ["REAL", 0, 0], "Program:MainProgram.Count": ["DINT", 0, 0], "Program:Other.Flag": ["BOOL", 0, 0]
       })
       expect(out.string).toEqual({ name: "STRING", attributes: ["LEN", "DATA"], string: 82 })

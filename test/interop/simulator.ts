@@ -37,14 +37,19 @@ export const readWithClient = (host: string, port: number, ops: ReadonlyArray<st
     const done = yield* client.processAll(parsed, { depth: 4 })
     const failed = done.transactions.filter((t) => !t.ok)
     if (failed.length > 0) return yield* Effect.die(new Error(`our client failed: ${failed.map(formatResult).join("; ")}`))
-    return done.transactions.map((t) => t.values ?? [])
+    // Structures by member, from the controller's templates.
+    const decoded = yield* Effect.forEach(done.transactions, client.structures.decode)
+    return decoded.map((t) => t.values ?? [])
   })))
 
-/** The tags the Python interop tests use: every atomic type as a scalar and an array, strings, program tags. */
+/**
+ * The tags the Python interop tests use: every atomic type as a scalar and an array (BA, a BOOL[64],
+ * is two DWORDs as a controller stores it), strings, program tags.
+ */
 export const PY_TAGS = [
   "B=BOOL", "S=SINT", "I=INT", "D=DINT", "L=LINT", "US=USINT", "UI=UINT", "UD=UDINT", "UL=ULINT", "R=REAL", "LR=LREAL",
   "SS=SSTRING", "STR=STRING",
-  "BA=BOOL[8]", "SA=SINT[20]", "IA=INT[20]", "DA=DINT[20]", "LA=LINT[20]", "USA=USINT[20]", "UIA=UINT[20]", "UDA=UDINT[20]",
+  "BA=BOOL[64]", "SA=SINT[20]", "IA=INT[20]", "DA=DINT[20]", "LA=LINT[20]", "USA=USINT[20]", "UIA=UINT[20]", "UDA=UDINT[20]",
   "ULA=ULINT[20]", "RA=REAL[20]", "LRA=LREAL[20]", "SSA=SSTRING[5]", "STRA=STRING[5]",
   "SCADA=INT[1000]", "BITS=DINT",
   "Program:MainProgram.Speed=REAL", "Program:MainProgram.Count=DINT", "Program:Other.Flag=BOOL"

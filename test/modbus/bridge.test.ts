@@ -57,7 +57,8 @@ describe("Modbus registers as Logix tags", () => {
       await withDevice({ registers: [`40001=${speed.join(",")}`, `40010=${counts.join(",")}`, "1=1", "30001=65535", "10001-10002=0"] }, (d) =>
         withBridge(d.address.port, order, (c) => Effect.gen(function* () {
           yield* Effect.promise(() => sleep(700))
-          expect(yield* values(c, "Speed", "Running", "Counts[0-3]", "Level", "Alarm[0-1]")).toEqual([[12.5], [true], [1, -2, 70000, 4], [-1], [false, false]])
+          // Alarm (BOOL[2]) is a BOOL array as on a controller: one DWORD, read by bits.
+          expect(yield* values(c, "Speed", "Running", "Counts[0-3]", "Level", "Alarm[0]", "Alarm[0].1")).toEqual([[12.5], [true], [1, -2, 70000, 4], [-1], [0], [false]])
           const w = yield* c.processAll(ops("Speed=(REAL)99.25", "Counts[2]=(DINT)-123456", "Running=(BOOL)0"))
           expect(w.failures).toBe(0)
           // The device has the values, in its own registers and word order.

@@ -1,11 +1,12 @@
 /** The Modbus codec, address forms and request planning, as plain functions. */
 import { describe, expect, it } from "@effect/vitest"
-import { Either } from "effect"
+import { Effect, Either } from "effect"
 import fc from "fast-check"
 import { format, formatRange, parseAddress, parseRangeSpec } from "../../src/modbus/addresses.js"
 import { decodeRequest, decodeResponse, deviceIdResponse, encodeRequest, makeMbapFramer, type ModbusRequest, registersResponse } from "../../src/modbus/codec.js"
 import { mergeRanges } from "../../src/modbus/merge.js"
-import { planRuns } from "../../src/modbus/registers.js"
+import { planRuns, runSpec } from "../../src/modbus/registers.js"
+import { makeTagStore, TagError } from "../../src/tags/tagStore.js"
 
 const ok = <A, E>(e: Either.Either<A, E>): A => Either.getOrThrowWith(e, (x) => new Error(String((x as { message?: string }).message ?? x)))
 
@@ -43,6 +44,22 @@ describe("register addresses", () => {
     expect(runs.map((r) => [r.name, r.count])).toEqual([["1", 8], ["40001", 12], ["40020", 2]])
     expect(runs[1]!.values).toEqual([1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2])
   })
+})
+
+describe("register runs as tags", () => {
+  it.effect("coils and discrete inputs are stored one byte per bit, not packed 32 to a DWORD as a Logix BOOL array", () =>
+    Effect.gen(function* () {
+      const runs = ok(planRuns(["1-40", "10001-10003", "40001-40002=7"]))
+      const store = yield* makeTagStore(runs.map(runSpec))
+      const coils = store.find("1")!
+      // 40 coils are 40 BOOLs (a Logix BOOL[40] would hold 64, two DWORDs)
+      expect([coils.count, coils.element]).toEqual([40, { _tag: "Atomic", name: "BOOL" }])
+      const lift = <A>(o: unknown) => (Effect.isEffect(o) ? o : o instanceof TagError ? Effect.die(o) : Effect.succeed(o)) as Effect.Effect<A>
+      yield* lift(store.writeBytes(coils, 36, 4, Uint8Array.of(1, 0, 1, 1)))
+      const bytes = yield* lift<Uint8Array>(store.readBytes(coils, 35, 5))
+      expect(Array.from(bytes)).toEqual([0, 1, 0, 1, 1])
+      expect(store.find("10001")!.count).toBe(3)
+    }))
 })
 
 describe("request planning", () => {

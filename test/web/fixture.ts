@@ -12,8 +12,8 @@ import { WebApiLive, WebServer, type WebOptions } from "../../src/web/server.js"
 export const TAGS = ["SCADA=INT[10]", "TEXT=SSTRING", "FLAG=BOOL", "BIG=LINT[2]", "Speed@0x93/3/10=REAL"]
 
 /** Services plus the web server, exposing all of them to the test. */
-export const webEnv = (options: Partial<WebOptions> = {}, tags: ReadonlyArray<string> = TAGS) => {
-  const services = Layer.mergeAll(ServerControlLive(), ConnectionRegistryLive, TagStore.layer(tags).pipe(Layer.orDie))
+export const webEnv = (options: Partial<WebOptions> = {}, tags: ReadonlyArray<string> = TAGS, udts?: ReadonlyArray<string>) => {
+  const services = Layer.mergeAll(ServerControlLive(), ConnectionRegistryLive, TagStore.layer(tags, udts !== undefined ? { udts } : {}).pipe(Layer.orDie))
   return WebApiLive({ host: "127.0.0.1", port: 0, snapshotInterval: "200 millis", eventBatch: "20 millis", ...options }).pipe(
     Layer.provideMerge(services)
   )

@@ -143,7 +143,11 @@ export const seedInputs = (name: string): Array<Uint8Array> => {
     case "web-api":
       return WEB.flatMap((p, i) => [cat([i], Buffer.from(p)), cat([i + 7], Buffer.from(p))])
     case "tag-spec":
-      return [...text(...FUZZ_TAGS), Uint8Array.from(Buffer.from(FUZZ_TAGS.join("\n"))), ...text("X@0x93/3/10=REAL[4]", "A=SSTRING[0b11]\nA=INT", "Program:P.y=LINT[0o17]")]
+      return [...text(...FUZZ_TAGS), Uint8Array.from(Buffer.from(FUZZ_TAGS.join("\n"))), ...text("X@0x93/3/10=REAL[4]", "A=SSTRING[0b11]\nA=INT", "Program:P.y=LINT[0o17]",
+        // --udt structures: packed BOOLs, arrays, STRING, nested, BOOL arrays; tags of them
+        "Motor{Speed:REAL,Running:BOOL,Faults:DINT[4],Name:STRING}\nM=Motor[10]",
+        "Motor{Speed:REAL;Running:BOOL;Stopped:BOOL}\nLine{Pump:Motor,Count:INT,Flags:BOOL[40]}\nL=Line\nA=Motor[2]",
+        "U{a:BOOL,b:SINT,c:INT,d:DINT,e:LINT,f:REAL,g:LREAL,h:USINT[3],i:ULINT}\nV{u:U[2], s:STRING[2], b:BOOL[1]}\nX=V[3]")]
     case "route-path":
       return [...text("1/0", "1/0/2/10.0.0.1", '[{"port":1,"link":0}]', '{"port":2,"link":"plc.local"}', "none", "1,0", '[{"class":2},{"instance":1},{"symbolic":"A"},{"element":7}]')]
     case "modbus-codec": {
