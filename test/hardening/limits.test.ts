@@ -87,7 +87,16 @@ describe("clients that never read", () => {
       for (let i = 0; i < 800 && !s.conn.closed; i++) { s.conn.socket.write(chunk); if (i % 50 === 0) await sleep(10) }
       await sleep(1000)
       const during = await server.stats({ gc: true })
+      // Held by back-pressure, not by dropping the client: the session is still open and, once
+      // the client reads again, answers its requests (after the 3 s delay).
+      expect(s.conn.closed).toBe(false)
+      expect(during.sessions).toBe(1)
+      server.control({ type: "control", op: "delay", value: 0 })
+      s.conn.socket.resume()
+      const first = await s.conn.next(10_000)
       s.conn.destroy()
+      expect(first._tag).toBe("Frame")
+      if (first._tag === "Frame") expect(Buffer.from(cipReplyOf(first.frame)!).toString("hex").slice(0, 8)).toBe("cc000000")
       expect(during.heapUsed - base.heapUsed).toBeLessThan(32 * 1024 * 1024)
     } finally {
       await server.stop()

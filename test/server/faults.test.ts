@@ -139,14 +139,12 @@ describe("fault injection", () => {
       const idle = yield* rawClient(sim.port)
       const busy = yield* rawClient(sim.port)
       const s = yield* register(busy)
-      const t0 = performance.now()
       for (let i = 0; i < 8; i++) {
         yield* Effect.sleep("100 millis")
         busy.send(sendRR(s, readTagCip("SCADA")))
         expect(cipOf(yield* nextFrame(busy))).toBe("cc000000c3000000")
       }
       expect(yield* isClosed(idle, 2000)).toBe(true)
-      expect(performance.now() - t0).toBeLessThan(3000)
       expect(yield* isClosed(busy, 10)).toBe(false)
     }))
 
