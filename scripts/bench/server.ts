@@ -8,10 +8,11 @@
  *   npm run bench -- server [--seconds 3] [--quick]
  */
 import { spawn, type ChildProcess } from "node:child_process"
-import { existsSync, readFileSync } from "node:fs"
+import { existsSync } from "node:fs"
 import * as net from "node:net"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { cpuTicks, rssMb, TICK_US } from "./_cpu.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, "..", "..")
@@ -19,16 +20,6 @@ const args = process.argv.slice(2)
 const seconds = Number(args[args.indexOf("--seconds") + 1] ?? 3) || 3
 const quick = args.includes("--quick")
 
-const cpuTicks = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-  return Number(fields[11]) + Number(fields[12]) // utime + stime, clock ticks
-}
-const rssMb = (pid: number): number => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))
-  return m ? Number(m[1]) / 1024 : NaN
-}
-const TICK_US = 1e6 / 100 // Linux USER_HZ
 
 /** Start a server child that prints host:port on its first stdout line. */
 const startChild = (argv: Array<string>): Promise<{ child: ChildProcess; port: number }> =>
@@ -88,6 +79,8 @@ const main = async () => {
   const entry = existsSync(join(root, "dist", "cli", "bin.js")) && !args.includes("--tsx")
     ? ["dist/cli/bin.js"] : ["--import", "tsx", "src/cli/bin.ts"]
   const ours = await startChild([...entry, "enip", "server", "-a", "127.0.0.1:0", "-A", "-U", "SCADA=INT[1000]"])
+  // The server's RSS once listening, before any client: the README's "at start" figure.
+  const atStart = rssMb(ours.child.pid!)
   const base = await startChild(["-e", BASELINE])
   const configs: Array<[number, number]> = quick ? [[1, 1], [8, 8]] : [[1, 1], [1, 8], [8, 1], [8, 8], [64, 1], [64, 8]]
   console.log(`server benchmark: ${seconds}s per run, Read Tag SCADA[0] via SendRRData/Unconnected Send, loopback, ${process.version}`)
@@ -106,7 +99,7 @@ const main = async () => {
   const idle = await holdIdle(ours.port, quick ? 200 : 1000)
   await new Promise((r) => setTimeout(r, 1000))
   const after = rssMb(ours.child.pid!)
-  console.log(`idle sessions: ${idle.length} held; server RSS ${before.toFixed(0)} MB before, ${after.toFixed(0)} MB with them (target < 200 MB)`)
+  console.log(`idle sessions: ${idle.length} held; server RSS ${atStart.toFixed(0)} MB at start, ${before.toFixed(0)} MB after the load runs, ${after.toFixed(0)} MB with them (target < 200 MB)`)
   for (const s of idle) s.destroy()
   ours.child.kill("SIGINT")
   base.child.kill("SIGINT")
