@@ -127,6 +127,19 @@ describe("Forward Open limits", () => {
       b.conn.destroy()
     }), 20_000)
 
+  it("default total: 256 Forward Open connections (8 sessions × 32); the 257th → 0x01/0x0113", () =>
+    withSim({ tags: ["SCADA=INT[10]"] }, async ({ port, controller }) => {
+      const sessions = await Promise.all(Array.from({ length: 9 }, () => openSession(port)))
+      for (const [k, a] of sessions.slice(0, 8).entries()) {
+        for (let i = 0; i < 32; i++) expect(ok(await exchange(a.conn, a.session, forwardOpen(k * 32 + i + 1), 2000)).status).toBe(0)
+      }
+      expect(controller.connections().length).toBe(256)
+      const ninth = sessions[8]!
+      const extra = ok(await exchange(ninth.conn, ninth.session, forwardOpen(1000), 2000))
+      expect([extra.status, extra.extStatus]).toEqual([0x01, [0x0113]])
+      for (const s of sessions) s.conn.destroy()
+    }), 30_000)
+
   it("per session: the 33rd Forward Open of one session → 0x01/0x0113 while another session still opens", () =>
     withSim({ tags: ["SCADA=INT[10]"] }, async ({ port, controller }) => {
       const a = await openSession(port)
