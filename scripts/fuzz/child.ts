@@ -5,6 +5,10 @@ import type { FromServer, ServerStats, ToServer } from "./server.js"
 
 export interface ServerChild {
   readonly port: number
+  /** The web API's base URL, when started with `web`. */
+  readonly web: string | undefined
+  /** Hand every recorded event to the history file (with `historize`). */
+  sync(): Promise<void>
   readonly process: ChildProcess
   stats(options?: { reset?: boolean; gc?: boolean }): Promise<ServerStats>
   control(m: Extract<ToServer, { type: "control" }>): void
@@ -20,6 +24,15 @@ export interface ChildConfig {
   readonly idleTimeout?: number
   /** Also listen on UDP (same port) for List* datagrams. */
   readonly udp?: boolean
+  /** Process-wide budget of bytes held by sessions (default 256 MiB). */
+  readonly maxBufferedBytes?: number
+  readonly maxSessionsPerPeer?: number
+  /** Unsent bytes one session may hold before it is closed (default 4 MB). */
+  readonly maxOutput?: number
+  /** Record every tag access to this history file, as `--historize` does. */
+  readonly historize?: string
+  /** Also serve the web API. */
+  readonly web?: boolean
 }
 
 const serverFile = fileURLToPath(new URL("./server.ts", import.meta.url))
@@ -36,11 +49,18 @@ export const startServerChild = (config: ChildConfig, ms = 30_000): Promise<Serv
     child.on("exit", () => { exited = true })
     const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error("simulator child did not start")) }, ms)
     const waiting: Array<(s: ServerStats) => void> = []
+    const syncing: Array<() => void> = []
     child.on("message", (m: FromServer) => {
       if (m.type === "ready") {
         clearTimeout(timer)
         resolve({
           port: m.port,
+          web: m.web,
+          sync: () => new Promise((res, rej) => {
+            if (exited) return rej(new Error("simulator child exited"))
+            syncing.push(res)
+            child.send({ type: "sync" } satisfies ToServer)
+          }),
           process: child,
           stats: (o = {}) => new Promise((res, rej) => {
             if (exited) return rej(new Error("simulator child exited"))
@@ -57,6 +77,7 @@ export const startServerChild = (config: ChildConfig, ms = 30_000): Promise<Serv
           })
         })
       } else if (m.type === "stats") waiting.shift()?.(m)
+      else if (m.type === "synced") syncing.shift()?.()
       else if (m.type === "error") { clearTimeout(timer); reject(new Error(m.message)) }
     })
     child.on("error", (e) => { clearTimeout(timer); reject(e) })

@@ -17,9 +17,10 @@ export interface Conn {
   destroy(): void
 }
 
-export const connect = (port: number, host = "127.0.0.1", ms = 3000): Promise<Conn> =>
+/** Connect; `localAddress` picks the source address (any 127.x.y.z on loopback: another "peer"). */
+export const connect = (port: number, host = "127.0.0.1", ms = 3000, localAddress?: string): Promise<Conn> =>
   new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host, noDelay: true })
+    const socket = net.connect({ port, host, noDelay: true, ...(localAddress !== undefined ? { localAddress } : {}) })
     const framer = makeFramer(1 << 17)
     const frames: Array<Uint8Array> = []
     let waiter: ((o: Outcome) => void) | undefined

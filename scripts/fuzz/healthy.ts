@@ -27,9 +27,9 @@ export const cipReplyOf = (frame: Uint8Array): Uint8Array | undefined => {
   return undefined
 }
 
-/** Open a session (RegisterSession) on a fresh connection. */
-export const openSession = async (port: number, ms = 3000): Promise<{ conn: Conn; session: number }> => {
-  const conn = await connect(port, "127.0.0.1", ms)
+/** Open a session (RegisterSession) on a fresh connection (from `localAddress` when given). */
+export const openSession = async (port: number, ms = 3000, localAddress?: string): Promise<{ conn: Conn; session: number }> => {
+  const conn = await connect(port, "127.0.0.1", ms, localAddress)
   conn.send(registerFrame())
   const o = await conn.next(ms)
   if (o._tag !== "Frame" || encapStatus(o.frame) !== 0) { conn.destroy(); throw new Error(`RegisterSession failed: ${o._tag}`) }

@@ -6,10 +6,17 @@
  */
 import { Context, Effect, Layer, Logger, LogLevel } from "effect"
 import { monitorEventLoopDelay } from "node:perf_hooks"
-import { ConnectionRegistry, Controller, EnipServer, ServerControl, SimulatorLive, TagStore } from "../../src/server/simulator.js"
+import { HistoryRecorder, type HistoryRecorderService, makeHistoryRecorder } from "../../src/history/recorder.js"
+import { makeHistoryWriter } from "../../src/history/writer.js"
+import { makeProcessLimits, ProcessLimits } from "../../src/server/limits.js"
+import {
+  ConnectionRegistry, Controller, EnipServer, ServerControl, type SimulatorConfig, SimulatorCoreLive, SimulatorListenersLive, TagStore
+} from "../../src/server/simulator.js"
+import { WebApiLive, WebServer } from "../../src/web/server.js"
 
 export type ToServer =
   | { readonly type: "stats"; readonly reset?: boolean; readonly gc?: boolean }
+  | { readonly type: "sync" }
   | { readonly type: "control"; readonly op: "delay" | "disable" | "enable" | "dropAll" | "tagError" | "clearTagError"; readonly value?: number; readonly tag?: string }
   | { readonly type: "exit" }
 
@@ -26,24 +33,57 @@ export interface ServerStats {
   readonly refused: number
   readonly closed: number
   readonly connections: number
+  /** The process-wide limits: bytes held by sessions, sessions shed over the budget, refused per peer. */
+  readonly held: number
+  readonly shed: number
+  readonly refusedPerPeer: number
 }
 
-export type FromServer = { readonly type: "ready"; readonly port: number } | ServerStats | { readonly type: "error"; readonly message: string }
+export type FromServer =
+  | { readonly type: "ready"; readonly port: number; readonly web?: string }
+  | ServerStats
+  | { readonly type: "synced" }
+  | { readonly type: "error"; readonly message: string }
 
 const send = (m: FromServer) => process.send?.(m)
 
 const config = JSON.parse(process.env.FUZZ_SERVER_CONFIG ?? "{}") as {
   tags?: ReadonlyArray<string>; maxFrame?: number; maxSessions?: number; idleTimeout?: number; udp?: boolean
+  maxBufferedBytes?: number; maxSessionsPerPeer?: number; maxOutput?: number
+  /** Record every tag access to this history file, as `--historize` does. */
+  historize?: string
+  /** Also serve the web API (127.0.0.1, a port the OS picks). */
+  web?: boolean
 }
 
 const program = Effect.gen(function* () {
-  const layer = SimulatorLive({
+  const limits = makeProcessLimits({
+    ...(config.maxBufferedBytes !== undefined ? { maxBytes: config.maxBufferedBytes } : {}),
+    ...(config.maxSessionsPerPeer !== undefined ? { maxSessionsPerPeer: config.maxSessionsPerPeer } : {})
+  })
+  const simulator: SimulatorConfig = {
     host: "127.0.0.1", port: 0, udp: config.udp ?? false, tags: config.tags ?? ["SCADA=INT[100]"],
     ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
     ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
+    ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {}),
     ...(config.idleTimeout !== undefined ? { idleTimeout: config.idleTimeout } : {})
-  }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.None)))
-  const ctx = yield* Layer.build(layer)
+  }
+  // As the CLI composes it: the core, then the history sink, then the listeners and the web API.
+  const core = yield* Layer.build(SimulatorCoreLive(simulator))
+  let context = core
+  let recorder: HistoryRecorderService | undefined
+  if (config.historize !== undefined) {
+    const writer = yield* makeHistoryWriter({ path: config.historize })
+    recorder = yield* makeHistoryRecorder(writer)
+    yield* Context.get(core, TagStore).addSink(recorder.record, { congested: recorder.congested })
+    context = Context.add(core, HistoryRecorder, recorder) as typeof core
+  }
+  const listeners = yield* Layer.build(SimulatorListenersLive(simulator).pipe(
+    Layer.provide(Layer.succeedContext(context)), Layer.provide(Layer.succeed(ProcessLimits, limits))))
+  const web = config.web === true
+    ? Context.get(yield* Layer.build(WebApiLive({ host: "127.0.0.1", port: 0 }).pipe(Layer.provide(Layer.succeedContext(context)))), WebServer).url
+    : undefined
+  const ctx = Context.merge(context, listeners)
   const server = Context.get(ctx, EnipServer)
   const registry = Context.get(ctx, ConnectionRegistry)
   const control = Context.get(ctx, ServerControl)
@@ -65,7 +105,8 @@ const program = Effect.gen(function* () {
     const out: ServerStats = {
       type: "stats", maxDelayMs: histogram.max / 1e6, p99DelayMs: histogram.percentile(99) / 1e6,
       rss: mem.rss, peakRss, heapUsed: mem.heapUsed, sessions: registry.size(),
-      accepted: s.accepted, refused: s.refused, closed: s.closed, connections: controller.connections().length
+      accepted: s.accepted, refused: s.refused, closed: s.closed, connections: controller.connections().length,
+      held: limits.stats().held, shed: limits.stats().shed, refusedPerPeer: limits.stats().refusedPerPeer
     }
     if (m.reset === true) histogram.reset()
     return out
@@ -74,6 +115,7 @@ const program = Effect.gen(function* () {
   process.on("message", (m: ToServer) => {
     switch (m.type) {
       case "stats": send(stats(m)); break
+      case "sync": run(Effect.zipRight(recorder?.sync ?? Effect.void, Effect.sync(() => send({ type: "synced" })))); break
       case "exit": process.exit(0); break
       case "control":
         switch (m.op) {
@@ -87,8 +129,8 @@ const program = Effect.gen(function* () {
     }
   })
   process.on("disconnect", () => process.exit(0))
-  send({ type: "ready", port: server.address.port })
+  send({ type: "ready", port: server.address.port, ...(web !== undefined ? { web } : {}) })
   yield* Effect.never
 })
 
-Effect.runFork(Effect.scoped(program).pipe(Effect.catchAllCause((c) => Effect.sync(() => { send({ type: "error", message: String(c) }); process.exit(1) }))))
+Effect.runFork(Effect.scoped(program).pipe(Effect.provide(Logger.minimumLogLevel(LogLevel.None)),Effect.catchAllCause((c) => Effect.sync(() => { send({ type: "error", message: String(c) }); process.exit(1) }))))

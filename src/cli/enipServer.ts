@@ -37,8 +37,15 @@ const serverOptions = {
   simple: flag("simple", { short: "S", help: "a simple (non-routing) device such as a MicroLogix: a routed Unconnected Send is refused" }),
   web: text("web", { short: "w", metavar: "ADDRESS", help: "serve the web API and live page on [iface][:port] (the interface defaults to -a's, the port to 80)" }),
   webToken: text("web-token", { metavar: "TOKEN", help: "require 'Authorization: Bearer TOKEN' for web API commands that change state" }),
+  webCors: text("web-cors", { metavar: "ORIGIN,…", showDefault: "none",
+    help: "let pages of these origins (comma-separated, or *) use the web API from a browser; other sites' pages get no CORS headers and their commands are refused" }),
+  webHost: text("web-host", { metavar: "NAME,…",
+    help: "host names the web server answers to, besides IP addresses, localhost and this machine's name (others get 403: DNS rebinding)" }),
   log: text("log", { short: "l", metavar: "FILE", help: "log to FILE, rotated at 10 MB, 5 copies kept" }),
-  maxSessions: integer("max-sessions", { metavar: "N", range: [1, Infinity], showDefault: "2048", help: "the most TCP sessions at once; more are closed at once" }),
+  maxSessions: integer("max-sessions", { metavar: "N", range: [1, Infinity], showDefault: "2048, or the file-descriptor limit less 64",
+    help: "the most TCP sessions at once; more are closed at once (above what the file-descriptor limit allows: fitted, with a warning)" }),
+  maxSessionsPerPeer: integer("max-sessions-per-peer", { metavar: "N", range: [1, Infinity], showDefault: "64",
+    help: "the most TCP sessions from one client address at once; more are closed at once" }),
   idle: float("idle-timeout", { metavar: "SECONDS", range: [0, Infinity], showDefault: "120", help: "close a session idle this long; 0 never" }),
   historize: text("historize", { metavar: "FILE", help: "record every tag read, write and failure to the history FILE" }),
   webHistory: text("web-history", { metavar: "DIR", help: "let the web API plot the history files in DIR (besides --historize's)" }),
@@ -128,6 +135,9 @@ const serve = (o: ServerOptions) =>
     if (Either.isLeft(web)) return yield* usage(web.left)
     const webAddress = web.right
     if (Option.isSome(o.webHistory) && !isDirectory(o.webHistory.value)) return yield* usage(`--web-history ${o.webHistory.value}: not a directory`)
+    for (const [given, name] of [[o.webCors, "--web-cors"], [o.webHost, "--web-host"]] as const) {
+      if (Option.isSome(given) && webAddress === undefined) return yield* usage(`${name} needs -w/--web`)
+    }
 
     const cfg: CliSimulatorConfig = {
       host: bind.right.host,
@@ -143,11 +153,14 @@ const serve = (o: ServerOptions) =>
       network: device.network,
       ...(Option.isSome(o.size) ? { maxFrame: o.size.value } : {}),
       ...(Option.isSome(o.maxSessions) ? { maxSessions: o.maxSessions.value } : {}),
+      ...(Option.isSome(o.maxSessionsPerPeer) ? { maxSessionsPerPeer: o.maxSessionsPerPeer.value } : {}),
       ...(Option.isSome(o.idle) ? { idleTimeout: o.idle.value } : {}),
       ...(webAddress !== undefined ? {
         web: {
           ...webAddress,
           ...(Option.isSome(o.webToken) ? { token: o.webToken.value } : {}),
+          ...(Option.isSome(o.webCors) ? { cors: list(o.webCors.value) } : {}),
+          ...(Option.isSome(o.webHost) ? { allowedHosts: list(o.webHost.value) } : {}),
           history: { file: Option.getOrUndefined(o.historize), dir: Option.getOrUndefined(o.webHistory) }
         }
       } : {}),
@@ -172,6 +185,9 @@ const serve = (o: ServerOptions) =>
       Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log)))
     )
   })
+
+/** `a, b,,c` → ["a", "b", "c"]. */
+const list = (text: string): ReadonlyArray<string> => text.split(",").map((x) => x.trim()).filter((x) => x !== "")
 
 const isDirectory = (p: string): boolean => {
   try {

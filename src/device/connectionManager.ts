@@ -37,8 +37,8 @@ export const checkRoute = (route: RoutePath, ports: ReadonlyArray<Segment>): num
   return undefined
 }
 
-const failed = (req: ForwardOpenRequest | ForwardCloseRequest, service: number, ext: number, large: boolean): CipReply => ({
-  _tag: "ForwardOpenFailed", service: replyService(service), status: Status.ConnectionFailure, extStatus: [ext], large,
+const failed = (req: ForwardOpenRequest | ForwardCloseRequest, service: number, ext: number | undefined, large: boolean, status: number = Status.ConnectionFailure): CipReply => ({
+  _tag: "ForwardOpenFailed", service: replyService(service), status, extStatus: ext === undefined ? [] : [ext], large,
   connectionSerial: req.connectionSerial, originatorVendor: req.originatorVendor, originatorSerial: req.originatorSerial,
   remainingPathSize: 0
 })
@@ -47,11 +47,13 @@ export interface ForwardOpenLimits {
   readonly maxConnections: number
   /** Most connections one session may hold (so one client cannot take them all). */
   readonly maxPerSession?: number
+  /** Most connections the sessions of one peer address may hold together (so a few sessions cannot either). */
+  readonly maxPerPeer?: number
 }
 
 /** Forward Open / Large Forward Open: messaging (class 3) connections to the Message Router. */
 export const forwardOpen = (
-  table: ConnectionTable, route: RoutePath, limits: ForwardOpenLimits, session: number, req: ForwardOpenRequest
+  table: ConnectionTable, route: RoutePath, limits: ForwardOpenLimits, session: number, peer: string, req: ForwardOpenRequest
 ): CipReply => {
   const service = req.large ? Service.LargeForwardOpen : Service.ForwardOpen
   const fail = (ext: number) => failed(req, service, ext, req.large)
@@ -76,7 +78,8 @@ export const forwardOpen = (
   }
   if (table.size() >= limits.maxConnections) return fail(ExtendedStatus.OutOfConnections)
   if (limits.maxPerSession !== undefined && table.sessionSize(session) >= limits.maxPerSession) return fail(ExtendedStatus.OutOfConnections)
-  const c = table.open(session, req)
+  if (limits.maxPerPeer !== undefined && peer !== "" && table.peerSize(peer) >= limits.maxPerPeer) return fail(ExtendedStatus.OutOfConnections)
+  const c = table.open(session, peer, req)
   return {
     _tag: "ForwardOpen", service: replyService(service), status: 0, extStatus: [], large: req.large,
     otConnectionId: c.otConnectionId, toConnectionId: c.toConnectionId,
@@ -85,10 +88,15 @@ export const forwardOpen = (
   }
 }
 
-/** Forward Close: drop the connection named by (serial, vendor, originator serial). */
-export const forwardClose = (table: ConnectionTable, req: ForwardCloseRequest): CipReply => {
+/**
+ * Forward Close: drop the connection named by (serial, vendor, originator serial), when the session
+ * asking is the one that opened it. Another session's Forward Close is refused with 0x0F (privilege
+ * violation), as the ODVA reference stack (OpENer) refuses a close from anyone but the originator.
+ */
+export const forwardClose = (table: ConnectionTable, req: ForwardCloseRequest, session: number): CipReply => {
   const c = table.findTriple(req.connectionSerial, req.originatorVendor, req.originatorSerial)
   if (c === undefined) return failed(req, Service.ForwardClose, ExtendedStatus.ConnectionNotFound, false)
+  if (c.session !== session) return failed(req, Service.ForwardClose, undefined, false, Status.PrivilegeViolation)
   table.close(c)
   return {
     _tag: "ForwardClose", service: replyService(Service.ForwardClose), status: 0, extStatus: [],

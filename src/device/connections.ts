@@ -6,9 +6,18 @@
  */
 import type { ForwardOpenRequest } from "../cip/model.js"
 
+/** The last reply sent on a connection, with its sequence count and request (a retransmission gets it again). */
+export interface LastReply {
+  readonly sequence: number
+  readonly request: Uint8Array
+  readonly cip: Uint8Array
+}
+
 export interface Connection {
   /** The encapsulation session that opened it. */
   readonly session: number
+  /** The peer address of that session ("" when unknown). */
+  readonly peer: string
   /** Chosen by us; the client sends connected requests with it. */
   readonly otConnectionId: number
   /** Chosen by the client; connected replies carry it. */
@@ -28,6 +37,11 @@ export interface Connection {
   lastActivity: number
   /** Note traffic now (keeps the connection from timing out). */
   readonly touch: () => void
+  /**
+   * The retransmission cache: kept on the connection so that it goes when the connection goes
+   * (Forward Close, timeout, end of session); a map beside the table outlived its connections.
+   */
+  lastReply: LastReply | undefined
 }
 
 const tripleKey = (serial: number, vendor: number, origSerial: number) => `${serial}/${vendor}/${origSerial}`
@@ -57,12 +71,19 @@ export const makeConnectionTable = (now: () => number) => {
       for (const c of byId.values()) if (c.session === session) n++
       return n
     },
+    /** Connections held by sessions from one peer address. */
+    peerSize: (peer: string): number => {
+      let n = 0
+      for (const c of byId.values()) if (c.peer === peer) n++
+      return n
+    },
     findTriple: (serial: number, vendor: number, origSerial: number): Connection | undefined =>
       byTriple.get(tripleKey(serial, vendor, origSerial)),
-    open: (session: number, req: ForwardOpenRequest): Connection => {
+    open: (session: number, peer: string, req: ForwardOpenRequest): Connection => {
       const t = now()
       const c: Connection = {
         session,
+        peer,
         otConnectionId: newId(),
         toConnectionId: req.toConnectionId,
         connectionSerial: req.connectionSerial,
@@ -74,7 +95,8 @@ export const makeConnectionTable = (now: () => number) => {
         maxReply: Math.max(0, req.toParams.size - 2),
         timeoutMs: (req.otRpi / 1000) * (4 << Math.min(7, Math.max(0, req.timeoutMultiplier))),
         lastActivity: t,
-        touch: () => { c.lastActivity = now() }
+        touch: () => { c.lastActivity = now() },
+        lastReply: undefined
       }
       byId.set(c.otConnectionId, c)
       byTriple.set(tripleKey(c.connectionSerial, c.originatorVendor, c.originatorSerial), c)

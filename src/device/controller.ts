@@ -12,7 +12,7 @@ import { ClassId, replyService, Service } from "../cip/model.js"
 import { Status } from "../cip/status.js"
 import type { IdentityItem } from "../enip/model.js"
 import { TagStore, type TagStoreService } from "../tags/tagStore.js"
-import { type Connection, makeConnectionTable } from "./connections.js"
+import { type Connection, type LastReply, makeConnectionTable } from "./connections.js"
 import { checkRoute, forwardClose, forwardOpen, type RoutePath } from "./connectionManager.js"
 import {
   classAttributes, CONTROLLER_NAME_CLASS, controllerNameAttributes, DEFAULT_IDENTITY, DEFAULT_NETWORK, ethernetLinkAttributes, identityAttributes, identityItem,
@@ -38,6 +38,8 @@ export interface ControllerConfig {
   readonly maxConnections?: number
   /** Most Forward Open connections one session may hold (default 32). */
   readonly maxConnectionsPerSession?: number
+  /** Most Forward Open connections the sessions of one peer address may hold together (default 64). */
+  readonly maxConnectionsPerPeer?: number
   /** Clock for connection timeouts and the Wall Clock Time object's start, epoch ms (default Date.now). */
   readonly now?: () => number
   /**
@@ -51,6 +53,8 @@ export interface ControllerConfig {
 export interface RequestContext {
   /** The encapsulation session handle. */
   readonly session: number
+  /** The peer (client) address of the session, for per-peer limits; "" or absent when unknown. */
+  readonly peer?: string
   /** The connection a connected (SendUnitData) request arrived on. */
   readonly connection?: { readonly otConnectionId?: number } | undefined
   /** Largest CIP reply (bytes) the transport can carry: 504 unconnected, the T→O size - 2 connected. */
@@ -64,6 +68,8 @@ export interface ConnectionView {
   readonly toConnectionId: number
   readonly maxReply: number
   readonly touch: () => void
+  /** The retransmission cache of this connection (see `Connection.lastReply`). */
+  lastReply: LastReply | undefined
 }
 
 export interface ControllerService {
@@ -94,6 +100,7 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
   const route = config.routePath ?? DEFAULT_ROUTE_PATH
   const maxConnections = config.maxConnections ?? 256
   const maxPerSession = config.maxConnectionsPerSession ?? 32
+  const maxPerPeer = config.maxConnectionsPerPeer ?? 64
   const now = config.now ?? Date.now
   const table = makeConnectionTable(now)
   const classes = [ClassId.Identity, ClassId.MessageRouter, ClassId.ConnectionManager, ClassId.Symbol, ClassId.Template, WALL_CLOCK_CLASS, ClassId.TcpIp, ClassId.EthernetLink]
@@ -114,31 +121,60 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
     return p !== undefined && p.cls === ClassId.ConnectionManager && (p.ins ?? 1) === 1 && p.att === undefined
   }
 
+  /**
+   * The reply bytes set aside for one embedded request before anything runs: the size of its
+   * success reply when it changes something (Write Tag 4, Forward Open 30, …), so that a request
+   * which has taken effect can always be answered; 4 otherwise — a reply that does not fit its
+   * share is then replaced by a 4-byte 0x11 error, which is honest because nothing happened.
+   */
+  const reserve = (req: CipRequest, depth: number): number => {
+    switch (req._tag) {
+      case "ForwardOpen": return 4 + 26
+      case "ForwardClose": return 4 + 10
+      case "UnconnectedSend": return depth >= MSP_MAX_DEPTH ? 4 : reserve(req.request, depth + 1)
+      case "MultipleServicePacket": {
+        if (depth >= MSP_MAX_DEPTH) return 4
+        let n = 4 + 2 + 2 * req.requests.length
+        for (const r of req.requests) n += reserve(r, depth + 1)
+        return n
+      }
+      default: return 4 // Write Tag (Fragmented), Read-Modify-Write, Set Attribute: exactly 4 on success
+    }
+  }
+
+  /** A reply that did not fit its share: an error when nothing happened (else it fits by reservation). */
+  const fitted = (req: CipRequest, reply: CipReply, room: number): CipReply =>
+    replyLength(reply) <= room ? reply : errorReply(serviceOf(req), Status.ReplyDataTooLarge)
+
+  /**
+   * Multiple Service Packet. The reply size is settled before any embedded request runs: each one
+   * has bytes set aside (see `reserve`); a packet whose reservations cannot fit is refused with 0x11
+   * before anything runs; each embedded request then runs with what is left after the replies
+   * before it and the reservations after it. So a packet is never answered 0x11 after its writes ran.
+   */
   const multiple = (req: MultipleServicePacketRequest, ctx: RequestContext, depth: number): SyncOr<CipReply> => {
     const p = logicalPath(req.path)
     if (p === undefined || p.cls !== ClassId.MessageRouter) return errorReply(Service.MultipleServicePacket, Status.PathDestinationUnknown, [0])
     if (depth >= MSP_MAX_DEPTH) return errorReply(Service.MultipleServicePacket, Status.InvalidParameter)
-    // Every embedded reply takes at least 4 bytes plus its 2-byte offset: a packet whose replies
-    // cannot fit is refused before any of it runs (a 64 KiB packet of thousands of large reads
-    // would otherwise hold the event loop for 100+ ms only to produce an unsendable reply).
-    if (4 + 2 + 6 * req.requests.length > ctx.maxReply) return errorReply(Service.MultipleServicePacket, Status.ReplyDataTooLarge)
-    // Each embedded reply gets what remains of the budget after the replies before it.
+    const reserved = req.requests.map((r) => reserve(r, depth + 1))
+    let later = reserved.reduce((a, b) => a + b, 0)
     let used = 4 + 2 + 2 * req.requests.length
-    const items = req.requests.map((r) => () =>
-      mapSync(dispatch(r, { ...ctx, maxReply: Math.max(0, ctx.maxReply - used) }, depth + 1), (reply) => {
-        used += replyLength(reply)
-        return reply
-      }))
-    return mapSync(allSync(items), (replies): CipReply => {
-      const reply: CipReply = {
-        _tag: "MultipleServicePacket", service: replyService(Service.MultipleServicePacket),
-        status: replies.some((r) => r.status !== 0 && r.status !== Status.PartialTransfer) ? Status.EmbeddedServiceError : 0,
-        extStatus: [], replies
-      }
-      // Even error replies take 4 bytes + a 2-byte offset each: thousands of embedded requests
-      // overflow the transport (and the UINT offsets). Such a reply cannot be sent: 0x11.
-      return replyLength(reply) > ctx.maxReply ? errorReply(Service.MultipleServicePacket, Status.ReplyDataTooLarge) : reply
+    // Also keeps a 64 KiB packet of thousands of reads from holding the event loop for nothing.
+    if (used + later > ctx.maxReply) return errorReply(Service.MultipleServicePacket, Status.ReplyDataTooLarge)
+    const items = req.requests.map((r, i) => () => {
+      later -= reserved[i]!
+      const room = ctx.maxReply - used - later
+      return mapSync(dispatch(r, { ...ctx, maxReply: room }, depth + 1), (reply) => {
+        const out = fitted(r, reply, room)
+        used += replyLength(out)
+        return out
+      })
     })
+    return mapSync(allSync(items), (replies): CipReply => ({
+      _tag: "MultipleServicePacket", service: replyService(Service.MultipleServicePacket),
+      status: replies.some((r) => r.status !== 0 && r.status !== Status.PartialTransfer) ? Status.EmbeddedServiceError : 0,
+      extStatus: [], replies
+    }))
   }
 
   const unconnectedSend = (req: UnconnectedSendRequest, ctx: RequestContext, depth: number): SyncOr<CipReply> => {
@@ -171,10 +207,10 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
       case "ReadTemplate": return readTemplate(req, ctx.maxReply)
       case "ForwardOpen":
         if (!isConnectionManager(req.path)) return errorReply(req.large ? Service.LargeForwardOpen : Service.ForwardOpen, Status.PathDestinationUnknown, [0])
-        return forwardOpen(table, route, { maxConnections, maxPerSession }, ctx.session, req)
+        return forwardOpen(table, route, { maxConnections, maxPerSession, maxPerPeer }, ctx.session, ctx.peer ?? "", req)
       case "ForwardClose":
         if (!isConnectionManager(req.path)) return errorReply(Service.ForwardClose, Status.PathDestinationUnknown, [0])
-        return forwardClose(table, req)
+        return forwardClose(table, req, ctx.session)
       case "UnconnectedSend":
         if (depth >= MSP_MAX_DEPTH) return errorReply(Service.UnconnectedSend, Status.InvalidParameter)
         return unconnectedSend(req, ctx, depth)

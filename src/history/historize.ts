@@ -4,10 +4,10 @@
  * The serial is `[tag name, [first index, last index]]`; the data is `{"read": values}`,
  * `{"write": values}` or `{"error": message}`.
  */
-import { Effect, Stream } from "effect"
+import { Chunk, Effect, Stream } from "effect"
 import type { HistoryIoError } from "./errors.js"
 import { Timestamp } from "./timestamp.js"
-import { HistoryWriter } from "./writer.js"
+import { HistoryWriter, type RecordInput } from "./writer.js"
 
 /** A tag I/O event, as the simulator publishes it. */
 export type TagIoEvent = {
@@ -30,6 +30,14 @@ export const tagIoRecord = (event: TagIoEvent): { readonly serial: unknown; read
   return { serial, data }
 }
 
+/** The records of events, for `HistoryWriter.appendAll`. */
+export function* recordInputs(events: Iterable<TagIoEvent>): Generator<RecordInput> {
+  for (const e of events) {
+    const { serial, data } = tagIoRecord(e)
+    yield e.at === undefined ? { serial, data } : { serial, data, time: Timestamp.fromMillis(e.at) }
+  }
+}
+
 /** Append one event through the HistoryWriter. */
 export const historizeEvent = (event: TagIoEvent): Effect.Effect<void, HistoryIoError, HistoryWriter> =>
   Effect.flatMap(HistoryWriter, (writer) => {
@@ -38,15 +46,15 @@ export const historizeEvent = (event: TagIoEvent): Effect.Effect<void, HistoryIo
   })
 
 /**
- * Consume a stream of tag I/O events, appending a record for each. Runs until the stream ends
- * (or is interrupted); a write failure is logged and the event dropped, so history problems
- * never stop the simulator.
+ * Consume a stream of tag I/O events, appending a record for each (a chunk at a time). Runs until
+ * the stream ends (or is interrupted). The writer keeps what it cannot write yet and reports it
+ * (see HistoryWriter), so history problems never stop the simulator. For the simulator's own
+ * record of every access, see `makeHistoryRecorder` (a Stream from a sliding PubSub can drop events).
  */
 export const historize = <E, R>(events: Stream.Stream<TagIoEvent, E, R>): Effect.Effect<void, E, R | HistoryWriter> =>
   Effect.flatMap(HistoryWriter, (writer) =>
-    Stream.runForEach(events, (event) => {
-      const { serial, data } = tagIoRecord(event)
-      return writer
-        .append(serial, data, event.at === undefined ? undefined : Timestamp.fromMillis(event.at))
-        .pipe(Effect.catchAll((e) => Effect.logWarning("historize: record dropped", e.message)))
-    }))
+    Stream.runForEachChunk(events, (chunk) =>
+      // A chunk taken from the stream is appended whole, even if interrupted meanwhile.
+      Effect.uninterruptible(writer.appendAll(recordInputs(Chunk.toReadonlyArray(chunk)))).pipe(
+        Effect.catchAll((e) => Effect.logWarning("historize: records kept for a later write", e.message))
+      )))

@@ -3,6 +3,12 @@
  * (`file` → `file.1.gz` → `file.2.gz` …, rotated files gzipped). Records are buffered in memory and
  * written in one system call per flush; the scope's finalizer flushes, so a clean shutdown loses
  * nothing and a crash loses at most the records appended since the last flush.
+ *
+ * The file only ever holds whole records. A write that fails part way (a full disk) is cut back to
+ * the last whole record, the records stay buffered and are written when space returns (retried on
+ * every flush); past `maxRetainedBytes` of them, new records are counted as dropped and logged,
+ * never lost silently. A file that ends in a partial line (a crash mid-write) is cut back to its
+ * last whole record when opened.
  */
 import { Context, Effect, Layer, type Scope } from "effect"
 import * as fs from "node:fs"
@@ -37,14 +43,41 @@ export interface HistoryWriterOptions {
    * when records arrive faster than the timer can run (a busy fiber may starve timers).
    */
   readonly maxBufferChars?: number
+  /**
+   * Bytes of records kept in memory while the file cannot be written (a full disk), to be written
+   * when it can (default 16 MiB); records beyond are dropped and counted (`WriterStats.dropped`).
+   */
+  readonly maxRetainedBytes?: number
+  /** The file operations used (tests inject failures); default node's `fs`. */
+  readonly io?: WriterIo
+}
+
+/** The file operations a writer uses. */
+export interface WriterIo {
+  readonly writeSync: (fd: number, buffer: Uint8Array, offset: number, length: number) => number
 }
 
 /** Counters of a writer. */
 export interface WriterStats {
+  /** Records written to the file. */
   readonly records: number
   readonly bytes: number
   readonly flushes: number
   readonly rotations: number
+  /** Records buffered, not yet written. */
+  readonly pending: number
+  /** Records dropped because the file could not be written and the retention bound was reached. */
+  readonly dropped: number
+  /** Why the file cannot be written now (undefined when it can). */
+  readonly failing: string | undefined
+}
+
+/** One record to append. */
+export interface RecordInput {
+  readonly serial: unknown
+  readonly data: unknown
+  /** Default: the Clock's current time. */
+  readonly time?: Timestamp
 }
 
 /** The HistoryWriter service. */
@@ -52,6 +85,8 @@ export interface HistoryWriterService {
   readonly path: string
   /** Append a record; `time` defaults to the Clock's current time. */
   readonly append: (serial: unknown, data: unknown, time?: Timestamp) => Effect.Effect<void, HistoryIoError>
+  /** Append many records at once (one Effect for the batch: what a busy recorder uses). */
+  readonly appendAll: (records: Iterable<RecordInput>) => Effect.Effect<void, HistoryIoError>
   /** Append a `# comment` line. */
   readonly comment: (text: string) => Effect.Effect<void, HistoryIoError>
   /** Write every buffered record now. */
@@ -94,6 +129,37 @@ const gzipFile = (from: string, to: string) =>
     catch: ioError(to, "gzip")
   })
 
+/**
+ * Open `file` for appending, first cutting off a partial last line (a crash or a failed write left
+ * it), so the next record starts on a line of its own. Returns the descriptor and the size.
+ */
+const openWhole = (file: string): { readonly fd: number; readonly size: number; readonly cut: number } => {
+  const fd = fs.openSync(file, "a+")
+  try {
+    const size = fs.fstatSync(fd).size
+    if (size === 0) return { fd, size, cut: 0 }
+    // Look back for the last newline, a block at a time.
+    const block = Buffer.allocUnsafe(64 * 1024)
+    let end = size
+    while (end > 0) {
+      const from = Math.max(0, end - block.length)
+      const n = fs.readSync(fd, block, 0, end - from, from)
+      const nl = block.subarray(0, n).lastIndexOf(0x0a)
+      if (nl >= 0) {
+        const whole = from + nl + 1
+        if (whole < size) fs.ftruncateSync(fd, whole)
+        return { fd, size: whole, cut: size - whole }
+      }
+      end = from
+    }
+    fs.ftruncateSync(fd, 0)
+    return { fd, size: 0, cut: size }
+  } catch (e) {
+    fs.closeSync(fd)
+    throw e
+  }
+}
+
 /** Open a writer in the current scope. */
 export const makeHistoryWriter = (
   options: HistoryWriterOptions
@@ -104,20 +170,26 @@ export const makeHistoryWriter = (
     const rotate = options.rotate
     const keep = Math.max(1, rotate?.keep ?? 9)
     const threshold = Math.max(1, options.maxBufferChars ?? 1 << 20)
-    const state = yield* Effect.try({
+    const retain = Math.max(threshold, options.maxRetainedBytes ?? 16 << 20)
+    const writeSync = options.io?.writeSync ?? fs.writeSync
+    const opened = yield* Effect.try({
       try: () => {
         fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
-        const fd = fs.openSync(file, "a")
-        return { fd, size: fs.fstatSync(fd).size, closed: false }
+        return openWhole(file)
       },
       catch: ioError(file, "open")
     })
+    if (opened.cut > 0) yield* Effect.logWarning(`history ${file}: cut a partial last line (${opened.cut} bytes) before appending`)
+    // `fd` undefined: the file is closed after a failure it could not undo; reopened on the next flush.
+    const state: { fd: number | undefined; size: number } = { fd: opened.fd, size: opened.size }
     // Lines are encoded straight into one byte buffer: no per-line strings kept alive, one
     // write per flush.
     let buf = Buffer.allocUnsafe(threshold + 4096)
     let used = 0
     let pendingRecords = 0
-    const stats = { records: 0, bytes: 0, flushes: 0, rotations: 0 }
+    const stats = { records: 0, bytes: 0, flushes: 0, rotations: 0, dropped: 0 }
+    let failing: string | undefined
+    let droppedSinceFailing = 0
     const rotationLock = yield* Effect.makeSemaphore(1)
 
     /** Encode a line after `used` (not yet counted); returns its length in bytes. */
@@ -131,64 +203,149 @@ export const makeHistoryWriter = (
       return buf.write(line, used)
     }
 
-    /** Write the buffered bytes (synchronous, so it never interleaves with other appends). */
-    const writeOutSync = (): void => {
-      if (used === 0) return
+    /**
+     * Write the buffered records (synchronous, so it never interleaves with other appends). All or
+     * nothing: a write that fails part way is cut back to the last whole record and the records
+     * stay buffered for the next flush. Returns true when it recovered from a failure.
+     */
+    const writeOutSync = (): boolean => {
+      if (used === 0) return false
+      if (state.fd === undefined) {
+        const again = openWhole(file)
+        state.fd = again.fd
+        state.size = again.size
+      }
+      const fd = state.fd
       const n = used
-      const records = pendingRecords
-      used = 0
-      pendingRecords = 0 // on failure the batch is dropped: memory stays bounded
-      let off = 0
-      while (off < n) off += fs.writeSync(state.fd, buf, off, n - off)
+      const before = state.size
+      try {
+        let off = 0
+        while (off < n) off += writeSync(fd, buf, off, n - off)
+      } catch (e) {
+        try {
+          fs.ftruncateSync(fd, before)
+        } catch {
+          // Cannot undo here: close, and reopen (cutting the partial line) on the next flush.
+          try { fs.closeSync(fd) } catch { /* already unusable */ }
+          state.fd = undefined
+        }
+        failing = e instanceof Error ? e.message : String(e)
+        throw e
+      }
       state.size += n
       stats.bytes += n
-      stats.records += records
+      stats.records += pendingRecords
       stats.flushes++
+      used = 0
+      pendingRecords = 0
+      const recovered = failing !== undefined
+      failing = undefined
+      return recovered
     }
-    const flush = Effect.try({ try: writeOutSync, catch: ioError(file, "write") })
+
+    /** The failure and recovery of the file are logged once each, with what it cost. */
+    const flush: Effect.Effect<void, HistoryIoError> = Effect.suspend(() => {
+      const wasFailing = failing
+      try {
+        if (writeOutSync()) {
+          const lost = droppedSinceFailing
+          droppedSinceFailing = 0
+          return Effect.logWarning(`history ${file}: writing again${lost > 0 ? `; ${lost} records were dropped meanwhile` : ", nothing lost"}`)
+        }
+        return Effect.void
+      } catch (e) {
+        const err = ioError(file, "write")(e)
+        return wasFailing === undefined
+          ? Effect.zipRight(Effect.logError(`history ${file}: cannot write (${err.reason}); records are kept in memory (up to ${retain} bytes) and written when it can`), Effect.fail(err))
+          : Effect.fail(err)
+      }
+    })
 
     const rotateNow = rotationLock.withPermits(1)(Effect.gen(function* () {
       yield* Effect.try({
         try: () => {
           writeOutSync()
-          fs.closeSync(state.fd)
+          if (state.fd !== undefined) fs.closeSync(state.fd)
+          state.fd = undefined
           try {
             shiftRotated(file, keep)
             fs.renameSync(file, `${file}.1`)
             stats.rotations++
           } finally {
             // Whatever happened, keep a live file open: on a failed rename we go on appending.
-            state.fd = fs.openSync(file, "a")
-            state.size = fs.fstatSync(state.fd).size
+            const again = openWhole(file)
+            state.fd = again.fd
+            state.size = again.size
           }
         },
         catch: ioError(file, "rotate")
       })
       if (rotate?.gzip !== false && exists(`${file}.1`)) yield* gzipFile(`${file}.1`, `${file}.1.gz`)
-    }))
+    }).pipe(Effect.uninterruptible)) // a shutdown waits for the gzip, or it would leave file.1 and a partial file.1.gz
+
+    /** Buffer one line; "rotate" when the file must be rotated first (nothing buffered then). */
+    const pushSync = (line: string, isRecord: boolean): "ok" | "rotate" | "dropped" => {
+      if (failing !== undefined && used >= retain) {
+        // The disk refuses, and as much as we keep is waiting: drop (counted), never block.
+        if (isRecord) { stats.dropped++; droppedSinceFailing++ }
+        return "dropped"
+      }
+      const n = encode(line)
+      if (failing === undefined && rotate !== undefined && state.size + used + n > rotate.maxBytes && state.size + used > 0) return "rotate"
+      used += n
+      if (isRecord) pendingRecords++
+      return "ok"
+    }
+    /**
+     * Flush when the policy says so (not while failing: the timer retries, not every append). A
+     * failure does not fail the append: the record is kept and written later (the flush logs it).
+     */
+    const maybeFlush = (): Effect.Effect<void> =>
+      failing === undefined && (policy === "record" || used >= threshold) ? Effect.ignore(flush) : Effect.void
 
     const push = (line: string, isRecord: boolean): Effect.Effect<void, HistoryIoError> =>
       Effect.suspend(() => {
-        const n = encode(line)
-        if (rotate !== undefined && state.size + used + n > rotate.maxBytes && state.size + used > 0) {
-          // Rotate first, so no file passes maxBytes (unless one line alone does).
-          return Effect.zipRight(rotateNow, push(line, isRecord))
-        }
-        used += n
-        if (isRecord) pendingRecords++
-        return policy === "record" || used >= threshold ? flush : Effect.void
+        const r = pushSync(line, isRecord)
+        // Rotate first, so no file passes maxBytes (unless one line alone does).
+        return r === "rotate" ? Effect.zipRight(rotateNow, push(line, isRecord)) : maybeFlush()
       })
+
+    const lineOf = (serial: unknown, data: unknown, time: Timestamp) => formatRecord({ time, serial, data })
 
     const append = (serial: unknown, data: unknown, time?: Timestamp) =>
       time !== undefined
-        ? push(formatRecord({ time, serial, data }), true)
-        : Effect.flatMap(Timestamp.now, (now) => push(formatRecord({ time: now, serial, data }), true))
+        ? push(lineOf(serial, data, time), true)
+        : Effect.flatMap(Timestamp.now, (now) => push(lineOf(serial, data, now), true))
 
-    if (policy !== "record") {
-      const every = Math.max(1, policy.everyMillis)
+    const appendAll = (records: Iterable<RecordInput>): Effect.Effect<void, HistoryIoError> =>
+      Effect.flatMap(Timestamp.now, (now) => Effect.suspend(() => {
+        const it = records[Symbol.iterator]()
+        const loop = (): Effect.Effect<void, HistoryIoError> => {
+          for (let next = it.next(); !next.done; next = it.next()) {
+            const r = next.value
+            const line = lineOf(r.serial, r.data, r.time ?? now)
+            if (pushSync(line, true) === "rotate") {
+              return Effect.zipRight(Effect.zipRight(rotateNow, push(line, true)), Effect.suspend(loop))
+            }
+            if (failing === undefined && used >= threshold) {
+              writeOutSyncOrKeep()
+            }
+          }
+          return maybeFlush()
+        }
+        return loop()
+      }))
+    /** Within a batch: write at the threshold; a failure is reported by the next flush. */
+    const writeOutSyncOrKeep = () => {
+      try { writeOutSync() } catch { /* kept buffered; `failing` is set and the flusher reports it */ }
+    }
+
+    {
+      // With the "record" policy the timer only retries a file that could not be written.
+      const every = policy === "record" ? 100 : Math.max(1, policy.everyMillis)
       yield* Effect.forkScoped(
         Effect.sleep(every).pipe(
-          Effect.zipRight(flush.pipe(Effect.catchAll((e) => Effect.logError("history flush failed", e.message)))),
+          Effect.zipRight(flush.pipe(Effect.ignore)),
           Effect.forever
         )
       )
@@ -197,10 +354,10 @@ export const makeHistoryWriter = (
     // for a rotation in progress, writes the tail and closes the file.
     yield* Effect.addFinalizer(() =>
       rotationLock.withPermits(1)(flush).pipe(
-        Effect.catchAll((e) => Effect.logError("history final flush failed", e.message)),
+        Effect.catchAll((e) => Effect.logError(`history final flush failed, ${pendingRecords} records not written`, e.message)),
         Effect.zipRight(Effect.sync(() => {
           try {
-            fs.closeSync(state.fd)
+            if (state.fd !== undefined) fs.closeSync(state.fd)
           } catch {
             // already closed by a failed rotation; nothing left to release
           }
@@ -211,8 +368,9 @@ export const makeHistoryWriter = (
     return {
       path: file,
       append,
+      appendAll,
       comment: (text: string) => push(formatComment(text), false),
       flush,
-      stats: Effect.sync(() => ({ ...stats }))
+      stats: Effect.sync(() => ({ ...stats, pending: pendingRecords, failing }))
     } satisfies HistoryWriterService
   })

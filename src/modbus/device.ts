@@ -5,8 +5,9 @@
  * that scope stops this device alone, so a fleet can build many in one process
  * (`Effect.forEach(configs, makeModbusDevice)`); `ModbusDevice.layer(config)` is the one-device Layer.
  */
-import { Context, Data, Effect, Either, Layer, type Scope } from "effect"
+import { Context, Data, Effect, Either, Layer, Option, type Scope } from "effect"
 import { makeServerControl, ServerControl, type ServerControlService } from "../server/control.js"
+import { makeProcessLimits, ProcessLimits } from "../server/limits.js"
 import { ConnectionRegistry, type ConnectionRegistryService, makeConnectionRegistry } from "../server/registry.js"
 import type { BoundAddress } from "../server/server.js"
 import type { Framer } from "../server/session.js"
@@ -142,8 +143,12 @@ export const makeModbusDevice = (config: ModbusDeviceConfig): Effect.Effect<Modb
     const registry = makeConnectionRegistry()
     const ctx: HandlerContext = { tags, registers, units, identity: identityObjects(config.identity) }
     const host = config.host === "" ? "0.0.0.0" : config.host
+    // The process-wide limits (sessions per peer, bytes held, the fd limit) when the program
+    // shares one; else this device's own.
+    const given = yield* Effect.serviceOption(ProcessLimits)
+    const limits = Option.isSome(given) ? given.value : makeProcessLimits()
     const address = yield* serveTcp(
-      { host, port: config.port, maxSessions: config.maxSessions ?? 256 },
+      { host, port: config.port, maxSessions: Math.min(config.maxSessions ?? 256, limits.maxSessions), limits },
       {
         makeFramer: sessionFramer,
         makeHandler: () => ({

@@ -28,6 +28,8 @@ export interface CipEndpoint {
   readonly closeSession: (session: number) => void
   /** The identity for ListIdentity, reporting the given socket address. */
   readonly identity: (address: string, port: number) => IdentityItem
+  /** True while what records the requests' effects is behind: sessions stop reading meanwhile. */
+  readonly congested?: () => boolean
 }
 
 /** The largest CIP reply to an unconnected (UCMM) request, as Logix controllers limit it. */
@@ -58,6 +60,10 @@ export interface EncapsulationOptions {
   readonly endpoint: CipEndpoint
   /** Allocates a fresh, non-zero session handle. */
   readonly newSessionHandle: () => number
+  /** Gives a session handle back when its session ends. */
+  readonly releaseSessionHandle?: (handle: number) => void
+  /** The client's address (for per-peer limits in the controller). */
+  readonly peer?: string
   readonly local: { readonly address: string; readonly port: number }
 }
 
@@ -119,8 +125,7 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
 export const makeEncapsulationHandler = (options: EncapsulationOptions): SessionHandler => {
   const { endpoint } = options
   let session = 0 // the registered session handle, 0 until RegisterSession
-  /** Per connection (O→T id): the last sequence count answered, its CIP request and reply. */
-  const lastReplies = new Map<number, { readonly sequence: number; readonly request: Uint8Array; readonly cip: Uint8Array }>()
+  const peer = options.peer ?? ""
 
   const cipReplyFrame = (header: EncapHeader, body: "SendRRData" | "SendUnitData", items: (reply: Uint8Array) => ReadonlyArray<CpfItem>, interfaceHandle: number, timeout: number) =>
     (reply: CipReply): Uint8Array =>
@@ -176,7 +181,7 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
         if (data === undefined || data._tag !== "UnconnectedData") return errorFrame(header, EncapStatus.IncorrectData)
         return answer(
           data.data,
-          { session, maxReply: UCMM_MAX_REPLY },
+          { session, peer, maxReply: UCMM_MAX_REPLY },
           cipReplyFrame(header, "SendRRData", (reply) => [{ _tag: "NullAddress" }, { _tag: "UnconnectedData", data: reply }], body.interfaceHandle, body.timeout)
         )
       }
@@ -210,12 +215,13 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
         // A repeated sequence count with the same request is a retransmission: resend the reply,
         // do not run it again (a write must not happen twice), as a controller does on class 3
         // connections. A different request under a repeated count is run: answering it with the
-        // old reply would report a write that never happened.
-        const last = lastReplies.get(address.connectionId)
+        // old reply would report a write that never happened. The cache lives on the connection,
+        // so it goes with it (Forward Close, timeout, end of session).
+        const last = connection.lastReply
         if (last !== undefined && last.sequence === sequence && sameBytes(last.request, data.data)) return toFrame(last.cip)
-        return answer(data.data, { session, connection, maxReply: connection.maxReply }, (reply) => {
+        return answer(data.data, { session, peer, connection, maxReply: connection.maxReply }, (reply) => {
           const cip = encodeReply(reply)
-          lastReplies.set(address.connectionId, { sequence, request: Uint8Array.from(data.data), cip: Uint8Array.from(cip) })
+          connection.lastReply = { sequence, request: Uint8Array.from(data.data), cip: Uint8Array.from(cip) }
           return toFrame(cip)
         })
       }
@@ -237,7 +243,10 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
       )
     },
     close: () => {
-      if (session !== 0) endpoint.closeSession(session)
+      if (session !== 0) {
+        endpoint.closeSession(session)
+        options.releaseSessionHandle?.(session)
+      }
     }
   }
 }

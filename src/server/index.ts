@@ -6,10 +6,13 @@
  * - `ServerControl`: delay / delay range / disable / done / latency / idle timeout, at run time.
  * - `ConnectionRegistry`: live sessions (key `127_0_0_1_52590`, counters, `setEof(key)` drops one).
  * - `EnipServerLive(options)`: just the listeners, over an `Endpoint` you provide.
+ * - `ProcessLimits`: the limits every server of the process shares (memory held by sessions,
+ *   sessions per peer address, sessions in all by the descriptor limit).
  */
 export * from "./address.js"
 export * from "./control.js"
 export * from "./encapsulation.js"
+export * from "./limits.js"
 export * from "./registry.js"
 export * from "./server.js"
 export * from "./simulator.js"

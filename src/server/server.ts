@@ -4,7 +4,7 @@
  * ConnectionRegistry. Compose it into any Effect app; start it on port 0 in tests and read the
  * bound address from the `EnipServer` service.
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import { randomInt } from "node:crypto"
 import { decodeFrame } from "../enip/frame.js"
 import { Either } from "effect"
@@ -12,6 +12,7 @@ import { formatAddress } from "./address.js"
 import { ServerControl } from "./control.js"
 import { type CipEndpoint, listReply, makeEncapsulationHandler } from "./encapsulation.js"
 import { sessionFramer } from "./framing.js"
+import { makeProcessLimits, ProcessLimits, type ProcessLimitsOptions } from "./limits.js"
 import { ConnectionRegistry } from "./registry.js"
 import { serveTcp } from "./tcp.js"
 import { serveUdp } from "./udp.js"
@@ -34,6 +35,11 @@ export interface ServerOptions {
   readonly maxSessions?: number
   /** Unsent reply bytes allowed per session before it is closed (a client that never reads). */
   readonly maxOutput?: number
+  /**
+   * The process-wide limits to create when no `ProcessLimits` service is in the context (a single
+   * simulator); a fleet provides one `ProcessLimits` for all its servers instead.
+   */
+  readonly limits?: ProcessLimitsOptions
 }
 
 export interface BoundAddress {
@@ -85,15 +91,29 @@ export const makeEnipServer = (options: ServerOptions) =>
       yield* Effect.logInfo(`EtherNet/IP server listening on ${formatAddress(udpOnly)} (UDP only)`)
       return { address: udpOnly, udpAddress: udpOnly } satisfies EnipServerService
     }
+    const given = yield* Effect.serviceOption(ProcessLimits)
+    const limits = Option.isSome(given) ? given.value : makeProcessLimits(options.limits)
+    const wanted = options.maxSessions ?? DEFAULTS.maxSessions
+    const maxSessions = Math.min(wanted, limits.maxSessions)
+    if (maxSessions < wanted) {
+      yield* Effect.logWarning(
+        `the file-descriptor limit (${limits.fdLimit}) allows ${maxSessions} sessions, not ${wanted}${options.maxSessions === undefined ? " (the default)" : ""}: ` +
+        "raise it (ulimit -n) for more")
+    }
     const address = yield* serveTcp(
-      { host, port: options.port, maxSessions: options.maxSessions ?? DEFAULTS.maxSessions },
+      { host, port: options.port, maxSessions, limits },
       {
         makeFramer: () => sessionFramer(maxFrame),
-        makeHandler: ({ local, localPort }) =>
-          makeEncapsulationHandler({ endpoint, newSessionHandle, local: { address: local.replace(/^::ffff:/, ""), port: localPort } }),
+        makeHandler: ({ peer, local, localPort }) =>
+          makeEncapsulationHandler({
+            endpoint, newSessionHandle, releaseSessionHandle: (h) => { handles.delete(h) },
+            peer: peer.replace(/^::ffff:/, ""), local: { address: local.replace(/^::ffff:/, ""), port: localPort }
+          }),
         control,
         registry,
-        maxOutput: options.maxOutput ?? DEFAULTS.maxOutput
+        maxOutput: options.maxOutput ?? DEFAULTS.maxOutput,
+        limits,
+        ...(endpoint.congested !== undefined ? { congested: endpoint.congested } : {})
       },
       control,
       registry

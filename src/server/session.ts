@@ -7,6 +7,7 @@
 import { Clock, Deferred, Effect, Exit, Queue } from "effect"
 import type * as net from "node:net"
 import type { ServerControlService } from "./control.js"
+import type { ProcessLimitsService } from "./limits.js"
 import type { ConnectionRegistryService, SessionEntry } from "./registry.js"
 import { sessionKey } from "./registry.js"
 
@@ -55,6 +56,13 @@ export interface SessionOptions {
    * back-pressure then holds the client, and the server's memory stays bounded.
    */
   readonly maxQueued?: number
+  /** The process-wide memory budget this session's unsent and queued bytes count against. */
+  readonly limits?: ProcessLimitsService
+  /**
+   * True while what records the requests' effects (history) is behind: the session stops reading
+   * its socket until it is not, so TCP holds the client back and nothing acknowledged is dropped.
+   */
+  readonly congested?: () => boolean
 }
 
 const EMPTY = new Uint8Array(0)
@@ -63,12 +71,21 @@ const EMPTY = new Uint8Array(0)
 const LINGER_MS = 1000
 /** The longest a frame may take to arrive, from its first byte (less when the idle timeout is less). */
 const MAX_FRAME_SECONDS = 10
+/** Frames a session's consumer answers before it lets the event loop take a turn. */
+const CONSUMER_SLICE = 16
+/** Frames of one chunk answered at once, in the socket's callback; the rest go to the consumer. */
+const SYNC_SLICE = 64
+/** How often a session held back by history looks again. */
+const HOLD_MS = 10
 
 const isResult = (o: FrameOutcome): o is FrameResult =>
   o === undefined || o instanceof Uint8Array || (typeof o === "object" && "close" in o && !Effect.isEffect(o))
 
-/** Run a session until its socket closes (EOF, error, drop, idle timeout, interruption). */
-export const runSession = (socket: net.Socket, options: SessionOptions): Effect.Effect<void> =>
+/**
+ * Run a session until its socket closes (EOF, error, drop, idle timeout, interruption);
+ * `admitted` (its place in the process-wide limits) is given back at the end.
+ */
+export const runSession = (socket: net.Socket, options: SessionOptions, admitted?: () => void): Effect.Effect<void> =>
   Effect.gen(function* () {
     const { control, registry } = options
     const peer = socket.remoteAddress ?? "?"
@@ -84,12 +101,15 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
     let finished = false // the socket is destroyed and the session over
     let lingerTimer: ReturnType<typeof setTimeout> | undefined
     let partialTimer: ReturnType<typeof setTimeout> | undefined
+    let holdTimer: ReturnType<typeof setTimeout> | undefined
+    let held = false // not reading while history catches up
     const end = () => {
       if (finished) return
       finished = true
       ended = true
       if (lingerTimer !== undefined) clearTimeout(lingerTimer)
       if (partialTimer !== undefined) clearTimeout(partialTimer)
+      if (holdTimer !== undefined) clearTimeout(holdTimer)
       socket.destroy()
       Deferred.unsafeDone(closed, Exit.void)
     }
@@ -108,10 +128,16 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
       received: 0, requests: 0, eof: false, drop: end, rearm: () => armIdle()
     }
     registry.add(entry)
+    // What this session holds counts against the process's budget: past it, the sessions
+    // holding the most are closed first (see limits.ts).
+    let queuedBytes = 0
+    const charge = options.limits?.charge({ held: () => (finished ? 0 : socket.writableLength + queuedBytes), shed: end })
     yield* Effect.addFinalizer(() =>
       Effect.sync(() => {
         end()
         registry.remove(key)
+        charge?.release()
+        admitted?.()
         handler.close()
       })
     )
@@ -120,6 +146,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
       if (ended) return
       socket.write(bytes)
       if (socket.writableLength > options.maxOutput) end() // the peer is not reading: drop it
+      else if (socket.writableLength > 0) charge?.update()
     }
     const apply = (result: FrameResult) => {
       if (result === undefined) return
@@ -131,7 +158,6 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
     // Frames wait here (with their arrival time) while a delay is in force or an Effect is pending.
     const queue = yield* Queue.unbounded<{ readonly frame: Uint8Array; readonly at: number; readonly pending?: Effect.Effect<FrameResult> }>()
     let queued = 0
-    let queuedBytes = 0
     let paused = false
     const maxQueued = options.maxQueued ?? 1024 * 1024
     const enqueue = (item: { readonly frame: Uint8Array; readonly at: number; readonly pending?: Effect.Effect<FrameResult> }) => {
@@ -139,15 +165,40 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
       queuedBytes += item.frame.length
       queue.unsafeOffer(item)
       if (!paused && queuedBytes > maxQueued) { paused = true; socket.pause() }
+      charge?.update()
+    }
+
+    // Back-pressure from history: while it is behind, stop reading; look again every HOLD_MS.
+    const congested = options.congested
+    const checkHold = () => {
+      holdTimer = undefined
+      if (finished) return
+      if (congested!()) {
+        holdTimer = setTimeout(checkHold, HOLD_MS)
+        return
+      }
+      held = false
+      if (!paused) socket.resume()
+    }
+    const holdIfBehind = () => {
+      if (held || congested === undefined || !congested()) return
+      held = true
+      socket.pause()
+      holdTimer = setTimeout(checkHold, HOLD_MS)
     }
 
     const answerAll = (frames: ReadonlyArray<Uint8Array>, delayed: boolean) => {
+      let answered = 0
       for (const frame of frames) {
         entry.requests++
-        if (queued > 0 || delayed) {
+        // Beyond SYNC_SLICE frames in one chunk (a 64 KiB read can hold 1,400 pipelined
+        // requests), the rest wait for the consumer, which gives the event loop a turn between
+        // slices: 200 such sessions answered in one go held everyone for seconds.
+        if (queued > 0 || delayed || answered >= SYNC_SLICE) {
           enqueue({ frame, at: Date.now() })
           continue
         }
+        answered++
         let outcome: FrameOutcome
         try {
           outcome = handler.frame(frame)
@@ -194,6 +245,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
         if (batch && !socket.destroyed) socket.uncork()
       }
       if (ended) return
+      holdIfBehind()
       watchPartial(frames.length > 0)
       if (failure !== undefined) {
         // The frames before the refused one are answered first (in order, through the queue
@@ -208,15 +260,26 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
       }
     }
 
-    // The ordered consumer: honours the delay measured from each frame's arrival.
+    // The ordered consumer: honours the delay measured from each frame's arrival. Frames whose
+    // delay has passed run back to back, so it gives the event loop a turn every CONSUMER_SLICE
+    // frames: when a delay ends for many sessions with long pipelines at once (200 × 1,200 frames
+    // in the soak), answering them all in one go held every other session for seconds.
+    let sinceTurn = 0
     const consumer = Effect.gen(function* () {
       for (;;) {
+        if (++sinceTurn >= CONSUMER_SLICE) {
+          sinceTurn = 0
+          yield* Effect.sleep(0)
+        }
         const { frame, at, pending } = yield* Queue.take(queue)
         const delay = control.unsafeState().delay.value
         if (delay > 0 && pending === undefined) {
           const now = yield* Clock.currentTimeMillis
           const wait = at + delay * 1000 - now
-          if (wait > 0) yield* Effect.sleep(wait)
+          if (wait > 0) {
+            yield* Effect.sleep(wait)
+            sinceTurn = 0
+          }
         }
         const result = yield* Effect.suspend(() => {
           const outcome = pending ?? handler.frame(frame)
@@ -225,7 +288,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
         apply(result)
         queued--
         queuedBytes -= frame.length
-        if (paused && queuedBytes <= maxQueued / 2 && !ended) { paused = false; socket.resume() }
+        if (paused && queuedBytes <= maxQueued / 2 && !ended) { paused = false; if (!held) socket.resume() }
         if (ended) return
       }
     })
@@ -243,6 +306,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions): Effect.
       end()
     })
     socket.on("data", onData)
+    if (charge !== undefined) socket.on("drain", charge.update)
     socket.on("end", () => { entry.eof = true; end() })
     socket.on("close", end)
     socket.on("error", end)

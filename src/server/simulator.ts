@@ -37,21 +37,28 @@ export interface SimulatorConfig {
   readonly maxSessions?: number
   /** Unsent reply bytes allowed per session before it is closed (a client that never reads). */
   readonly maxOutput?: number
+  /** Sessions one peer address may hold at once (default 64; process-wide, see ProcessLimits). */
+  readonly maxSessionsPerPeer?: number
+  /** Unsent and queued bytes all sessions may hold together (default 256 MiB; process-wide). */
+  readonly maxBufferedBytes?: number
   /** Idle session timeout, seconds (default 120; 0 never). */
   readonly idleTimeout?: number
   readonly maxConnections?: number
   /** Most Forward Open connections one session may hold (default 32). */
   readonly maxConnectionsPerSession?: number
+  /** Most Forward Open connections the sessions of one peer address may hold together (default 64). */
+  readonly maxConnectionsPerPeer?: number
 }
 
 /** The Endpoint the server answers with, from the Controller. */
 export const EndpointFromController = Layer.effect(
   Endpoint,
-  Effect.map(Controller, (c) => ({
+  Effect.map(Effect.all([Controller, TagStore]), ([c, store]) => ({
     handle: c.handle,
     lookupConnection: c.lookupConnection,
     closeSession: c.closeSession,
-    identity: c.identity
+    identity: c.identity,
+    congested: store.congested
   }))
 )
 
@@ -95,7 +102,8 @@ export const SimulatorCoreLive = (config: SimulatorConfig) => {
     ...(config.network !== undefined ? { network: config.network } : {}),
     ...(config.simple ? { routePath: "simple" as const } : config.routePath !== undefined ? { routePath: config.routePath } : {}),
     ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {}),
-    ...(config.maxConnectionsPerSession !== undefined ? { maxConnectionsPerSession: config.maxConnectionsPerSession } : {})
+    ...(config.maxConnectionsPerSession !== undefined ? { maxConnectionsPerSession: config.maxConnectionsPerSession } : {}),
+    ...(config.maxConnectionsPerPeer !== undefined ? { maxConnectionsPerPeer: config.maxConnectionsPerPeer } : {})
   }
   return Controller.layer(controllerConfig).pipe(
     Layer.provideMerge(TagStore.layer(config.tags)),
@@ -107,24 +115,34 @@ export const SimulatorCoreLive = (config: SimulatorConfig) => {
   )
 }
 
+/** The server options of a simulator config. */
+const serverOptionsOf = (config: SimulatorConfig): ServerOptions => ({
+  host: config.host,
+  port: config.port,
+  udp: config.udp ?? true,
+  ...(config.tcp === false ? { tcp: false } : {}),
+  ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
+  ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
+  ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {}),
+  limits: {
+    ...(config.maxSessionsPerPeer !== undefined ? { maxSessionsPerPeer: config.maxSessionsPerPeer } : {}),
+    ...(config.maxBufferedBytes !== undefined ? { maxBytes: config.maxBufferedBytes } : {})
+  }
+})
+
+/**
+ * The listeners (TCP, UDP) and the Forward Open sweeper, over a core built beforehand: a program
+ * that must see every tag access (history) subscribes to the core's TagStore first, then opens
+ * the listeners, so not even the first request after start-up goes unrecorded.
+ */
+export const SimulatorListenersLive = (config: SimulatorConfig) =>
+  Layer.mergeAll(EnipServerLive(serverOptionsOf(config)), ConnectionSweeper).pipe(Layer.provide(EndpointFromController))
+
 /**
  * The simulator: provides TagStore, Controller, ServerControl, ConnectionRegistry and
  * EnipServer (the bound addresses).
  */
-export const SimulatorLive = (config: SimulatorConfig) => {
-  const server: ServerOptions = {
-    host: config.host,
-    port: config.port,
-    udp: config.udp ?? true,
-    ...(config.tcp === false ? { tcp: false } : {}),
-    ...(config.maxFrame !== undefined ? { maxFrame: config.maxFrame } : {}),
-    ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
-    ...(config.maxOutput !== undefined ? { maxOutput: config.maxOutput } : {})
-  }
-  return Layer.mergeAll(EnipServerLive(server), ConnectionSweeper).pipe(
-    Layer.provide(EndpointFromController),
-    Layer.provideMerge(SimulatorCoreLive(config))
-  )
-}
+export const SimulatorLive = (config: SimulatorConfig) =>
+  SimulatorListenersLive(config).pipe(Layer.provideMerge(SimulatorCoreLive(config)))
 
 export { ConnectionRegistry, Controller, EnipServer, ServerControl, TagStore }

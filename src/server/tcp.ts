@@ -5,6 +5,7 @@
 import { Effect, FiberSet, Stream } from "effect"
 import * as net from "node:net"
 import type { ServerControlService } from "./control.js"
+import type { ProcessLimitsService } from "./limits.js"
 import type { ConnectionRegistryService } from "./registry.js"
 import { runSession, type SessionOptions } from "./session.js"
 
@@ -16,6 +17,8 @@ export interface TcpOptions {
   readonly host: string
   readonly port: number
   readonly maxSessions: number
+  /** The process-wide limits (sessions per peer and in all, memory) this server shares. */
+  readonly limits: ProcessLimitsService
 }
 
 const listen = (server: net.Server, host: string, port: number) =>
@@ -55,8 +58,14 @@ export const serveTcp = (
         socket.destroy()
         return
       }
+      const admitted = options.limits.admit((socket.remoteAddress ?? "?").replace(/^::ffff:/, ""))
+      if (typeof admitted === "string") {
+        registry.countRefused()
+        socket.destroy()
+        return
+      }
       registry.countAccepted()
-      fork(runSession(socket, session))
+      fork(runSession(socket, session, admitted))
     }
     let server = net.createServer({ noDelay: true }, onConnection)
     const bound = yield* listen(server, options.host, options.port)

@@ -4,6 +4,7 @@
  */
 import { Effect } from "effect"
 import * as dgram from "node:dgram"
+import { ListenError } from "./tcp.js"
 
 export interface UdpOptions {
   readonly host: string
@@ -41,8 +42,8 @@ const localAddressFor = (peer: string, peerPort: number, fallback: string) =>
 export const serveUdp = (options: UdpOptions, handle: DatagramHandler) =>
   Effect.gen(function* () {
     const socket = dgram.createSocket({ type: options.host.includes(":") ? "udp6" : "udp4", reuseAddr: true })
-    const bound = yield* Effect.async<{ host: string; port: number }, Error>((resume) => {
-      socket.once("error", (e) => resume(Effect.fail(e)))
+    const bound = yield* Effect.async<{ host: string; port: number }, ListenError>((resume) => {
+      socket.once("error", (e) => resume(Effect.fail(new ListenError(`cannot listen on UDP ${options.host}:${options.port}: ${e.message}`))))
       socket.bind({ address: options.host, port: options.port, exclusive: false }, () => {
         try { socket.setBroadcast(true) } catch { /* not supported here */ }
         const a = socket.address()

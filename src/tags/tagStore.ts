@@ -10,7 +10,7 @@
  */
 import { Context, Data, Effect, Layer, Option, PubSub, type Queue, type Scope, Stream } from "effect"
 import type { CipValue, TypeName, TypeSpec } from "../cip/types.js"
-import { decodeValues, elementSize, encodedLength, encodeValues, typeSpecOf, unrepresentable } from "../cip/types.js"
+import { decodeValues, elementSize, encodedLength, encodeValues, LOGIX_STRING_CAPACITY, LOGIX_STRING_SIZE, typeSpecOf, unrepresentable } from "../cip/types.js"
 import { describeStatus, ExtendedStatus, Status } from "../cip/status.js"
 import { type Attribute, AttributeError, AttributeFactory, memoryAttribute } from "./attribute.js"
 import type { TagEvent } from "./events.js"
@@ -48,6 +48,14 @@ export interface Tag {
   error: ForcedError | undefined
 }
 
+/** A synchronous listener to tag events (see `TagStoreService.addSink`). */
+export type TagSink = (event: TagEvent) => void
+
+export interface SinkOptions {
+  /** True while the sink is behind and the accesses should slow down (back-pressure). */
+  readonly congested?: () => boolean
+}
+
 /** A synchronous answer, a failure as a value, or an Effect when an Attribute is asynchronous. */
 export type Outcome<A> = A | TagError | Effect.Effect<A, TagError>
 
@@ -72,12 +80,23 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
     if (t.spec.placement) byPlacement.set(placementKey(t.spec.placement.cls, t.spec.placement.ins, t.spec.placement.att), t)
   }
   let subscribers = 0
+  let sinks: ReadonlyArray<TagSink> = []
+  let behind: ReadonlyArray<() => boolean> = []
+  /** Someone listens: events are built only then (free otherwise). */
+  let listening = false
+  const relisten = () => { listening = subscribers > 0 || sinks.length > 0 }
 
-  // The effectful offer: on a full sliding PubSub it drops the OLDEST event (unsafeOffer would
-  // drop the new one). Only runs while someone subscribes.
-  const publish = (e: TagEvent) => { Effect.runSync(PubSub.publish(pubsub, e)) }
+  // Sinks first, in the same turn as the access (nothing between the access and the record of it
+  // can drop it); then the PubSub, whose effectful offer drops the OLDEST event when a slow
+  // subscriber's buffer is full (unsafeOffer would drop the new one).
+  const publish = (e: TagEvent) => {
+    for (const sink of sinks) {
+      try { sink(e) } catch { /* a sink must not throw; one that does must not break the access */ }
+    }
+    if (subscribers > 0) Effect.runSync(PubSub.publish(pubsub, e))
+  }
   const fail = (tag: Tag, start: number, count: number, err: TagError): TagError => {
-    if (subscribers > 0) publish({ name: tag.name, type: tag.type, kind: "error", start, count, error: err.message, at: Date.now() })
+    if (listening) publish({ name: tag.name, type: tag.type, kind: "error", start, count, error: err.message, at: Date.now() })
     return err
   }
   const statusError = (tag: Tag, reason: TagError["reason"], status: number, ext: ReadonlyArray<number>, what?: string) =>
@@ -108,16 +127,33 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
     const sync = tag.attribute.sync
     if (sync) {
       const bytes = sync.unsafeReadBytes(start, count)
-      if (subscribers > 0) publish({ name: tag.name, type: tag.type, kind: "read", start, count, values: values(tag, bytes, count), at: Date.now() })
+      if (listening) publish({ name: tag.name, type: tag.type, kind: "read", start, count, values: values(tag, bytes, count), at: Date.now() })
       return bytes
     }
     return tag.attribute.read(start, count).pipe(
       Effect.catchAll(fromAttributeError(tag, start, count)),
       Effect.map((vals) => {
-        if (subscribers > 0) publish({ name: tag.name, type: tag.type, kind: "read", start, count, values: vals, at: Date.now() })
+        if (listening) publish({ name: tag.name, type: tag.type, kind: "read", start, count, values: vals, at: Date.now() })
         return encodeValues(tag.type, vals)
       })
     )
+  }
+
+  /**
+   * A Logix STRING whose LEN is outside 0..82 is refused (0x09, invalid attribute value), whether it
+   * comes whole or as a write to `.LEN`: stored, it would make every later read of the tag fail.
+   */
+  const badStringLength = (tag: Tag, start: number, count: number, bytes: Uint8Array): TagError | undefined => {
+    if (tag.type !== "STRING") return undefined
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    for (let i = 0; i < count; i++) {
+      const len = dv.getInt32(i * LOGIX_STRING_SIZE, true)
+      if (len < 0 || len > LOGIX_STRING_CAPACITY) {
+        return fail(tag, start, count, statusError(tag, "BadData", Status.InvalidAttributeValue, [],
+          `${tag.name}[${start + i}].LEN ${len} is outside 0..${LOGIX_STRING_CAPACITY}`))
+      }
+    }
+    return undefined
   }
 
   /** Replace elements from `start` with encoded `bytes` (whole elements; atomic). */
@@ -132,16 +168,18 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
       return fail(tag, start, count, statusError(tag, "BadData", Status.GeneralError, [ExtendedStatus.LengthMismatch],
         `${tag.name}: ${bytes.length} bytes do not hold ${count} ${tag.type} elements`))
     }
+    const badLen = badStringLength(tag, start, count, bytes)
+    if (badLen) return badLen
     const sync = tag.attribute.sync
     if (sync) {
       sync.unsafeWriteBytes(start, bytes)
-      if (subscribers > 0) publish({ name: tag.name, type: tag.type, kind: "write", start, count, values: values(tag, bytes, count), at: Date.now() })
+      if (listening) publish({ name: tag.name, type: tag.type, kind: "write", start, count, values: values(tag, bytes, count), at: Date.now() })
       return undefined
     }
     const vals = decoded?._tag === "Right" ? decoded.right : values(tag, bytes, count)
     return tag.attribute.write(start, vals).pipe(
       Effect.catchAll(fromAttributeError(tag, start, count)),
-      Effect.tap(() => { if (subscribers > 0) publish({ name: tag.name, type: tag.type, kind: "write", start, count, values: vals, at: Date.now() }) })
+      Effect.tap(() => { if (listening) publish({ name: tag.name, type: tag.type, kind: "write", start, count, values: vals, at: Date.now() }) })
     )
   }
 
@@ -217,16 +255,47 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
      * asked for, so `-p`, history and the live page show it too.
      */
     reportUnknown: (name: string, start: number, count: number): void => {
-      if (subscribers > 0) publish({ name, kind: "error", start, count, error: `${name}: unknown tag`, at: Date.now() })
+      if (listening) publish({ name, kind: "error", start, count, error: `${name}: unknown tag`, at: Date.now() })
     },
     setError: (name: string, error: ForcedError | undefined): Effect.Effect<void, TagError> =>
       Effect.map(need(name), (tag) => { tag.error = error }),
-    /** Subscribe to events for the life of the scope (counts subscribers so publishing is free without any). */
+    /**
+     * Subscribe to events for the life of the scope (counts subscribers so publishing is free
+     * without any). A subscriber slower than the events loses the oldest beyond `eventCapacity`:
+     * fine for printing and watching; a record that must be complete uses `addSink`.
+     */
     subscribe: Effect.acquireRelease(
-      PubSub.subscribe(pubsub).pipe(Effect.tap(() => { subscribers++ })),
-      () => Effect.sync(() => { subscribers-- })
+      PubSub.subscribe(pubsub).pipe(Effect.tap(() => { subscribers++; relisten() })),
+      () => Effect.sync(() => { subscribers--; relisten() })
     ) as Effect.Effect<Queue.Dequeue<TagEvent>, never, Scope.Scope>,
-    hasSubscribers: (): boolean => subscribers > 0
+    /**
+     * Call `sink` synchronously with every event, in the turn of the access, for the life of the
+     * scope: nothing is dropped on the way (history uses it). A sink must be quick and must not
+     * throw; it hands the event on (to a buffer) rather than doing I/O.
+     */
+    addSink: (sink: TagSink, options: SinkOptions = {}): Effect.Effect<void, never, Scope.Scope> =>
+      Effect.acquireRelease(
+        Effect.sync(() => {
+          sinks = [...sinks, sink]
+          if (options.congested !== undefined) behind = [...behind, options.congested]
+          relisten()
+        }),
+        () => Effect.sync(() => {
+          sinks = sinks.filter((k) => k !== sink)
+          behind = behind.filter((c) => c !== options.congested)
+          relisten()
+        })
+      ),
+    /**
+     * True while a sink is behind (its `congested` says so): whoever makes tag accesses should
+     * slow down — the server stops reading its sessions' sockets meanwhile, so TCP holds the
+     * clients back instead of the sink dropping what they were acknowledged.
+     */
+    congested: (): boolean => {
+      for (const c of behind) if (c()) return true
+      return false
+    },
+    hasSubscribers: (): boolean => listening
   } as const
 }
 

@@ -5,7 +5,8 @@
 import { Effect, Either } from "effect"
 import { type ApiServices, GROUPS, type Group, type ReadValue, type Step } from "./groups.js"
 import type { ApiReply, CommandResult } from "./reply.js"
-import { type ApiPath, globToRegExp, isGlob, parseCommand } from "./request.js"
+import { compileGlob, type Glob, isGlob } from "./glob.js"
+import { type ApiPath, parseCommand } from "./request.js"
 
 /** The reply, and the HTTP status to send it with (400 for a bad request). */
 export interface ApiAnswer {
@@ -22,13 +23,18 @@ const alarms = (s: ApiServices): Array<string> => {
   if (st.disabled) out.push("server disabled: the EtherNet/IP port is closed")
   if (st.done) out.push("server done: exiting")
   for (const t of s.tags.tags) if (t.error !== undefined) out.push(`tag ${t.name}: forced error status ${t.error.status}`)
+  if (s.history !== undefined) {
+    const h = s.history.unsafeStats()
+    if (h.writer.failing !== undefined) out.push(`history: cannot write the file (${h.writer.failing}); ${h.writer.pending} records waiting`)
+    const lost = h.overflowed + h.writer.dropped
+    if (lost > 0) out.push(`history: ${lost} events not recorded`)
+  }
   return out
 }
 
 /** The data of the matched groups and items, as they are now. */
-export const collectData = (s: ApiServices, groups: ReadonlyArray<Group<object>>, match: string) =>
+export const collectData = (s: ApiServices, groups: ReadonlyArray<Group<object>>, re: Glob) =>
   Effect.gen(function* () {
-    const re = globToRegExp(match)
     const data: Record<string, Record<string, object>> = {}
     for (const g of groups) {
       const items: Record<string, object> = {}
@@ -44,10 +50,9 @@ export const collectData = (s: ApiServices, groups: ReadonlyArray<Group<object>>
   })
 
 /** Plan the command on every matched (group, item); Left if any of them is invalid. */
-const planAll = (s: ApiServices, path: ApiPath, groups: ReadonlyArray<Group<object>>, command: string) =>
+const planAll = (s: ApiServices, path: ApiPath, groups: ReadonlyArray<Group<object>>, re: Glob, command: string) =>
   Either.gen(function* () {
     const c = yield* parseCommand(command)
-    const re = globToRegExp(path.match)
     const steps: Array<{ readonly key: string; readonly step: Step }> = []
     let applicable = 0
     for (const g of groups) {
@@ -97,20 +102,24 @@ const runSteps = (steps: ReadonlyArray<{ readonly key: string; readonly step: St
 /** Answer a parsed API path against the live services. */
 export const answer = (s: ApiServices, path: ApiPath, since: number | null): Effect.Effect<ApiAnswer> =>
   Effect.gen(function* () {
-    const groupRe = globToRegExp(path.group)
-    const groups = GROUPS.filter((g) => groupRe.test(g.name))
     const bad = (message: string): ApiAnswer => ({
       reply: { alarm: alarms(s), command: { success: false, message }, data: {}, since, until: now() },
       status: 400
     })
+    // A malformed or over-long glob is refused like any other bad request.
+    const groupRe = compileGlob(path.group)
+    if (Either.isLeft(groupRe)) return bad(groupRe.left)
+    const matchRe = compileGlob(path.match)
+    if (Either.isLeft(matchRe)) return bad(matchRe.left)
+    const groups = GROUPS.filter((g) => groupRe.right.test(g.name))
     if (groups.length === 0) return bad(`unknown group ${JSON.stringify(path.group)} (one of ${GROUPS.map((g) => g.name).join(", ")})`)
     let command: ApiReply["command"] = null
     if (path.command !== undefined) {
-      const planned = planAll(s, path, groups, path.command)
+      const planned = planAll(s, path, groups, matchRe.right, path.command)
       if (Either.isLeft(planned)) return bad(planned.left)
       command = yield* runSteps(planned.right, path.command)
     }
-    const data = yield* collectData(s, groups, path.match)
+    const data = yield* collectData(s, groups, matchRe.right)
     return { reply: { alarm: alarms(s), command, data, since, until: now() }, status: 200 }
   })
 

@@ -6,6 +6,7 @@
  */
 import { Duration, Effect, Either, Option } from "effect"
 import type { CipValue } from "../cip/types.js"
+import type { HistoryRecorderService } from "../history/recorderService.js"
 import { parseDelay, type ServerControlService } from "../server/control.js"
 import type { ConnectionRegistryService } from "../server/registry.js"
 import type { Tag, TagStoreService } from "../tags/tagStore.js"
@@ -18,6 +19,8 @@ export interface ApiServices {
   readonly control: ServerControlService
   readonly registry: ConnectionRegistryService
   readonly tags: TagStoreService
+  /** The history recorder, when the simulator records history (its losses are alarms). */
+  readonly history?: HistoryRecorderService
 }
 
 /** A JSON-safe value a read returns. */

@@ -2,7 +2,7 @@
  * Parsing of web API paths: `/api[/group[/match[/command[/value]]]]`, as cpppo's web API spells
  * them. Pure functions; the HTTP layer calls them and turns a Left into a `success: false` reply.
  *
- * - missing parts and `*` match everything; `match` is a glob (`*`, `?`, `[abc]`, `[!abc]`);
+ * - missing parts and `*` match everything; `match` is a glob (`*`, `?`, `[abc]`, `[!abc]`; see glob.ts);
  * - `command=value` may be one path element (`tags/SCADA/error=8` ≡ `tags/SCADA/error/8`);
  * - a trailing `.json` on the last element forces a JSON reply;
  * - a command may carry an element index or range: `attribute[3]`, `attribute[0-9]`.
@@ -90,51 +90,3 @@ export const parseCommand = (command: string): Either.Either<ParsedCommand, stri
   if (end < start) return Either.left(`empty element range in ${JSON.stringify(command)}`)
   return Either.right({ name: m[1]!, range: { start, end } })
 }
-
-/** True when `pattern` has glob metacharacters (so matching nothing is not an error). */
-export const isGlob = (pattern: string): boolean => /[*?[]/.test(pattern)
-
-/**
- * A bracket expression's body as RegExp class content: single characters and ranges, read as
- * RegExp reads them (`b-z-a` is b-z, "-", "a"), each character escaped so that no new range
- * forms; a reversed range (`z-a`) matches nothing, as in fnmatch (RegExp would throw).
- */
-const classBody = (body: string): string => {
-  const esc = (c: string) => (/[\\\]^-]/.test(c) ? `\\${c}` : c)
-  let out = ""
-  for (let j = 0; j < body.length; j++) {
-    if (j + 2 < body.length && body[j + 1] === "-") {
-      if (body.charCodeAt(j) <= body.charCodeAt(j + 2)) out += `${esc(body[j]!)}-${esc(body[j + 2]!)}`
-      j += 2
-    } else out += esc(body[j]!)
-  }
-  return out
-}
-
-/**
- * Compile a shell-style glob (`*`, `?`, `[abc]`, `[!abc]`, `[a-z]`) to a case-insensitive,
- * anchored RegExp. An unclosed `[` is taken literally.
- */
-export const globToRegExp = (pattern: string): RegExp => {
-  let out = ""
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!
-    if (c === "*") out += ".*"
-    else if (c === "?") out += "."
-    else if (c === "[") {
-      const close = pattern.indexOf("]", i + 2)
-      if (close < 0) { out += "\\["; continue }
-      let body = pattern.slice(i + 1, close)
-      const negate = body.startsWith("!") || body.startsWith("^")
-      if (negate) body = body.slice(1)
-      const cls = classBody(body)
-      if (cls === "") out += negate ? "[^]" : "(?!)"
-      else out += `[${negate ? "^" : ""}${cls}]`
-      i = close
-    } else out += c.replace(/[.+^${}()|\\\]/]/g, (x) => `\\${x}`)
-  }
-  return new RegExp(`^${out}$`, "i")
-}
-
-/** Does `name` match the glob `pattern` (case-insensitive)? */
-export const globMatch = (pattern: string, name: string): boolean => globToRegExp(pattern).test(name)

@@ -6,10 +6,11 @@
  * `Authorization: Bearer TOKEN` while reads stay open.
  */
 import { Headers, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
-import { Context, Deferred, Duration, Effect, Either, Layer, PubSub, Stream } from "effect"
+import { NodeHttpServer, NodeHttpServerRequest } from "@effect/platform-node"
+import { Context, Deferred, Duration, Effect, Either, Layer, Option, PubSub, Stream } from "effect"
 import { timingSafeEqual } from "node:crypto"
 import { createServer } from "node:http"
+import { HistoryRecorder } from "../history/recorderService.js"
 import { ServerControl } from "../server/control.js"
 import { ConnectionRegistry } from "../server/registry.js"
 import { TagStore } from "../tags/tagStore.js"
@@ -18,7 +19,8 @@ import type { ApiServices } from "./groups.js"
 import { asset } from "./assets.js"
 import type { HistoryAccess } from "./historyRoutes.js"
 import { apiHtml } from "./html.js"
-import { liveStream } from "./live.js"
+import { type LiveHub, type LiveStats, makeLiveHub } from "./live.js"
+import { corsHeaders, crossSiteRefusal, hostAllowed, originPolicy } from "./origin.js"
 import { livePage } from "./page.js"
 import type { ApiReply } from "./reply.js"
 import { parseApiPath } from "./request.js"
@@ -36,6 +38,14 @@ export interface WebOptions {
   readonly eventBatch?: Duration.DurationInput
   /** History files served by `/history/…` (plots and trend data); none when absent. */
   readonly history?: HistoryAccess
+  /** Host names served besides IP addresses, `localhost` and this machine's name (`--web-host`). */
+  readonly allowedHosts?: ReadonlyArray<string>
+  /** Origins whose pages may read replies and send commands (`--web-cors`; `*` for any). Default none. */
+  readonly cors?: ReadonlyArray<string>
+  /** Most live pages (`/events` streams) at once (default 100). */
+  readonly maxLiveStreams?: number
+  /** Bytes a live page may have waiting before it counts as not reading and is dropped (default 256 KiB). */
+  readonly liveBacklog?: number
 }
 
 export interface WebServerService {
@@ -44,15 +54,14 @@ export interface WebServerService {
   readonly port: number
   /** `http://host:port` (IPv6 hosts bracketed; 0.0.0.0 shown as 127.0.0.1 for local use). */
   readonly url: string
+  /** The live pages: open, dropped, refused, and the events and messages built for all of them. */
+  readonly liveStats: () => LiveStats
 }
 
 /** The running web server's bound address. */
 export class WebServer extends Context.Tag("cpppo/web/WebServer")<WebServer, WebServerService>() {}
 
-const COMMON_HEADERS = {
-  "cache-control": "no-cache",
-  "access-control-allow-origin": "*"
-} as const
+const COMMON_HEADERS = { "cache-control": "no-cache" } as const
 
 /** Does the request carry the right bearer token? (Constant-time comparison.) */
 export const authorized = (header: string | undefined, token: string): boolean => {
@@ -90,15 +99,18 @@ const sinceOf = (url: URL): number | null => {
 
 /** What the router shares with the live streams. */
 export interface LiveControl {
-  /** Completes at shutdown: live streams end. */
-  readonly stop: Effect.Effect<void>
+  /** The live pages' hub. */
+  readonly hub: LiveHub
   /** Told after every command that changed something, so pages update at once. */
   readonly changes: PubSub.PubSub<void>
 }
 
+const tokenOf = (options: WebOptions) => (options.token !== undefined && options.token !== "" ? options.token : undefined)
+
 /** Build the router over the services. */
 export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveControl) => {
-  const token = options.token !== undefined && options.token !== "" ? options.token : undefined
+  const token = tokenOf(options)
+  const policy = originPolicy(options.allowedHosts, options.cors)
   const send = (req: HttpServerRequest.HttpServerRequest, query: string, json: boolean, reply: ApiReply, status: number, extra?: Record<string, string>) =>
     wantsHtml(req.headers["accept"], json)
       ? HttpServerResponse.html(apiHtml(query, reply)).pipe(HttpServerResponse.setStatus(status), HttpServerResponse.setHeaders(extra ?? {}))
@@ -112,6 +124,10 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
     const parsed = parseApiPath(url.pathname)
     if (Either.isLeft(parsed)) return send(req, query, url.pathname.endsWith(".json"), refusal(s, parsed.left, since), 400)
     const path = parsed.right
+    if (path.value !== undefined) {
+      const crossSite = crossSiteRefusal(policy, { origin: req.headers["origin"], host: req.headers["host"], fetchSite: req.headers["sec-fetch-site"] })
+      if (crossSite !== undefined) return send(req, query, path.json, refusal(s, crossSite, since), 403)
+    }
     if (path.value !== undefined && token !== undefined && !authorized(req.headers["authorization"], token)) {
       return send(req, query, path.json, refusal(s, "this command changes the simulator: it needs Authorization: Bearer <token> (--web-token)", since), 401,
         { "www-authenticate": 'Bearer realm="cpppo"' })
@@ -121,21 +137,29 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
     return send(req, query, path.json, reply, status)
   })
 
-  const events = Effect.sync(() =>
-    HttpServerResponse.stream(
-      liveStream(s, {
-        interval: options.snapshotInterval ?? Duration.seconds(1),
-        batch: options.eventBatch ?? Duration.millis(100),
-        tokenRequired: token !== undefined,
-        changed: Stream.fromPubSub(live.changes)
-      }, live.stop),
-      { contentType: "text/event-stream", headers: { "x-accel-buffering": "no" } }
-    ))
+  const events = Effect.gen(function* () {
+    const req = yield* HttpServerRequest.HttpServerRequest
+    const res = NodeHttpServerRequest.toServerResponse(req)
+    const page = yield* live.hub.open({
+      backlog: () => res.writableLength + (res.socket?.writableLength ?? 0),
+      destroy: () => { res.destroy() }
+    })
+    if (page === undefined) {
+      return HttpServerResponse.text("too many live pages are open; try again later\n", { status: 503, headers: { "retry-after": "5" } })
+    }
+    return HttpServerResponse.stream(page.stream, { contentType: "text/event-stream", headers: { "x-accel-buffering": "no" } })
+  })
 
-  const preflight = Effect.succeed(HttpServerResponse.empty({
-    status: 204,
-    headers: { "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": "Authorization, Accept", "access-control-max-age": "600" }
-  }))
+  // Preflights only for the origins --web-cors allows (a browser then sends the real request).
+  const preflight = Effect.map(HttpServerRequest.HttpServerRequest, (req) => {
+    const cors = corsHeaders(policy, req.headers["origin"])
+    return "access-control-allow-origin" in cors
+      ? HttpServerResponse.empty({
+        status: 204,
+        headers: { ...cors, "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": "Authorization, Accept", "access-control-max-age": "600" }
+      })
+      : HttpServerResponse.empty({ status: 403, headers: cors })
+  })
 
   // Loaded on first use: the history code brings the tz database into memory.
   const history = (route: "plot" | "series" | "files") =>
@@ -155,22 +179,44 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
     HttpRouter.options("/api", preflight),
     HttpRouter.options("/api/*", preflight)
   )
-  return router.pipe(
+  const routed = router.pipe(
     Effect.catchTag("RouteNotFound", (e) =>
       // An /api path the router could not even decode (a malformed %-escape) is a bad request.
       e.request.url.startsWith("/api")
         ? Effect.succeed(send(e.request, e.request.url, true, refusal(s, `malformed request path ${JSON.stringify(e.request.url)}`, null), 400))
-        : Effect.succeed(HttpServerResponse.text("not found: try / or /api\n", { status: 404 }))),
-    Effect.map(HttpServerResponse.setHeaders(Headers.fromInput(COMMON_HEADERS)))
+        : Effect.succeed(HttpServerResponse.text("not found: try / or /api\n", { status: 404 })))
   )
+  // Every request: the Host must be ours (DNS rebinding), CORS headers only for allowed origins.
+  return Effect.gen(function* () {
+    const req = yield* HttpServerRequest.HttpServerRequest
+    const host = req.headers["host"]
+    const response = hostAllowed(policy, host)
+      ? yield* routed
+      : req.url.startsWith("/api")
+        ? send(req, req.url, true, refusal(s, `unknown Host ${JSON.stringify(host)}: use an IP address, localhost, or a name given with --web-host`, null), 403)
+        : HttpServerResponse.text(`unknown Host ${JSON.stringify(host)}: use an IP address, localhost, or a name given with --web-host\n`, { status: 403 })
+    return HttpServerResponse.setHeaders(response, Headers.fromInput({ ...COMMON_HEADERS, ...corsHeaders(policy, req.headers["origin"]) }))
+  })
 }
 
 /** Start the web server in the current scope; returns its bound address. */
 export const makeWebServer = (options: WebOptions) =>
   Effect.gen(function* () {
-    const s: ApiServices = { control: yield* ServerControl, registry: yield* ConnectionRegistry, tags: yield* TagStore }
+    const history = yield* Effect.serviceOption(HistoryRecorder)
+    const s: ApiServices = {
+      control: yield* ServerControl, registry: yield* ConnectionRegistry, tags: yield* TagStore,
+      ...(Option.isSome(history) ? { history: history.value } : {})
+    }
     const stop = yield* Deferred.make<void>()
     const changes = yield* PubSub.sliding<void>(16)
+    const hub = yield* makeLiveHub(s, {
+      interval: options.snapshotInterval ?? Duration.seconds(1),
+      batch: options.eventBatch ?? Duration.millis(100),
+      tokenRequired: tokenOf(options) !== undefined,
+      changed: Stream.fromPubSub(changes),
+      ...(options.maxLiveStreams !== undefined ? { maxStreams: options.maxLiveStreams } : {}),
+      ...(options.liveBacklog !== undefined ? { maxBacklog: options.liveBacklog } : {})
+    }, Deferred.await(stop))
     const node = createServer()
     const http = yield* NodeHttpServer.make(() => node, { host: options.host, port: options.port })
     // Runs before the listener's own finalizer: end the live streams and drop kept-alive
@@ -180,14 +226,14 @@ export const makeWebServer = (options: WebOptions) =>
         Effect.zipRight(Effect.sleep(Duration.millis(20))),
         Effect.zipRight(Effect.sync(() => node.closeAllConnections()))
       ))
-    yield* HttpServer.serveEffect(makeRouter(s, options, { stop: Deferred.await(stop), changes })).pipe(Effect.provideService(HttpServer.HttpServer, http))
+    yield* HttpServer.serveEffect(makeRouter(s, options, { hub, changes })).pipe(Effect.provideService(HttpServer.HttpServer, http))
     const addr = http.address
     const host = addr._tag === "TcpAddress" ? addr.hostname : options.host
     const port = addr._tag === "TcpAddress" ? addr.port : options.port
     const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host
     const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}`
     yield* Effect.logInfo(`web API and live page on ${url}${options.token ? " (commands need the token)" : ""}`)
-    return { host, port, url } satisfies WebServerService
+    return { host, port, url, liveStats: hub.stats } satisfies WebServerService
   })
 
 /**

@@ -36,7 +36,10 @@ describe("argv check", () => {
     expect(argv("enip", "server", "-U", "-u", "-T", "X")).toEqual(["enip", "server", "--no-tcp=true", "X"])
   })
   it("accepts unambiguous prefixes of long options and --opt=value; refuses ambiguous ones", () => {
-    expect(argv("enip", "server", "--address=:0", "--route", "none", "--max=5", "X")).toEqual(["enip", "server", "--address", ":0", "--route-path", "none", "--max-sessions", "5", "X"])
+    expect(argv("enip", "server", "--address=:0", "--route", "none", "--idle=5", "X")).toEqual(["enip", "server", "--address", ":0", "--route-path", "none", "--idle-timeout", "5", "X"])
+    // A whole name is never ambiguous, though it begins another (--max-sessions-per-peer).
+    expect(argv("enip", "server", "--max-sessions=5", "--max-sessions-p", "2", "X")).toEqual(["enip", "server", "--max-sessions", "5", "--max-sessions-per-peer", "2", "X"])
+    expect(mistake("enip", "server", "--max", "5")).toBe(`ambiguous option --max for "cpppo enip server": --max-sessions, --max-sessions-per-peer`)
     expect(mistake("enip", "server", "--addr", ":0")).toBe(`ambiguous option --addr for "cpppo enip server": --address, --address-output`)
   })
   it("a flag followed by yes/1/true keeps it as an argument (no value swallowed)", () => {

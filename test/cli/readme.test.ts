@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
+import { parseBridgeSpec } from "../../src/modbus/bridge.js"
 import { readFileSync } from "node:fs"
 import { prepare } from "../../src/cli/argv.js"
 import { tree } from "../../src/cli/main.js"
@@ -76,8 +77,11 @@ describe("README commands", () => {
       const [group, command, ...rest] = r.right.argv
       const positional = rest.filter((w, i) => !w.startsWith("--") && !(rest[i - 1]?.startsWith("--") === true && !rest[i - 1]!.includes("=")))
       if (group === "enip" && (command === "server" || command === "historize")) {
+        // With --modbus, a tag may be bridged to a register (NAME@40001=TYPE).
+        const bridged = rest.some((w) => w.startsWith("--modbus"))
         for (const t of command === "historize" ? positional.slice(1) : positional) {
-          expect(Either.isRight(parseTagSpec(t)), `README line ${n}: tag ${t}`).toBe(true)
+          const ok = Either.isRight(parseTagSpec(t)) || (bridged && Either.isRight(parseBridgeSpec(t)))
+          expect(ok, `README line ${n}: tag ${t}`).toBe(true)
         }
       }
       if (group === "enip" && (command === "client" || command === "get-attribute")) {

@@ -23,7 +23,7 @@ export const makeFakeEndpoint = (tags: Record<string, FakeTag>, opts: { largeFor
         }
         seen.forwardOpen++
         const otConnectionId = nextId++
-        connections.set(otConnectionId, { session: ctx.session, otConnectionId, toConnectionId: req.toConnectionId, maxReply: req.toParams.size - 2, touch: () => {} })
+        connections.set(otConnectionId, { session: ctx.session, otConnectionId, toConnectionId: req.toConnectionId, maxReply: req.toParams.size - 2, touch: () => {}, lastReply: undefined })
         return {
           _tag: "ForwardOpen", service: req.large ? 0xdb : 0xd4, status: 0, extStatus: [], large: req.large,
           otConnectionId, toConnectionId: req.toConnectionId, connectionSerial: req.connectionSerial,

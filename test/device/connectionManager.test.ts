@@ -1,5 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import fc from "fast-check"
+import { Effect, Either } from "effect"
+import { encodeReply } from "../../src/cip/reply.js"
+import { decodeRequest } from "../../src/cip/request.js"
 import type { CipReply, CipRequest, ForwardOpenRequest, Segment } from "../../src/cip/model.js"
 import { CipType } from "../../src/cip/types.js"
 import { AttributeFactory } from "../../src/tags/attribute.js"
@@ -34,10 +37,13 @@ describe("Forward Open / Forward Close", () => {
     c.touch()
     t += 7000
     expect(f.ctl.lookupConnection(r.otConnectionId)).toBeDefined()
-    const close = f.sync({ _tag: "ForwardClose", path: [cls(6), ins(1)], priorityTimeTick: 5, timeoutTicks: 157, connectionSerial: 0x0101, originatorVendor: 0x1234, originatorSerial: 1, connectionPath: [port(1, 0), cls(2), ins(1)] })
+    const closing = { _tag: "ForwardClose", path: [cls(6), ins(1)], priorityTimeTick: 5, timeoutTicks: 157, connectionSerial: 0x0101, originatorVendor: 0x1234, originatorSerial: 1, connectionPath: [port(1, 0), cls(2), ins(1)] } as const
+    // Only the session that opened it may close it (another gets 0x0F, privilege violation).
+    expect(f.sync(closing, 504, 78)).toMatchObject({ _tag: "ForwardOpenFailed", service: 0xce, status: 0x0f, extStatus: [] })
+    const close = f.sync(closing, 504, 77)
     expect(close).toMatchObject({ _tag: "ForwardClose", service: 0xce, status: 0, connectionSerial: 0x0101 })
     expect(f.ctl.lookupConnection(r.otConnectionId)).toBeUndefined()
-    expect(f.sync({ _tag: "ForwardClose", path: [cls(6), ins(1)], priorityTimeTick: 5, timeoutTicks: 157, connectionSerial: 0x0101, originatorVendor: 0x1234, originatorSerial: 1, connectionPath: [] }))
+    expect(f.sync({ _tag: "ForwardClose", path: [cls(6), ins(1)], priorityTimeTick: 5, timeoutTicks: 157, connectionSerial: 0x0101, originatorVendor: 0x1234, originatorSerial: 1, connectionPath: [] }, 504, 77))
       .toMatchObject({ _tag: "ForwardOpenFailed", service: 0xce, status: 0x01, extStatus: [0x0107] })
   })
 
@@ -132,6 +138,71 @@ describe("Multiple Service Packet", () => {
     expect(r.replies[1]!.status).toBe(0x06)
     const total = 4 + 2 + 4 + r.replies.reduce((n, x) => n + 4 + 2 + bytes(x).length, 0)
     expect(total).toBeLessThanOrEqual(504)
+  })
+})
+
+describe("Multiple Service Packet: the reply size is settled before anything runs", () => {
+  // Was a finding: the reply size was checked after the embedded requests ran, so a read of 300 INTs
+  // followed by a write of DINTS[0] = -777 was answered 0x11 (reply too large) although the write
+  // had happened (DINTS[0] was -777, history had the write). The bytes are the probe's.
+  it("the probe's packet: the read is cut (0x06), the write is answered OK, and it happened", () => {
+    const f = fixture(["SCADA=INT[1000]", "DINTS=DINT[10]"])
+    const raw = Uint8Array.from([
+      0x0a, 0x02, 0x20, 0x02, 0x24, 0x01, 0x02, 0x00, 0x06, 0x00, 0x12, 0x00,
+      0x4c, 0x04, 0x91, 0x05, ...Buffer.from("SCADA"), 0x00, 0x2c, 0x01,
+      0x4d, 0x05, 0x91, 0x05, ...Buffer.from("DINTS"), 0x00, 0x28, 0x00, 0xc4, 0x00, 0x01, 0x00, 0xf7, 0xfc, 0xff, 0xff
+    ])
+    const req = Either.getOrThrow(decodeRequest(raw))
+    const r = f.sync(req, 504)
+    if (r._tag !== "MultipleServicePacket") throw new Error(`${r._tag} status ${r.status}`)
+    expect(r.status).toBe(0)
+    expect(r.replies.map((x) => [x.service, x.status])).toEqual([[0xcc, 0x06], [0xcd, 0]])
+    expect(encodeReply(r).length).toBeLessThanOrEqual(504)
+    expect(bytes(r.replies[0]!).length).toBe(504 - (4 + 2 + 2 * 2) - 4 - (4 + 2)) // what is left after the write's 4 bytes
+    expect(Effect.runSync(f.store.read("DINTS", 0, 1))).toEqual([-777])
+  })
+
+  it("a packet whose smallest replies cannot fit is refused with 0x11 before anything runs", () => {
+    const f = fixture(["DINTS=DINT[200]"])
+    const writes: Array<CipRequest> = Array.from({ length: 90 }, (_, i) =>
+      ({ _tag: "WriteTag", path: tagPath("DINTS", i), type: { code: CipType.DINT }, elements: 1, data: Uint8Array.of(1, 0, 0, 0) }))
+    // 4 + 2 + 90 × (2 + 4) = 546 > 504
+    expect(f.sync({ _tag: "MultipleServicePacket", path: [cls(2), ins(1)], requests: writes }, 504)).toMatchObject({ _tag: "Error", status: 0x11 })
+    expect(Effect.runSync(f.store.read("DINTS")).every((v) => v === 0)).toBe(true)
+  })
+
+  it("property: every reply fits, and a write answered OK happened while a write answered with an error did not", () => {
+    type Item = { readonly kind: "read"; readonly n: number } | { readonly kind: "write"; readonly value: number } | { readonly kind: "attrs" } | { readonly kind: "open" }
+    const item: fc.Arbitrary<Item> = fc.oneof(
+      fc.record({ kind: fc.constant("read" as const), n: fc.integer({ min: 1, max: 400 }) }),
+      fc.record({ kind: fc.constant("write" as const), value: fc.integer({ min: 1, max: 0x7fffffff }) }),
+      fc.constant({ kind: "attrs" as const }),
+      fc.constant({ kind: "open" as const })
+    )
+    fc.assert(fc.property(fc.array(item, { minLength: 1, maxLength: 40 }), fc.integer({ min: 60, max: 700 }), (items, maxReply) => {
+      const f = fixture(["SCADA=INT[1000]", "DINTS=DINT[64]"])
+      let serial = 1
+      const requests: Array<CipRequest> = items.map((it, i) =>
+        it.kind === "read" ? { _tag: "ReadTag", path: tagPath("SCADA", 0), elements: it.n }
+        : it.kind === "write" ? { _tag: "WriteTag", path: tagPath("DINTS", i), type: { code: CipType.DINT }, elements: 1, data: Uint8Array.from(Buffer.from(Int32Array.of(it.value).buffer)) }
+        : it.kind === "attrs" ? { _tag: "GetAttributesAll", path: [cls(1), ins(1)] }
+        : fo({ connectionSerial: serial++ }))
+      const r = f.sync({ _tag: "MultipleServicePacket", path: [cls(2), ins(1)], requests }, maxReply)
+      expect(encodeReply(r).length).toBeLessThanOrEqual(maxReply)
+      const dints = Effect.runSync(f.store.read("DINTS"))
+      if (r._tag !== "MultipleServicePacket") {
+        // Refused before anything ran: nothing written, nothing opened.
+        expect(r.status).toBe(0x11)
+        expect(dints.every((v) => v === 0)).toBe(true)
+        expect(f.ctl.connections()).toHaveLength(0)
+        return
+      }
+      items.forEach((it, i) => {
+        const reply = r.replies[i]!
+        if (it.kind === "write") expect(dints[i]).toBe(reply.status === 0 ? it.value : 0)
+      })
+      expect(f.ctl.connections()).toHaveLength(r.replies.filter((x) => x._tag === "ForwardOpen" && x.status === 0).length)
+    }), { numRuns: 200 })
   })
 })
 

@@ -158,6 +158,32 @@ describe("Logix STRING members (S.LEN, S.DATA[i])", () => {
     expect(Effect.runSync(f.store.read("S"))).toEqual(["H"])
   })
 
+  // Was a finding: `TEXT.LEN` took any DINT (200, -5); afterwards our own client could not read
+  // TEXT (Status 34), the page showed '' and history recorded empty arrays. A LEN outside 0..82 is
+  // refused with 0x09 (invalid attribute value) and the string is left as it was.
+  it("refuses a LEN outside 0..82, by member write, Read-Modify-Write or a whole-element write", () => {
+    const f = fixture(["TEXT=STRING", "Names=STRING[2]"])
+    Effect.runSync(f.store.write("TEXT", 0, ["Hello"]))
+    const dint = (v: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setInt32(0, v, true); return b }
+    for (const v of [200, -5, 83]) {
+      expect(f.sync({ _tag: "WriteTag", path: [sym("TEXT"), sym("LEN")], type: { code: CipType.DINT }, elements: 1, data: dint(v) }))
+        .toMatchObject({ _tag: "Error", service: 0xcd, status: 0x09, extStatus: [] })
+    }
+    // Setting the sign bit of LEN with Read-Modify-Write.
+    expect(f.sync({ _tag: "ReadModifyWriteTag", path: [sym("TEXT"), sym("LEN")], orMask: Uint8Array.of(0, 0, 0, 0x80), andMask: Uint8Array.of(0xff, 0xff, 0xff, 0xff) }))
+      .toMatchObject({ status: 0x09 })
+    // A whole STRING element whose LEN says 200.
+    const element = new Uint8Array(88); element.set(dint(200)); element[4] = 0x41
+    expect(f.sync({ _tag: "WriteTag", path: tagPath("Names", 1), type: { code: 0x02a0, handle: 0x0fce }, elements: 1, data: element }))
+      .toMatchObject({ status: 0x09 })
+    expect(Effect.runSync(f.store.read("TEXT"))).toEqual(["Hello"])
+    expect(Effect.runSync(f.store.read("Names"))).toEqual(["", ""])
+    // The limits themselves are fine.
+    expect(f.sync({ _tag: "WriteTag", path: [sym("TEXT"), sym("LEN")], type: { code: CipType.DINT }, elements: 1, data: dint(82) })).toMatchObject({ status: 0 })
+    expect(f.sync({ _tag: "WriteTag", path: [sym("TEXT"), sym("LEN")], type: { code: CipType.DINT }, elements: 1, data: dint(0) })).toMatchObject({ status: 0 })
+    expect(Effect.runSync(f.store.read("TEXT"))).toEqual([""])
+  })
+
   it("rejects unknown members, members of atomic tags, out-of-range and mistyped member access", () => {
     const f = fixture(["S=STRING", "N=INT"])
     expect(f.sync({ _tag: "ReadTag", path: [sym("S"), sym("FOO")], elements: 1 })).toMatchObject({ status: 0x05 })

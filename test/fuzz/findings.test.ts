@@ -7,7 +7,7 @@ import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { decodePathWithSize, encodePathWithSize, parseRoutePath } from "../../src/cip/epath.js"
 import { parseLine } from "../../src/history/record.js"
-import { globMatch } from "../../src/web/request.js"
+import { globMatch } from "../../src/web/glob.js"
 
 const refused = <A, E>(e: Either.Either<A, E>) => Either.isLeft(e)
 

@@ -2,11 +2,11 @@
  * The web API given malformed paths and values: every one → `success: false` (never a crash or
  * an HTML error page), and nothing changes — tag values, delay, disable, forced errors, sessions.
  */
-import { Context, Effect, Layer, Logger, LogLevel } from "effect"
+import { Context, Effect, Either, Layer, Logger, LogLevel } from "effect"
 import { describe, expect, it } from "vitest"
 import { ConnectionRegistry, EnipServer, ServerControl, SimulatorLive, TagStore } from "../../src/server/simulator.js"
 import { WebApiLive, WebServer } from "../../src/web/server.js"
-import { openSession } from "../../scripts/fuzz/healthy.js"
+import { exchange, openSession } from "../../scripts/fuzz/healthy.js"
 
 const BAD = [
   "/api/tags/SCADA/attribute[99]=1", "/api/tags/SCADA/attribute[0]=abc", "/api/tags/SCADA/attribute[a-b]=1",
@@ -72,4 +72,56 @@ describe("web API: bad input", () => {
       expect(results).toEqual([false, false])
     })))
   }, 30_000)
+})
+
+describe("web API: one request must not freeze the process", () => {
+  // Were findings: the glob → RegExp translation backtracked exponentially (`/api/` + 27 `*` + `Z`
+  // took 5.2 s; `/api/connections/` + 19 `*` + `Z` with one session open took 30 s, and the
+  // EtherNet/IP side stopped meanwhile); an invalid class `[z-a]` threw inside the handler (HTTP 500
+  // with an empty body).
+  it("star-heavy near misses are answered at once while a client keeps reading; [z-a] is refused", async () => {
+    await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
+      const ctx = yield* Layer.build(env())
+      const url = Context.get(ctx, WebServer).url
+      const session = yield* Effect.promise(() => openSession(Context.get(ctx, EnipServer).address.port))
+      const attacks = [`/api/${"*".repeat(27)}Z`, `/api/connections/${"*".repeat(19)}Z`, `/api/tags/${"*".repeat(200)}Z/attribute`]
+      const answers = yield* Effect.promise(async () => {
+        // The healthy client reads while the attacks are in flight: each read must come back promptly.
+        let slowest = 0
+        let reads = 0
+        let done = false
+        const reader = (async () => {
+          while (!done) {
+            const t = performance.now()
+            const r = await exchange(session.conn, session.session, { _tag: "ReadTag", path: [{ _tag: "Symbolic", name: "SCADA" }], elements: 1 }, 5000)
+            if (Either.isLeft(r)) throw new Error(r.left)
+            slowest = Math.max(slowest, performance.now() - t)
+            reads++
+          }
+        })()
+        const bodies = await Promise.all(attacks.map(async (p) => {
+          const res = await fetch(url + p, { signal: AbortSignal.timeout(10_000) })
+          return { status: res.status, body: JSON.parse(await res.text()) as { command: unknown; data: Record<string, Record<string, unknown>> } }
+        }))
+        done = true
+        await reader
+        return { bodies, slowest, reads }
+      })
+      // No group ends in Z (400: unknown group); no session nor tag matches (200, nothing matched).
+      expect(answers.bodies.map((b) => b.status)).toEqual([400, 200, 200])
+      expect(answers.bodies[1]!.body.data).toEqual({ connections: {} })
+      expect(answers.bodies[2]!.body.data).toEqual({ tags: {} })
+      expect(answers.reads).toBeGreaterThan(0)
+      expect(answers.slowest).toBeLessThan(1000) // generous: a backtracking match held the loop for seconds
+      const bad = yield* Effect.promise(async () => {
+        const res = await fetch(`${url}/api/tags/[z-a]`, { signal: AbortSignal.timeout(5000) })
+        return { status: res.status, body: JSON.parse(await res.text()) as { command: { success: boolean; message: string } } }
+      })
+      expect(bad.status).toBe(400)
+      expect(bad.body.command).toEqual({ success: false, message: 'invalid glob "[z-a]": range z-a is reversed' })
+      const long = yield* Effect.promise(() => successOf(`${url}/api/tags/${"*".repeat(300)}`))
+      expect(long).toBe(false)
+      session.conn.destroy()
+    })))
+  }, 60_000)
 })

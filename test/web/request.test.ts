@@ -1,7 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
+import fc from "fast-check"
 import { Either } from "effect"
 import { attributeText, convertElement, convertValues, parseBoolean } from "../../src/web/convert.js"
-import { globMatch, parseApiPath, parseCommand } from "../../src/web/request.js"
+import { parseApiPath, parseCommand } from "../../src/web/request.js"
+import { compileGlob } from "../../src/web/glob.js"
 import { wantsHtml, authorized } from "../../src/web/server.js"
 
 const path = (p: string) => Either.getOrThrow(parseApiPath(p))
@@ -44,16 +46,56 @@ describe("parseCommand", () => {
   })
 })
 
-describe("globMatch", () => {
+const globMatch = (pattern: string, name: string): boolean => Either.getOrThrow(compileGlob(pattern)).test(name)
+
+/** The old RegExp translation, as a reference for short patterns (where backtracking is cheap). */
+const reference = (pattern: string, name: string): boolean => {
+  let out = ""
+  for (const c of pattern) out += c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|\\[\]/\\]/g, (x) => `\\${x}`)
+  return new RegExp(`^${out}$`, "is").test(name)
+}
+
+describe("glob matching", () => {
   it("matches shell-style, case-insensitively", () => {
     expect(globMatch("*", "SCADA")).toBe(true)
     expect(globMatch("SC*", "scada")).toBe(true)
     expect(globMatch("S?ADA", "SCADA")).toBe(true)
     expect(globMatch("[ST]*", "TEXT")).toBe(true)
     expect(globMatch("[!S]*", "SCADA")).toBe(false)
+    expect(globMatch("[a-c]*", "SCADA")).toBe(false)
+    expect(globMatch("[r-t]*", "SCADA")).toBe(true)
+    expect(globMatch("[]x]", "]")).toBe(true)
+    expect(globMatch("a[", "A[")).toBe(true) // an unclosed [ is literal
     expect(globMatch("127_0_0_1_*", "127_0_0_1_52590")).toBe(true)
     expect(globMatch("127.0.0.1", "127_0_0_1")).toBe(false) // dots are literal
     expect(globMatch("SC", "SCADA")).toBe(false) // anchored
+    expect(globMatch("*A*A*", "SCADA")).toBe(true)
+    expect(globMatch("*A*A*A*", "SCADA")).toBe(false)
+    expect(globMatch("", "")).toBe(true)
+  })
+
+  it("agrees with a RegExp translation on short patterns of * ? and letters", () => {
+    fc.assert(fc.property(
+      fc.stringMatching(/^[ab*?]{0,8}$/), fc.stringMatching(/^[abAB]{0,10}$/),
+      (pattern, name) => globMatch(pattern, name) === reference(pattern, name.toLowerCase())
+    ), { numRuns: 3000 })
+  })
+
+  // Was a finding: `.*` per star made /api/ + 27 stars + Z backtrack for 5 s (30 s with a session
+  // open), freezing the EtherNet/IP side too. The two-pointer match does at most
+  // pattern × name steps: 256 stars against a 10,000-character name answers at once.
+  it("a near miss with many stars is decided without backtracking", () => {
+    const glob = Either.getOrThrow(compileGlob(`${"*".repeat(200)}Z`))
+    const t0 = performance.now()
+    expect(glob.test("a".repeat(10_000))).toBe(false)
+    expect(Either.getOrThrow(compileGlob(`${"*a".repeat(100)}Z`)).test("a".repeat(10_000))).toBe(false)
+    expect(performance.now() - t0).toBeLessThan(2000) // hang guard; a backtracking RegExp takes forever
+  })
+
+  it("refuses a reversed range and a pattern over 256 characters", () => {
+    expect(compileGlob("[z-a]")).toEqual(Either.left('invalid glob "[z-a]": range z-a is reversed'))
+    expect(Either.isLeft(compileGlob("*".repeat(257)))).toBe(true)
+    expect(Either.isRight(compileGlob("*".repeat(256)))).toBe(true)
   })
 })
 
