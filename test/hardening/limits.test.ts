@@ -127,9 +127,10 @@ describe("Forward Open limits", () => {
       b.conn.destroy()
     }), 20_000)
 
-  it("default total: 256 Forward Open connections (8 sessions × 32); the 257th → 0x01/0x0113", () =>
+  it("default total: 256 Forward Open connections (8 sessions × 32, from 4 addresses); the 257th → 0x01/0x0113", () =>
     withSim({ tags: ["SCADA=INT[10]"] }, async ({ port, controller }) => {
-      const sessions = await Promise.all(Array.from({ length: 9 }, () => openSession(port)))
+      // Two sessions per client address: 64 connections each, within the per-address limit.
+      const sessions = await Promise.all(Array.from({ length: 9 }, (_, k) => openSession(port, 3000, `127.0.0.${10 + Math.floor(k / 2)}`)))
       for (const [k, a] of sessions.slice(0, 8).entries()) {
         for (let i = 0; i < 32; i++) expect(ok(await exchange(a.conn, a.session, forwardOpen(k * 32 + i + 1), 2000)).status).toBe(0)
       }

@@ -58,17 +58,22 @@ describe("server defaults, by behaviour", () => {
       const sim = yield* startSimulator({ tags: TAGS })
       const sockets: Array<net.Socket> = []
       yield* Effect.addFinalizer(() => Effect.sync(() => { for (const s of sockets) s.destroy() }))
-      const open = () => new Promise<net.Socket>((resolve, reject) => {
-        const s = net.connect({ host: "127.0.0.1", port: sim.port })
+      // 64 sessions from each of 32 client addresses (64 is the per-address default).
+      const open = (i: number) => new Promise<net.Socket>((resolve, reject) => {
+        const s = net.connect({ host: "127.0.0.1", port: sim.port, localAddress: `127.0.1.${1 + Math.floor(i / 64)}` })
         sockets.push(s)
         s.once("connect", () => resolve(s))
         s.once("error", reject)
       })
-      for (let i = 0; i < 2048; i += 128) yield* Effect.promise(() => Promise.all(Array.from({ length: 128 }, open)))
+      for (let i = 0; i < 2048; i += 128) yield* Effect.promise(() => Promise.all(Array.from({ length: 128 }, (_, k) => open(i + k))))
       expect(yield* eventually(() => sim.registry.size() === 2048, 20_000)).toBe(true)
       expect(sim.registry.stats().refused).toBe(0)
-      const extra = yield* rawClient(sim.port)
-      expect(yield* isClosed(extra, 5000)).toBe(true)
+      const extra = yield* Effect.promise(() => open(64 * 40)) // from an address of its own
+      expect(yield* Effect.promise(() => new Promise<boolean>((resolve) => {
+        const t = setTimeout(() => resolve(false), 5000)
+        extra.once("close", () => { clearTimeout(t); resolve(true) })
+        extra.resume()
+      }))).toBe(true)
       expect(sim.registry.stats().refused).toBe(1)
       expect(sim.registry.size()).toBe(2048)
     }), 60_000)
