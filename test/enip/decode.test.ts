@@ -32,6 +32,8 @@ describe("CPF errors", () => {
     // An error inside an item (a truncated ListIdentity) is the CPF's error.
     expect(errorOf(decodeCpf(cpf(item(0x0c, "00".repeat(32)))))).toEqual({ reason: "Truncated", offset: 6, message: "ListIdentity item" })
     expect(errorOf(decodeCpf(cpf(item(0x0c, "00".repeat(32) + "05" + "4142"))))).toEqual({ reason: "Truncated", offset: 6, message: "ListIdentity product name / state" })
+    // 33 bytes: the name length is there, the state is not.
+    expect(errorOf(decodeCpf(cpf(item(0x0c, "00".repeat(33)))))).toEqual({ reason: "Truncated", offset: 6, message: "ListIdentity product name / state" })
   })
 
   it("a ListIdentity item of exactly 33 + name + 1 bytes decodes", () => {
@@ -57,12 +59,18 @@ describe("CPF items of unexpected size stay raw (Unknown), so they re-encode exa
     expect(only(cpf(item(0x8000, addr + "00".repeat(8))))).toEqual({ _tag: "Sockaddr", typeId: 0x8000, sockaddr: { family: 2, port: 0xaf12, address: "127.0.0.1" } })
     expect(only(cpf(item(0x8001, addr + "00".repeat(7) + "01")))).toMatchObject({ _tag: "Unknown", typeId: 0x8001 })
     expect(only(cpf(item(0x8000, addr + "00".repeat(7))))).toMatchObject({ _tag: "Unknown", typeId: 0x8000 })
+    // 15 bytes followed by zero bytes (the next item's): still raw.
+    expect(Either.getOrThrow(decodeCpf(cpf(item(0x8000, addr + "00".repeat(7)), item(0, ""))))[0]).toMatchObject({ _tag: "Unknown", typeId: 0x8000 })
   })
 
   it("ListServices items: a NUL-terminated name, NUL-padded to 16 bytes (or its length + 1)", () => {
     const comms = Buffer.from("Communications").toString("hex")
     expect(only(cpf(item(0x100, "0100" + "2001" + comms + "0000")))).toEqual({ _tag: "ListServices", version: 1, capability: 0x120, name: "Communications" })
     expect(only(cpf(item(0x100, "0100" + "2001" + comms + "00".repeat(6))))).toEqual({ _tag: "ListServices", version: 1, capability: 0x120, name: "Communications", nameSize: 20 })
+    // A name of 16 or more takes its length + 1 (no nameSize then); names are Latin-1.
+    const long16 = Buffer.from("ABCDEFGHIJKLMNOPQRST").toString("hex")
+    expect(only(cpf(item(0x100, "0100" + "2001" + long16 + "00")))).toEqual({ _tag: "ListServices", version: 1, capability: 0x120, name: "ABCDEFGHIJKLMNOPQRST" })
+    expect(only(cpf(item(0x100, "0100" + "2001" + "43e9" + "00".repeat(14))))).toEqual({ _tag: "ListServices", version: 1, capability: 0x120, name: "Cé" })
     // Too short, not NUL-terminated, or bytes after the NUL: raw.
     expect(only(cpf(item(0x100, "01002000")))).toMatchObject({ _tag: "Unknown", typeId: 0x100 })
     expect(only(cpf(item(0x100, "0100" + "2001" + comms)))).toMatchObject({ _tag: "Unknown", typeId: 0x100 })
@@ -141,9 +149,19 @@ describe("framer size limit at its boundary", () => {
       const over = frameOf(101)
       const refused = split ? (ok.push(over.subarray(0, 10)), ok.push(over.subarray(10))) : ok.push(over)
       expect(errorOf(refused)).toEqual({ reason: "TooLarge", offset: 2, message: "frame of 125 bytes exceeds the maximum of 124" })
+      if (!split) expect(Array.from(ok.pushFrames(frameOf(0)).refused!.header ?? [])).toEqual([])
       expect(errorOf(ok.push(frameOf(0)))).toEqual({ reason: "TooLarge", offset: 2, message: "frame of 125 bytes exceeds the maximum of 124" })
       expect(ok.pushFrames(frameOf(0))).toMatchObject({ frames: [], refused: { error: { reason: "TooLarge" } } })
     }
+  })
+
+  it("a refused frame's header is reported (for the server's 0x65 reply), after the frames before it", () => {
+    const f = makeFramer(100)
+    const over = frameOf(200)
+    over[4] = 0x42
+    const r = f.pushFrames(Uint8Array.from([...frameOf(4), ...over]))
+    expect(r.frames.map((x) => x.length)).toEqual([28])
+    expect(Array.from(r.refused!.header!)).toEqual(Array.from(over.subarray(0, 24)))
   })
 
   it("a chunk of exactly one 24-byte frame is that frame; a partial header is buffered", () => {
