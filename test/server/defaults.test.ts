@@ -8,21 +8,10 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, TestClock } from "effect"
 import * as net from "node:net"
 import { makeServerControl } from "../../src/server/control.js"
-import { cipOf, isClosed, nextFrame, rawClient, readTagCip, register, sendRR, startSimulator, u32 } from "./fixture.js"
+import { cipOf, eventually, isClosed, nextFrame, rawClient, readTagCip, register, sendRR, startSimulator, u32 } from "./fixture.js"
 
 const TAGS = ["SCADA=INT[250]"]
 const MB = 1024 * 1024
-
-/** Poll `check` every 10 ms until it holds or `ms` pass; returns whether it held. */
-const eventually = (check: () => boolean, ms: number) =>
-  Effect.gen(function* () {
-    const until = Date.now() + ms
-    while (Date.now() < until) {
-      if (check()) return true
-      yield* Effect.sleep("10 millis")
-    }
-    return check()
-  })
 
 describe("server defaults, by behaviour", () => {
   it.scopedLive("unsent output: a client that never reads is dropped past 4 MB (plus kernel buffers), not hundreds of MB", () =>

@@ -7,22 +7,11 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Scope } from "effect"
 import { sessionKey } from "../../src/server/registry.js"
 import { connect } from "./raw.js"
-import { cipOf, isClosed, nextFrame, rawClient, readTagCip, register, sendRR, startSimulator, u16, u32 } from "./fixture.js"
+import { cipOf, eventually, isClosed, nextFrame, rawClient, readTagCip, register, sendRR, startSimulator, u16, u32 } from "./fixture.js"
 
 const TAGS = ["SCADA=INT[250]"]
 const ctx = (i: number) => u32(i) + "00000000"
 const contextOf = (f: Uint8Array) => Buffer.from(f).readUInt32LE(12)
-
-/** Poll `check` every 10 ms until it holds or `ms` pass; returns whether it held. */
-const eventually = (check: () => boolean, ms = 3000) =>
-  Effect.gen(function* () {
-    const until = Date.now() + ms
-    while (Date.now() < until) {
-      if (check()) return true
-      yield* Effect.sleep("10 millis")
-    }
-    return check()
-  })
 
 describe("fault injection", () => {
   it.scopedLive("delay 0.5: every reply ≥ 0.5 s after its request, pipelined replies stay in order", () =>
