@@ -1,10 +1,10 @@
 /**
  * Before any test: make sure `dist/` (the real `cpppo` binary, `node dist/cli/bin.js`, which the CLI
- * and packaging tests run) is built from the current `src/`. `npm ci` builds it (prepare); during
+ * and packaging tests run, bundled into one file) is built from the current `src/`. `npm ci` builds it (prepare); during
  * development a source file newer than the binary triggers `npm run build` once per test run.
  */
 import { execFileSync } from "node:child_process"
-import { chmodSync, existsSync, readdirSync, statSync } from "node:fs"
+import { existsSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -20,5 +20,6 @@ export default function setup(): void {
   const bin = join(ROOT, "dist", "cli", "bin.js")
   if (existsSync(bin) && statSync(bin).mtimeMs >= newest(join(ROOT, "src"))) return
   execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" })
-  chmodSync(bin, 0o755)
+  // The command is bundled into one file (scripts/build-cli.mjs), as `npm run build` does.
+  execFileSync(process.execPath, [join(ROOT, "scripts", "build-cli.mjs")], { cwd: ROOT, stdio: "inherit" })
 }

@@ -5,6 +5,7 @@
  * Read Tag TAG[0]) outstanding for SECONDS. Prints one JSON line: requests, errors, latencies.
  */
 import * as net from "node:net"
+import { frameCutter, readTagFrame, REGISTER } from "./_enip.js"
 
 const [host = "127.0.0.1", portText = "44818", sessionsText = "1", inflightText = "1", secondsText = "3", tag = "SCADA"] = process.argv.slice(2)
 const port = Number(portText)
@@ -12,35 +13,11 @@ const sessions = Number(sessionsText)
 const inflight = Number(inflightText)
 const seconds = Number(secondsText)
 
-const register = Buffer.from("65000400000000000000000000000000000000000000000001000000", "hex")
-
-/** SendRRData + Unconnected Send (route 1/0) + Read Tag TAG[0], 1 element. */
-const readRequest = (session: number): Buffer => {
-  const name = Buffer.from(tag, "latin1")
-  const sym = Buffer.concat([Buffer.from([0x91, name.length]), name, name.length % 2 ? Buffer.from([0]) : Buffer.alloc(0)])
-  const path = Buffer.concat([sym, Buffer.from([0x28, 0x00])])
-  const mr = Buffer.concat([Buffer.from([0x4c, path.length / 2]), path, Buffer.from([1, 0])])
-  const us = Buffer.concat([
-    Buffer.from([0x52, 0x02, 0x20, 0x06, 0x24, 0x01, 0x05, 0x9d]),
-    Buffer.from([mr.length & 0xff, mr.length >> 8]),
-    mr,
-    mr.length % 2 ? Buffer.from([0]) : Buffer.alloc(0),
-    Buffer.from([0x01, 0x00, 0x01, 0x00])
-  ])
-  const cpf = Buffer.concat([Buffer.from([0, 0, 0, 0, 8, 0, 2, 0, 0, 0, 0, 0, 0xb2, 0, us.length & 0xff, us.length >> 8]), us])
-  const h = Buffer.alloc(24)
-  h.writeUInt16LE(0x6f, 0)
-  h.writeUInt16LE(cpf.length, 2)
-  h.writeUInt32LE(session, 4)
-  return Buffer.concat([h, cpf])
-}
-
 interface Stats { requests: number; errors: number; latencies: Array<number> }
 
 const runSession = (deadline: number, stats: Stats): Promise<void> =>
   new Promise((resolve) => {
     const sock = net.connect({ host, port, noDelay: true })
-    let buf = Buffer.alloc(0)
     let request: Buffer | undefined
     const sent: Array<bigint> = []
     let outstanding = 0
@@ -54,25 +31,21 @@ const runSession = (deadline: number, stats: Stats): Promise<void> =>
       }
       if (outstanding === 0) finish()
     }
-    sock.on("connect", () => sock.write(register))
-    sock.on("data", (chunk) => {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk
-      while (buf.length >= 24) {
-        const len = 24 + buf.readUInt16LE(2)
-        if (buf.length < len) break
-        const frame = buf.subarray(0, len)
-        buf = buf.subarray(len)
-        if (request === undefined) {
-          request = readRequest(frame.readUInt32LE(4))
-          continue
-        }
-        const t0 = sent.shift()
-        outstanding--
-        if (t0 !== undefined) stats.latencies.push(Number(process.hrtime.bigint() - t0) / 1000)
-        // Reply status: the CIP general status at offset 24+16+2 (after CPF header + service, reserved).
-        if (frame.readUInt32LE(8) !== 0 || frame[24 + 16 + 2] !== 0) stats.errors++
-        else stats.requests++
+    sock.on("connect", () => sock.write(REGISTER))
+    const cut = frameCutter((frame) => {
+      if (request === undefined) {
+        request = readTagFrame(frame.readUInt32LE(4), tag)
+        return
       }
+      const t0 = sent.shift()
+      outstanding--
+      if (t0 !== undefined) stats.latencies.push(Number(process.hrtime.bigint() - t0) / 1000)
+      // Reply status: the CIP general status at offset 24+16+2 (after CPF header + service, reserved).
+      if (frame.readUInt32LE(8) !== 0 || frame[24 + 16 + 2] !== 0) stats.errors++
+      else stats.requests++
+    })
+    sock.on("data", (chunk) => {
+      cut(chunk)
       fire()
     })
     sock.on("error", () => { stats.errors++; finish() })

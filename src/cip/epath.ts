@@ -39,6 +39,28 @@ export const latin1Text = (b: Uint8Array, start: number, end: number): string =>
   return s
 }
 
+// Clients ask for the same few tag names again and again. The names last decoded are kept beside
+// their bytes, so a repeated name is the same string as before: the tag lookup then finds its hash
+// already computed instead of building and hashing a new string per request. A cache slot holds
+// one name, chosen by length and first and last byte; a name of other bytes simply replaces it.
+const NAME_SLOTS = 64
+const nameBytes: Array<Uint8Array | undefined> = new Array(NAME_SLOTS)
+const nameText: Array<string> = new Array(NAME_SLOTS)
+const symbolName = (b: Uint8Array, start: number, len: number): string => {
+  if (len === 0 || len > 40) return latin1Text(b, start, start + len)
+  const slot = (len * 31 + b[start]! * 7 + b[start + len - 1]!) & (NAME_SLOTS - 1)
+  const kept = nameBytes[slot]
+  if (kept !== undefined && kept.length === len) {
+    let same = true
+    for (let i = 0; i < len; i++) if (kept[i] !== b[start + i]) { same = false; break }
+    if (same) return nameText[slot]!
+  }
+  const text = latin1Text(b, start, start + len)
+  nameBytes[slot] = b.slice(start, start + len)
+  nameText[slot] = text
+  return text
+}
+
 /**
  * Decode segments from `bytes[offset, end)`. Every segment must lie wholly inside the range.
  * Loops advance by at least 2 bytes per segment, so decoding always ends.
@@ -89,7 +111,7 @@ const decodeSegments = (bytes: Uint8Array, offset: number, end: number): Either.
       const len = bytes[p + 1]!
       const q = p + 2 + len + (len & 1)
       if (q > end) return fail("Truncated", p, "symbolic segment overruns the path")
-      out.push({ _tag: "Symbolic", name: latin1Text(bytes, p + 2, p + 2 + len) })
+      out.push({ _tag: "Symbolic", name: symbolName(bytes, p + 2, len) })
       p = q
       continue
     }

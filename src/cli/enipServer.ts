@@ -9,19 +9,19 @@
  */
 import type { Command } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
-import { statSync } from "node:fs"
 import { parseRoutePath } from "../cip/epath.js"
 import { formatAddress, parseAddress } from "../server/address.js"
 import type { SimulatorConfig } from "../server/simulator.js"
 import { parseTagSpec } from "../tags/spec.js"
 import { type DeviceFileConfig, loadConfigFiles, setIdentity } from "./config.js"
 import { loggingLayer } from "./logging.js"
-import { delayOption, webOption } from "./serverOptions.js"
+import { delayOption, isDirectory, list, webOption } from "./serverOptions.js"
 import { type CliSimulatorConfig, runSimulator } from "./simulator.js"
 import { arg, args, flag, float, integer, leaf, text, texts } from "./spec.js"
 import { usage } from "./usage.js"
 
-const serverOptions = {
+/** The options of `enip server` (the fleet command shares most of them). */
+export const serverOptions = {
   verbosity: integer("verbosity", { metavar: "N", help: "log verbosity (what -v, -vv count)", default: 0, hidden: true }),
   address: text("address", { short: "a", metavar: "ADDRESS", default: ":44818", showDefault: ":44818, every interface",
     help: "[iface][:port] to listen on; port 0 asks the OS for one; IPv6 as [::1]:44818" }),
@@ -185,17 +185,6 @@ const serve = (o: ServerOptions) =>
       Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log)))
     )
   })
-
-/** `a, b,,c` → ["a", "b", "c"]. */
-const list = (text: string): ReadonlyArray<string> => text.split(",").map((x) => x.trim()).filter((x) => x !== "")
-
-const isDirectory = (p: string): boolean => {
-  try {
-    return statSync(p).isDirectory()
-  } catch {
-    return false
-  }
-}
 
 export const serverCommand = leaf({
   name: "server",

@@ -8,6 +8,7 @@ export const EXAMPLES = {
   "cpppo": "cpppo enip server -w 127.0.0.1:8080 'SCADA=INT[1000]'",
   "cpppo enip": "cpppo enip client -a 127.0.0.1 'SCADA[0-9]'",
   "cpppo enip server": "cpppo enip server -a 127.0.0.1:44818 -w 127.0.0.1:8080 -p 'SCADA=INT[1000]' 'TEXT=STRING' 'Speed=REAL'",
+  "cpppo enip fleet": "cpppo enip fleet --count 50 --address 127.0.1.1 -A -w 127.0.0.1:8080 'SCADA=INT[1000]' 'Speed=REAL'",
   "cpppo enip client": "cpppo enip client -a 127.0.0.1 -p 'SCADA[0-3]=1,2,3,4' 'SCADA[0-9]'",
   "cpppo enip historize": "cpppo enip historize scada.hst -a 127.0.0.1:44818 'SCADA=INT[1000]'",
   "cpppo enip get-attribute": "cpppo enip get-attribute -a 127.0.0.1 '@1/1' '@0xF5/1/5'",

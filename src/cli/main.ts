@@ -6,6 +6,7 @@ import { type CliApp, CliConfig, Command } from "@effect/cli"
 import { Effect, Either, Layer } from "effect"
 import { prepare } from "./argv.js"
 import { clientCommand, clientExtraCommands } from "./enipClient.js"
+import { fleetCommand } from "./enipFleet.js"
 import { historizeCommand, serverCommand } from "./enipServer.js"
 import { renderHelp } from "./help.js"
 import { historyCommand } from "./history.js"
@@ -16,7 +17,7 @@ import { UsageError } from "./usage.js"
 export const VERSION = "0.1.0"
 
 const enip = group({ name: "enip", summary: "EtherNet/IP CIP: simulator, client and tools." },
-  [serverCommand, clientCommand, historizeCommand, ...clientExtraCommands])
+  [serverCommand, fleetCommand, clientCommand, historizeCommand, ...clientExtraCommands])
 
 /** The whole command tree (for the argv check and help). */
 export const tree = group({

@@ -1,15 +1,15 @@
 /**
- * `cpppo enip server` composition: the simulator Layer plus what the command line asks for —
- * the web API, printing of tag I/O, a history file (src/cli/extras.ts) — running until Ctrl-C or
- * the web API's `server/control/done`.
+ * `cpppo enip server` composition: one simulated controller run as a fleet of one (cli/fleet.ts),
+ * so printing, history, the web API, /healthz and /metrics are the same code for a server and for
+ * every controller of `cpppo enip fleet`; it runs until Ctrl-C or the web API's
+ * `server/control/done`.
  */
-import { Context, Effect, Layer } from "effect"
-import { EnipServer } from "../server/server.js"
-import { ServerControl, type SimulatorConfig, SimulatorCoreLive, SimulatorListenersLive } from "../server/simulator.js"
-import type { AttributeFactory } from "../tags/attribute.js"
-import { formatTagEvent } from "../tags/events.js"
-import { startSinks, startWeb, type WebExtras } from "./extras.js"
+import { Effect, type Layer } from "effect"
 import type { BoundAddress } from "../server/server.js"
+import type { SimulatorConfig } from "../server/simulator.js"
+import type { AttributeFactory } from "../tags/attribute.js"
+import type { WebExtras } from "./extras.js"
+import { runFleet } from "./fleet.js"
 
 export interface CliSimulatorConfig extends SimulatorConfig {
   readonly web?: WebExtras
@@ -24,24 +24,28 @@ export interface SimulatorHooks {
 }
 
 /**
- * Run the simulator until done (web API) or interrupted (Ctrl-C). Start-up order matters: the core
- * (tags, controller, control, registry) first, then every sink of tag events (printing, history),
- * and only then the listeners, so the first request is already recorded. Shutdown runs the other
- * way: listeners and sessions close, then history hands over its last events and flushes.
+ * Run the simulator until done (web API) or interrupted (Ctrl-C). Tags backed by custom
+ * Attributes (the Modbus bridge, an app's own) come from the `AttributeFactory` in the context,
+ * or from `attributes`.
  */
-export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks = {}, attributes?: Layer.Layer<AttributeFactory>) =>
-  Effect.gen(function* () {
-    const coreLayer = attributes === undefined ? SimulatorCoreLive(config) : Layer.provide(SimulatorCoreLive(config), attributes)
-    const core = yield* Layer.build(coreLayer)
-    const control = Context.get(core, ServerControl)
-    const sinks = yield* startSinks({
-      historize: config.historize,
-      print: hooks.onEvent !== undefined ? { format: formatTagEvent, line: hooks.onEvent } : undefined
-    }).pipe(Effect.provide(core))
-    const listeners = yield* Layer.build(SimulatorListenersLive(config).pipe(Layer.provide(Layer.succeedContext(core))))
-    const server = Context.get(listeners, EnipServer)
-    const web = yield* startWeb(config.web, sinks).pipe(Effect.provide(core))
-    if (hooks.onListening) yield* hooks.onListening({ tcp: server.address, udp: server.udpAddress, web })
-    yield* control.awaitDone
-    yield* Effect.logInfo("done: shutting down")
-  }).pipe(Effect.scoped)
+export const runSimulator = (config: CliSimulatorConfig, hooks: SimulatorHooks = {}, attributes?: Layer.Layer<AttributeFactory>) => {
+  const { web, historize, ...sim } = config
+  const name = sim.name ?? "plc"
+  const { onListening, onEvent } = hooks
+  const run = runFleet({
+    controllers: [{ ...sim, name }],
+    ...(web !== undefined ? { web: { ...web, history: () => web.history ?? { file: historize } } } : {}),
+    historyFile: () => historize,
+    limits: {
+      ...(sim.maxSessionsPerPeer !== undefined ? { maxSessionsPerPeer: sim.maxSessionsPerPeer } : {}),
+      ...(sim.maxBufferedBytes !== undefined ? { maxBytes: sim.maxBufferedBytes } : {})
+    }
+  }, {
+    ...(onListening !== undefined ? { onListening: ({ controllers: [c], web }) => onListening({ tcp: c!.tcp, udp: c!.udp, web }) } : {}),
+    onEvent: onEvent !== undefined ? (_name, line) => onEvent(line) : undefined
+  }).pipe(
+    // One controller: its own error, as the command line and apps know it (not the fleet's wrapper).
+    Effect.catchTag("FleetStartError", (e) => Effect.fail(e.cause))
+  )
+  return attributes === undefined ? run : Effect.provide(run, attributes)
+}

@@ -21,6 +21,7 @@ const HEADER = 4 // Message Router reply header: service, reserved, status, ext 
 
 /** Turn a TagStore outcome into a reply (failures become the tag error's CIP status). */
 const answer = <A>(service: number, o: Outcome<A>, ok: (a: A) => CipReply): SyncOr<CipReply> => {
+  if (o instanceof Uint8Array) return ok(o as A) // the usual answer, checked before the megamorphic isEffect
   if (o instanceof TagError) return errorReply(service, o.status, o.extStatus)
   if (Effect.isEffect(o)) {
     return Effect.match(o as Effect.Effect<A, TagError>, {
@@ -98,8 +99,13 @@ export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmented
   const first = Math.floor(req.offset / size)
   const last = Math.ceil(end / size)
   if (end <= req.offset) return errorReply(service, Status.ReplyDataTooLarge)
-  return answer(service, store.readBytes(tag, start + first, last - first), (bytes) =>
-    reply(bytes.subarray(req.offset - first * size, end - first * size), end < total))
+  return answer(service, store.readBytes(tag, start + first, last - first), (bytes) => {
+    const from = req.offset - first * size
+    const to = end - first * size
+    // The whole read as it is (the usual case): a view of a small, fresh array would move its
+    // bytes off the V8 heap, an allocation per request.
+    return reply(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), end < total)
+  })
 }
 
 /** A type mismatch reply, or undefined when the write's type is the tag's. */

@@ -6,7 +6,7 @@
  * Reads are synchronous (the per-request hot path consults the delay); changes are Effects and
  * are observable as a Stream.
  */
-import { Context, Deferred, Effect, Layer, Option, Random, Schedule, Stream, SubscriptionRef } from "effect"
+import { Context, Deferred, Effect, FiberHandle, Layer, Option, Random, Schedule, Stream, SubscriptionRef } from "effect"
 
 export interface DelaySetting {
   /** The delay in force now, seconds. */
@@ -32,6 +32,11 @@ export interface ServerControlService {
   readonly unsafeState: () => ControlState
   readonly state: Effect.Effect<ControlState>
   readonly changes: Stream.Stream<ControlState>
+  /**
+   * Call `listener` synchronously after every change (returns the unsubscribe). Lighter than
+   * `changes` for the listeners every controller of a fleet keeps (no stream per controller).
+   */
+  readonly onChange: (listener: (state: ControlState) => void) => () => void
   readonly setDelay: (value: number) => Effect.Effect<void>
   readonly setDelayRange: (range: readonly [number, number] | undefined) => Effect.Effect<void>
   /**
@@ -83,8 +88,12 @@ export const makeServerControl = (options: ControlOptions = {}) =>
     let listener = false // a listener reports its state (otherwise enabling has nothing to wait for)
     const ref = yield* SubscriptionRef.make(initial)
     const done = yield* Deferred.make<void>()
+    const listeners = new Set<(state: ControlState) => void>()
     const update = (f: (s: ControlState) => ControlState) =>
-      SubscriptionRef.updateAndGet(ref, f).pipe(Effect.tap((s) => Effect.sync(() => { current = s })), Effect.asVoid)
+      SubscriptionRef.updateAndGet(ref, f).pipe(Effect.tap((s) => Effect.sync(() => {
+        current = s
+        for (const l of listeners) l(s)
+      })), Effect.asVoid)
 
     const redraw = Effect.gen(function* () {
       const range = current.delay.range
@@ -92,17 +101,28 @@ export const makeServerControl = (options: ControlOptions = {}) =>
       const value = range[0] + (yield* Random.next) * (range[1] - range[0])
       yield* update((s) => (s.delay.range === range ? { ...s, delay: { value, range } } : s))
     })
-    yield* Effect.forkScoped(Effect.repeat(redraw, Schedule.spaced("1 second")))
+    // The re-draw runs only while a range is set (a fleet has hundreds of these controls).
+    const redrawing = yield* FiberHandle.make<void, never>()
+    const redrawWhileRanged = Effect.suspend(() =>
+      current.delay.range === undefined
+        ? FiberHandle.clear(redrawing)
+        : FiberHandle.run(redrawing, Effect.repeat(Effect.zipRight(Effect.sleep("1 second"), redraw), Schedule.forever), { onlyIfMissing: true }).pipe(Effect.asVoid))
+    if (initialRange !== undefined) yield* redraw
+    yield* redrawWhileRanged
 
     const service: ServerControlService = {
       unsafeState: () => current,
       state: Effect.sync(() => current),
       changes: ref.changes,
-      setDelay: (value) => update((s) => ({ ...s, delay: { value: Math.max(0, value), range: undefined } })),
+      onChange: (listener) => {
+        listeners.add(listener)
+        return () => { listeners.delete(listener) }
+      },
+      setDelay: (value) => update((s) => ({ ...s, delay: { value: Math.max(0, value), range: undefined } })).pipe(Effect.zipRight(redrawWhileRanged)),
       setDelayRange: (range) =>
-        range === undefined
+        (range === undefined
           ? update((s) => ({ ...s, delay: { value: s.delay.value, range: undefined } }))
-          : update((s) => ({ ...s, delay: { value: range[0], range } })).pipe(Effect.zipRight(redraw)),
+          : update((s) => ({ ...s, delay: { value: range[0], range } })).pipe(Effect.zipRight(redraw))).pipe(Effect.zipRight(redrawWhileRanged)),
       setDisabled: (disabled) =>
         update((s) => ({ ...s, disabled })).pipe(
           Effect.zipRight(

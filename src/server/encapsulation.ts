@@ -8,13 +8,14 @@
 import { Effect, Either } from "effect"
 import type { CodecError } from "../cip/errors.js"
 import type { CipReply, CipRequest } from "../cip/model.js"
-import { encodeReply } from "../cip/reply.js"
 import { decodeRequest } from "../cip/request.js"
 import { EncapStatus, Status } from "../cip/status.js"
 import { decodeFrame, encodeFrame } from "../enip/frame.js"
-import { Command, type CpfItem, type EncapHeader, type EnipBody, type IdentityItem } from "../enip/model.js"
+import { Command, type EncapHeader, type EnipBody, type IdentityItem } from "../enip/model.js"
 import type { ConnectionView, RequestContext } from "../device/controller.js"
+import { replyFrame } from "./replyFrame.js"
 import type { FrameOutcome, FrameResult, SessionHandler } from "./session.js"
+import type { ControllerStats } from "./stats.js"
 
 export type { ConnectionView, RequestContext }
 
@@ -65,7 +66,15 @@ export interface EncapsulationOptions {
   /** The client's address (for per-peer limits in the controller). */
   readonly peer?: string
   readonly local: { readonly address: string; readonly port: number }
+  /** Counts each CIP request answered, by service and general status. */
+  readonly stats?: ControllerStats
 }
+
+/** The name a request is counted under: the routed request of an Unconnected Send, else its own. */
+const serviceName = (request: CipRequest): string =>
+  request._tag === "UnconnectedSend" ? serviceName(request.request)
+  : request._tag === "Generic" ? `0x${request.service.toString(16).padStart(2, "0")}`
+  : request._tag
 
 /** Answers to the List* commands, over TCP or UDP (shared by both listeners). */
 export const listReply = (
@@ -127,18 +136,24 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
   let session = 0 // the registered session handle, 0 until RegisterSession
   const peer = options.peer ?? ""
 
-  const cipReplyFrame = (header: EncapHeader, body: "SendRRData" | "SendUnitData", items: (reply: Uint8Array) => ReadonlyArray<CpfItem>, interfaceHandle: number, timeout: number) =>
-    (reply: CipReply): Uint8Array =>
-      encodeFrame({
-        header: { sessionHandle: header.sessionHandle, status: 0, senderContext: header.senderContext, options: header.options },
-        body: { _tag: body, interfaceHandle, timeout, items: items(encodeReply(reply)) }
-      })
-
-  const answer = (request: Uint8Array, ctx: RequestContext, frame: (reply: CipReply) => Uint8Array): FrameOutcome => {
+  const stats = options.stats
+  /**
+   * The controller's reply to a CIP request (an Effect only when a custom Attribute is
+   * asynchronous), counted by service and status when the controller keeps stats.
+   */
+  const run = (request: Uint8Array, ctx: RequestContext): CipReply | Effect.Effect<CipReply> => {
     const decoded = decodeRequest(request)
-    if (Either.isLeft(decoded)) return frame(undecodable(request, decoded.left))
+    if (Either.isLeft(decoded)) {
+      const reply = undecodable(request, decoded.left)
+      stats?.request("Undecodable", reply.status)
+      return reply
+    }
     const reply = endpoint.handle(decoded.right, ctx)
-    return Effect.isEffect(reply) ? Effect.map(reply, frame) : frame(reply)
+    if (stats === undefined) return reply
+    const name = serviceName(decoded.right)
+    if (Effect.isEffect(reply)) return Effect.tap(reply, (r) => Effect.sync(() => stats.request(name, r.status)))
+    stats.request(name, reply.status)
+    return reply
   }
 
   const frame = (bytes: Uint8Array): FrameOutcome => {
@@ -179,11 +194,10 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
         if (session === 0 || header.sessionHandle !== session) return errorFrame(header, EncapStatus.InvalidSessionHandle)
         const data = body.items.length === 2 && body.items[0]!._tag === "NullAddress" ? body.items[1]! : undefined
         if (data === undefined || data._tag !== "UnconnectedData") return errorFrame(header, EncapStatus.IncorrectData)
-        return answer(
-          data.data,
-          { session, peer, maxReply: UCMM_MAX_REPLY },
-          cipReplyFrame(header, "SendRRData", (reply) => [{ _tag: "NullAddress" }, { _tag: "UnconnectedData", data: reply }], body.interfaceHandle, body.timeout)
-        )
+        const reply = run(data.data, { session, peer, maxReply: UCMM_MAX_REPLY })
+        const { interfaceHandle, timeout } = body
+        if (Effect.isEffect(reply)) return Effect.map(reply, (r) => replyFrame(header, interfaceHandle, timeout, undefined, 0, r).frame)
+        return replyFrame(header, interfaceHandle, timeout, undefined, 0, reply).frame
       }
       case "SendUnitData": {
         if (session === 0 || header.sessionHandle !== session) return errorFrame(header, EncapStatus.InvalidSessionHandle)
@@ -201,29 +215,26 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
             _tag: "Error", service: ((data.data[0] ?? 0) & 0x7f) | 0x80, status: Status.ConnectionFailure,
             extStatus: [0x0107], data: EMPTY
           }
-          return cipReplyFrame(header, "SendUnitData", (r) => [{ _tag: "ConnectedAddress", connectionId: address.connectionId }, { _tag: "ConnectedData", sequence, data: r }], body.interfaceHandle, body.timeout)(reply)
+          return replyFrame(header, body.interfaceHandle, body.timeout, address.connectionId, sequence, reply).frame
         }
         connection.touch()
-        const toFrame = (cip: Uint8Array) =>
-          encodeFrame({
-            header: { sessionHandle: header.sessionHandle, status: 0, senderContext: header.senderContext, options: header.options },
-            body: {
-              _tag: "SendUnitData", interfaceHandle: body.interfaceHandle, timeout: body.timeout,
-              items: [{ _tag: "ConnectedAddress", connectionId: connection.toConnectionId }, { _tag: "ConnectedData", sequence, data: cip }]
-            }
-          })
         // A repeated sequence count with the same request is a retransmission: resend the reply,
         // do not run it again (a write must not happen twice), as a controller does on class 3
         // connections. A different request under a repeated count is run: answering it with the
         // old reply would report a write that never happened. The cache lives on the connection,
-        // so it goes with it (Forward Close, timeout, end of session).
+        // so it goes with it (Forward Close, timeout, end of session). The reply kept is a view of
+        // the frame sent (never written again), the request a copy (its chunk may be large).
         const last = connection.lastReply
-        if (last !== undefined && last.sequence === sequence && sameBytes(last.request, data.data)) return toFrame(last.cip)
-        return answer(data.data, { session, peer, connection, maxReply: connection.maxReply }, (reply) => {
-          const cip = encodeReply(reply)
-          connection.lastReply = { sequence, request: Uint8Array.from(data.data), cip: Uint8Array.from(cip) }
-          return toFrame(cip)
-        })
+        if (last !== undefined && last.sequence === sequence && sameBytes(last.request, data.data)) {
+          return replyFrame(header, body.interfaceHandle, body.timeout, connection.toConnectionId, sequence, last.cip).frame
+        }
+        const send = (reply: CipReply): Uint8Array => {
+          const out = replyFrame(header, body.interfaceHandle, body.timeout, connection.toConnectionId, sequence, reply)
+          connection.lastReply = { sequence, request: data.data.slice(), cip: out.cip }
+          return out.frame
+        }
+        const reply = run(data.data, { session, peer, connection, maxReply: connection.maxReply })
+        return Effect.isEffect(reply) ? Effect.map(reply, send) : send(reply)
       }
       case "Unsupported":
         return body.command === LEGACY_LIST_TARGETS

@@ -164,3 +164,39 @@ export const makeProcessLimits = (options: ProcessLimitsOptions = {}): ProcessLi
     stats: () => ({ held: total, sessions, ...counts })
   }
 }
+
+/**
+ * A view of `shared` for one server of a fleet: the bytes held and the sessions in all stay
+ * process-wide, but the sessions-per-peer limit counts this server's sessions only — as on real
+ * PLCs, a SCADA host or driver may hold a session with each of a plant's controllers (hundreds
+ * from one address), and still no more than `maxSessionsPerPeer` with any one of them. `shared`
+ * should not limit per peer itself (make it with `maxSessionsPerPeer: Infinity`).
+ */
+export const perServerPeers = (shared: ProcessLimitsService, maxSessionsPerPeer = 64): ProcessLimitsService => {
+  const perPeer = new Map<string, number>()
+  let refused = 0
+  return {
+    ...shared,
+    maxSessionsPerPeer,
+    admit: (peer) => {
+      const n = perPeer.get(peer) ?? 0
+      if (n >= maxSessionsPerPeer) { refused++; return "peer" }
+      const release = shared.admit(peer)
+      if (typeof release !== "function") return release
+      perPeer.set(peer, n + 1)
+      let released = false
+      return () => {
+        if (released) return
+        released = true
+        release()
+        const left = (perPeer.get(peer) ?? 1) - 1
+        if (left <= 0) perPeer.delete(peer)
+        else perPeer.set(peer, left)
+      }
+    },
+    stats: () => {
+      const s = shared.stats()
+      return { ...s, refusedPerPeer: s.refusedPerPeer + refused }
+    }
+  }
+}

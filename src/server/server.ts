@@ -15,6 +15,7 @@ import { sessionFramer } from "./framing.js"
 import { makeProcessLimits, ProcessLimits, type ProcessLimitsOptions } from "./limits.js"
 import { ConnectionRegistry } from "./registry.js"
 import { serveTcp } from "./tcp.js"
+import type { ControllerStats } from "./stats.js"
 import { serveUdp } from "./udp.js"
 
 export interface ServerOptions {
@@ -35,6 +36,8 @@ export interface ServerOptions {
   readonly maxSessions?: number
   /** Unsent reply bytes allowed per session before it is closed (a client that never reads). */
   readonly maxOutput?: number
+  /** Counters to keep (bytes, requests by service and status, latency); none when absent. */
+  readonly stats?: ControllerStats
   /**
    * The process-wide limits to create when no `ProcessLimits` service is in the context (a single
    * simulator); a fleet provides one `ProcessLimits` for all its servers instead.
@@ -107,10 +110,12 @@ export const makeEnipServer = (options: ServerOptions) =>
         makeHandler: ({ peer, local, localPort }) =>
           makeEncapsulationHandler({
             endpoint, newSessionHandle, releaseSessionHandle: (h) => { handles.delete(h) },
-            peer: peer.replace(/^::ffff:/, ""), local: { address: local.replace(/^::ffff:/, ""), port: localPort }
+            peer: peer.replace(/^::ffff:/, ""), local: { address: local.replace(/^::ffff:/, ""), port: localPort },
+            ...(options.stats !== undefined ? { stats: options.stats } : {})
           }),
         control,
         registry,
+        ...(options.stats !== undefined ? { stats: options.stats } : {}),
         maxOutput: options.maxOutput ?? DEFAULTS.maxOutput,
         limits,
         ...(endpoint.congested !== undefined ? { congested: endpoint.congested } : {})

@@ -8,8 +8,10 @@ import { Clock, Deferred, Effect, Exit, Queue } from "effect"
 import type * as net from "node:net"
 import type { ServerControlService } from "./control.js"
 import type { ProcessLimitsService } from "./limits.js"
+import { adoptSocket } from "./readBuffer.js"
 import type { ConnectionRegistryService, SessionEntry } from "./registry.js"
 import { sessionKey } from "./registry.js"
+import type { ControllerStats } from "./stats.js"
 
 /** What a handler does with one frame. */
 export type FrameResult =
@@ -56,6 +58,8 @@ export interface SessionOptions {
    * back-pressure then holds the client, and the server's memory stays bounded.
    */
   readonly maxQueued?: number
+  /** Counts bytes in and out and each request's latency (arrival to reply). */
+  readonly stats?: ControllerStats
   /** The process-wide memory budget this session's unsent and queued bytes count against. */
   readonly limits?: ProcessLimitsService
   /**
@@ -67,10 +71,22 @@ export interface SessionOptions {
 
 const EMPTY = new Uint8Array(0)
 
+/** A frame waiting for its turn (under a delay or behind an asynchronous answer). */
+interface QueuedFrame {
+  readonly frame: Uint8Array
+  /** Arrival, epoch ms (the delay is measured from it, on the Effect Clock). */
+  readonly at: number
+  /** Arrival, performance.now() ms, for the latency counted in stats (-1: not a request). */
+  readonly arrived: number
+  readonly pending?: Effect.Effect<FrameResult>
+}
+
 /** How long a session closed by the server waits for the peer to close its side. */
 const LINGER_MS = 1000
 /** The longest a frame may take to arrive, from its first byte (less when the idle timeout is less). */
 const MAX_FRAME_SECONDS = 10
+/** Idle checks per idle timeout period. */
+const IDLE_CHECKS = 4
 /** Frames a session's consumer answers before it lets the event loop take a turn. */
 const CONSUMER_SLICE = 16
 /** Frames of one chunk answered at once, in the socket's callback; the rest go to the consumer. */
@@ -83,11 +99,14 @@ const isResult = (o: FrameOutcome): o is FrameResult =>
 
 /**
  * Run a session until its socket closes (EOF, error, drop, idle timeout, interruption);
- * `admitted` (its place in the process-wide limits) is given back at the end.
+ * `admitted` (its place in the process-wide limits) is given back at the end. The socket comes
+ * from a server created with `pauseOnConnect` (see readBuffer.ts).
  */
-export const runSession = (socket: net.Socket, options: SessionOptions, admitted?: () => void): Effect.Effect<void> =>
+export const runSession = (accepted: net.Socket, options: SessionOptions, admitted?: () => void): Effect.Effect<void> =>
   Effect.gen(function* () {
     const { control, registry } = options
+    // Chunks are read into a shared buffer (see readBuffer.ts); nothing is read before resume().
+    const socket = adoptSocket(accepted, (chunk) => onData(chunk))
     const peer = socket.remoteAddress ?? "?"
     const peerPort = socket.remotePort ?? 0
     const local = socket.localAddress ?? "?"
@@ -101,6 +120,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
     let finished = false // the socket is destroyed and the session over
     let lingerTimer: ReturnType<typeof setTimeout> | undefined
     let partialTimer: ReturnType<typeof setTimeout> | undefined
+    let idleTimer: ReturnType<typeof setTimeout> | undefined
     let holdTimer: ReturnType<typeof setTimeout> | undefined
     let held = false // not reading while history catches up
     const end = () => {
@@ -109,6 +129,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
       ended = true
       if (lingerTimer !== undefined) clearTimeout(lingerTimer)
       if (partialTimer !== undefined) clearTimeout(partialTimer)
+      if (idleTimer !== undefined) clearTimeout(idleTimer)
       if (holdTimer !== undefined) clearTimeout(holdTimer)
       socket.destroy()
       Deferred.unsafeDone(closed, Exit.void)
@@ -142,8 +163,10 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
       })
     )
 
+    const stats = options.stats
     const send = (bytes: Uint8Array) => {
       if (ended) return
+      if (stats !== undefined) stats.bytesOut += bytes.length
       socket.write(bytes)
       if (socket.writableLength > options.maxOutput) end() // the peer is not reading: drop it
       else if (socket.writableLength > 0) charge?.update()
@@ -156,11 +179,11 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
     }
 
     // Frames wait here (with their arrival time) while a delay is in force or an Effect is pending.
-    const queue = yield* Queue.unbounded<{ readonly frame: Uint8Array; readonly at: number; readonly pending?: Effect.Effect<FrameResult> }>()
+    const queue = yield* Queue.unbounded<QueuedFrame>()
     let queued = 0
     let paused = false
     const maxQueued = options.maxQueued ?? 1024 * 1024
-    const enqueue = (item: { readonly frame: Uint8Array; readonly at: number; readonly pending?: Effect.Effect<FrameResult> }) => {
+    const enqueue = (item: QueuedFrame) => {
       queued++
       queuedBytes += item.frame.length
       queue.unsafeOffer(item)
@@ -187,7 +210,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
       holdTimer = setTimeout(checkHold, HOLD_MS)
     }
 
-    const answerAll = (frames: ReadonlyArray<Uint8Array>, delayed: boolean) => {
+    const answerAll = (frames: ReadonlyArray<Uint8Array>, delayed: boolean, arrived: number) => {
       let answered = 0
       for (const frame of frames) {
         entry.requests++
@@ -195,7 +218,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
         // requests), the rest wait for the consumer, which gives the event loop a turn between
         // slices: 200 such sessions answered in one go held everyone for seconds.
         if (queued > 0 || delayed || answered >= SYNC_SLICE) {
-          enqueue({ frame, at: Date.now() })
+          enqueue({ frame, at: Date.now(), arrived })
           continue
         }
         answered++
@@ -208,9 +231,10 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
         }
         if (isResult(outcome)) {
           apply(outcome)
+          if (stats !== undefined) stats.latency((performance.now() - arrived) / 1000)
           if (ended) return
         } else {
-          enqueue({ frame, at: Date.now(), pending: outcome })
+          enqueue({ frame, at: Date.now(), arrived, pending: outcome })
         }
       }
     }
@@ -231,6 +255,8 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
 
     const onData = (chunk: Uint8Array) => {
       if (ended) return
+      const arrived = stats !== undefined ? performance.now() : 0
+      if (stats !== undefined) stats.bytesIn += chunk.length
       entry.received += chunk.length
       const pushed = framer.push(chunk)
       const failure = Array.isArray(pushed) ? undefined : (pushed as FramerResult)
@@ -240,7 +266,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
       const batch = frames.length > 1
       if (batch) socket.cork()
       try {
-        answerAll(frames, delayed)
+        answerAll(frames, delayed, arrived)
       } finally {
         if (batch && !socket.destroyed) socket.uncork()
       }
@@ -253,7 +279,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
         const reply = handler.framingError({ reason: failure.error, ...(failure.header ? { header: failure.header } : {}) })
         const result: FrameResult = reply !== undefined ? { reply, close: true } : { close: true }
         if (queued > 0) {
-          enqueue({ frame: EMPTY, at: Date.now(), pending: Effect.succeed(result) })
+          enqueue({ frame: EMPTY, at: Date.now(), arrived: -1, pending: Effect.succeed(result) })
         } else {
           apply(result)
         }
@@ -271,7 +297,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
           sinceTurn = 0
           yield* Effect.sleep(0)
         }
-        const { frame, at, pending } = yield* Queue.take(queue)
+        const { frame, at, arrived, pending } = yield* Queue.take(queue)
         const delay = control.unsafeState().delay.value
         if (delay > 0 && pending === undefined) {
           const now = yield* Clock.currentTimeMillis
@@ -286,6 +312,7 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
           return isResult(outcome) ? Effect.succeed(outcome) : outcome
         }).pipe(Effect.catchAllCause(() => Effect.sync(() => ({ close: true }) as const)))
         apply(result)
+        if (stats !== undefined && arrived >= 0) stats.latency((performance.now() - arrived) / 1000)
         queued--
         queuedBytes -= frame.length
         if (paused && queuedBytes <= maxQueued / 2 && !ended) { paused = false; if (!held) socket.resume() }
@@ -294,23 +321,37 @@ export const runSession = (socket: net.Socket, options: SessionOptions, admitted
     })
     yield* Effect.forkScoped(consumer)
 
-    // Idle timeout: node's socket timer (cheap for thousands of sessions); re-armed if changed.
+    // Idle timeout, checked IDLE_CHECKS times per period against a count of chunks read: closed
+    // after one to (1 + 1/IDLE_CHECKS) periods without a byte. Node's own socket timeout would
+    // re-arm a timer on every read and every write, a cost paid per request on a busy session.
+    let idleSeen = -1
+    let idleChecks = 0
+    const checkIdle = (period: number) => {
+      idleTimer = undefined
+      if (finished) return
+      if (idleSeen !== entry.received || queued > 0) { idleSeen = entry.received; idleChecks = 0 }
+      else if (++idleChecks >= IDLE_CHECKS) return end()
+      idleTimer = setTimeout(checkIdle, period / IDLE_CHECKS, period)
+      idleTimer.unref?.()
+    }
     const armIdle = () => {
       if (finished) return
+      if (idleTimer !== undefined) clearTimeout(idleTimer)
+      idleTimer = undefined
       const seconds = control.unsafeState().timeout
-      socket.setTimeout(seconds > 0 ? seconds * 1000 : 0)
+      if (seconds <= 0) return
+      idleSeen = entry.received
+      idleChecks = 0
+      idleTimer = setTimeout(checkIdle, (seconds * 1000) / IDLE_CHECKS, seconds * 1000)
+      idleTimer.unref?.()
     }
     armIdle()
-    socket.on("timeout", () => {
-      if (queued > 0) return armIdle()
-      end()
-    })
-    socket.on("data", onData)
     if (charge !== undefined) socket.on("drain", charge.update)
     socket.on("end", () => { entry.eof = true; end() })
     socket.on("close", end)
     socket.on("error", end)
     if (socket.destroyed) end()
+    else socket.resume()
 
     yield* Deferred.await(closed)
   }).pipe(Effect.scoped)

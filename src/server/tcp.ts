@@ -2,9 +2,9 @@
  * The TCP listener: accepts connections and runs each as a session fiber in a FiberSet. Disable
  * closes the listening port and drops every session; enable listens again on the same port.
  */
-import { Effect, FiberSet, Stream } from "effect"
+import { Effect, FiberSet, Queue } from "effect"
 import * as net from "node:net"
-import type { ServerControlService } from "./control.js"
+import type { ControlState, ServerControlService } from "./control.js"
 import type { ProcessLimitsService } from "./limits.js"
 import type { ConnectionRegistryService } from "./registry.js"
 import { runSession, type SessionOptions } from "./session.js"
@@ -67,37 +67,39 @@ export const serveTcp = (
       registry.countAccepted()
       fork(runSession(socket, session, admitted))
     }
-    let server = net.createServer({ noDelay: true }, onConnection)
+    // Not reading until the session takes the socket over (see readBuffer.ts).
+    let server = net.createServer({ noDelay: true, pauseOnConnect: true }, onConnection)
     const bound = yield* listen(server, options.host, options.port)
     yield* control.setListening(true)
     yield* Effect.addFinalizer(() => Effect.suspend(() => close(server)).pipe(Effect.zipRight(control.setListening(false))))
 
-    // Disable: stop listening and drop everyone; enable: listen again on the same port.
-    const follow = control.changes.pipe(
-      Stream.map((s) => s.disabled),
-      Stream.changes,
-      Stream.runForEach((disabled) =>
-        disabled
-          ? close(server).pipe(Effect.zipRight(control.setListening(false)), Effect.zipRight(registry.dropAll), Effect.asVoid)
-          : Effect.suspend(() => {
-              if (server.listening) return Effect.void
-              server = net.createServer({ noDelay: true }, onConnection)
-              return listen(server, bound.host, bound.port).pipe(
-                Effect.zipRight(control.setListening(true)),
-                Effect.catchAll((e) => Effect.logError(e.message)),
-                Effect.asVoid
-              )
-            })
-      )
-    )
-    yield* Effect.forkScoped(follow)
-    // A new idle timeout applies to the sessions already open, not only to later ones.
-    const followTimeout = control.changes.pipe(
-      Stream.map((s) => s.timeout),
-      Stream.changes,
-      Stream.drop(1),
-      Stream.runForEach(() => Effect.sync(() => { for (const entry of registry.entries()) entry.rearm?.() }))
-    )
-    yield* Effect.forkScoped(followTimeout)
+    // Disable: stop listening and drop everyone; enable: listen again on the same port. A new
+    // idle timeout applies to the sessions already open, not only to later ones. Changes are
+    // handled in order by one fiber (a queue fed by a synchronous listener: a fleet has
+    // hundreds of these, and a Stream per controller costs much more to build).
+    const changes = yield* Queue.unbounded<ControlState>()
+    let disabled = control.unsafeState().disabled
+    let timeout = control.unsafeState().timeout
+    const off = control.onChange((s) => { changes.unsafeOffer(s) })
+    yield* Effect.addFinalizer(() => Effect.sync(off))
+    const follow = (s: ControlState): Effect.Effect<void> => {
+      const rearm = s.timeout !== timeout
+      timeout = s.timeout
+      if (rearm) for (const entry of registry.entries()) entry.rearm?.()
+      if (s.disabled === disabled) return Effect.void
+      disabled = s.disabled
+      return disabled
+        ? close(server).pipe(Effect.zipRight(control.setListening(false)), Effect.zipRight(registry.dropAll), Effect.asVoid)
+        : Effect.suspend(() => {
+            if (server.listening) return Effect.void
+            server = net.createServer({ noDelay: true, pauseOnConnect: true }, onConnection)
+            return listen(server, bound.host, bound.port).pipe(
+              Effect.zipRight(control.setListening(true)),
+              Effect.catchAll((e) => Effect.logError(e.message)),
+              Effect.asVoid
+            )
+          })
+    }
+    yield* Effect.forkScoped(Effect.forever(Effect.flatMap(Queue.take(changes), follow)))
     return bound
   })

@@ -89,6 +89,38 @@ export const parseTagSpec = (spec: string): Either.Either<TagSpec, TagSpecError>
   return Either.right({ name, type, count, scalar: count === 1, ...(placement !== undefined ? { placement } : {}) })
 }
 
+/** Classes the controller itself implements; tags may not be placed there. */
+export const RESERVED_CLASSES: ReadonlySet<number> = new Set([0x01, 0x02, 0x06, 0x64, 0x6b, 0x6c, 0x8b, 0xf5, 0xf6])
+
+/**
+ * Parse a controller's whole tag list: every spec, no name twice (names fold case), no attribute
+ * placed twice or in a class the controller implements. The first mistake is the Left.
+ */
+export const parseTagSpecs = (specs: ReadonlyArray<string | TagSpec>): Either.Either<ReadonlyArray<TagSpec>, TagSpecError> => {
+  const names = new Set<string>()
+  const places = new Set<string>()
+  const out: Array<TagSpec> = []
+  for (const s of specs) {
+    const parsed = typeof s === "string" ? parseTagSpec(s) : Either.right(s)
+    if (Either.isLeft(parsed)) return Either.left(parsed.left)
+    const spec = parsed.right
+    const text = typeof s === "string" ? s : spec.name
+    const dup = (why: string) => Either.left(new TagSpecError({ spec: text, message: `bad tag spec ${JSON.stringify(text)}: ${why}` }))
+    const lower = spec.name.toLowerCase()
+    if (names.has(lower)) return dup(`duplicate tag name ${spec.name}`)
+    names.add(lower)
+    if (spec.placement) {
+      const { cls, ins, att } = spec.placement
+      if (RESERVED_CLASSES.has(cls)) return dup(`class 0x${cls.toString(16)} is implemented by the controller`)
+      const k = `${cls}/${ins}/${att}`
+      if (places.has(k)) return dup(`attribute @${k} already placed`)
+      places.add(k)
+    }
+    out.push(spec)
+  }
+  return Either.right(out)
+}
+
 /** Render a spec back to its canonical text (`NAME@0x93/3/10=REAL[4]`). */
 export const formatTagSpec = (s: TagSpec): string =>
   `${s.name}${s.placement !== undefined ? `@0x${s.placement.cls.toString(16)}/${s.placement.ins}/${s.placement.att}` : ""}=${s.type}${s.scalar ? "" : `[${s.count}]`}`

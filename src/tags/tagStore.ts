@@ -14,7 +14,7 @@ import { decodeValues, elementSize, encodedLength, encodeValues, LOGIX_STRING_CA
 import { describeStatus, ExtendedStatus, Status } from "../cip/status.js"
 import { type Attribute, AttributeError, AttributeFactory, memoryAttribute } from "./attribute.js"
 import type { TagEvent } from "./events.js"
-import { parseTagSpec, type TagSpec, TagSpecError } from "./spec.js"
+import { parseTagSpecs, type TagSpec, type TagSpecError } from "./spec.js"
 
 /** A forced (fault-injection) CIP status returned for every access to a tag. */
 export interface ForcedError {
@@ -67,11 +67,12 @@ export interface TagStoreOptions {
 const lower = (s: string) => s.toLowerCase()
 const placementKey = (cls: number, ins: number, att: number) => `${cls}/${ins}/${att}`
 
-/** Classes the controller itself implements; tags may not be placed there. */
-const RESERVED_CLASSES = new Set([0x01, 0x02, 0x06, 0x64, 0x6b, 0x6c, 0x8b, 0xf5, 0xf6])
 
 /** Build the store's operations over already-created tags. */
-const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
+const makeOps = (tags: ReadonlyArray<Tag>, eventCapacity: number) => {
+  // Created on the first subscription: its buffer is allocated up front (8 bytes × capacity),
+  // which a fleet of hundreds of controllers nobody watches should not pay for.
+  let pubsub: PubSub.PubSub<TagEvent> | undefined
   const byName = new Map<string, Tag>()
   const byPlacement = new Map<string, Tag>()
   for (const t of tags) {
@@ -93,7 +94,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
     for (const sink of sinks) {
       try { sink(e) } catch { /* a sink must not throw; one that does must not break the access */ }
     }
-    if (subscribers > 0) Effect.runSync(PubSub.publish(pubsub, e))
+    if (subscribers > 0 && pubsub !== undefined) Effect.runSync(PubSub.publish(pubsub, e))
   }
   const fail = (tag: Tag, start: number, count: number, err: TagError): TagError => {
     if (listening) publish({ name: tag.name, type: tag.type, kind: "error", start, count, error: err.message, at: Date.now() })
@@ -265,7 +266,8 @@ const makeOps = (tags: ReadonlyArray<Tag>, pubsub: PubSub.PubSub<TagEvent>) => {
      * fine for printing and watching; a record that must be complete uses `addSink`.
      */
     subscribe: Effect.acquireRelease(
-      PubSub.subscribe(pubsub).pipe(Effect.tap(() => { subscribers++; relisten() })),
+      // The PubSub is made on the first subscription: a fleet has hundreds of stores, most never watched.
+      Effect.suspend(() => PubSub.subscribe(pubsub ??= Effect.runSync(PubSub.sliding<TagEvent>(eventCapacity)))).pipe(Effect.tap(() => { subscribers++; relisten() })),
       () => Effect.sync(() => { subscribers--; relisten() })
     ) as Effect.Effect<Queue.Dequeue<TagEvent>, never, Scope.Scope>,
     /**
@@ -318,29 +320,15 @@ export const makeTagStore = (
 ): Effect.Effect<TagStoreService, TagSpecError | AttributeError> =>
   Effect.gen(function* () {
     const factory = yield* Effect.serviceOption(AttributeFactory)
-    const names = new Set<string>()
-    const places = new Set<string>()
+    const parsed = yield* parseTagSpecs(specs)
     const tags: Array<Tag> = []
-    for (const s of specs) {
-      const spec = typeof s === "string" ? yield* parseTagSpec(s) : s
-      const text = typeof s === "string" ? s : spec.name
-      const dup = (why: string) => new TagSpecError({ spec: text, message: `bad tag spec ${JSON.stringify(text)}: ${why}` })
-      if (names.has(lower(spec.name))) return yield* Effect.fail(dup(`duplicate tag name ${spec.name}`))
-      names.add(lower(spec.name))
-      if (spec.placement) {
-        const { cls, ins, att } = spec.placement
-        if (RESERVED_CLASSES.has(cls)) return yield* Effect.fail(dup(`class 0x${cls.toString(16)} is implemented by the controller`))
-        const k = placementKey(cls, ins, att)
-        if (places.has(k)) return yield* Effect.fail(dup(`attribute @${k} already placed`))
-        places.add(k)
-      }
+    for (const spec of parsed) {
       const attribute = Option.isSome(factory) ? yield* factory.value.make(spec) : memoryAttribute(spec.type, spec.count)
       tags.push({
         name: spec.name, spec, type: spec.type, count: spec.count, scalar: spec.scalar,
         instance: tags.length + 1, typeSpec: typeSpecOf(spec.type), elementSize: elementSize(spec.type), attribute, error: undefined
       })
     }
-    const pubsub = yield* PubSub.sliding<TagEvent>(options.eventCapacity ?? 65536)
-    const ops = makeOps(tags, pubsub)
+    const ops = makeOps(tags, options.eventCapacity ?? 65536)
     return { ...ops, events: Stream.unwrapScoped(Effect.map(ops.subscribe, (q) => Stream.fromQueue(q))) }
   })

@@ -4,7 +4,7 @@
  */
 import { Effect, Either } from "effect"
 import { type ApiServices, GROUPS, type Group, type ReadValue, type Step } from "./groups.js"
-import type { ApiReply, CommandResult } from "./reply.js"
+import type { ApiReply, CommandResult, ControllerItem } from "./reply.js"
 import { compileGlob, type Glob, isGlob } from "./glob.js"
 import { type ApiPath, parseCommand } from "./request.js"
 
@@ -99,29 +99,92 @@ const runSteps = (steps: ReadonlyArray<{ readonly key: string; readonly step: St
     return (reads > 0 ? { success: true, message: messages.join("; "), value: values } : { success: true, message: messages.join("; ") }) satisfies CommandResult
   })
 
-/** Answer a parsed API path against the live services. */
-export const answer = (s: ApiServices, path: ApiPath, since: number | null): Effect.Effect<ApiAnswer> =>
+/** One controller the API answers for. */
+export interface ApiTarget {
+  readonly name: string
+  readonly s: ApiServices
+  /** Its row in the fleet-wide `controllers` group. */
+  readonly item?: () => ControllerItem
+}
+
+/** The read-only fleet group: one item per controller. */
+const CONTROLLER_FIELDS = ["address", "state", "sessions", "requests", "tags", "product", "serial", "delay", "errors"] as const
+
+/**
+ * Answer a parsed API path for several controllers at once (a fleet's `/api`): the command is
+ * validated on every matched item of every controller before any runs (all or nothing), and
+ * items are keyed `controller/item`. With one target the reply is exactly that controller's
+ * (items unprefixed), so a single simulator and a fleet answer through this one function.
+ */
+export const answerMany = (targets: ReadonlyArray<ApiTarget>, path: ApiPath, since: number | null): Effect.Effect<ApiAnswer> =>
   Effect.gen(function* () {
-    const bad = (message: string): ApiAnswer => ({
-      reply: { alarm: alarms(s), command: { success: false, message }, data: {}, since, until: now() },
-      status: 400
-    })
+    const many = targets.length !== 1
+    const label = (t: ApiTarget, text: string) => (many ? `${t.name}: ${text}` : text)
+    const alarmsNow = () => targets.flatMap((t) => alarms(t.s).map((a) => label(t, a)))
+    const alarm = alarmsNow()
+    const bad = (message: string): ApiAnswer => ({ reply: { alarm, command: { success: false, message }, data: {}, since, until: now() }, status: 400 })
     // A malformed or over-long glob is refused like any other bad request.
     const groupRe = compileGlob(path.group)
     if (Either.isLeft(groupRe)) return bad(groupRe.left)
     const matchRe = compileGlob(path.match)
     if (Either.isLeft(matchRe)) return bad(matchRe.left)
+    const re = matchRe.right
     const groups = GROUPS.filter((g) => groupRe.right.test(g.name))
-    if (groups.length === 0) return bad(`unknown group ${JSON.stringify(path.group)} (one of ${GROUPS.map((g) => g.name).join(", ")})`)
-    let command: ApiReply["command"] = null
-    if (path.command !== undefined) {
-      const planned = planAll(s, path, groups, matchRe.right, path.command)
-      if (Either.isLeft(planned)) return bad(planned.left)
-      command = yield* runSteps(planned.right, path.command)
+    const fleetGroup = groupRe.right.test("controllers") && targets.every((t) => t.item !== undefined)
+    if (groups.length === 0 && !fleetGroup) {
+      return bad(`unknown group ${JSON.stringify(path.group)} (one of ${[...GROUPS.map((g) => g.name), ...(fleetGroup || targets.every((t) => t.item !== undefined) ? ["controllers"] : [])].join(", ")})`)
     }
-    const data = yield* collectData(s, groups, matchRe.right)
-    return { reply: { alarm: alarms(s), command, data, since, until: now() }, status: 200 }
+    const rows = fleetGroup ? targets.filter((t) => re.test(t.name)).map((t) => [t.name, t.item!()] as const) : []
+    let command: ApiReply["command"] = null
+    if (path.command !== undefined && groups.length === 0) {
+      // The controllers group is read-only: a field read gives each controller's value.
+      const c = parseCommand(path.command)
+      if (Either.isLeft(c) || path.value !== undefined || !(CONTROLLER_FIELDS as ReadonlyArray<string>).includes(c.right.name)) {
+        return bad(`controllers: read-only; fields ${CONTROLLER_FIELDS.join(", ")} (change a controller through its groups, e.g. /api/server/control/disable=true or /NAME/api/…)`)
+      }
+      const name = c.right.name as (typeof CONTROLLER_FIELDS)[number]
+      const value = Object.fromEntries(rows.map(([n, item]) => [n, item[name]]))
+      command = { success: true, message: rows.map(([n, item]) => `${n}.${name} == ${JSON.stringify(item[name])}`).join("; ") || "nothing matched", value }
+    } else if (path.command !== undefined) {
+      const plans: Array<{ readonly t: ApiTarget; readonly steps: ReadonlyArray<{ readonly key: string; readonly step: Step }> }> = []
+      for (const t of targets) {
+        const planned = planAll(t.s, path, groups, re, path.command)
+        if (Either.isLeft(planned)) {
+          // A literal item absent from some controllers of a fleet is not an error for the rest.
+          if (many && planned.left.startsWith("nothing matches")) continue
+          return bad(label(t, planned.left))
+        }
+        plans.push({ t, steps: planned.right })
+      }
+      if (many && plans.length === 0 && !isGlob(path.match)) return bad(`nothing matches ${JSON.stringify(path.match)} in ${path.group} on any controller`)
+      const results: Array<CommandResult> = []
+      for (const { t, steps } of plans) {
+        const r = yield* runSteps(steps, path.command)
+        results.push(many ? { ...r, message: label(t, r.message), ...(r.value ? { value: prefixKeys(t.name, r.value) } : {}) } : r)
+        if (!r.success) break
+      }
+      command = results.length === 1 ? results[0]! : {
+        success: results.every((r) => r.success),
+        message: results.map((r) => r.message).join("; ") || "nothing matched: no change",
+        ...(results.some((r) => r.value) ? { value: Object.assign({}, ...results.map((r) => r.value ?? {})) } : {})
+      }
+    }
+    const data: Record<string, Record<string, object>> = {}
+    for (const t of targets) {
+      const d = yield* collectData(t.s, groups, re)
+      for (const [g, items] of Object.entries(d)) data[g] = { ...data[g], ...(many ? prefixKeys(t.name, items as Record<string, object>) : items) }
+    }
+    for (const g of groups) data[g.name] ??= {}
+    if (fleetGroup) data["controllers"] = Object.fromEntries(rows)
+    return { reply: { alarm: alarmsNow(), command, data: data as ApiReply["data"], since, until: now() }, status: 200 }
   })
+
+const prefixKeys = <V>(name: string, items: Record<string, V>): Record<string, V> =>
+  Object.fromEntries(Object.entries(items).map(([k, v]) => [`${name}/${k}`, v]))
+
+/** Answer a parsed API path against one controller's live services. */
+export const answer = (s: ApiServices, path: ApiPath, since: number | null): Effect.Effect<ApiAnswer> =>
+  answerMany([{ name: "", s }], path, since)
 
 /** A reply for a request refused before it was looked at (bad path, missing token). */
 export const refusal = (s: ApiServices, message: string, since: number | null): ApiReply => ({

@@ -8,3 +8,6 @@ export { type LiveHub, type LiveStats, makeLiveHub, snapshot, type Snapshot, typ
 export { corsHeaders, crossSiteRefusal, hostAllowed, type OriginPolicy, originPolicy } from "./origin.js"
 export { authorized, makeWebServer, WebApiLive, WebServer, wantsHtml, type WebOptions, type WebServerService } from "./server.js"
 export type { HistoryAccess } from "./historyRoutes.js"
+export { serveWeb } from "./server.js"
+export { makeFleetRouter, webController, webControllers, type WebController } from "./fleet.js"
+export { makeMetricsRegistry, renderMetrics, type MetricsSource, type MetricsOptions } from "./metrics.js"

@@ -59,7 +59,7 @@ async function api(path) {
   if (tokenBox.value) headers.Authorization = "Bearer " + tokenBox.value;
   const msg = $("msg");
   try {
-    const res = await fetch("/api/" + path, { headers, cache: "no-store" });
+    const res = await fetch("api/" + path, { headers, cache: "no-store" });
     const body = await res.json();
     const c = body.command;
     msg.textContent = c && c.message ? c.message : res.statusText;
@@ -195,7 +195,7 @@ $("tags").addEventListener("click", (ev) => {
   if (span) tell("cpppo:trend", { name: row.dataset.name, index: Array.prototype.indexOf.call(span.parentNode.children, span), scalar });
   else if (ev.target.closest("code")) tell("cpppo:trend", { name: row.dataset.name, index: 0, scalar });
 });
-const es = new EventSource("/events");
+const es = new EventSource("events");
 es.addEventListener("snapshot", (m) => { const s = JSON.parse(m.data); render(s); tell("cpppo:snapshot", s); });
 es.addEventListener("tags", (m) => { const events = JSON.parse(m.data); onTags(events); tell("cpppo:tags", events); });
 es.addEventListener("open", () => { $("live").textContent = "live"; $("live").className = "badge"; });
@@ -206,7 +206,7 @@ es.addEventListener("error", () => { $("live").textContent = "reconnecting"; $("
 export const livePage = (title = "cpppo simulator"): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title.replace(/[<&]/g, "")}</title><style>${STYLE}</style>
-<link rel="stylesheet" href="/assets/uplot.css"><link rel="stylesheet" href="/assets/trend.css"></head>
+<link rel="stylesheet" href="assets/uplot.css"><link rel="stylesheet" href="assets/trend.css"></head>
 <body>
 <header>
   <h1>${title.replace(/[<&]/g, "")}</h1>
@@ -227,7 +227,7 @@ export const livePage = (title = "cpppo simulator"): string => `<!doctype html>
 <section><h2>Activity</h2><ul id="log"></ul></section>
 </main>
 <script>${SCRIPT}</script>
-<script src="/assets/uplot.js"></script>
-<script src="/assets/trend.js"></script>
+<script src="assets/uplot.js"></script>
+<script src="assets/trend.js"></script>
 </body></html>
 `

@@ -40,12 +40,32 @@ export const ControlItem = Schema.Struct({
 })
 export type ControlItem = typeof ControlItem.Type
 
+/** One controller of a fleet (the `controllers` group). */
+export const ControllerItem = Schema.Struct({
+  /** `host:port` it listens on. */
+  address: Schema.String,
+  /** `running`, `disabled` (port closed on purpose) or `done` (stopped). */
+  state: Schema.Literal("running", "disabled", "done"),
+  sessions: Schema.Number,
+  /** CIP requests answered since start. */
+  requests: Schema.Number,
+  tags: Schema.Number,
+  product: Schema.String,
+  serial: Schema.Number,
+  /** The reply delay in force, seconds. */
+  delay: Schema.Number,
+  /** Tags with a forced error. */
+  errors: Schema.Number
+})
+export type ControllerItem = typeof ControllerItem.Type
+
 /** The groups present in a reply (only those the request's group pattern matched). */
 export const ApiData = Schema.Struct({
   options: Schema.optional(Schema.Record({ key: Schema.String, value: DelayItem })),
   tags: Schema.optional(Schema.Record({ key: Schema.String, value: TagItem })),
   connections: Schema.optional(Schema.Record({ key: Schema.String, value: ConnectionItem })),
-  server: Schema.optional(Schema.Record({ key: Schema.String, value: ControlItem }))
+  server: Schema.optional(Schema.Record({ key: Schema.String, value: ControlItem })),
+  controllers: Schema.optional(Schema.Record({ key: Schema.String, value: ControllerItem }))
 })
 export type ApiData = typeof ApiData.Type
 

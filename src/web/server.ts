@@ -7,20 +7,23 @@
  */
 import { Headers, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeHttpServerRequest } from "@effect/platform-node"
-import { Context, Deferred, Duration, Effect, Either, Layer, Option, PubSub, Stream } from "effect"
+import { Context, Deferred, Duration, Effect, Either, Layer, Option, PubSub } from "effect"
 import { timingSafeEqual } from "node:crypto"
 import { createServer } from "node:http"
 import { HistoryRecorder } from "../history/recorderService.js"
 import { ServerControl } from "../server/control.js"
+import { Fleet } from "../server/fleet.js"
 import { ConnectionRegistry } from "../server/registry.js"
+import { Simulator } from "../server/simulator.js"
 import { TagStore } from "../tags/tagStore.js"
-import { answer, refusal } from "./api.js"
+import { answer, answerMany, type ApiTarget, refusal } from "./api.js"
 import type { ApiServices } from "./groups.js"
 import { asset } from "./assets.js"
 import type { HistoryAccess } from "./historyRoutes.js"
 import { apiHtml } from "./html.js"
-import { type LiveHub, type LiveStats, makeLiveHub } from "./live.js"
-import { corsHeaders, crossSiteRefusal, hostAllowed, originPolicy } from "./origin.js"
+import { bareController, makeFleetRouter, type WebController, webController, webControllers } from "./fleet.js"
+import type { LiveHub, LiveStats } from "./live.js"
+import { corsHeaders, crossSiteRefusal, hostAllowed, type OriginPolicy, originPolicy } from "./origin.js"
 import { livePage } from "./page.js"
 import type { ApiReply } from "./reply.js"
 import { parseApiPath } from "./request.js"
@@ -105,37 +108,69 @@ export interface LiveControl {
   readonly changes: PubSub.PubSub<void>
 }
 
-const tokenOf = (options: WebOptions) => (options.token !== undefined && options.token !== "" ? options.token : undefined)
+export const tokenOf = (options: WebOptions) => (options.token !== undefined && options.token !== "" ? options.token : undefined)
 
-/** Build the router over the services. */
-export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveControl) => {
+const send = (req: HttpServerRequest.HttpServerRequest, query: string, json: boolean, reply: ApiReply, status: number, extra?: Record<string, string>) =>
+  wantsHtml(req.headers["accept"], json)
+    ? HttpServerResponse.html(apiHtml(query, reply)).pipe(HttpServerResponse.setStatus(status), HttpServerResponse.setHeaders(extra ?? {}))
+    : HttpServerResponse.text(`${JSON.stringify(reply, null, 2)}\n`, { contentType: "application/json", status, headers: extra ?? {} })
+
+/** The controllers an `/api` answers for: one (a simulator's own API) or a fleet's. */
+export type ApiScope = ApiServices | ReadonlyArray<ApiTarget>
+
+/** A refused request's reply: with the controller's alarms when there is one controller. */
+const refused = (s: ApiServices | undefined, message: string, since: number | null): ApiReply =>
+  s !== undefined ? refusal(s, message, since) : { alarm: [], command: { success: false, message }, data: {}, since, until: Date.now() / 1000 }
+
+/** `GET /api…`: parse, refuse other sites' commands, check the token for commands, answer, tell the live pages. */
+export const apiHandler = (scope: ApiScope, options: WebOptions, changes: PubSub.PubSub<void>) => {
   const token = tokenOf(options)
   const policy = originPolicy(options.allowedHosts, options.cors)
-  const send = (req: HttpServerRequest.HttpServerRequest, query: string, json: boolean, reply: ApiReply, status: number, extra?: Record<string, string>) =>
-    wantsHtml(req.headers["accept"], json)
-      ? HttpServerResponse.html(apiHtml(query, reply)).pipe(HttpServerResponse.setStatus(status), HttpServerResponse.setHeaders(extra ?? {}))
-      : HttpServerResponse.text(`${JSON.stringify(reply, null, 2)}\n`, { contentType: "application/json", status, headers: extra ?? {} })
-
-  const api = Effect.gen(function* () {
+  const many = Array.isArray(scope) ? (scope as ReadonlyArray<ApiTarget>) : undefined
+  const s = many === undefined ? (scope as ApiServices) : undefined
+  return Effect.gen(function* () {
     const req = yield* HttpServerRequest.HttpServerRequest
     const url = new URL(req.url, "http://localhost")
     const since = sinceOf(url)
     const query = url.pathname + url.search
     const parsed = parseApiPath(url.pathname)
-    if (Either.isLeft(parsed)) return send(req, query, url.pathname.endsWith(".json"), refusal(s, parsed.left, since), 400)
+    if (Either.isLeft(parsed)) return send(req, query, url.pathname.endsWith(".json"), refused(s, parsed.left, since), 400)
     const path = parsed.right
     if (path.value !== undefined) {
       const crossSite = crossSiteRefusal(policy, { origin: req.headers["origin"], host: req.headers["host"], fetchSite: req.headers["sec-fetch-site"] })
-      if (crossSite !== undefined) return send(req, query, path.json, refusal(s, crossSite, since), 403)
+      if (crossSite !== undefined) return send(req, query, path.json, refused(s, crossSite, since), 403)
     }
     if (path.value !== undefined && token !== undefined && !authorized(req.headers["authorization"], token)) {
-      return send(req, query, path.json, refusal(s, "this command changes the simulator: it needs Authorization: Bearer <token> (--web-token)", since), 401,
+      return send(req, query, path.json, refused(s, "this command changes the simulator: it needs Authorization: Bearer <token> (--web-token)", since), 401,
         { "www-authenticate": 'Bearer realm="cpppo"' })
     }
-    const { reply, status } = yield* answer(s, path, since)
-    if (path.value !== undefined && status === 200) yield* PubSub.publish(live.changes, undefined)
+    const { reply, status } = yield* (s !== undefined ? answer(s, path, since) : answerMany(many!, path, since))
+    if (path.value !== undefined && status === 200) yield* PubSub.publish(changes, undefined)
     return send(req, query, path.json, reply, status)
   })
+}
+
+/** CORS preflight for `/api`: only for the origins --web-cors allows (a browser then sends the real request). */
+export const preflight = (options: WebOptions) => {
+  const policy = originPolicy(options.allowedHosts, options.cors)
+  return Effect.map(HttpServerRequest.HttpServerRequest, (req) => {
+    const cors = corsHeaders(policy, req.headers["origin"])
+    return "access-control-allow-origin" in cors
+      ? HttpServerResponse.empty({
+        status: 204,
+        headers: { ...cors, "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": "Authorization, Accept", "access-control-max-age": "600" }
+      })
+      : HttpServerResponse.empty({ status: 403, headers: cors })
+  })
+}
+
+/**
+ * One controller's router over its services (`/`, `/events`, `/api…`, `/history/…`); with
+ * `fleet`, its `/api` answers for every controller (a single simulator's API with the group
+ * `controllers`). Unguarded: `guard` checks the Host and sets the headers of every response.
+ */
+export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveControl, fleet?: ReadonlyArray<ApiTarget>) => {
+  const api = apiHandler(fleet ?? s, options, live.changes)
 
   const events = Effect.gen(function* () {
     const req = yield* HttpServerRequest.HttpServerRequest
@@ -148,17 +183,6 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
       return HttpServerResponse.text("too many live pages are open; try again later\n", { status: 503, headers: { "retry-after": "5" } })
     }
     return HttpServerResponse.stream(page.stream, { contentType: "text/event-stream", headers: { "x-accel-buffering": "no" } })
-  })
-
-  // Preflights only for the origins --web-cors allows (a browser then sends the real request).
-  const preflight = Effect.map(HttpServerRequest.HttpServerRequest, (req) => {
-    const cors = corsHeaders(policy, req.headers["origin"])
-    return "access-control-allow-origin" in cors
-      ? HttpServerResponse.empty({
-        status: 204,
-        headers: { ...cors, "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": "Authorization, Accept", "access-control-max-age": "600" }
-      })
-      : HttpServerResponse.empty({ status: 403, headers: cors })
   })
 
   // Loaded on first use: the history code brings the tz database into memory.
@@ -176,47 +200,62 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
     HttpRouter.get("/history/files", history("files")),
     // The page's own files (uPlot, trends), from the package.
     HttpRouter.get("/assets/*", Effect.flatMap(HttpServerRequest.HttpServerRequest, (req) => asset(new URL(req.url, "http://localhost").pathname))),
-    HttpRouter.options("/api", preflight),
-    HttpRouter.options("/api/*", preflight)
+    HttpRouter.options("/api", preflight(options)),
+    HttpRouter.options("/api/*", preflight(options))
   )
-  const routed = router.pipe(
+  return router.pipe(
     Effect.catchTag("RouteNotFound", (e) =>
       // An /api path the router could not even decode (a malformed %-escape) is a bad request.
       e.request.url.startsWith("/api")
         ? Effect.succeed(send(e.request, e.request.url, true, refusal(s, `malformed request path ${JSON.stringify(e.request.url)}`, null), 400))
         : Effect.succeed(HttpServerResponse.text("not found: try / or /api\n", { status: 404 })))
   )
-  // Every request: the Host must be ours (DNS rebinding), CORS headers only for allowed origins.
-  return Effect.gen(function* () {
-    const req = yield* HttpServerRequest.HttpServerRequest
-    const host = req.headers["host"]
-    const response = hostAllowed(policy, host)
-      ? yield* routed
-      : req.url.startsWith("/api")
-        ? send(req, req.url, true, refusal(s, `unknown Host ${JSON.stringify(host)}: use an IP address, localhost, or a name given with --web-host`, null), 403)
-        : HttpServerResponse.text(`unknown Host ${JSON.stringify(host)}: use an IP address, localhost, or a name given with --web-host\n`, { status: 403 })
-    return HttpServerResponse.setHeaders(response, Headers.fromInput({ ...COMMON_HEADERS, ...corsHeaders(policy, req.headers["origin"]) }))
-  })
 }
 
-/** Start the web server in the current scope; returns its bound address. */
-export const makeWebServer = (options: WebOptions) =>
+/**
+ * Every request: the Host must be ours (DNS rebinding), and CORS headers go only to allowed
+ * origins. `/healthz` and `/metrics` are read-only and answer any Host (Kubernetes probes and
+ * Prometheus may use a Service's DNS name).
+ */
+export const guard = <E, R>(policy: OriginPolicy, routed: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest>) =>
   Effect.gen(function* () {
-    const history = yield* Effect.serviceOption(HistoryRecorder)
-    const s: ApiServices = {
-      control: yield* ServerControl, registry: yield* ConnectionRegistry, tags: yield* TagStore,
-      ...(Option.isSome(history) ? { history: history.value } : {})
-    }
+    const req = yield* HttpServerRequest.HttpServerRequest
+    const host = req.headers["host"]
+    const path = req.url.replace(/\?.*$/, "")
+    const message = `unknown Host ${JSON.stringify(host)}: use an IP address, localhost, or a name given with --web-host`
+    const response = hostAllowed(policy, host) || path === "/healthz" || path === "/metrics"
+      ? yield* routed
+      : req.url.startsWith("/api")
+        ? send(req, req.url, true, refused(undefined, message, null), 403)
+        : HttpServerResponse.text(`${message}\n`, { status: 403 })
+    return HttpServerResponse.setHeaders(response, Headers.fromInput({ ...COMMON_HEADERS, ...corsHeaders(policy, req.headers["origin"]) }))
+  })
+
+/**
+ * The controllers to serve, from the context: the Fleet, else the Simulator, else a simulator
+ * assembled from ServerControl, ConnectionRegistry and TagStore (apps composing their own Layers),
+ * with the HistoryRecorder when there is one.
+ */
+const controllersInContext = Effect.gen(function* () {
+  const fleet = yield* Effect.serviceOption(Fleet)
+  if (Option.isSome(fleet)) return webControllers(fleet.value)
+  const sim = yield* Effect.serviceOption(Simulator)
+  if (Option.isSome(sim)) return [webController(sim.value, () => false)]
+  const history = yield* Effect.serviceOption(HistoryRecorder)
+  const s: ApiServices = {
+    control: yield* ServerControl, registry: yield* ConnectionRegistry, tags: yield* TagStore,
+    ...(Option.isSome(history) ? { history: history.value } : {})
+  }
+  return [bareController(s)]
+})
+
+/** Start the web server in the current scope, from the services in the context; returns its bound address. */
+export const makeWebServer = (options: WebOptions) => Effect.flatMap(controllersInContext, (controllers) => serveWeb(controllers, options))
+
+/** Start the web server for these controllers in the current scope; returns its bound address. */
+export const serveWeb = (controllers: ReadonlyArray<WebController>, options: WebOptions) =>
+  Effect.gen(function* () {
     const stop = yield* Deferred.make<void>()
-    const changes = yield* PubSub.sliding<void>(16)
-    const hub = yield* makeLiveHub(s, {
-      interval: options.snapshotInterval ?? Duration.seconds(1),
-      batch: options.eventBatch ?? Duration.millis(100),
-      tokenRequired: tokenOf(options) !== undefined,
-      changed: Stream.fromPubSub(changes),
-      ...(options.maxLiveStreams !== undefined ? { maxStreams: options.maxLiveStreams } : {}),
-      ...(options.liveBacklog !== undefined ? { maxBacklog: options.liveBacklog } : {})
-    }, Deferred.await(stop))
     const node = createServer()
     const http = yield* NodeHttpServer.make(() => node, { host: options.host, port: options.port })
     // Runs before the listener's own finalizer: end the live streams and drop kept-alive
@@ -226,18 +265,20 @@ export const makeWebServer = (options: WebOptions) =>
         Effect.zipRight(Effect.sleep(Duration.millis(20))),
         Effect.zipRight(Effect.sync(() => node.closeAllConnections()))
       ))
-    yield* HttpServer.serveEffect(makeRouter(s, options, { hub, changes })).pipe(Effect.provideService(HttpServer.HttpServer, http))
+    const { router, liveStats } = yield* makeFleetRouter(controllers, options, Deferred.await(stop))
+    yield* HttpServer.serveEffect(router).pipe(Effect.provideService(HttpServer.HttpServer, http))
     const addr = http.address
     const host = addr._tag === "TcpAddress" ? addr.hostname : options.host
     const port = addr._tag === "TcpAddress" ? addr.port : options.port
     const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host
     const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}`
     yield* Effect.logInfo(`web API and live page on ${url}${options.token ? " (commands need the token)" : ""}`)
-    return { host, port, url, liveStats: hub.stats } satisfies WebServerService
+    return { host, port, url, liveStats } satisfies WebServerService
   })
 
 /**
- * The web API and live page as a Layer, providing the bound address. Needs ServerControl,
- * ConnectionRegistry and TagStore (the same instances the EtherNet/IP server uses).
+ * The web API, live page, /healthz and /metrics as a Layer, providing the bound address. Serves
+ * the Fleet in the context, else the Simulator, else ServerControl, ConnectionRegistry and
+ * TagStore (the same instances the EtherNet/IP server uses).
  */
 export const WebApiLive = (options: WebOptions) => Layer.scoped(WebServer, makeWebServer(options))

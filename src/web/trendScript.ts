@@ -63,7 +63,7 @@ export const TREND_SCRIPT = String.raw`"use strict";
   async function seed(e) {
     const since = (now() - minutes * 60000) / 1000;
     try {
-      const res = await fetch("/history/series?tags=" + encodeURIComponent(e.name + "[" + e.index + "]") + "&since=" + since, { headers: { Accept: "application/json" }, cache: "no-store" });
+      const res = await fetch("history/series?tags=" + encodeURIComponent(e.name + "[" + e.index + "]") + "&since=" + since, { headers: { Accept: "application/json" }, cache: "no-store" });
       if (!res.ok) return; // this simulator keeps no history
       const body = await res.json();
       const h = body.series.find((s) => s.tag.toLowerCase() === e.name.toLowerCase() && s.index === e.index);

@@ -77,6 +77,29 @@ describe("EPATH properties", () => {
       expect(encodeEPath(path).length % 2).toBe(0)
     }), { numRuns: 1000 })
   })
+
+  it("symbolic names decoded again are the names on the wire, whatever was decoded before", () => {
+    // Names of one length, first and last byte (the same slot of the decoder's name cache) but
+    // other bytes between, decoded in turn and from a buffer changed in place afterwards.
+    const names = ["TagA1", "TagB1", "TxxA1", "TagA1", "tagA1", "TagA1"]
+    const decoded = names.map((name) => {
+      const bytes = encodeEPath([{ _tag: "Symbolic", name }])
+      const first = Either.getOrThrow(decodeEPath(bytes, 0, bytes.length / 2))
+      bytes[3] = 0x5a // the buffer is reused for other bytes: the name already decoded must not change
+      const again = Either.getOrThrow(decodeEPath(bytes, 0, bytes.length / 2))
+      return [first, again] as const
+    })
+    decoded.forEach(([first, again], i) => {
+      expect(first).toEqual([{ _tag: "Symbolic", name: names[i] }])
+      expect(again).toEqual([{ _tag: "Symbolic", name: names[i]!.slice(0, 1) + "Z" + names[i]!.slice(2) }])
+    })
+    fc.assert(fc.property(fc.array(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,3}$/), { minLength: 1, maxLength: 40 }), (list) => {
+      for (const name of list) {
+        const bytes = encodeEPath([{ _tag: "Symbolic", name }])
+        expect(Either.getOrThrow(decodeEPath(bytes, 0, bytes.length / 2))).toEqual([{ _tag: "Symbolic", name }])
+      }
+    }), { numRuns: 300 })
+  })
 })
 
 describe("route paths and formatting", () => {

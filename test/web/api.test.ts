@@ -19,7 +19,7 @@ describe("web API: queries", () => {
     expect(headers.get("access-control-allow-origin")).toBeNull()
     expect(reply.command).toBeNull()
     expect(reply.alarm).toEqual([])
-    expect(Object.keys(reply.data).sort()).toEqual(["connections", "options", "server", "tags"])
+    expect(Object.keys(reply.data).sort()).toEqual(["connections", "controllers", "options", "server", "tags"])
     expect(reply.data.options).toEqual({ delay: { value: 0, range: null } })
     expect(reply.data.server).toEqual({ control: { disable: false, done: false, latency: 0.5, timeout: 120 } })
     expect(reply.data.connections).toEqual({})
@@ -62,7 +62,7 @@ describe("web API: queries", () => {
     const page = yield* fetchText("/")
     expect(page.status).toBe(200)
     expect(page.headers.get("content-type")).toMatch(/^text\/html/)
-    expect(page.text).toContain('new EventSource("/events")')
+    expect(page.text).toContain('new EventSource("events")')
     // No --web-cors: a preflight from another origin is refused.
     const pre = yield* fetchText("/api/tags", { method: "OPTIONS", headers: { origin: "http://elsewhere.example" } })
     expect(pre.status).toBe(403)

@@ -8,6 +8,7 @@ import { Effect, Either } from "effect"
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { gzipSync } from "node:zlib"
+import { parse as parseYaml } from "yaml"
 import { encodeReply } from "../../../src/cip/reply.js"
 import { decodeRequest, encodeRequest } from "../../../src/cip/request.js"
 import { makeController } from "../../../src/device/controller.js"
@@ -84,6 +85,31 @@ const WEB = [
   "/api/tags/*/attribute=-inf", "/api/tags/*/attribute=1e3"
 ]
 
+/**
+ * The example fleet files (examples/fleet/) and the fleet files of the Kubernetes ConfigMaps
+ * (deploy/kubernetes/), each as its format's byte (0 YAML, 1 JSON) and the text; and the YAML
+ * ones as JSON too.
+ */
+const fleetFiles = (): Array<Uint8Array> => {
+  const root = new URL("../../../", import.meta.url).pathname
+  const out: Array<Uint8Array> = []
+  const add = (text: string, json: boolean) => out.push(cat([json ? 1 : 0], Buffer.from(text, "utf8")))
+  for (const f of readdirSync(join(root, "examples", "fleet"))) {
+    const text = readFileSync(join(root, "examples", "fleet", f), "utf8")
+    add(text, f.endsWith(".json"))
+    if (!f.endsWith(".json")) add(JSON.stringify(parseYaml(text)), true)
+  }
+  for (const f of ["deploy/kubernetes/configmap.yaml", "deploy/kubernetes/plant-network/configmap.yaml"]) {
+    const map = parseYaml(readFileSync(join(root, f), "utf8")) as { data: Record<string, string> }
+    for (const text of Object.values(map.data)) add(text, false)
+  }
+  // A few mistakes the error messages are written for.
+  add("controllers:\n  - name: a\n    identity: { vendor: lots }\n", false)
+  add("defaults: { tags: [X=INT] }\ncontrollers: [{ name: p{n}, count: 3, address: '127.0.0.{n}:{44817+n}' }, { name: P2 }]\n", false)
+  add('{"controllers": [{"name": "a", "address": ":0", "delay": "0.5-0.1", "routePath": "1/0/2/10.0.0.1"}]}', true)
+  return out
+}
+
 /** Seed inputs for target `name`. */
 export const seedInputs = (name: string): Array<Uint8Array> => {
   const { cip, frames, requests } = seeds(1)
@@ -129,6 +155,8 @@ export const seedInputs = (name: string): Array<Uint8Array> => {
       const adu = (pdu: Uint8Array, i: number) => cat([0, i, 0, 0, 0, pdu.length + 1, i], pdu)
       return [cat([7], ...pdus.map(adu)), ...pdus.map((p, i) => cat([i * 17 + 1], adu(p, i)))]
     }
+    case "fleet-config":
+      return fleetFiles()
     default:
       return []
   }

@@ -26,7 +26,8 @@ export const TARGETS: ReadonlyArray<TargetInfo> = [
   { name: "web-api", module: "webApi", sync: true, maxLen: 512, covers: "src/web/request.ts, convert.ts", weight: 5 },
   { name: "tag-spec", module: "tagSpec", sync: true, maxLen: 512, covers: "src/tags/spec.ts, tagStore.ts", weight: 4 },
   { name: "route-path", module: "routePath", sync: true, maxLen: 512, covers: "src/cip/epath.ts (route paths)", weight: 5 },
-  { name: "modbus-codec", module: "modbusCodec", sync: true, maxLen: 2048, covers: "src/modbus/codec.ts", weight: 5 }
+  { name: "modbus-codec", module: "modbusCodec", sync: true, maxLen: 2048, covers: "src/modbus/codec.ts", weight: 5 },
+  { name: "fleet-config", module: "fleetConfig", sync: true, maxLen: 4096, covers: "src/server/fleetConfig.ts, fleetSchema.ts, shard.ts", weight: 4 }
 ]
 
 export const targetNamed = (name: string): TargetInfo | undefined => TARGETS.find((t) => t.name === name)

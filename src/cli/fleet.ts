@@ -1,0 +1,89 @@
+/**
+ * Running simulated controllers from the command line — a fleet (`cpppo enip fleet`) or a fleet
+ * of one (`cpppo enip server`, through runSimulator): the controllers (server/fleet.ts) sharing
+ * one ProcessLimits, each with its tag-event sinks started before it listens (`-p` printing, its
+ * history recorder and file: see extras.ts), one web server for all (`-w`, each controller with
+ * its own live hub and history), until every controller is done or Ctrl-C. The web module is
+ * loaded only when asked for.
+ */
+import { Effect } from "effect"
+import { basename, dirname, join } from "node:path"
+import { type FleetMemberConfig, makeFleet } from "../server/fleet.js"
+import type { BoundAddress } from "../server/server.js"
+import type { SimulatorCore } from "../server/simulator.js"
+import type { HistoryRecorderService } from "../history/recorderService.js"
+import type { ProcessLimitsOptions } from "../server/limits.js"
+import { formatTagEvent } from "../tags/events.js"
+import { TagStore } from "../tags/tagStore.js"
+import type { HistoryAccess } from "../web/historyRoutes.js"
+import { startSinks, type WebExtras } from "./extras.js"
+
+export interface FleetRunConfig {
+  readonly controllers: ReadonlyArray<FleetMemberConfig>
+  readonly web?: Omit<WebExtras, "history"> & {
+    /**
+     * The history files the web API may plot for a controller (`/history/…`); by default its own
+     * history file (`historyFile`). `--web-history DIR` adds a directory.
+     */
+    readonly history?: (name: string) => HistoryAccess
+  }
+  /** The history file of a controller (`--historize`), by name; none when absent or undefined. */
+  readonly historyFile?: (name: string) => string | undefined
+  /** The process-wide limits all controllers share (byte budget, sessions per peer, fd fit). */
+  readonly limits?: ProcessLimitsOptions
+}
+
+export interface FleetHooks {
+  /** Called once every controller listens: each `name`, TCP and UDP address; the web address. */
+  readonly onListening?: (a: {
+    readonly controllers: ReadonlyArray<{ readonly name: string; readonly tcp: BoundAddress; readonly udp: BoundAddress | undefined }>
+    readonly web: BoundAddress | undefined
+  }) => Effect.Effect<void>
+  /** When set, every tag event is rendered (cpppo's `--print` line) and passed here with its controller. */
+  readonly onEvent?: ((name: string, line: string) => Effect.Effect<void>) | undefined
+}
+
+/** `hist.jsonl` → `hist-plc1.jsonl`; `{name}` in the path is replaced instead when present. */
+export const historyPathFor = (template: string, name: string): string => {
+  if (template.includes("{name}")) return template.replaceAll("{name}", name)
+  const base = basename(template)
+  const dot = base.indexOf(".", 1)
+  const file = dot < 0 ? `${base}-${name}` : `${base.slice(0, dot)}-${name}${base.slice(dot)}`
+  return join(dirname(template), file)
+}
+
+const loadWeb = Effect.promise(() => Promise.all([import("../web/server.js"), import("../web/fleet.js")]))
+
+/** Run the controllers until every one is done (web API) or interrupted (Ctrl-C). */
+export const runFleet = (config: FleetRunConfig, hooks: FleetHooks = {}) =>
+  Effect.gen(function* () {
+    const print = hooks.onEvent
+    const historyOf = (name: string) => config.historyFile?.(name)
+    const recorders = new Map<string, HistoryRecorderService>()
+    const prepare = (core: SimulatorCore) =>
+      startSinks({
+        print: print !== undefined ? { format: formatTagEvent, line: (line) => print(core.name, line) } : undefined,
+        historize: historyOf(core.name)
+      }).pipe(
+        Effect.map(({ recorder }) => { if (recorder !== undefined) recorders.set(core.name, recorder) }),
+        Effect.provideService(TagStore, core.tags)
+      )
+    const started = performance.now()
+    const fleet = yield* makeFleet(config.controllers, { prepare, ...(config.limits !== undefined ? { limits: config.limits } : {}) })
+    const startMs = performance.now() - started
+    let web: BoundAddress | undefined
+    if (config.web !== undefined) {
+      const [{ serveWeb }, { webControllers }] = yield* loadWeb
+      const { history, ...options } = config.web
+      const historyAccess = history ?? ((name: string) => ({ file: historyOf(name) }))
+      const bound = yield* serveWeb(webControllers(fleet, (name) => ({ history: historyAccess(name), recorder: recorders.get(name) })), options)
+      web = { host: bound.host, port: bound.port }
+    }
+    const sims = Array.from(fleet.controllers.values())
+    if (hooks.onListening) {
+      yield* hooks.onListening({ controllers: sims.map((s) => ({ name: s.name, tcp: s.server.address, udp: s.server.udpAddress })), web })
+    }
+    if (sims.length > 1) yield* Effect.logInfo(`fleet of ${sims.length} controllers listening (built and started in ${startMs.toFixed(0)} ms)`)
+    yield* fleet.awaitAllDone
+    yield* Effect.logInfo(sims.length > 1 ? "done: every controller stopped" : "done: shutting down")
+  }).pipe(Effect.scoped)
