@@ -8,25 +8,23 @@ import { existsSync, readFileSync } from "node:fs"
 import { loadavg } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { rssMb, TICK_US } from "./_cpu.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const root = join(here, "..", "..")
 
-/** CPU time (user, system) of a process in µs, from /proc (Linux USER_HZ = 100). */
+/** CPU time (user, system) of a process in µs, from /proc (ticks converted by getconf CLK_TCK). */
 export const cpuTimes = (pid: number): { user: number; system: number } => {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-  return { user: Number(fields[11]) * 1e4, system: Number(fields[12]) * 1e4 }
+  return { user: Number(fields[11]) * TICK_US, system: Number(fields[12]) * TICK_US }
 }
 /** CPU time (user + system) of a process in µs. */
 export const cpuMicros = (pid: number): number => {
   const t = cpuTimes(pid)
   return t.user + t.system
 }
-export const rssMb = (pid: number): number => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))
-  return m ? Number(m[1]) / 1024 : NaN
-}
+export { rssMb }
 /** The 1-minute load average, for the record (the machine may be shared). */
 export const load = (): string => loadavg().map((l) => l.toFixed(1)).join(" ")
 

@@ -13,10 +13,11 @@
  *    pollers here, 100 devices in one child).
  */
 import { spawn, type ChildProcess } from "node:child_process"
-import { existsSync, readFileSync } from "node:fs"
+import { existsSync } from "node:fs"
 import * as net from "node:net"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { cpuTicks, TICK_US } from "./_cpu.js"
 import { Effect, Logger, LogLevel } from "effect"
 import { makeModbusPoller } from "../../src/modbus/poller.js"
 
@@ -27,12 +28,6 @@ const seconds = Number(args[args.indexOf("--seconds") + 1] ?? 3) || 3
 const quick = args.includes("--quick")
 const PYTHON = "/usr/bin/python3"
 
-const cpuTicks = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-  return Number(f[11]) + Number(f[12])
-}
-const TICK_US = 1e6 / 100
 
 const startChild = (cmd: string, argv: Array<string>): Promise<{ child: ChildProcess; ports: Array<number> }> =>
   new Promise((resolve, reject) => {

@@ -34,6 +34,8 @@ const main = async () => {
   // The built CLI (npm ci builds dist/), as users run it; tsx adds its compiler's memory to the RSS.
   const entry = cliEntry(args.includes("--tsx"))
   const ours = await startChild([...entry, "enip", "server", "-a", "127.0.0.1:0", "-A", "-U", "SCADA=INT[1000]"])
+  // The server's RSS once listening, before any client: the README's "at start" figure.
+  const atStart = rssMb(ours.child.pid!)
   const base = await startChild(["-e", BASELINE])
   const configs: Array<[number, number]> = quick ? [[1, 1], [8, 8]] : [[1, 1], [1, 8], [8, 1], [8, 8], [64, 1], [64, 8]]
   console.log(`server benchmark: ${seconds}s per run, Read Tag SCADA[0] via SendRRData/Unconnected Send, loopback, ${process.version}, load average ${load()}`)
@@ -52,7 +54,7 @@ const main = async () => {
   const idle = await holdIdle(ours.port, quick ? 200 : 1000)
   await new Promise((r) => setTimeout(r, 1000))
   const after = rssMb(ours.child.pid!)
-  console.log(`idle sessions: ${idle.length} held; server RSS ${before.toFixed(0)} MB before, ${after.toFixed(0)} MB with them (target < 200 MB)`)
+  console.log(`idle sessions: ${idle.length} held; server RSS ${atStart.toFixed(0)} MB at start, ${before.toFixed(0)} MB after the load runs, ${after.toFixed(0)} MB with them (target < 200 MB)`)
   for (const s of idle) s.destroy()
   ours.child.kill("SIGINT")
   base.child.kill("SIGINT")

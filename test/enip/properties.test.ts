@@ -50,6 +50,11 @@ const body: fc.Arbitrary<EnipBody> = fc.oneof(
   })
 )
 
+const COMMANDS = {
+  Nop: 0x00, ListServices: 0x04, ListIdentity: 0x63, ListInterfaces: 0x64,
+  RegisterSession: 0x65, UnregisterSession: 0x66, SendRRData: 0x6f, SendUnitData: 0x70
+} as const
+
 describe("encapsulation properties", () => {
   it("decodeCpf(encodeCpf(items)) == items", () => {
     fc.assert(fc.property(items, (xs) => {
@@ -62,7 +67,10 @@ describe("encapsulation properties", () => {
       const bytes = encodeFrame({ header, body: b })
       const f = Either.getOrThrow(decodeFrame(bytes))
       expect(f.body).toEqual(b)
-      expect(f.header).toEqual({ ...header, command: f.header.command, length: bytes.length - 24 })
+      // The command code on the wire comes from the body (Vol 2 Table 2-3.2), written here by hand.
+      const command = b._tag === "Unsupported" ? b.command : COMMANDS[b._tag]
+      expect(Buffer.from(bytes).readUInt16LE(0)).toBe(command)
+      expect(f.header).toEqual({ ...header, command, length: bytes.length - 24 })
     }), { numRuns: 1000 })
   })
 })

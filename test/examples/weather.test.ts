@@ -80,10 +80,8 @@ describe("custom tag example: city temperatures from a weather service", () => {
       const { client, service, store } = yield* setup()
       expect(yield* client.read("Calgary")).toEqual([3.5])
       yield* service.close
-      const started = Date.now()
       const r = yield* Effect.either(client.read("Calgary"))
       expect(statusOf(r)).toEqual({ status: 0x02, noReply: false })
-      expect(Date.now() - started).toBeLessThan(2000)
       // A city never located fails the same way (the geocoding request is refused too).
       expect(statusOf(yield* Effect.either(client.read("Edmonton")))).toEqual({ status: 0x02, noReply: false })
       const direct = yield* Effect.either(store.read("Calgary"))

@@ -87,7 +87,16 @@ describe("clients that never read", () => {
       for (let i = 0; i < 800 && !s.conn.closed; i++) { s.conn.socket.write(chunk); if (i % 50 === 0) await sleep(10) }
       await sleep(1000)
       const during = await server.stats({ gc: true })
+      // Held by back-pressure, not by dropping the client: the session is still open and, once
+      // the client reads again, answers its requests (after the 3 s delay).
+      expect(s.conn.closed).toBe(false)
+      expect(during.sessions).toBe(1)
+      server.control({ type: "control", op: "delay", value: 0 })
+      s.conn.socket.resume()
+      const first = await s.conn.next(10_000)
       s.conn.destroy()
+      expect(first._tag).toBe("Frame")
+      if (first._tag === "Frame") expect(Buffer.from(cipReplyOf(first.frame)!).toString("hex").slice(0, 8)).toBe("cc000000")
       expect(during.heapUsed - base.heapUsed).toBeLessThan(32 * 1024 * 1024)
     } finally {
       await server.stop()
@@ -117,6 +126,20 @@ describe("Forward Open limits", () => {
       for (const serial of [11, 12]) expect(ok(await exchange(b.conn, b.session, forwardOpen(serial), 2000)).status).toBe(0)
       b.conn.destroy()
     }), 20_000)
+
+  it("default total: 256 Forward Open connections (8 sessions × 32, from 4 addresses); the 257th → 0x01/0x0113", () =>
+    withSim({ tags: ["SCADA=INT[10]"] }, async ({ port, controller }) => {
+      // Two sessions per client address: 64 connections each, within the per-address limit.
+      const sessions = await Promise.all(Array.from({ length: 9 }, (_, k) => openSession(port, 3000, `127.0.0.${10 + Math.floor(k / 2)}`)))
+      for (const [k, a] of sessions.slice(0, 8).entries()) {
+        for (let i = 0; i < 32; i++) expect(ok(await exchange(a.conn, a.session, forwardOpen(k * 32 + i + 1), 2000)).status).toBe(0)
+      }
+      expect(controller.connections().length).toBe(256)
+      const ninth = sessions[8]!
+      const extra = ok(await exchange(ninth.conn, ninth.session, forwardOpen(1000), 2000))
+      expect([extra.status, extra.extStatus]).toEqual([0x01, [0x0113]])
+      for (const s of sessions) s.conn.destroy()
+    }), 30_000)
 
   it("per session: the 33rd Forward Open of one session → 0x01/0x0113 while another session still opens", () =>
     withSim({ tags: ["SCADA=INT[10]"] }, async ({ port, controller }) => {

@@ -109,6 +109,26 @@ describe("HistoryReader", () => {
       expect(yield* corrupt).toBe(2)
     }))
 
+  it.scoped("since: files wholly before it are not read; the file it falls in is read from it on", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      // Three rotations: 0-9 (with a corrupt line after its first record), 10-19, 20-29.
+      const [a, b, c] = ["h.hst.2", "h.hst.1", "h.hst"].map((f) => path.join(dir, f))
+      const span = (lo: number, hi: number) => Array.from({ length: hi - lo }, (_, i) => good(lo + i)).join("")
+      fs.writeFileSync(a!, good(0) + "garbage line\n" + span(1, 10))
+      fs.writeFileSync(b!, span(10, 20))
+      fs.writeFileSync(c!, span(20, 30))
+      const seek = (since: number) => Effect.flatMap(readHistoryCounted([c!, a!, b!], { since: T0.plus(since) }), ({ records, corrupt }) =>
+        Effect.map(Effect.zip(collect(records), corrupt), ([read, bad]) => ({ times: read.map((r) => r.time.minus(T0)), bad })))
+      // since inside the second file: the first file (and its corrupt line) is never read, the
+      // second's records before `since` are skipped, none after it is lost.
+      expect(yield* seek(15.5)).toEqual({ times: Array.from({ length: 14 }, (_, i) => 16 + i), bad: 0 })
+      // since on the second file's first record: it is included.
+      expect(yield* seek(10)).toEqual({ times: Array.from({ length: 20 }, (_, i) => 10 + i), bad: 0 })
+      // since inside the first file: it is read (corrupt line counted), from `since` on.
+      expect(yield* seek(3)).toEqual({ times: Array.from({ length: 27 }, (_, i) => 3 + i), bad: 1 })
+    }))
+
   it.scoped("a corrupt first record is an error", () =>
     Effect.gen(function* () {
       const dir = yield* tempDir

@@ -111,10 +111,14 @@ describe("ethernet-ip against the simulator", () => {
 
   it("an unknown tag fails, then the session keeps working", async () => {
     await withPlc(async (plc) => {
-      await expect(plc.readTag(new Tag("NOSUCHTAG"))).rejects.toBeDefined()
+      const before = new Tag("I", null, Types.INT)
+      before.value = 1234
+      await plc.writeTag(before)
+      // 0x05 Path Destination Unknown: what a ControlLogix answers for a tag it does not have.
+      await expect(plc.readTag(new Tag("NOSUCHTAG"))).rejects.toMatchObject({ generalStatusCode: 0x05 })
       const good = new Tag("I")
       await plc.readTag(good)
-      expect(typeof good.value).toBe("number")
+      expect(good.value).toBe(1234)
     })
   })
 })

@@ -137,11 +137,16 @@ describe("st-ethernet-ip against the simulator", () => {
 
   it("an unknown tag fails, then the session keeps working", async () => {
     await withPlc(async (plc) => {
+      const before = plc.newTag("SCADA[7]")
+      await plc.readTag(before)
+      before.value = 777
+      await plc.writeTag(before)
       const bad = plc.newTag("NOSUCHTAG")
-      await expect(plc.readTag(bad)).rejects.toBeDefined()
-      const good = plc.newTag("SCADA[5]")
+      // 0x05 Path Destination Unknown: what a ControlLogix answers for a tag it does not have.
+      await expect(plc.readTag(bad)).rejects.toMatchObject({ generalStatusCode: 0x05 })
+      const good = plc.newTag("SCADA[7]")
       await plc.readTag(good)
-      expect(typeof good.value).toBe("number")
+      expect(good.value).toBe(777)
     })
   })
 

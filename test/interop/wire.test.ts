@@ -122,7 +122,7 @@ describe.skipIf(TSHARK === undefined)("Wireshark (tshark) on a capture of the in
         const group = new st.TagGroup()
         for (const name of ["SCADA[3]", "R", "I"]) group.add(plc.newTag(name))
         await plc.readTagGroup(group)
-        await expect(plc.readTag(plc.newTag("NOSUCHTAG"))).rejects.toBeDefined()
+        await expect(plc.readTag(plc.newTag("NOSUCHTAG"))).rejects.toMatchObject({ generalStatusCode: 0x05 })
       } finally {
         await plc.disconnect().catch(() => undefined)
       }

@@ -7,22 +7,11 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Scope } from "effect"
 import { sessionKey } from "../../src/server/registry.js"
 import { connect } from "./raw.js"
-import { cipOf, isClosed, nextFrame, rawClient, readTagCip, register, sendRR, startSimulator, u16, u32 } from "./fixture.js"
+import { cipOf, eventually, isClosed, nextFrame, rawClient, readTagCip, register, sendRR, startSimulator, u16, u32 } from "./fixture.js"
 
 const TAGS = ["SCADA=INT[250]"]
 const ctx = (i: number) => u32(i) + "00000000"
 const contextOf = (f: Uint8Array) => Buffer.from(f).readUInt32LE(12)
-
-/** Poll `check` every 10 ms until it holds or `ms` pass; returns whether it held. */
-const eventually = (check: () => boolean, ms = 3000) =>
-  Effect.gen(function* () {
-    const until = Date.now() + ms
-    while (Date.now() < until) {
-      if (check()) return true
-      yield* Effect.sleep("10 millis")
-    }
-    return check()
-  })
 
 describe("fault injection", () => {
   it.scopedLive("delay 0.5: every reply ≥ 0.5 s after its request, pipelined replies stay in order", () =>
@@ -139,14 +128,12 @@ describe("fault injection", () => {
       const idle = yield* rawClient(sim.port)
       const busy = yield* rawClient(sim.port)
       const s = yield* register(busy)
-      const t0 = performance.now()
       for (let i = 0; i < 8; i++) {
         yield* Effect.sleep("100 millis")
         busy.send(sendRR(s, readTagCip("SCADA")))
         expect(cipOf(yield* nextFrame(busy))).toBe("cc000000c3000000")
       }
       expect(yield* isClosed(idle, 2000)).toBe(true)
-      expect(performance.now() - t0).toBeLessThan(3000)
       expect(yield* isClosed(busy, 10)).toBe(false)
     }))
 
@@ -173,7 +160,9 @@ describe("fault injection", () => {
       const c = yield* rawClient(sim.port)
       const s = yield* register(c)
       c.socket.pause() // never read again
-      const heap0 = process.memoryUsage().heapUsed
+      // Unsent output sits in socket Buffers, which live outside the JS heap: count both.
+      const memory = (): number => { const m = process.memoryUsage(); return m.heapUsed + m.external }
+      const heap0 = memory()
       const request = Buffer.from(sendRR(s, readTagCip("SCADA", 250, 0)).repeat(100), "hex") // 100 × ~550-byte replies
       let batches = 0
       const dropped = yield* eventually(() => {
@@ -184,7 +173,7 @@ describe("fault injection", () => {
       expect(dropped).toBe(true)
       // Tens of MB of replies were asked for; the server held at most its bound (plus kernel buffers).
       expect(batches * 100 * 550).toBeGreaterThan(1024 * 1024)
-      expect(process.memoryUsage().heapUsed - heap0).toBeLessThan(64 * 1024 * 1024)
+      expect(memory() - heap0).toBeLessThan(64 * 1024 * 1024)
       const other = yield* rawClient(sim.port)
       const s2 = yield* register(other)
       other.send(sendRR(s2, readTagCip("SCADA")))

@@ -93,3 +93,14 @@ export const symbolPath = (name: string, element?: number): string => {
 }
 
 export { hex, toHex }
+
+/** Poll `check` every 10 ms until it holds or `ms` pass; returns whether it held. */
+export const eventually = (check: () => boolean, ms = 3000) =>
+  Effect.gen(function* () {
+    const until = Date.now() + ms
+    while (Date.now() < until) {
+      if (check()) return true
+      yield* Effect.sleep("10 millis")
+    }
+    return check()
+  })

@@ -40,9 +40,7 @@ describe("many sessions", () => {
           }
           return s
         })
-      const t0 = performance.now()
       const handles = yield* Effect.all(Array.from({ length: N }, (_, i) => client(i)), { concurrency: "unbounded" })
-      const elapsed = performance.now() - t0
       expect(new Set(handles).size).toBe(N) // every session got its own handle
       expect(sim.registry.size()).toBe(N)
       expect(sim.registry.stats().accepted).toBe(N)
@@ -50,6 +48,5 @@ describe("many sessions", () => {
       const scada = yield* sim.tags.read("SCADA", 0, N)
       expect(scada).toEqual(Array.from({ length: N }, (_, i) => ((i * 131 + 4 * 7) % 60000) - 30000))
       for (let i = 0; i < N; i += 37) expect(yield* sim.tags.read(`T${i}`)).toEqual([i * 100_003 + 4 - 1_000_000])
-      expect(elapsed).toBeLessThan(15_000)
     }), 30_000)
 })

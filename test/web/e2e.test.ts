@@ -12,17 +12,6 @@ const withClient = <A, E>(sim: Simulator, f: (c: Effect.Effect.Success<ReturnTyp
   Effect.runPromise(Effect.scoped(Effect.flatMap(
     Client.connect({ host: sim.enip.host, port: sim.enip.port, timeout: "3 seconds" }), f)).pipe(Effect.timeout("10 seconds")))
 
-const retry = async <A>(f: () => Promise<A>, ms: number): Promise<A> => {
-  const deadline = Date.now() + ms
-  for (;;) {
-    try {
-      return await f()
-    } catch (e) {
-      if (Date.now() > deadline) throw e
-      await new Promise((r) => setTimeout(r, 50))
-    }
-  }
-}
 
 describe("web API against the running simulator (e2e)", () => {
   let sim: Simulator
@@ -93,9 +82,9 @@ describe("web API against the running simulator (e2e)", () => {
       const refused = await rawConnect(sim.enip.host, sim.enip.port).then((sock) => { sock.destroy(); return "connected" }, (e: NodeJS.ErrnoException) => e.code)
       expect(refused).toBe("ECONNREFUSED")
       expect((await apiGet(sim.web, "/api/server/control/disable=false")).body.command).toMatchObject({ success: true })
-      // The listener reopens asynchronously after the reply (ServerControl has no "listening"
-      // signal to wait on), so allow it a moment.
-      const again = await retry(() => rawSession(sim.enip.host, sim.enip.port), 2000)
+      // The reply to enable comes once the port is listening again (ServerControl waits for the
+      // listener's signal), so the very first attempt connects: no retry.
+      const again = await rawSession(sim.enip.host, sim.enip.port)
       again.socket.destroy()
       expect(await withClient(sim, (c) => c.read("SCADA[3]"))).toEqual([4])
     } finally {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
-import { ServerControl } from "../../src/server/control.js"
+import { Effect, Fiber, Layer } from "effect"
+import { ServerControl, ServerControlLive } from "../../src/server/control.js"
+import { ConnectionRegistryLive } from "../../src/server/registry.js"
 import { TagStore } from "../../src/tags/tagStore.js"
 import { coalesce, type LiveEvent, MAX_BATCH, type Snapshot } from "../../src/web/live.js"
-import { WebServer } from "../../src/web/server.js"
-import { addSession, webEnv } from "./fixture.js"
+import { WebApiLive, WebServer } from "../../src/web/server.js"
+import { addSession, TAGS, webEnv } from "./fixture.js"
 
 interface SseMessage { readonly event: string; readonly data: unknown }
 
@@ -145,4 +146,51 @@ describe("live feed (SSE)", () => {
       { name: "A", kind: "write", start: 1, count: 1, values: [3], at }
     ])
   })
+})
+
+/** The web server as the simulator starts it: no snapshot interval or event batch given. */
+const defaultEnv = () =>
+  WebApiLive({ host: "127.0.0.1", port: 0 }).pipe(
+    Layer.provideMerge(Layer.mergeAll(ServerControlLive(), ConnectionRegistryLive, TagStore.layer(TAGS).pipe(Layer.orDie)))
+  )
+
+describe("live feed defaults", () => {
+  // Counted over a few periods, so the count tells the period apart from 10× more or less.
+  it.live("a snapshot at once, then one every second: 1 + 3 in 3.5 s", () => Effect.gen(function* () {
+    const feed = yield* openEvents
+    const snapshots: Array<Snapshot> = []
+    const started = Date.now()
+    while (Date.now() - started < 3500) {
+      const m = yield* Effect.either(feed.next<Snapshot>((x) => x.event === "snapshot", Math.max(1, 3500 - (Date.now() - started))))
+      if (m._tag === "Right") snapshots.push(m.right)
+    }
+    expect(snapshots.length).toBeGreaterThanOrEqual(3)
+    expect(snapshots.length).toBeLessThanOrEqual(5)
+    // The server's own clock: consecutive snapshots about a second apart.
+    for (let i = 2; i < snapshots.length; i++) expect(snapshots[i]!.until - snapshots[i - 1]!.until).toBeGreaterThan(0.8)
+  }).pipe(Effect.provide(defaultEnv()), Effect.scoped))
+
+  it.live("tag events are gathered for 100 ms: writes every 10 ms for 1 s arrive in about 10 batches", () => Effect.gen(function* () {
+    const store = yield* TagStore
+    const feed = yield* openEvents
+    yield* feed.next((m) => m.event === "snapshot")
+    const writer = yield* Effect.fork(Effect.gen(function* () {
+      for (let i = 0; i < 100; i++) {
+        yield* Effect.orDie(store.write("SCADA", i % 10, [i]))
+        yield* Effect.sleep("10 millis")
+      }
+    }))
+    const batches: Array<Array<LiveEvent>> = []
+    for (;;) {
+      const b = yield* Effect.either(feed.next<Array<LiveEvent>>((m) => m.event === "tags", 1500))
+      if (b._tag === "Left") break
+      batches.push(b.right)
+    }
+    yield* Fiber.join(writer)
+    // 100 ms batches over ~1 s (or longer on a busy runner): 10 at the ideal pace; a 10 ms batch
+    // would send ~100, a 1 s batch 1 or 2.
+    expect(batches.length).toBeGreaterThanOrEqual(5)
+    expect(batches.length).toBeLessThanOrEqual(25)
+    expect(batches.flat().some((e) => e.kind === "write" && e.values![0] === 99)).toBe(true)
+  }).pipe(Effect.provide(defaultEnv()), Effect.scoped), 30_000)
 })
