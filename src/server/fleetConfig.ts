@@ -28,6 +28,7 @@ import { parseRoutePath } from "../cip/epath.js"
 import { buildTypes } from "../cip/layout.js"
 import type { EPath } from "../cip/model.js"
 import { DEFAULT_IDENTITY, type IdentityConfig } from "../device/identity.js"
+import { parseSignal } from "../signals/parser.js"
 import { parseNumber, parseTagSpecs } from "../tags/spec.js"
 import { type HostPort, parseAddress } from "./address.js"
 import { formatHostPort, nthAddress } from "./addressRange.js"
@@ -41,6 +42,8 @@ export interface ControllerSpec extends SimulatorConfig {
   readonly kind: "enip"
   readonly tags: ReadonlyArray<string>
   readonly identity: Partial<IdentityConfig>
+  /** Signal generators (`--signal` texts, `{n}` expanded), started with the controller. */
+  readonly signals?: ReadonlyArray<string>
 }
 
 /** A fleet file (or fleet options) that cannot be used; `message` is one line. */
@@ -260,6 +263,14 @@ const expandEntry = (
         if (Either.isLeft(a)) return yield* Either.left(fail("address", a.left))
         address = a.right
       }
+      const signals: Array<string> = []
+      for (const [i, text] of (pick("signals") ?? []).entries()) {
+        const t = expandTemplate(text, n)
+        if (Either.isLeft(t)) return yield* Either.left(fail(`signals[${i}]`, t.left))
+        const p = parseSignal(t.right)
+        if (Either.isLeft(p)) return yield* Either.left(fail(`signals[${i}]`, `${p.left.message}${hasPlaceholder(text) ? ` (n=${n})` : ""}`))
+        signals.push(t.right)
+      }
       const identity = identityOf(identityFields, n, repeated)
       if (Either.isLeft(identity)) return yield* Either.left(fail(identity.left.field, identity.left.message))
       members.push({
@@ -269,6 +280,7 @@ const expandEntry = (
         port: address.port,
         tags: tagTexts,
         ...(udts.length > 0 ? { udts } : {}),
+        ...(signals.length > 0 ? { signals } : {}),
         identity: identity.right,
         hasSerial: identityFields.serial !== undefined,
         ...(delay !== undefined ? { delay } : {}),

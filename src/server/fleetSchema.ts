@@ -58,6 +58,11 @@ const common = {
    * (the one `UdtDefinitionSchema`); an entry's list replaces the defaults' list.
    */
   udts: opt(expecting(Schema.Array(UdtDefinitionSchema), "a list of structure definitions (Name{Member:TYPE[n],…} or {name, members})")),
+  /**
+   * Signal generators, as `--signal` takes them (`Level=sine(amplitude=40, period=60s, phase={n}/10)`);
+   * `{n}` placeholders vary them per repeated entry. An entry's list replaces the defaults' list.
+   */
+  signals: opt(expecting(Schema.Array(Schema.String), "a list of signals (TARGET=EXPRESSION, as --signal takes them)")),
   /** Tag specs `NAME[@cls/ins/att]=TYPE[n]`; an entry's list replaces the defaults' list. */
   tags: opt(expecting(Schema.Array(Schema.String), "a list of tag specs")),
   /** Reply delay: seconds, or a range `"0.1-0.9"` re-drawn every second. */

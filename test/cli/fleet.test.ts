@@ -112,4 +112,31 @@ describe("cpppo enip fleet", () => {
     expect(r.code).toBe(2)
     expect(r.stderr.trimEnd().split("\n")).toEqual(["cpppo: bad structure Motor: member Speed has unknown type FLOAT (an atomic type, STRING, or a structure declared before Motor)"])
   }, 120_000)
+  it("signals: in a fleet file, {n} varying each controller's; a bad one names the entry and field", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cpppo-fleet-signals-"))
+    const file = join(dir, "fleet.yaml")
+    writeFileSync(file, [
+      "defaults: { tags: [Level=REAL, Count=DINT] }",
+      "controllers:",
+      "  - { name: \"tank{n}\", count: 2, address: 127.0.2.61, signals: [\"Level = {n} * 100 + 0.5\", \"Count = counter(start={n}, step=0)\"] }",
+      ""
+    ].join("\n"))
+    const badFile = join(dir, "bad.yaml")
+    writeFileSync(badFile, "controllers:\n  - { name: a, address: 127.0.2.70, tags: [Level=REAL], signals: [\"Level=sin(\"] }\n")
+    const child = cpppo(["-c", file, "-A"])
+    const done = finished(child, 90_000)
+    const bad = finished(cpppo(["-c", badFile]))
+    expect(await linesOf(child, 2)).toEqual(["tank1 127.0.2.61:44818", "tank2 127.0.2.62:44818"])
+    const values = await Effect.runPromise(Effect.forEach([1, 2], (n) => Effect.scoped(Effect.gen(function* () {
+      const c = yield* Client.connect({ host: `127.0.2.6${n}`, port: 44818, timeout: "5 seconds" })
+      return [yield* c.read("Level"), yield* c.read("Count")]
+    }))))
+    // Generated before the controller listens: the first read already sees each controller's own value.
+    expect(values).toEqual([[[100.5], [1]], [[200.5], [2]]])
+    child.kill("SIGINT")
+    expect((await done).code).toBe(0)
+    const r = await bad
+    expect(r.code).toBe(2)
+    expect(r.stderr.trimEnd().split("\n")).toEqual([`cpppo: ${badFile}: controllers[0] (a): signals[0]: bad signal "Level=sin(": expected a value, found the end at position 11`])
+  }, 120_000)
 })
