@@ -194,7 +194,7 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
         if (session === 0 || header.sessionHandle !== session) return errorFrame(header, EncapStatus.InvalidSessionHandle)
         const data = body.items.length === 2 && body.items[0]!._tag === "NullAddress" ? body.items[1]! : undefined
         if (data === undefined || data._tag !== "UnconnectedData") return errorFrame(header, EncapStatus.IncorrectData)
-        const reply = run(data.data, { session, peer, maxReply: UCMM_MAX_REPLY })
+        const reply = run(data.data, { session, peer, maxReply: UCMM_MAX_REPLY, encodedAtOnce: true })
         const { interfaceHandle, timeout } = body
         if (Effect.isEffect(reply)) return Effect.map(reply, (r) => replyFrame(header, interfaceHandle, timeout, undefined, 0, r).frame)
         return replyFrame(header, interfaceHandle, timeout, undefined, 0, reply).frame
@@ -233,7 +233,7 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
           connection.lastReply = { sequence, request: data.data.slice(), cip: out.cip }
           return out.frame
         }
-        const reply = run(data.data, { session, peer, connection, maxReply: connection.maxReply })
+        const reply = run(data.data, { session, peer, connection, maxReply: connection.maxReply, encodedAtOnce: true })
         return Effect.isEffect(reply) ? Effect.map(reply, send) : send(reply)
       }
       case "Unsupported":
