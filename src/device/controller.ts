@@ -164,7 +164,7 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
    * order, from the first that does not. Their replies are kept until the packet's is encoded, so
    * read replies are copies (`encodedAtOnce` is not passed on).
    */
-  const multiple = (req: MultipleServicePacketRequest, ctx: RequestContext, depth: number): SyncOr<CipReply> => {
+  const multiple = (req: MultipleServicePacketRequest, ctx: RequestContext, depth: number, maxReply: number): SyncOr<CipReply> => {
     const p = logicalPath(req.path)
     if (p === undefined || p.cls !== ClassId.MessageRouter) return errorReply(Service.MultipleServicePacket, Status.PathDestinationUnknown, [0])
     if (depth >= MSP_MAX_DEPTH) return errorReply(Service.MultipleServicePacket, Status.InvalidParameter)
@@ -175,15 +175,16 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
     for (let i = 0; i < n; i++) later += reserved[i] = reserve(requests[i]!, depth + 1)
     let used = 4 + 2 + 2 * n
     // Also keeps a 64 KiB packet of thousands of reads from holding the event loop for nothing.
-    if (used + later > ctx.maxReply) return errorReply(Service.MultipleServicePacket, Status.ReplyDataTooLarge)
+    if (used + later > maxReply) return errorReply(Service.MultipleServicePacket, Status.ReplyDataTooLarge)
     const replies: Array<CipReply> = []
     /** Room for request i: what its predecessors' replies and its successors' reservations leave. */
     const roomFor = (i: number): number => {
       later -= reserved[i]!
-      return ctx.maxReply - used - later
+      return maxReply - used - later
     }
-    const run = (i: number, room: number): SyncOr<CipReply> =>
-      dispatch(requests[i]!, { session: ctx.session, peer: ctx.peer, connection: ctx.connection, maxReply: room }, depth + 1)
+    // The context without encodedAtOnce; each request's room goes beside it.
+    const inner: RequestContext = { session: ctx.session, peer: ctx.peer, connection: ctx.connection, maxReply: ctx.maxReply }
+    const run = (i: number, room: number): SyncOr<CipReply> => dispatch(requests[i]!, inner, depth + 1, room)
     const settle = (i: number, room: number, reply: CipReply): void => {
       const out = fitted(requests[i]!, reply, room)
       used += replyLength(out)
@@ -214,34 +215,35 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
     return packet()
   }
 
-  const unconnectedSend = (req: UnconnectedSendRequest, ctx: RequestContext, depth: number): SyncOr<CipReply> => {
+  const unconnectedSend = (req: UnconnectedSendRequest, ctx: RequestContext, depth: number, maxReply: number): SyncOr<CipReply> => {
     if (!isConnectionManager(req.path)) return errorReply(Service.UnconnectedSend, Status.PathDestinationUnknown, [0])
     const bad = checkRoute(route, req.routePath)
     if (bad !== undefined) {
       // Routing failure: remaining path size (words) follows the status, as the spec requires.
       return errorReply(Service.UnconnectedSend, Status.ConnectionFailure, [bad], Uint8Array.of(req.routePath.length))
     }
-    return dispatch(req.request, ctx, depth + 1)
+    return dispatch(req.request, ctx, depth + 1, maxReply)
   }
 
-  const dispatch = (req: CipRequest, ctx: RequestContext, depth: number): SyncOr<CipReply> => {
+  /** Answer `req` in a reply of at most `maxReply` bytes (the context's, unless a packet gives less). */
+  const dispatch = (req: CipRequest, ctx: RequestContext, depth: number, maxReply = ctx.maxReply): SyncOr<CipReply> => {
     const first = req.path[0]
     if (first?._tag === "Class" && first.id === WALL_CLOCK_CLASS && req._tag !== "MultipleServicePacket" && req._tag !== "UnconnectedSend") {
       return clock.handle(req)
     }
     switch (req._tag) {
-      case "ReadTag": return readTag(store, req, ctx.maxReply, ctx.encodedAtOnce === true)
-      case "ReadTagFragmented": return readTagFragmented(store, req, ctx.maxReply, ctx.encodedAtOnce === true)
+      case "ReadTag": return readTag(store, req, maxReply, ctx.encodedAtOnce === true)
+      case "ReadTagFragmented": return readTagFragmented(store, req, maxReply, ctx.encodedAtOnce === true)
       case "WriteTag": return writeTag(store, req)
       case "WriteTagFragmented": return writeTagFragmented(store, req)
       case "ReadModifyWriteTag": return readModifyWriteTag(store, req)
-      case "MultipleServicePacket": return multiple(req, ctx, depth)
+      case "MultipleServicePacket": return multiple(req, ctx, depth, maxReply)
       case "GetAttributesAll": return attrs.all(req)
       case "GetAttributeSingle": return attrs.single(req)
       case "GetAttributeList": return attrs.list(req)
       case "SetAttributeSingle": return attrs.set(req)
-      case "GetInstanceAttributeList": return getInstanceAttributeList(symbols, req, ctx.maxReply)
-      case "ReadTemplate": return templates.readTemplate(req, ctx.maxReply)
+      case "GetInstanceAttributeList": return getInstanceAttributeList(symbols, req, maxReply)
+      case "ReadTemplate": return templates.readTemplate(req, maxReply)
       case "ForwardOpen":
         if (!isConnectionManager(req.path)) return errorReply(req.large ? Service.LargeForwardOpen : Service.ForwardOpen, Status.PathDestinationUnknown, [0])
         return forwardOpen(table, route, { maxConnections, maxPerSession, maxPerPeer }, ctx.session, ctx.peer ?? "", req)
@@ -250,7 +252,7 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
         return forwardClose(table, req, ctx.session)
       case "UnconnectedSend":
         if (depth >= MSP_MAX_DEPTH) return errorReply(Service.UnconnectedSend, Status.InvalidParameter)
-        return unconnectedSend(req, ctx, depth)
+        return unconnectedSend(req, ctx, depth, maxReply)
       case "Generic": return errorReply(req.service, Status.ServiceNotSupported)
     }
   }

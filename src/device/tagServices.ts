@@ -87,6 +87,10 @@ export const readTag = (store: TagStoreService, req: ReadTagRequest, maxReply: n
   })
 }
 
+/** A Read Tag Fragmented reply carrying `data`; `more` when later fragments follow (status 0x06). */
+const fragment = (type: TypeSpec, data: Uint8Array, more: boolean): CipReply =>
+  ({ _tag: "ReadTagFragmented", service: 0xd2, status: more ? Status.PartialTransfer : 0, extStatus: [], type, data })
+
 export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmentedRequest, maxReply: number, atOnce = false): SyncOr<CipReply> => {
   const service = Service.ReadTagFragmented
   const t = resolveTag(store, req.path)
@@ -95,8 +99,7 @@ export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmented
   const { tag, start } = t
   const type = tag.typeSpec
   const room = maxReply - HEADER - typeSpecSize(type)
-  const reply = (data: Uint8Array, more: boolean): CipReply =>
-    ({ _tag: "ReadTagFragmented", service: 0xd2, status: more ? Status.PartialTransfer : 0, extStatus: [], type, data })
+  const reply = (data: Uint8Array, more: boolean): CipReply => fragment(type, data, more)
   const size = tag.elementSize
   if (size === undefined || tag.error !== undefined || start < 0 || req.elements < 1 || start + req.elements > tag.wireCount) {
     // Variable-size elements (or an error to report): read the whole request, then cut.
@@ -116,13 +119,14 @@ export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmented
   const first = Math.floor(req.offset / size)
   const last = Math.ceil(end / size)
   if (end <= req.offset) return errorReply(service, Status.ReplyDataTooLarge)
-  return answer(service, readOf(store, atOnce)(tag, start + first, last - first), (bytes) => {
-    const from = req.offset - first * size
-    const to = end - first * size
-    // The whole read as it is (the usual case): a view of a small, fresh copy would move its
-    // bytes off the V8 heap, an allocation per request.
-    return reply(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), end < total)
-  })
+  const from = req.offset - first * size
+  const to = end - first * size
+  // The whole read as it is (the usual case): a view of a small, fresh copy would move its
+  // bytes off the V8 heap, an allocation per request.
+  const cut = (bytes: Uint8Array): CipReply => fragment(type, from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), end < total)
+  const read = readOf(store, atOnce)(tag, start + first, last - first)
+  // Answered at once when the bytes are there (no callback to build: a packet of 16 reads pays it 16 times).
+  return read instanceof Uint8Array ? cut(read) : answer(service, read, cut)
 }
 
 /** A type mismatch reply, or undefined when the write's type is the tag's. */

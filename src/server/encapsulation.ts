@@ -8,7 +8,7 @@
 import { Effect, Either } from "effect"
 import type { CodecError } from "../cip/errors.js"
 import type { CipReply, CipRequest } from "../cip/model.js"
-import { decodeRequest } from "../cip/request.js"
+import { decodeRequestKept } from "../cip/requestCache.js"
 import { EncapStatus, Status } from "../cip/status.js"
 import { decodeFrame, encodeFrame } from "../enip/frame.js"
 import { getU16, getU32 } from "../cip/bytes.js"
@@ -149,7 +149,7 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
    * asynchronous), counted by service and status when the controller keeps stats.
    */
   const run = (request: Uint8Array, ctx: RequestContext): CipReply | Effect.Effect<CipReply> => {
-    const decoded = decodeRequest(request)
+    const decoded = decodeRequestKept(request)
     if (Either.isLeft(decoded)) {
       const reply = undecodable(request, decoded.left)
       stats?.request("Undecodable", reply.status)
