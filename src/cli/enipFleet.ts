@@ -35,7 +35,7 @@ const fleetOptions = {
     help: "[iface][:port] of the first controller; with --count N the next ones take the following IP addresses (127.0.1.1, 127.0.1.2, …), same port" }),
   count: integer("count", { short: "n", metavar: "N", range: [1, 65536], showDefault: "1", help: "how many controllers, at consecutive addresses from --address" }),
   name: text("name", { metavar: "PREFIX", default: "plc", help: "controller name prefix: plc → plc1 … plcN (web paths /plc1/…, metrics labels)" }),
-  config: text("config", { short: "c", metavar: "FILE", help: "fleet FILE (.yaml, .yml or .json): defaults: and controllers: entries (name, address, identity, udts, tags, signals, delay, routePath, simple, count)" }),
+  config: text("config", { short: "c", metavar: "FILE", help: "fleet FILE (.yaml, .yml or .json): defaults: and controllers: entries (name, count, address, identity, udts, tags, signals, delay, routePath, simple; kind: modbus with registers, units)" }),
   shard: text("shard", { metavar: "INDEX/COUNT", help: "run only shard INDEX of COUNT of the fleet (INDEX may be a pod name ending -ORDINAL, as in a StatefulSet)" }),
   list: flag("list", { help: "print each controller's 'name host:port' and exit without starting" }),
   tags: args("TAG", { help: "tag specs NAME[@cls/ins/att][=TYPE][[n]] of every controller, e.g. SCADA=INT[1000], TEXT=STRING, Speed=REAL; TYPE defaults to INT" })
@@ -141,7 +141,7 @@ const fleet = (o: FleetCliOptions) =>
       signals: ((byName: ReadonlyMap<string, ReadonlyArray<string>>) => (n: string) => {
         const specs = byName.get(n)
         return specs !== undefined && specs.length > 0 ? { specs } : undefined
-      })(new Map(controllers.map((c) => [c.name, c.signals ?? []] as const))),
+      })(new Map(controllers.map((c) => [c.name, c.kind === "enip" ? c.signals ?? [] : []] as const))),
       // One budget for the whole fleet (process-wide, like the descriptor limit).
       ...(Option.isSome(o.maxSessionsPerPeer) ? { limits: { maxSessionsPerPeer: o.maxSessionsPerPeer.value } } : {})
     }, {

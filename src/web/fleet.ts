@@ -12,6 +12,7 @@
  */
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Duration, Effect, PubSub, Scope, Stream } from "effect"
+import type { ModbusDeviceService } from "../modbus/device.js"
 import type { FleetService } from "../server/fleet.js"
 import type { SimulatorService } from "../server/simulator.js"
 import { ControllerStats } from "../server/stats.js"
@@ -87,6 +88,39 @@ export const webController = (sim: SimulatorService, stopped: () => boolean, ext
   }
 }
 
+/** The web view of a Modbus/TCP device of a fleet (`kind: modbus`): its registers are its tags. */
+export const modbusWebController = (device: ModbusDeviceService, stopped: () => boolean, extras: ControllerExtras = {}): WebController => {
+  const { history, recorder } = extras
+  const s: ApiServices = { control: device.control, registry: device.registry, tags: device.tags, ...(recorder !== undefined ? { history: recorder } : {}) }
+  const address = `${device.address.host.includes(":") ? `[${device.address.host}]` : device.address.host}:${device.address.port}`
+  return {
+    name: device.name,
+    s,
+    history,
+    item: () => {
+      const st = device.control.unsafeState()
+      let requests = 0
+      for (const byStatus of device.stats.requests.values()) for (const n of byStatus.values()) requests += n
+      return {
+        address,
+        state: stopped() || st.done ? "done" : st.disabled ? "disabled" : "running",
+        sessions: device.registry.size(),
+        requests,
+        tags: device.tags.tags.length,
+        product: "Modbus/TCP",
+        serial: 0,
+        delay: st.delay.value,
+        errors: device.tags.tags.filter((t) => t.error !== undefined).length
+      }
+    },
+    up: () => {
+      const st = device.control.unsafeState()
+      return st.listening || st.disabled || st.done || stopped()
+    },
+    metrics: { name: device.name, stats: device.stats, registry: device.registry, control: device.control, tags: device.tags, cipConnections: () => 0 }
+  }
+}
+
 /** A controller known only by its services (no counters, no listener of its own to report). */
 export const bareController = (s: ApiServices): WebController => {
   const stats = new ControllerStats()
@@ -106,8 +140,10 @@ export const bareController = (s: ApiServices): WebController => {
 }
 
 /** The web controllers of a fleet, in its order; `extras` gives each one's history files and recorder. */
-export const webControllers = (fleet: FleetService, extras?: (name: string) => ControllerExtras): ReadonlyArray<WebController> =>
-  Array.from(fleet.controllers.values(), (sim) => webController(sim, () => fleet.stopped(sim.name), extras?.(sim.name)))
+export const webControllers = (fleet: FleetService, extras?: (name: string) => ControllerExtras): ReadonlyArray<WebController> => [
+  ...Array.from(fleet.controllers.values(), (sim) => webController(sim, () => fleet.stopped(sim.name), extras?.(sim.name))),
+  ...Array.from(fleet.devices.values(), (d) => modbusWebController(d, () => fleet.stopped(d.name), extras?.(d.name)))
+]
 
 /** A controller's live hub, made on its first page (500 idle hubs would each wake 10 times a second). */
 const lazyHub = (s: ApiServices, options: WebOptions, changes: PubSub.PubSub<void>, stop: Effect.Effect<void>, scope: Scope.Scope) =>
