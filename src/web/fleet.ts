@@ -52,6 +52,50 @@ export interface ControllerExtras {
   readonly replay?: ReplayService | undefined
 }
 
+/** What the web view reads of a device, whatever its kind. */
+interface DeviceParts {
+  readonly name: string
+  readonly address: { readonly host: string; readonly port: number }
+  readonly control: ApiServices["control"]
+  readonly registry: ApiServices["registry"]
+  readonly tags: ApiServices["tags"]
+  readonly stats: ControllerStats
+  readonly product: string
+  readonly serial: number
+  readonly cipConnections: () => number
+}
+
+/** The web view of one device: its item in `controllers`, health and metrics. */
+const deviceView = (d: DeviceParts, s: ApiServices, stopped: () => boolean, history: HistoryAccess | undefined): WebController => {
+  const address = `${d.address.host.includes(":") ? `[${d.address.host}]` : d.address.host}:${d.address.port}`
+  return {
+    name: d.name,
+    s,
+    history,
+    item: () => {
+      const st = d.control.unsafeState()
+      let requests = 0
+      for (const byStatus of d.stats.requests.values()) for (const n of byStatus.values()) requests += n
+      return {
+        address,
+        state: stopped() || st.done ? "done" : st.disabled ? "disabled" : "running",
+        sessions: d.registry.size(),
+        requests,
+        tags: d.tags.tags.length,
+        product: d.product,
+        serial: d.serial,
+        delay: st.delay.value,
+        errors: d.tags.tags.filter((t) => t.error !== undefined).length
+      }
+    },
+    up: () => {
+      const st = d.control.unsafeState()
+      return st.listening || st.disabled || st.done || stopped()
+    },
+    metrics: { name: d.name, stats: d.stats, registry: d.registry, control: d.control, tags: d.tags, cipConnections: d.cipConnections }
+  }
+}
+
 /** The web view of a running simulator of a fleet. */
 export const webController = (sim: SimulatorService, stopped: () => boolean, extras: ControllerExtras = {}): WebController => {
   const { history, recorder, signals, replay } = extras
@@ -59,66 +103,17 @@ export const webController = (sim: SimulatorService, stopped: () => boolean, ext
     control: sim.control, registry: sim.registry, tags: sim.tags, signals, replay,
     ...(recorder !== undefined ? { history: recorder } : {})
   }
-  const address = `${sim.server.address.host.includes(":") ? `[${sim.server.address.host}]` : sim.server.address.host}:${sim.server.address.port}`
-  return {
-    name: sim.name,
-    s,
-    history,
-    item: () => {
-      const st = sim.control.unsafeState()
-      let requests = 0
-      for (const byStatus of sim.stats.requests.values()) for (const n of byStatus.values()) requests += n
-      return {
-        address,
-        state: stopped() || st.done ? "done" : st.disabled ? "disabled" : "running",
-        sessions: sim.registry.size(),
-        requests,
-        tags: sim.tags.tags.length,
-        product: sim.device.identityConfig.productName,
-        serial: sim.device.identityConfig.serial,
-        delay: st.delay.value,
-        errors: sim.tags.tags.filter((t) => t.error !== undefined).length
-      }
-    },
-    up: () => {
-      const st = sim.control.unsafeState()
-      return st.listening || st.disabled || st.done || stopped()
-    },
-    metrics: { name: sim.name, stats: sim.stats, registry: sim.registry, control: sim.control, tags: sim.tags, cipConnections: () => sim.device.connections().length }
-  }
+  return deviceView({
+    name: sim.name, address: sim.server.address, control: sim.control, registry: sim.registry, tags: sim.tags, stats: sim.stats,
+    product: sim.device.identityConfig.productName, serial: sim.device.identityConfig.serial, cipConnections: () => sim.device.connections().length
+  }, s, stopped, history)
 }
 
 /** The web view of a Modbus/TCP device of a fleet (`kind: modbus`): its registers are its tags. */
 export const modbusWebController = (device: ModbusDeviceService, stopped: () => boolean, extras: ControllerExtras = {}): WebController => {
   const { history, recorder } = extras
   const s: ApiServices = { control: device.control, registry: device.registry, tags: device.tags, ...(recorder !== undefined ? { history: recorder } : {}) }
-  const address = `${device.address.host.includes(":") ? `[${device.address.host}]` : device.address.host}:${device.address.port}`
-  return {
-    name: device.name,
-    s,
-    history,
-    item: () => {
-      const st = device.control.unsafeState()
-      let requests = 0
-      for (const byStatus of device.stats.requests.values()) for (const n of byStatus.values()) requests += n
-      return {
-        address,
-        state: stopped() || st.done ? "done" : st.disabled ? "disabled" : "running",
-        sessions: device.registry.size(),
-        requests,
-        tags: device.tags.tags.length,
-        product: "Modbus/TCP",
-        serial: 0,
-        delay: st.delay.value,
-        errors: device.tags.tags.filter((t) => t.error !== undefined).length
-      }
-    },
-    up: () => {
-      const st = device.control.unsafeState()
-      return st.listening || st.disabled || st.done || stopped()
-    },
-    metrics: { name: device.name, stats: device.stats, registry: device.registry, control: device.control, tags: device.tags, cipConnections: () => 0 }
-  }
+  return deviceView({ ...device, product: "Modbus/TCP", serial: 0, cipConnections: () => 0 }, s, stopped, history)
 }
 
 /** A controller known only by its services (no counters, no listener of its own to report). */
