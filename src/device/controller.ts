@@ -162,7 +162,9 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
    * The embedded requests run in a plain loop while they answer synchronously (the usual case: a
    * packet of 16 reads pays no closure or context copy per read), and continue in an Effect, in
    * order, from the first that does not. Their replies are kept until the packet's is encoded, so
-   * read replies are copies (`encodedAtOnce` is not passed on).
+   * read replies are copies, unless the packet holds only reads and is encoded at once (nothing in
+   * it can change what an earlier read saw): then they may be views, as a lone read's. A packet
+   * that goes on in an Effect copies the views it holds first (other requests may run meanwhile).
    */
   const multiple = (req: MultipleServicePacketRequest, ctx: RequestContext, depth: number, maxReply: number): SyncOr<CipReply> => {
     const p = logicalPath(req.path)
@@ -182,8 +184,9 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
       later -= reserved[i]!
       return maxReply - used - later
     }
-    // The context without encodedAtOnce; each request's room goes beside it.
-    const inner: RequestContext = { session: ctx.session, peer: ctx.peer, connection: ctx.connection, maxReply: ctx.maxReply }
+    // One context for the requests; each request's room goes beside it.
+    const views = ctx.encodedAtOnce === true && requests.every(isRead)
+    let inner: RequestContext = { session: ctx.session, peer: ctx.peer, connection: ctx.connection, maxReply: ctx.maxReply, encodedAtOnce: views }
     const run = (i: number, room: number): SyncOr<CipReply> => dispatch(requests[i]!, inner, depth + 1, room)
     const settle = (i: number, room: number, reply: CipReply): void => {
       const out = fitted(requests[i]!, reply, room)
@@ -202,6 +205,10 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
         settle(i, room, reply as CipReply)
         continue
       }
+      if (views) {
+        for (let k = 0; k < replies.length; k++) replies[k] = detached(replies[k]!)
+        inner = { ...inner, encodedAtOnce: false }
+      }
       return Effect.gen(function* () {
         settle(i, room, yield* (reply as Effect.Effect<CipReply>))
         for (let j = i + 1; j < n; j++) {
@@ -214,6 +221,12 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
     }
     return packet()
   }
+
+  /** Requests that change nothing (a packet of these may answer with views of the tags). */
+  const isRead = (req: CipRequest): boolean => req._tag === "ReadTag" || req._tag === "ReadTagFragmented"
+  /** A read reply with a copy of its data (a view of the tag's bytes would follow later writes). */
+  const detached = (reply: CipReply): CipReply =>
+    reply._tag === "ReadTag" || reply._tag === "ReadTagFragmented" ? { ...reply, data: reply.data.slice() } : reply
 
   const unconnectedSend = (req: UnconnectedSendRequest, ctx: RequestContext, depth: number, maxReply: number): SyncOr<CipReply> => {
     if (!isConnectionManager(req.path)) return errorReply(Service.UnconnectedSend, Status.PathDestinationUnknown, [0])
