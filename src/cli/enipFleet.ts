@@ -23,10 +23,13 @@ const loadFleet = Effect.promise(() =>
   Promise.all([import("../server/fleetConfig.js"), import("../server/shard.js"), import("../server/addressRange.js"), import("./fleet.js")]))
 
 // The server's options apply to each controller, except cpppo's INI config files (-c: here the
-// fleet file) and the Modbus bridge (one device per process).
+// fleet file), the Modbus bridge (one device per process) and --replay with its options (a
+// replay is one history played into one controller's tags: run a server per replayed PLC).
+// They are not declared here, so giving one is an unknown-option mistake, not silently ignored.
 const {
   config: _iniFiles, noConfig: _noConfig, configBasename: _basename,
   modbus: _modbus, modbusUnit: _unit, modbusRate: _rate, modbusTimeout: _timeout, wordOrder: _order,
+  replay: _replay, speed: _speed, loop: _loop, since: _since, until: _until,
   ...shared
 } = serverOptions
 const fleetOptions = {
@@ -56,6 +59,7 @@ const entryOf = (o: FleetCliOptions): Record<string, unknown> => ({
   address: o.address,
   tags: o.tags,
   ...(o.udt.length > 0 ? { udts: o.udt } : {}),
+  ...(o.signal.length > 0 ? { signals: o.signal } : {}),
   ...(Option.isSome(o.delay) ? { delay: o.delay.value } : {}),
   ...(Option.isSome(o.routePath) ? { routePath: o.routePath.value } : {}),
   ...(o.simple ? { simple: true } : {}),
@@ -76,7 +80,7 @@ const entryOf = (o: FleetCliOptions): Record<string, unknown> => ({
 
 /** Controller options given with --config: they belong in the file. */
 const controllerOptionsGiven = (o: FleetCliOptions): ReadonlyArray<string> => [
-  ...(o.tags.length > 0 ? ["TAG…"] : []), ...(o.udt.length > 0 ? ["--udt"] : []), ...(Option.isSome(o.count) ? ["--count"] : []), ...(o.address !== ":44818" ? ["--address"] : []),
+  ...(o.tags.length > 0 ? ["TAG…"] : []), ...(o.udt.length > 0 ? ["--udt"] : []), ...(o.signal.length > 0 ? ["--signal"] : []), ...(Option.isSome(o.count) ? ["--count"] : []), ...(o.address !== ":44818" ? ["--address"] : []),
   ...(Option.isSome(o.delay) ? ["--delay"] : []), ...(Option.isSome(o.routePath) ? ["--route-path"] : []), ...(o.simple ? ["--simple"] : []),
   ...(o.noUdp ? ["--no-udp"] : []), ...(o.noTcp ? ["--no-tcp"] : []), ...(Option.isSome(o.idle) ? ["--idle-timeout"] : []), ...(Option.isSome(o.maxSessions) ? ["--max-sessions"] : []),
   ...(Option.isSome(o.size) ? ["--size"] : []), ...(Option.isSome(o.vendor) ? ["--vendor"] : []), ...(Option.isSome(o.deviceType) ? ["--device-type"] : []),
@@ -112,6 +116,7 @@ const fleet = (o: FleetCliOptions) =>
       if (Either.isLeft(s)) return yield* usage(s.left)
       controllers = shardOf(controllers, s.right)
     }
+    if (o.paused && controllers.every((c) => (c.signals ?? []).length === 0)) return yield* usage("--paused goes with --signal (or signals: in the fleet file)")
     if (o.list) {
       for (const c of controllers) yield* Console.log(`${c.name} ${formatHostPort(c)}`)
       return
@@ -137,10 +142,11 @@ const fleet = (o: FleetCliOptions) =>
         }
       } : {}),
       ...(historyFile !== undefined ? { historyFile } : {}),
-      // Each controller's signal generators from the fleet file (`signals:`, `{n}` expanded).
+      // Each controller's signal generators (`--signal`, or the fleet file's `signals:`, `{n}`
+      // expanded), computed every --signal-rate seconds, paused with --paused.
       signals: ((byName: ReadonlyMap<string, ReadonlyArray<string>>) => (n: string) => {
         const specs = byName.get(n)
-        return specs !== undefined && specs.length > 0 ? { specs } : undefined
+        return specs !== undefined && specs.length > 0 ? { specs, periodMillis: o.signalRate * 1000, paused: o.paused } : undefined
       })(new Map(controllers.map((c) => [c.name, c.signals ?? []] as const))),
       // One budget for the whole fleet (process-wide, like the descriptor limit).
       ...(Option.isSome(o.maxSessionsPerPeer) ? { limits: { maxSessionsPerPeer: o.maxSessionsPerPeer.value } } : {})
