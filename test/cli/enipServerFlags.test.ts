@@ -95,7 +95,7 @@ describe.each<Kind>(["server", "fleet"])("cpppo enip %s flags (real binary)", (k
     expect(simpleUnrouted.status, simpleUnrouted.stdout + simpleUnrouted.stderr).toBe(0)
   }, 60_000)
 
-  it("-s 100: a write that fits is served; a longer request frame fails the client (status 0x65, closed)", async () => {
+  it("-s 100: a write that fits is served; a longer request frame fails the client (status 0x65, closed); the default takes a 65559-byte frame", async () => {
     const [{ address }, plain] = await Promise.all([launch(kind, ["-s", "100", "BIG=INT[100]"]), launch(kind, ["BIG=INT[100]"])])
     const small = await run(["enip", "client", "-a", address, "BIG[0]=1"])
     expect(small.status, small.stdout + small.stderr).toBe(0)
@@ -103,8 +103,28 @@ describe.each<Kind>(["server", "fleet"])("cpppo enip %s flags (real binary)", (k
     const big = await run(["enip", "client", "-a", address, "-p", "-t", "3", write])
     expect(big.status).toBe(1)
     expect(big.stdout + big.stderr).not.toMatch(/'OK'/)
-    const fits = await run(["enip", "client", "-a", plain.address, "-p", write]) // the default, 65559, takes it
+    const fits = await run(["enip", "client", "-a", plain.address, "-p", write])
     expect(fits.status, fits.stdout + fits.stderr).toBe(0)
+    // The default, 65559 (24 + 0xffff): the longest frame there is, a NOP with a 65535-byte body,
+    // is taken (no 0x65, no close) and the ListServices after it is answered.
+    const [host, port] = [plain.address.split(":")[0]!, Number(plain.address.split(":")[1])]
+    const socket = await rawConnect(host, port)
+    try {
+      const nop = Buffer.alloc(24 + 0xffff)
+      nop.writeUInt16LE(0xffff, 2)
+      const listServices = Buffer.alloc(24)
+      listServices.writeUInt16LE(0x0004, 0)
+      const reply = new Promise<Buffer>((resolve, reject) => {
+        let got = Buffer.alloc(0)
+        const t = setTimeout(() => reject(new Error("no reply")), 10_000)
+        socket.on("data", (d: Buffer) => { got = Buffer.concat([got, d]); if (got.length >= 24) { clearTimeout(t); resolve(got) } })
+      })
+      socket.write(Buffer.concat([nop, listServices]))
+      const r = await reply
+      expect([r.readUInt16LE(0), r.readUInt32LE(8)]).toEqual([0x0004, 0]) // ListServices, status 0
+    } finally {
+      socket.destroy()
+    }
   }, 60_000)
 
   it("-d 0.3: every reply is delayed, shown as the delay option (0 without -d)", async () => {
@@ -122,9 +142,14 @@ describe.each<Kind>(["server", "fleet"])("cpppo enip %s flags (real binary)", (k
     expect(performance.now() - t0).toBeGreaterThanOrEqual(300) // at least the delay (a lower bound, not a speed bound)
   }, 60_000)
 
-  it("-U: no answer on UDP; without it ListIdentity is answered on UDP", async () => {
-    const noUdp = await launch(kind, ["-U", "X"])
-    const udp = await launch(kind, ["X"])
+  it("-U: no answer on UDP; without it ListIdentity is answered on UDP; -T: UDP only, TCP refused", async () => {
+    const [noUdp, udp, noTcp] = await Promise.all([launch(kind, ["-U", "X"]), launch(kind, ["X"]), launch(kind, ["-T", "X"])])
+    const [udpOnly, tcpRefused] = await Promise.all([
+      run(["enip", "client", "-a", noTcp.address, "-u", "-i", "-t", "5"]), run(["enip", "client", "-a", noTcp.address, "-t", "2", "X"])
+    ])
+    expect(udpOnly.stdout).toContain("1756-L61/B LOGIX5561")
+    expect(tcpRefused.status).toBe(1)
+    expect(tcpRefused.stdout).toMatch(/ECONNREFUSED/)
     const [none, some] = await Promise.all([
       run(["enip", "client", "-a", noUdp.address, "-u", "-i", "-t", "1"]),
       run(["enip", "client", "-a", udp.address, "-u", "-i", "-t", "5"])
@@ -225,6 +250,20 @@ describe("cpppo enip fleet: --name; what it does not take", () => {
     await plain.line(/^plc2 /)
     expect(named.stdout.slice(0, 2).map((l) => l.split(" ")[0])).toEqual(["line1", "line2"])
     expect(plain.stdout.slice(0, 2).map((l) => l.split(" ")[0])).toEqual(["plc1", "plc2"])
+  }, 60_000)
+
+  it("--historize FILE: one file per controller (hist.jsonl → hist-plc1.jsonl); -w with --web-history DIR plots them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cpppo-fleet-hist-"))
+    const fleet = start(["enip", "fleet", "-n", "2", "-a", "127.0.0.1:0", "-A", "-w", "127.0.0.1:0", "--historize", join(dir, "hist.jsonl"), "--web-history", dir, "X"])
+    running.push(fleet)
+    const plc1 = (await fleet.line(/^plc1 /)).split(" ")[1]!
+    const web = (await fleet.line(/^web /)).split(" ")[1]!
+    expect((await run(["enip", "client", "-a", plc1, "X=42"])).status).toBe(0)
+    const plot = await fetch(`http://${web}/plc1/history/plot?file=hist-plc1.jsonl`, { signal: AbortSignal.timeout(5000) })
+    expect(plot.status).toBe(200)
+    expect(await fleet.stop()).toBe(0)
+    expect(readFileSync(join(dir, "hist-plc1.jsonl"), "utf8")).toMatch(/\["X", \[0, 0\]\]\t\{"write": \[42\]/)
+    expect(readFileSync(join(dir, "hist-plc2.jsonl"), "utf8")).not.toMatch(/42/)
   }, 60_000)
 
   it("--replay and its options, --modbus, --no-config: one cpppo: line naming the option, exit 2; --paused without a signal too", async () => {
