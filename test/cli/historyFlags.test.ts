@@ -84,4 +84,17 @@ describe("cpppo history flags (real binary)", () => {
     expect(region!.status).toBe(1)
     expect(region!.stderr).toMatch(/unknown time zone "MDT"/)
   }, 60_000)
+
+  it("plot without --tags draws up to 64 lines; 65 or more is a one-line mistake asking for --tags", async () => {
+    const file = (n: number) => {
+      const f = join(dir, `wide${n}.hst`)
+      writeFileSync(f, [0, 1].map((k) => `2014-07-16 04:03:4${4 + k}.186\t["A", [0, ${n - 1}]]\t{"write": [${Array.from({ length: n }, (_, i) => i + k).join(", ")}]}\n`).join(""))
+      return f
+    }
+    const [ok, tooMany] = await runAll([history("plot", file(64)), history("plot", file(65))])
+    expect(ok!.status, ok!.stderr).toBe(0)
+    expect(svgOf(ok!.stdout).legend).toHaveLength(64)
+    expect(tooMany!.status).toBe(1)
+    expect(lines(tooMany!.stderr)).toEqual(["cpppo: history plot: more than 64 series: choose the tags and elements to plot (--tags, or tags= on the web)"])
+  }, 60_000)
 })
