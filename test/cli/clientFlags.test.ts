@@ -104,13 +104,15 @@ describe("cpppo enip client flags (real binary)", () => {
     }
   }, 60_000)
 
-  it("-I, -s and -i ask List Interfaces, List Services and List Identity; -b sends to 255.255.255.255", async () => {
+  it("-I, -s and -i ask List Interfaces, List Services and List Identity; --list-tags lists the tags; -b sends to 255.255.255.255", async () => {
     const interfaces = await run(["enip", "client", "-a", address, "-I"])
     expect(interfaces.stdout).toMatch(/^ListInterfaces from 127\.0\.0\.1:\d+: 0 items/)
     const services = await run(["enip", "client", "-a", address, "-s"])
     expect(services.stdout).toMatch(/Service "Communications": version 1, capability 0x0020/)
     const identity = await run(["enip", "client", "-a", address, "-i"])
     expect(identity.stdout).toContain("1756-L61/B LOGIX5561")
+    const tags = await run(["enip", "client", "-a", address, "--list-tags"])
+    expect(tags.stdout.split("\n").filter((l) => l !== "").map((l) => l.split(/ +/).slice(0, 2))).toEqual([["X", "INT[10]"], ["BIG", "DINT[400]"]])
     const broadcast = await run(["enip", "client", "-a", address, "-b", "-i", "-t", "1"])
     expect(broadcast.stdout + broadcast.stderr).toContain("255.255.255.255")
   }, 60_000)
