@@ -23,9 +23,8 @@ const loadFleet = Effect.promise(() =>
   Promise.all([import("../server/fleetConfig.js"), import("../server/shard.js"), import("../server/addressRange.js"), import("./fleet.js")]))
 
 // The server's options apply to each controller, except cpppo's INI config files (-c: here the
-// fleet file), the Modbus bridge (one device per process) and --replay with its options (a
-// replay is one history played into one controller's tags: run a server per replayed PLC).
-// They are not declared here, so giving one is an unknown-option mistake, not silently ignored.
+// fleet file), the Modbus bridge (one device per process) and --replay (one history into one
+// controller): not offered, so giving one is an unknown option, not silently ignored.
 const {
   config: _iniFiles, noConfig: _noConfig, configBasename: _basename,
   modbus: _modbus, modbusUnit: _unit, modbusRate: _rate, modbusTimeout: _timeout, wordOrder: _order,
@@ -38,7 +37,7 @@ const fleetOptions = {
     help: "[iface][:port] of the first controller; with --count N the next ones take the following IP addresses (127.0.1.1, 127.0.1.2, …), same port" }),
   count: integer("count", { short: "n", metavar: "N", range: [1, 65536], showDefault: "1", help: "how many controllers, at consecutive addresses from --address" }),
   name: text("name", { metavar: "PREFIX", default: "plc", help: "controller name prefix: plc → plc1 … plcN (web paths /plc1/…, metrics labels)" }),
-  config: text("config", { short: "c", metavar: "FILE", help: "fleet FILE (.yaml, .yml or .json): defaults: and controllers: entries (name, address, identity, udts, tags, signals, delay, routePath, simple, count)" }),
+  config: text("config", { short: "c", metavar: "FILE", help: "fleet FILE (.yaml, .yml or .json): defaults: and controllers: entries (name, count, address, identity, udts, tags, signals, delay, routePath, simple; kind: modbus with registers, units)" }),
   shard: text("shard", { metavar: "INDEX/COUNT", help: "run only shard INDEX of COUNT of the fleet (INDEX may be a pod name ending -ORDINAL, as in a StatefulSet)" }),
   list: flag("list", { help: "print each controller's 'name host:port' and exit without starting" }),
   tags: args("TAG", { help: "tag specs NAME[@cls/ins/att][=TYPE][[n]] of every controller, e.g. SCADA=INT[1000], TEXT=STRING, Speed=REAL; TYPE defaults to INT" })
@@ -111,12 +110,14 @@ const fleet = (o: FleetCliOptions) =>
       if (Either.isLeft(parsed)) return yield* usage(cliMessage(parsed.left))
       controllers = parsed.right
     }
+    if (o.paused && !controllers.some((c) => c.kind === "enip" && (c.signals?.length ?? 0) > 0)) {
+      return yield* usage("--paused goes with --signal (or signals: in the fleet file)")
+    }
     if (Option.isSome(o.shard)) {
       const s = parseShard(o.shard.value)
       if (Either.isLeft(s)) return yield* usage(s.left)
       controllers = shardOf(controllers, s.right)
     }
-    if (o.paused && controllers.every((c) => (c.signals ?? []).length === 0)) return yield* usage("--paused goes with --signal (or signals: in the fleet file)")
     if (o.list) {
       for (const c of controllers) yield* Console.log(`${c.name} ${formatHostPort(c)}`)
       return
@@ -142,12 +143,12 @@ const fleet = (o: FleetCliOptions) =>
         }
       } : {}),
       ...(historyFile !== undefined ? { historyFile } : {}),
-      // Each controller's signal generators (`--signal`, or the fleet file's `signals:`, `{n}`
-      // expanded), computed every --signal-rate seconds, paused with --paused.
+      // Each controller's signal generators (`--signal` or the file's `signals:`, `{n}` expanded),
+      // computed every --signal-rate seconds, paused with --paused.
       signals: ((byName: ReadonlyMap<string, ReadonlyArray<string>>) => (n: string) => {
         const specs = byName.get(n)
         return specs !== undefined && specs.length > 0 ? { specs, periodMillis: o.signalRate * 1000, paused: o.paused } : undefined
-      })(new Map(controllers.map((c) => [c.name, c.signals ?? []] as const))),
+      })(new Map(controllers.map((c) => [c.name, c.kind === "enip" ? c.signals ?? [] : []] as const))),
       // One budget for the whole fleet (process-wide, like the descriptor limit).
       ...(Option.isSome(o.maxSessionsPerPeer) ? { limits: { maxSessionsPerPeer: o.maxSessionsPerPeer.value } } : {})
     }, {
