@@ -6,10 +6,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest"
 import { mkdtempSync, writeFileSync } from "node:fs"
-import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { run, type Running, start } from "./cpppo.js"
+import { silentBytes } from "./silent.js"
 
 let running: Array<Running> = []
 afterEach(async () => {
@@ -66,12 +66,7 @@ describe("cpppo enip server --modbus … (real binary)", () => {
   }, 60_000)
 
   it("--modbus-timeout 0.1: a device that never answers is asked again after each timeout; with 5 s it is asked once", async () => {
-    const listeners = await Promise.all([0, 1].map(() => new Promise<{ port: number; requests: () => number; close: () => void }>((resolve) => {
-      let n = 0
-      const sockets = new Set<net.Socket>()
-      const srv = net.createServer((s) => { sockets.add(s); s.on("error", () => {}); s.on("data", () => { n++ }) })
-      srv.listen(0, "127.0.0.1", () => resolve({ port: (srv.address() as net.AddressInfo).port, requests: () => n, close: () => { for (const s of sockets) s.destroy(); srv.close() } }))
-    })))
+    const listeners = await Promise.all([silentBytes(), silentBytes()])
     try {
       const [quick, patient] = listeners
       await Promise.all([

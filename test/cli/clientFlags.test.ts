@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { mkdtempSync, readFileSync } from "node:fs"
-import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { cpppo, run, type Running, start } from "./cpppo.js"
+import { silentEnip } from "./silent.js"
 
 let server: Running
 let address = ""
@@ -37,31 +37,7 @@ const counted = async (args: ReadonlyArray<string>) => {
   return { r, delta }
 }
 
-/** A listener that registers sessions and never answers anything else: how many requests came. */
-const silent = () =>
-  new Promise<{ port: number; requests: () => number; close: () => void }>((resolve) => {
-    let n = 0
-    const sockets = new Set<net.Socket>()
-    const srv = net.createServer((socket) => {
-      sockets.add(socket)
-      let buf = Buffer.alloc(0)
-      socket.on("error", () => {})
-      socket.on("data", (chunk) => {
-        buf = Buffer.concat([buf, chunk])
-        while (buf.length >= 24 && buf.length >= 24 + buf.readUInt16LE(2)) {
-          const frame = Buffer.from(buf.subarray(0, 24 + buf.readUInt16LE(2)))
-          buf = buf.subarray(frame.length)
-          if (frame.readUInt16LE(0) === 0x65) { frame.writeUInt32LE(0x1234, 4); socket.write(frame) }
-          else n++
-        }
-      })
-    })
-    srv.listen(0, "127.0.0.1", () => resolve({
-      port: (srv.address() as net.AddressInfo).port,
-      requests: () => n,
-      close: () => { for (const s of sockets) s.destroy(); srv.close() }
-    }))
-  })
+const silent = silentEnip
 
 describe("cpppo enip client flags (real binary)", () => {
   it("-m packs the reads into one Multiple Service Packet; without it, one Read Tag each", async () => {
@@ -146,32 +122,33 @@ describe("cpppo enip get-attribute flags (real binary)", () => {
 
 describe("cpppo enip poll flags (real binary)", () => {
   it("-m packs each poll into a Multiple Service Packet; -c polls over a connection; -q prints only the summary", async () => {
-    const packed = await counted(["poll", "-a", address, "-m", "-q", "--duration", "0.5", "X[0]", "X[1]"])
+    const packed = await counted(["poll", "-a", address, "-m", "-q", "--duration", "2", "X[0]", "X[1]"])
     expect(Object.keys(packed.delta)).toEqual(["MultipleServicePacket"])
     expect(packed.r.stdout.trim().split("\n")).toHaveLength(1)
     expect(packed.r.stdout).toMatch(/^Poll summary: \d+ polls/)
-    const connected = await counted(["poll", "-a", address, "-c", "--duration", "0.5", "X[0]"])
+    const connected = await counted(["poll", "-a", address, "-c", "--duration", "2", "X[0]"])
     expect(connected.delta.ForwardOpen).toBe(1)
     expect(connected.r.stdout).toMatch(/^ +X(\[0\])? == \[\d+\]: 'OK'$/m)
   }, 60_000)
 
-  it("-R 0.1 for 1 s polls about ten times; the default -R is 1 s", async () => {
-    const fast = await run(["enip", "poll", "-a", address, "-q", "-R", "0.1", "--duration", "1", "X"])
-    const slow = await run(["enip", "poll", "-a", address, "-q", "--duration", "1", "X"])
+  it("-R 0.1 for 3 s polls about thirty times; the default -R is 1 s", async () => {
+    const [fast, slow] = await Promise.all([
+      run(["enip", "poll", "-a", address, "-q", "-R", "0.1", "--duration", "3", "X"]), run(["enip", "poll", "-a", address, "-q", "--duration", "3", "X"])
+    ])
     const polls = (s: string) => Number(/Poll summary: (\d+) polls/.exec(s)![1])
-    expect(polls(fast.stdout)).toBeGreaterThanOrEqual(5)
-    expect(polls(slow.stdout)).toBeLessThanOrEqual(2)
+    expect(polls(fast.stdout)).toBeGreaterThanOrEqual(10)
+    expect(polls(slow.stdout)).toBeLessThanOrEqual(4)
   }, 60_000)
 
   it("--route-path and -S: a route the controller does not take fails each poll with its status", async () => {
-    const routed = await run(["enip", "poll", "-a", address, "--route-path", "1/3", "--duration", "0.5", "X"])
+    const routed = await run(["enip", "poll", "-a", address, "--route-path", "1/3", "--duration", "2", "X"])
     expect(routed.stdout).toMatch(/X == None: 'Status/)
     // A simple (non-routing) controller refuses the routed request; -S polls it unrouted.
     const plc5 = start(["enip", "server", "--no-config", "-S", "-a", "127.0.0.1:0", "-A", "X"])
     try {
       const at = await plc5.line(/^127\.0\.0\.1:\d+$/)
       const [unrouted, routedToSimple] = await Promise.all([
-        run(["enip", "poll", "-a", at, "-S", "--duration", "0.5", "X"]), run(["enip", "poll", "-a", at, "--duration", "0.5", "X"])
+        run(["enip", "poll", "-a", at, "-S", "--duration", "2", "X"]), run(["enip", "poll", "-a", at, "--duration", "2", "X"])
       ])
       expect(unrouted.stdout).toMatch(/X == \[\d+\]: 'OK'/)
       expect(routedToSimple.stdout).toMatch(/X == None: 'Status/)
