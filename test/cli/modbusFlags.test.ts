@@ -135,11 +135,13 @@ describe("cpppo modbus poll flags (real binary)", () => {
     const [deep, shallow, patient] = await Promise.all([silent(), silent(), silent()])
     try {
       await Promise.all([
-        poll(deep.address, ["-d", "3", "-t", "10", "--duration", "4", "40001", "40011", "40021", "40031"]),
+        poll(deep.address, ["-d", "3", "-t", "2", "--duration", "5", "40001", "40011", "40021", "40031"]),
         poll(shallow.address, ["--duration", "5", "40001", "40011", "40021", "40031"]),
         poll(patient.address, ["-t", "10", "--duration", "5", "40001", "40011", "40021", "40031"])
       ])
-      expect(deep.requests()).toBe(3)
+      // (The poller's first cycle may start before every range is added: then its first connection
+      // sees one request, times out, and the next connection sees the three.)
+      expect(deep.mostOnOneConnection()).toBe(3)
       expect(patient.requests()).toBe(1)
       expect(shallow.requests()).toBeGreaterThanOrEqual(2) // timed out after 1 s, reconnected, asked again
     } finally {

@@ -11,6 +11,8 @@ export interface Silent {
   readonly address: string
   /** Requests received and not answered. */
   readonly requests: () => number
+  /** The most requests received on one connection (how many a client had in flight on it). */
+  readonly mostOnOneConnection: () => number
   readonly close: () => void
 }
 
@@ -20,23 +22,25 @@ export const silentListener = (
 ): Promise<Silent> =>
   new Promise((resolve) => {
     let n = 0
+    let most = 0
     const sockets = new Set<net.Socket>()
     const srv = net.createServer((socket) => {
       sockets.add(socket)
       let buf = Buffer.alloc(0)
+      let here = 0
       socket.on("error", () => {})
       socket.on("data", (chunk) => {
         buf = Buffer.concat([buf, chunk])
         for (let len = frameLength(buf); len !== undefined && buf.length >= len; len = frameLength(buf)) {
           const frame = Buffer.from(buf.subarray(0, len))
           buf = buf.subarray(len)
-          if (!answer(frame, socket)) n++
+          if (!answer(frame, socket)) { n++; most = Math.max(most, ++here) }
         }
       })
     })
     srv.listen(0, "127.0.0.1", () => {
       const port = (srv.address() as net.AddressInfo).port
-      resolve({ port, address: `127.0.0.1:${port}`, requests: () => n, close: () => { for (const s of sockets) s.destroy(); srv.close() } })
+      resolve({ port, address: `127.0.0.1:${port}`, requests: () => n, mostOnOneConnection: () => most, close: () => { for (const s of sockets) s.destroy(); srv.close() } })
     })
   })
 
