@@ -11,7 +11,7 @@ const report = process.env["CPPPO_MUTATION_REPORT"] ?? "reports/mutation/mutatio
  */
 export default {
   testRunner: "vitest",
-  vitest: { configFile: "vitest.mutate.config.ts" },
+  vitest: { configFile: process.env["MUTATE_VITEST_CONFIG"] ?? "vitest.mutate.config.ts" },
   plugins: ["@stryker-mutator/vitest-runner"],
   mutate: [
     "src/enip/**/*.ts",

@@ -1,31 +1,16 @@
 #!/usr/bin/env node
 /**
  * `npm run mutate [-- <folder>… [--mutate <globs>] [stryker options]]`: mutation testing, one folder
- * at a time. FOLDERS names, per folder, the files Stryker mutates, the tests that must notice
- * (vitest.mutate.config.ts reads them from CPPPO_MUTATE_TESTS) and its own incremental file, so a
- * run on one folder never discards another's results and a re-run only tests mutants whose code or
- * covering tests changed. No folder: every folder in the table, one after another.
+ * at a time. The table in mutate-folders.mjs names, per folder, the files Stryker mutates and the
+ * tests that must notice; each folder keeps its own incremental file, so a run on one folder never
+ * discards another's results and a re-run only tests mutants whose code or covering tests changed.
+ * No folder: every folder in the table, one after another.
  * `--mutate` narrows a run to some files of one folder; it then keeps its own incremental and
  * report files (Stryker drops files outside `--mutate` from the incremental file it writes).
  * Reports: reports/mutation/<folder>[--<narrowed>].{html,json}.
  */
 import { spawnSync } from "node:child_process"
-
-/** folder → what to mutate and which tests run against it. */
-export const FOLDERS = {
-  enip: {
-    mutate: ["src/enip/**/*.ts", "!src/enip/index.ts", "!src/enip/model.ts"],
-    tests: ["test/enip/**/*.test.ts", "test/cip/**/*.test.ts"]
-  },
-  cip: {
-    mutate: ["src/cip/**/*.ts", "!src/cip/index.ts", "!src/cip/model.ts"],
-    tests: ["test/cip/**/*.test.ts"]
-  },
-  tags: {
-    mutate: ["src/tags/**/*.ts", "!src/tags/index.ts"],
-    tests: ["test/tags/**/*.test.ts"]
-  }
-}
+import { FOLDERS, folderEnv } from "./mutate-folders.mjs"
 
 const args = process.argv.slice(2)
 const folders = []
@@ -44,7 +29,7 @@ if (narrowed !== undefined && folders.length !== 1) {
 
 let status = 0
 for (const folder of folders.length > 0 ? folders : Object.keys(FOLDERS)) {
-  const { mutate, tests } = FOLDERS[folder]
+  const { mutate } = FOLDERS[folder]
   const name = narrowed === undefined ? folder : `${folder}--${narrowed.replace(/[^A-Za-z0-9]+/g, "_")}`
   const options = [
     ...(narrowed === undefined ? ["--mutate", mutate.join(",")] : []),
@@ -57,7 +42,7 @@ for (const folder of folders.length > 0 ? folders : Object.keys(FOLDERS)) {
     stdio: "inherit",
     env: {
       ...process.env,
-      CPPPO_MUTATE_TESTS: tests.join(","),
+      ...folderEnv(folder),
       CPPPO_MUTATION_REPORT: `reports/mutation/${name}`
     }
   })
