@@ -49,7 +49,8 @@ describe("pyString: str repr", () => {
     ["back\\slash", "'back\\\\slash'"],
     ["a\nb\rc\td", "'a\\nb\\rc\\td'"],
     ["\x00\x1f\x7f\x9f", "'\\x00\\x1f\\x7f\\x9f'"],
-    ["\x20~é", "' ~é'"]
+    ["\x20~é", "' ~é'"],
+    ["a\xa0b\xadc\xa1\xff", "'a\\xa0b\\xadc\xa1\xff'"]
   ])("%j prints %s", (s, text) => {
     expect(pyString(s)).toBe(text)
     expect(pyValue(s)).toBe(text)
