@@ -88,6 +88,10 @@ describe("TCP/IP Interface (class 0xF5) Get Attributes All", () => {
 
   it("refuses short, cut and over-long payloads, saying where", () => {
     expect(problem(decodeTcpIp(hexToBytes(wire.slice(0, 26))))).toEqual({ reason: "Truncated", offset: 0, message: "TCP/IP attributes" })
+    // 14 bytes hold the path size: what is missing is the path and configuration.
+    expect(problem(decodeTcpIp(hexToBytes(wire.slice(0, 28))))).toEqual({ reason: "Truncated", offset: 12, message: "TCP/IP physical link path / interface configuration" })
+    // The configuration whole, the names missing.
+    expect(problem(decodeTcpIp(hexToBytes(wire.slice(0, 76))))).toEqual({ reason: "Truncated", offset: 38, message: "TCP/IP domain / host name" })
     expect(problem(decodeTcpIp(hexToBytes(wire.slice(0, 36 + 38))))).toEqual({ reason: "Truncated", offset: 12, message: "TCP/IP physical link path / interface configuration" })
     const noHost = wire.slice(0, wire.length - 12)
     expect(problem(decodeTcpIp(hexToBytes(noHost)))).toEqual({ reason: "Truncated", offset: 38, message: "TCP/IP domain / host name" })
