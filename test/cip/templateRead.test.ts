@@ -3,7 +3,7 @@
  * name with its `;n…` suffix and the member names, NUL-terminated) back into a layout that finds
  * members by name, with BOOLs at their bit, BOOL arrays as DWORDs and nested structures resolved.
  */
-import { describe, expect, it } from "@effect/vitest"
+import { beforeEach, describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { STRING_LAYOUT, type StructLayout } from "../../src/cip/layout.js"
 import { layoutFromTemplate, parseTemplateDefinition } from "../../src/cip/template.js"
@@ -34,6 +34,10 @@ const motor = definition("Motor;nABCD", [
 ])
 
 describe("parseTemplateDefinition", () => {
+  it("a name that starts with ';' has an empty name and the rest as suffix", () => {
+    expect(Either.getOrThrow(parseTemplateDefinition(definition(";nX", []), 0))).toEqual({ name: "", suffix: "nX", members: [] })
+  })
+
   it("splits the name at ';' and reads every member's INFO, type and offset", () => {
     const def = Either.getOrThrow(parseTemplateDefinition(motor, 12))
     expect([def.name, def.suffix]).toEqual(["Motor", "nABCD"])
@@ -64,10 +68,14 @@ describe("parseTemplateDefinition", () => {
 describe("layoutFromTemplate", () => {
   const inner: StructLayout = { ...STRING_LAYOUT, name: "Inner", instance: 0x123, handle: 0x5555, size: 8, predefined: false }
   const nested = (i: number) => (i === 0x123 ? inner : i === 0x0fce ? STRING_LAYOUT : undefined)
-  const layout = layoutFromTemplate(0x200, 0xabcd, 156, Either.getOrThrow(parseTemplateDefinition(motor, 12)), nested)
+  // Built inside each test (not when the file loads), so each test exercises the code it checks.
+  let layout: StructLayout
+  beforeEach(() => { layout = layoutFromTemplate(0x200, 0xabcd, 156, Either.getOrThrow(parseTemplateDefinition(motor, 12)), nested) })
 
   it("carries the template's identity; user structures are not predefined", () => {
     expect([layout.name, layout.instance, layout.handle, layout.size, layout.predefined]).toEqual(["Motor", 0x200, 0xabcd, 156, false])
+    // A member read from a template adds no characters to the name's suffix (that is for declared ones).
+    expect(layout.members.every((m) => m.suffix === "")).toBe(true)
   })
 
   it("a BOOL is a bit of its host byte: INFO gives bit (low 3 bits) and byte (the rest)", () => {
