@@ -1,0 +1,39 @@
+// @ts-check
+/**
+ * The one table of mutation-tested folders, read by `npm run mutate` (scripts/mutate.mjs) and
+ * CI's `npm run mutate:changed` (scripts/mutate-changed.mjs). Per folder:
+ * - `mutate`: Stryker's globs (files holding no behaviour, re-exports and type declarations, left out);
+ * - `exclude`: the same left-out files as a pattern, for changed-line runs;
+ * - `tests`: the socket-free test files that must notice its mutants (vitest.mutate.config.ts reads
+ *   them from CPPPO_MUTATE_TESTS);
+ * - `vitestConfig` (optional): a vitest config of the folder's own instead of vitest.mutate.config.ts.
+ * Each folder keeps its own incremental file, reports/stryker-incremental-<folder>.json.
+ * @type {Record<string, { mutate: string[], exclude: RegExp, tests: string[], vitestConfig?: string }>}
+ */
+export const FOLDERS = {
+  enip: {
+    mutate: ["src/enip/**/*.ts", "!src/enip/index.ts", "!src/enip/model.ts"],
+    exclude: /\/(index|model)\.ts$/,
+    tests: ["test/enip/**/*.test.ts", "test/cip/**/*.test.ts"]
+  },
+  cip: {
+    mutate: ["src/cip/**/*.ts", "!src/cip/index.ts", "!src/cip/model.ts"],
+    exclude: /\/(index|model)\.ts$/,
+    tests: ["test/cip/**/*.test.ts"]
+  },
+  tags: {
+    mutate: ["src/tags/**/*.ts", "!src/tags/index.ts"],
+    exclude: /\/index\.ts$/,
+    tests: ["test/tags/**/*.test.ts"]
+  }
+}
+
+/** The environment a Stryker run of `folder` needs (its tests, its vitest config). */
+export const folderEnv = (/** @type {string} */ folder) => {
+  const row = FOLDERS[folder]
+  if (row === undefined) throw new Error(`no mutation folder ${folder}`)
+  return {
+    CPPPO_MUTATE_TESTS: row.tests.join(","),
+    MUTATE_VITEST_CONFIG: row.vitestConfig ?? "vitest.mutate.config.ts"
+  }
+}
