@@ -9,6 +9,7 @@ import { AttributeFactory } from "../../src/tags/attribute.js"
 import { TagStore } from "../../src/tags/tagStore.js"
 import { Controller } from "../../src/device/controller.js"
 import { bytes, cls, fixture, ins, le16, port, sym, tagPath } from "./helpers.js"
+import { numRuns } from "../numRuns.js"
 
 const params = (size: number) => ({ size, variable: true, priority: 0, type: 2, redundantOwner: false })
 const fo = (over: Partial<ForwardOpenRequest> = {}): ForwardOpenRequest => ({
@@ -202,7 +203,7 @@ describe("Multiple Service Packet: the reply size is settled before anything run
         if (it.kind === "write") expect(dints[i]).toBe(reply.status === 0 ? it.value : 0)
       })
       expect(f.ctl.connections()).toHaveLength(r.replies.filter((x) => x._tag === "ForwardOpen" && x.status === 0).length)
-    }), { numRuns: 200 })
+    }), { numRuns: numRuns(200) })
   })
 })
 

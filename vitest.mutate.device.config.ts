@@ -1,0 +1,18 @@
+/**
+ * The tests Stryker runs against each src/device mutant (stryker.device.config.mjs): the
+ * socket-free device tests, which drive the controller with decoded CIP requests and check the
+ * replies. CPPPO_MUTATE lowers the property tests' run counts (test/numRuns.ts); npm test runs
+ * them in full.
+ */
+import { fileURLToPath } from "node:url"
+import { defineConfig } from "vitest/config"
+
+export default defineConfig({
+  resolve: { alias: [{ find: /^cpppo$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }] },
+  test: {
+    include: ["test/device/**/*.test.ts"],
+    setupFiles: ["./test/setupTests.ts"],
+    env: { CPPPO_MUTATE: "1" },
+    testTimeout: 60_000
+  }
+})
