@@ -13,6 +13,8 @@ export default defineConfig({
     include: ["test/device/**/*.test.ts"],
     setupFiles: ["./test/setupTests.ts"],
     env: { CPPPO_MUTATE: "1" },
+    isolate: false,
+    poolOptions: { threads: { isolate: false } },
     testTimeout: 60_000
   }
 })

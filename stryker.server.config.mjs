@@ -1,0 +1,13 @@
+// @ts-check
+/**
+ * Mutation testing of the server (src/server: sessions, listener, limits, connected messaging,
+ * fleets): `npm run mutate -- stryker.server.config.mjs`, or one file with
+ * `MUTATE_FILE=src/server/limits.ts`. The server tests of vitest.mutate.server.config.ts run it
+ * over real sockets on 127.0.0.1 port 0; run it inside /work/bin/netns-run (or any private network
+ * namespace) so tests that bind fixed loopback addresses do not collide.
+ * @type {import("@stryker-mutator/api/core").PartialStrykerOptions}
+ */
+import base from "./stryker.config.mjs"
+import { scoped } from "./stryker.scoped.mjs"
+
+export default scoped(base, "server", "vitest.mutate.server.config.ts", ["src/server/**/*.ts", "!src/server/index.ts"])
