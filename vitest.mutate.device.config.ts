@@ -13,6 +13,8 @@ export default defineConfig({
     include: ["test/device/**/*.test.ts"],
     setupFiles: ["./test/setupTests.ts"],
     env: { CPPPO_MUTATE: "1" },
+    // One worker process for every run: module state is set up once, and mutants are switched at
+    // run time, so nothing needs a fresh module graph per test file.
     isolate: false,
     poolOptions: { threads: { isolate: false } },
     testTimeout: 60_000

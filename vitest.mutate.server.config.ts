@@ -12,11 +12,16 @@ export default defineConfig({
   resolve: { alias: [{ find: /^cpppo$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }] },
   test: {
     include: [
-      "test/server/{addressRange,attributes,connected,encapsulation,faults,fleetConfig,fleetStructures,sessions,udp,vectors}.test.ts",
-      "test/server/mutation/**/*.test.ts"
+      "test/server/{addressRange,attributes,connected,encapsulation,faults,fleetConfig,fleetStructures,sessions,stats,udp,vectors}.test.ts",
+      // shard arithmetic (src/server/shard.ts) is tested with the Kubernetes manifests
+      "test/deploy/kubernetes.test.ts"
     ],
     setupFiles: ["./test/setupTests.ts"],
     env: { CPPPO_MUTATE: "1" },
+    // One worker process for every run: module state is set up once, and mutants are switched at
+    // run time, so nothing needs a fresh module graph per test file.
+    isolate: false,
+    poolOptions: { threads: { isolate: false } },
     testTimeout: 60_000
   }
 })
