@@ -12,9 +12,7 @@ export default defineConfig({
   resolve: { alias: [{ find: /^cpppo$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }] },
   test: {
     include: [
-      "test/server/{address,addressRange,attributes,connected,encapsulation,faults,fleetConfig,fleetStructures,limits,sessions,stats,udp,vectors}.test.ts",
-      // shard arithmetic (src/server/shard.ts) is tested with the Kubernetes manifests
-      "test/deploy/kubernetes.test.ts"
+      "test/server/{address,addressRange,attributes,connected,encapsulation,faults,fleetConfig,fleetStructures,limits,sessions,shard,stats,udp,vectors}.test.ts"
     ],
     setupFiles: ["./test/setupTests.ts"],
     env: { CPPPO_MUTATE: "1" },
