@@ -23,10 +23,12 @@ const loadFleet = Effect.promise(() =>
   Promise.all([import("../server/fleetConfig.js"), import("../server/shard.js"), import("../server/addressRange.js"), import("./fleet.js")]))
 
 // The server's options apply to each controller, except cpppo's INI config files (-c: here the
-// fleet file) and the Modbus bridge (one device per process).
+// fleet file), the Modbus bridge (one device per process) and --replay (one history into one
+// controller): not offered, so giving one is an unknown option, not silently ignored.
 const {
   config: _iniFiles, noConfig: _noConfig, configBasename: _basename,
   modbus: _modbus, modbusUnit: _unit, modbusRate: _rate, modbusTimeout: _timeout, wordOrder: _order,
+  replay: _replay, speed: _speed, loop: _loop, since: _since, until: _until,
   ...shared
 } = serverOptions
 const fleetOptions = {
@@ -35,7 +37,7 @@ const fleetOptions = {
     help: "[iface][:port] of the first controller; with --count N the next ones take the following IP addresses (127.0.1.1, 127.0.1.2, …), same port" }),
   count: integer("count", { short: "n", metavar: "N", range: [1, 65536], showDefault: "1", help: "how many controllers, at consecutive addresses from --address" }),
   name: text("name", { metavar: "PREFIX", default: "plc", help: "controller name prefix: plc → plc1 … plcN (web paths /plc1/…, metrics labels)" }),
-  config: text("config", { short: "c", metavar: "FILE", help: "fleet FILE (.yaml, .yml or .json): defaults: and controllers: entries (name, address, identity, udts, tags, signals, delay, routePath, simple, count)" }),
+  config: text("config", { short: "c", metavar: "FILE", help: "fleet FILE (.yaml, .yml or .json): defaults: and controllers: entries (name, count, address, identity, udts, tags, signals, delay, routePath, simple; kind: modbus with registers, units)" }),
   shard: text("shard", { metavar: "INDEX/COUNT", help: "run only shard INDEX of COUNT of the fleet (INDEX may be a pod name ending -ORDINAL, as in a StatefulSet)" }),
   list: flag("list", { help: "print each controller's 'name host:port' and exit without starting" }),
   tags: args("TAG", { help: "tag specs NAME[@cls/ins/att][=TYPE][[n]] of every controller, e.g. SCADA=INT[1000], TEXT=STRING, Speed=REAL; TYPE defaults to INT" })
@@ -56,6 +58,7 @@ const entryOf = (o: FleetCliOptions): Record<string, unknown> => ({
   address: o.address,
   tags: o.tags,
   ...(o.udt.length > 0 ? { udts: o.udt } : {}),
+  ...(o.signal.length > 0 ? { signals: o.signal } : {}),
   ...(Option.isSome(o.delay) ? { delay: o.delay.value } : {}),
   ...(Option.isSome(o.routePath) ? { routePath: o.routePath.value } : {}),
   ...(o.simple ? { simple: true } : {}),
@@ -76,7 +79,7 @@ const entryOf = (o: FleetCliOptions): Record<string, unknown> => ({
 
 /** Controller options given with --config: they belong in the file. */
 const controllerOptionsGiven = (o: FleetCliOptions): ReadonlyArray<string> => [
-  ...(o.tags.length > 0 ? ["TAG…"] : []), ...(o.udt.length > 0 ? ["--udt"] : []), ...(Option.isSome(o.count) ? ["--count"] : []), ...(o.address !== ":44818" ? ["--address"] : []),
+  ...(o.tags.length > 0 ? ["TAG…"] : []), ...(o.udt.length > 0 ? ["--udt"] : []), ...(o.signal.length > 0 ? ["--signal"] : []), ...(Option.isSome(o.count) ? ["--count"] : []), ...(o.address !== ":44818" ? ["--address"] : []),
   ...(Option.isSome(o.delay) ? ["--delay"] : []), ...(Option.isSome(o.routePath) ? ["--route-path"] : []), ...(o.simple ? ["--simple"] : []),
   ...(o.noUdp ? ["--no-udp"] : []), ...(o.noTcp ? ["--no-tcp"] : []), ...(Option.isSome(o.idle) ? ["--idle-timeout"] : []), ...(Option.isSome(o.maxSessions) ? ["--max-sessions"] : []),
   ...(Option.isSome(o.size) ? ["--size"] : []), ...(Option.isSome(o.vendor) ? ["--vendor"] : []), ...(Option.isSome(o.deviceType) ? ["--device-type"] : []),
@@ -106,6 +109,9 @@ const fleet = (o: FleetCliOptions) =>
       const parsed = Either.flatMap(decodeFleetFile(raw), (file) => resolveFleet(file, raw))
       if (Either.isLeft(parsed)) return yield* usage(cliMessage(parsed.left))
       controllers = parsed.right
+    }
+    if (o.paused && !controllers.some((c) => c.kind === "enip" && (c.signals?.length ?? 0) > 0)) {
+      return yield* usage("--paused goes with --signal (or signals: in the fleet file)")
     }
     if (Option.isSome(o.shard)) {
       const s = parseShard(o.shard.value)
@@ -137,11 +143,12 @@ const fleet = (o: FleetCliOptions) =>
         }
       } : {}),
       ...(historyFile !== undefined ? { historyFile } : {}),
-      // Each controller's signal generators from the fleet file (`signals:`, `{n}` expanded).
+      // Each controller's signal generators (`--signal` or the file's `signals:`, `{n}` expanded),
+      // computed every --signal-rate seconds, paused with --paused.
       signals: ((byName: ReadonlyMap<string, ReadonlyArray<string>>) => (n: string) => {
         const specs = byName.get(n)
-        return specs !== undefined && specs.length > 0 ? { specs } : undefined
-      })(new Map(controllers.map((c) => [c.name, c.signals ?? []] as const))),
+        return specs !== undefined && specs.length > 0 ? { specs, periodMillis: o.signalRate * 1000, paused: o.paused } : undefined
+      })(new Map(controllers.map((c) => [c.name, c.kind === "enip" ? c.signals ?? [] : []] as const))),
       // One budget for the whole fleet (process-wide, like the descriptor limit).
       ...(Option.isSome(o.maxSessionsPerPeer) ? { limits: { maxSessionsPerPeer: o.maxSessionsPerPeer.value } } : {})
     }, {

@@ -16,7 +16,8 @@ import type { ProcessLimitsOptions } from "../server/limits.js"
 import type { ReplayOptions, ReplayService } from "../replay/replay.js"
 import type { SignalsService } from "../signals/engine.js"
 import { formatTagEvent } from "../tags/events.js"
-import { TagStore } from "../tags/tagStore.js"
+import { TagStore, type TagStoreService } from "../tags/tagStore.js"
+import type { RegisterMap } from "../modbus/registers.js"
 import type { HistoryAccess } from "../web/historyRoutes.js"
 import { startSinks, type WebExtras } from "./extras.js"
 
@@ -48,6 +49,7 @@ export interface SignalsConfig {
 
 const loadSignals = Effect.promise(() => import("../signals/engine.js"))
 const loadReplay = Effect.promise(() => import("../replay/replay.js"))
+const loadModbusPrint = Effect.promise(() => import("../modbus/print.js"))
 
 export interface FleetHooks {
   /** Called once every controller listens: each `name`, TCP and UDP address; the web address. */
@@ -97,8 +99,18 @@ export const runFleet = (config: FleetRunConfig, hooks: FleetHooks = {}) =>
         const replay = rep !== undefined ? yield* Effect.flatMap(loadReplay, (m) => m.makeReplay(core.tags, rep)) : undefined
         if (signals !== undefined || replay !== undefined) moving.set(core.name, { signals, replay })
       }).pipe(Effect.provideService(TagStore, core.tags))
+    // Each Modbus device: its sinks (printing as `cpppo modbus server -p` prints, history).
+    const prepareDevice = (device: { readonly name: string; readonly tags: TagStoreService; readonly registers: RegisterMap }) =>
+      Effect.gen(function* () {
+        const format = print !== undefined ? (yield* loadModbusPrint).formatRegisterEvent(device.registers) : undefined
+        const { recorder } = yield* startSinks({
+          print: print !== undefined && format !== undefined ? { format, line: (line) => print(device.name, line) } : undefined,
+          historize: historyOf(device.name)
+        })
+        if (recorder !== undefined) recorders.set(device.name, recorder)
+      }).pipe(Effect.provideService(TagStore, device.tags))
     const started = performance.now()
-    const fleet = yield* makeFleet(config.controllers, { prepare, ...(config.limits !== undefined ? { limits: config.limits } : {}) })
+    const fleet = yield* makeFleet(config.controllers, { prepare, prepareDevice, ...(config.limits !== undefined ? { limits: config.limits } : {}) })
     const startMs = performance.now() - started
     let web: BoundAddress | undefined
     if (config.web !== undefined) {
@@ -108,11 +120,16 @@ export const runFleet = (config: FleetRunConfig, hooks: FleetHooks = {}) =>
       const bound = yield* serveWeb(webControllers(fleet, (name) => ({ history: historyAccess(name), recorder: recorders.get(name), ...moving.get(name) })), options)
       web = { host: bound.host, port: bound.port }
     }
-    const sims = Array.from(fleet.controllers.values())
-    if (hooks.onListening) {
-      yield* hooks.onListening({ controllers: sims.map((s) => ({ name: s.name, tcp: s.server.address, udp: s.server.udpAddress })), web })
+    // In the fleet file's order, whatever their kind.
+    const bound = new Map<string, { readonly name: string; readonly tcp: BoundAddress; readonly udp: BoundAddress | undefined }>()
+    for (const s of fleet.controllers.values()) bound.set(s.name, { name: s.name, tcp: s.server.address, udp: s.server.udpAddress })
+    for (const d of fleet.devices.values()) bound.set(d.name, { name: d.name, tcp: d.address, udp: undefined })
+    const listening = config.controllers.flatMap((c) => bound.get(c.name) ?? [])
+    if (hooks.onListening) yield* hooks.onListening({ controllers: listening, web })
+    if (listening.length > 1) {
+      const modbus = fleet.devices.size > 0 ? ` (${fleet.devices.size} Modbus/TCP)` : ""
+      yield* Effect.logInfo(`fleet of ${listening.length} controllers${modbus} listening (built and started in ${startMs.toFixed(0)} ms)`)
     }
-    if (sims.length > 1) yield* Effect.logInfo(`fleet of ${sims.length} controllers listening (built and started in ${startMs.toFixed(0)} ms)`)
     yield* fleet.awaitAllDone
-    yield* Effect.logInfo(sims.length > 1 ? "done: every controller stopped" : "done: shutting down")
+    yield* Effect.logInfo(listening.length > 1 ? "done: every controller stopped" : "done: shutting down")
   }).pipe(Effect.scoped)

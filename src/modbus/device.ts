@@ -14,7 +14,8 @@ import type { Framer } from "../server/session.js"
 import { serveTcp } from "../server/tcp.js"
 import { makeTagStore, TagStore, type TagStoreService } from "../tags/tagStore.js"
 import type { RangeSpec } from "./addresses.js"
-import { type DeviceObjects, makeMbapFramer } from "./codec.js"
+import { ControllerStats } from "../server/stats.js"
+import { type DeviceObjects, Fc, makeMbapFramer, MBAP_SIZE } from "./codec.js"
 import { answerAdu, type HandlerContext } from "./handler.js"
 import { type BoundRun, makeRegisterMap, planRuns, type RegisterMap, runSpec } from "./registers.js"
 
@@ -58,11 +59,19 @@ export interface ModbusDeviceConfig {
   /** Unsent reply bytes allowed per session before it is closed (default 1 MB). */
   readonly maxOutput?: number
   readonly identity?: Partial<ModbusIdentity>
+  /**
+   * Runs after the registers are built and before the device listens, in its scope: subscribe
+   * event sinks (printing, history) here and no client request can come before them.
+   */
+  readonly prepare?: (device: { readonly name: string; readonly tags: TagStoreService; readonly registers: RegisterMap }) => Effect.Effect<void, Error, Scope.Scope>
 }
 
-/** A configuration that cannot be built (bad register spec, unit id) or a port that cannot be bound. */
+/**
+ * A configuration that cannot be built (bad register spec, unit id), a port that cannot be
+ * bound, or a `prepare` that failed.
+ */
 export class ModbusConfigError extends Data.TaggedError("ModbusConfigError")<{
-  readonly reason: "Registers" | "Units" | "Listen"
+  readonly reason: "Registers" | "Units" | "Listen" | "Prepare"
   readonly message: string
 }> {}
 
@@ -77,6 +86,19 @@ export interface ModbusDeviceService {
   readonly registry: ConnectionRegistryService
   /** Unit ids served (undefined: all). */
   readonly units: ReadonlySet<number> | undefined
+  /** Requests answered, by function (`ReadHoldingRegisters`) and exception code (0: none); bytes in and out. */
+  readonly stats: ControllerStats
+}
+
+/** Function code → its name in the counters (`ReadHoldingRegisters`, or `function 0x41`). */
+const FUNCTION_NAMES = new Map<number, string>(Object.entries(Fc).map(([name, code]) => [code, name]))
+const functionName = (fc: number) => FUNCTION_NAMES.get(fc) ?? `function 0x${fc.toString(16).padStart(2, "0")}`
+
+/** Count one reply ADU (its function and exception code) in the device's counters. */
+const counting = (stats: ControllerStats) => (reply: Uint8Array): Uint8Array => {
+  const fc = reply[MBAP_SIZE] ?? 0
+  stats.request(functionName(fc & 0x7f), fc & 0x80 ? reply[MBAP_SIZE + 1] ?? 0 : 0)
+  return reply
 }
 
 /** The device in context (one-device apps and tests). */
@@ -141,8 +163,14 @@ export const makeModbusDevice = (config: ModbusDeviceConfig): Effect.Effect<Modb
       ...(config.idleTimeout !== undefined ? { timeout: config.idleTimeout } : {})
     })
     const registry = makeConnectionRegistry()
+    const stats = new ControllerStats()
+    const count = counting(stats)
     const ctx: HandlerContext = { tags, registers, units, identity: identityObjects(config.identity) }
     const host = config.host === "" ? "0.0.0.0" : config.host
+    if (config.prepare !== undefined) {
+      yield* config.prepare({ name: config.name ?? `${host}:${config.port}`, tags, registers }).pipe(
+        Effect.mapError((e) => new ModbusConfigError({ reason: "Prepare", message: e.message })))
+    }
     // The process-wide limits (sessions per peer, bytes held, the fd limit) when the program
     // shares one; else this device's own.
     const given = yield* Effect.serviceOption(ProcessLimits)
@@ -152,19 +180,23 @@ export const makeModbusDevice = (config: ModbusDeviceConfig): Effect.Effect<Modb
       {
         makeFramer: sessionFramer,
         makeHandler: () => ({
-          frame: (frame) => answerAdu(ctx, frame),
+          frame: (frame) => {
+            const reply = answerAdu(ctx, frame)
+            return reply instanceof Uint8Array ? count(reply) : Effect.map(reply, count)
+          },
           // A broken MBAP stream cannot be resynchronised: close without a reply.
           framingError: () => undefined,
           close: () => {}
         }),
         control,
         registry,
-        maxOutput: config.maxOutput ?? 1024 * 1024
+        maxOutput: config.maxOutput ?? 1024 * 1024,
+        stats
       },
       control,
       registry
     ).pipe(Effect.mapError((e) => new ModbusConfigError({ reason: "Listen", message: e.message })))
     const name = config.name ?? `${address.host}:${address.port}`
     yield* Effect.logInfo(`Modbus/TCP server ${name} listening on ${address.host}:${address.port}, ${registers.runs.length} register range(s)`)
-    return { name, address, tags, registers, control, registry, units } satisfies ModbusDeviceService
+    return { name, address, tags, registers, control, registry, units, stats } satisfies ModbusDeviceService
   })

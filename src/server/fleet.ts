@@ -12,22 +12,39 @@
 import { Context, Data, Deferred, Effect, ExecutionStrategy, Exit, Layer, Option, Scope } from "effect"
 import { formatHostPort } from "./addressRange.js"
 import { makeProcessLimits, perServerPeers, ProcessLimits, type ProcessLimitsOptions } from "./limits.js"
+import { makeModbusDevice, type ModbusConfigError, type ModbusDeviceConfig, type ModbusDeviceService } from "../modbus/device.js"
+import type { TagStoreService } from "../tags/tagStore.js"
 import { makeSimulator, type SimulatorConfig, type SimulatorError, type SimulatorOptions, type SimulatorService } from "./simulator.js"
 
-/** One controller's config in a fleet: a simulator config with its (unique) name. */
-export interface FleetMemberConfig extends SimulatorConfig {
+/** An EtherNet/IP controller's config in a fleet: a simulator config with its (unique) name. */
+export interface EnipMemberConfig extends SimulatorConfig {
   readonly name: string
+  readonly kind?: "enip"
 }
+
+/** A Modbus/TCP device's config in a fleet (`kind: "modbus"`): built by `makeModbusDevice`. */
+export interface ModbusMemberConfig extends ModbusDeviceConfig {
+  readonly name: string
+  readonly kind: "modbus"
+}
+
+/** One device of a fleet, by kind (an EtherNet/IP controller unless `kind: "modbus"`). */
+export type FleetMemberConfig = EnipMemberConfig | ModbusMemberConfig
 
 /** A controller of the fleet could not start (nothing of the fleet keeps running). */
 export class FleetStartError extends Data.TaggedError("FleetStartError")<{
   readonly name: string
   readonly message: string
-  /** What stopped it (a TagSpecError, AttributeError, ListenError…). */
-  readonly cause: SimulatorError
+  /** What stopped it (a TagSpecError, AttributeError, ListenError, ModbusConfigError…). */
+  readonly cause: SimulatorError | ModbusConfigError
 }> {}
 
 export interface FleetOptions extends SimulatorOptions {
+  /**
+   * Runs for each Modbus device after its registers are built and before it listens, in its
+   * scope (what `prepare` is to a controller: printing, history).
+   */
+  readonly prepareDevice?: (device: { readonly name: string; readonly tags: TagStoreService; readonly registers: ModbusDeviceService["registers"] }) => Effect.Effect<void, Error, Scope.Scope>
   /** How many controllers start at once (default: all; starting is mostly waiting on listen()). */
   readonly concurrency?: number | "unbounded"
   /**
@@ -39,8 +56,10 @@ export interface FleetOptions extends SimulatorOptions {
 }
 
 export interface FleetService {
-  /** The controllers by name, in config order. */
+  /** The EtherNet/IP controllers by name, in config order. */
   readonly controllers: ReadonlyMap<string, SimulatorService>
+  /** The Modbus/TCP devices (`kind: "modbus"`) by name, in config order. */
+  readonly devices: ReadonlyMap<string, ModbusDeviceService>
   /** Has this controller stopped (done)? */
   readonly stopped: (name: string) => boolean
   /** Completes once every controller has stopped. */
@@ -70,14 +89,17 @@ export const makeFleet = (configs: ReadonlyArray<FleetMemberConfig>, options: Fl
     const started = yield* Effect.forEach(configs, (config) =>
       Effect.gen(function* () {
         const scope = yield* Scope.fork(parent, ExecutionStrategy.sequential)
-        const sim = yield* makeSimulator(config, options).pipe(
+        const build: Effect.Effect<SimulatorService | ModbusDeviceService, SimulatorError | ModbusConfigError, Scope.Scope> = config.kind === "modbus"
+          ? makeModbusDevice(options.prepareDevice === undefined ? config : { ...config, prepare: options.prepareDevice })
+          : makeSimulator(config, options)
+        const built = yield* build.pipe(
           Effect.provideService(ProcessLimits, limitsOf()),
           Scope.extend(scope),
           Effect.mapError((e) => new FleetStartError({ name: config.name, message: `${config.name} (${formatHostPort(config)}): ${e.message}`, cause: e }))
         )
         // done on this controller: stop it alone; the last one to stop ends the fleet.
         yield* Effect.forkIn(
-          sim.control.awaitDone.pipe(
+          built.control.awaitDone.pipe(
             Effect.zipRight(Effect.logInfo(`${config.name}: done, stopping`)),
             Effect.zipRight(Scope.close(scope, Exit.void)),
             Effect.zipRight(Effect.suspend(() => {
@@ -87,11 +109,18 @@ export const makeFleet = (configs: ReadonlyArray<FleetMemberConfig>, options: Fl
           ),
           parent
         )
-        return sim
+        return { kind: config.kind ?? "enip", built }
       }), { concurrency: options.concurrency ?? "unbounded" })
     if (configs.length === 0) yield* Deferred.succeed(allDone, undefined)
+    const controllers = new Map<string, SimulatorService>()
+    const devices = new Map<string, ModbusDeviceService>()
+    for (const { kind, built } of started) {
+      if (kind === "modbus") devices.set(built.name, built as ModbusDeviceService)
+      else controllers.set(built.name, built as SimulatorService)
+    }
     return {
-      controllers: new Map(started.map((s) => [s.name, s] as const)),
+      controllers,
+      devices,
       stopped: (name) => stopped.has(name),
       awaitAllDone: Deferred.await(allDone)
     } satisfies FleetService
@@ -103,6 +132,7 @@ export const FleetLive = (configs: ReadonlyArray<FleetMemberConfig>, options?: F
 /** A one-entry fleet around a simulator that is already running (so the web API has one path). */
 export const singleFleet = (sim: SimulatorService): FleetService => ({
   controllers: new Map([[sim.name, sim]]),
+  devices: new Map(),
   stopped: () => false,
   awaitAllDone: sim.control.awaitDone
 })

@@ -35,9 +35,11 @@ import { formatHostPort, nthAddress } from "./addressRange.js"
 import { parseDelay } from "./control.js"
 import { type FleetEntry, type FleetFile, FleetFileSchema, type IdentityFields, MAX_CONTROLLERS } from "./fleetSchema.js"
 import type { SimulatorConfig } from "./simulator.js"
+import type { ModbusDeviceConfig } from "../modbus/device.js"
+import { planRuns } from "../modbus/registers.js"
 
-/** One controller of a fleet, ready to build: a simulator's config and its unique name. */
-export interface ControllerSpec extends SimulatorConfig {
+/** An EtherNet/IP controller of a fleet, ready to build: a simulator's config and its unique name. */
+export interface EnipControllerSpec extends SimulatorConfig {
   readonly name: string
   readonly kind: "enip"
   readonly tags: ReadonlyArray<string>
@@ -45,6 +47,17 @@ export interface ControllerSpec extends SimulatorConfig {
   /** Signal generators (`--signal` texts, `{n}` expanded), started with the controller. */
   readonly signals?: ReadonlyArray<string>
 }
+
+/** A Modbus/TCP device of a fleet (`kind: modbus`), ready to build with `makeModbusDevice`. */
+export interface ModbusDeviceSpec extends ModbusDeviceConfig {
+  readonly name: string
+  readonly kind: "modbus"
+  /** Register ranges (`{n}` expanded), each checked. */
+  readonly registers: ReadonlyArray<string>
+}
+
+/** One device of a fleet: an EtherNet/IP controller or a Modbus/TCP PLC, by `kind`. */
+export type ControllerSpec = EnipControllerSpec | ModbusDeviceSpec
 
 /** A fleet file (or fleet options) that cannot be used; `message` is one line. */
 export class FleetConfigError extends Data.TaggedError("FleetConfigError")<{
@@ -57,6 +70,13 @@ export class FleetConfigError extends Data.TaggedError("FleetConfigError")<{
 
 /** The address a controller without one listens on: every interface, EtherNet/IP's port. */
 export const DEFAULT_ADDRESS: HostPort = { host: "0.0.0.0", port: 44818 }
+/** The address a Modbus device without one listens on: every interface, Modbus/TCP's port. */
+export const DEFAULT_MODBUS_ADDRESS: HostPort = { host: "0.0.0.0", port: 502 }
+
+/** Fields of an EtherNet/IP controller, refused on a `kind: modbus` entry (defaults: skip them). */
+const ENIP_ONLY = ["identity", "udts", "signals", "tags", "routePath", "simple", "udp", "tcp", "size"] as const
+/** Fields of a Modbus device, refused on an EtherNet/IP entry (defaults: skip them). */
+const MODBUS_ONLY = ["registers", "units"] as const
 
 /** Names the web server uses for its own paths; a controller may not take them. */
 const WILDCARD_HOSTS = new Set(["0.0.0.0", "::", ""])
@@ -190,19 +210,35 @@ const expandEntry = (
   fail: (field: string | undefined, message: string) => FleetConfigError
 ): Either.Either<ReadonlyArray<ControllerSpec & { readonly hasSerial: boolean }>, FleetConfigError> =>
   Either.gen(function* () {
-    if (entry.kind === "modbus") return yield* Either.left(fail("kind", `"modbus" devices are not in this build yet (only "enip")`))
+    const modbus = entry.kind === "modbus"
+    // A field of the other kind on the entry itself is a mistake; in defaults: it is for the others.
+    const foreign = (modbus ? ENIP_ONLY : MODBUS_ONLY).find((k) => entry[k] !== undefined)
+    if (foreign !== undefined) {
+      return yield* Either.left(fail(foreign, modbus ? "not for kind: modbus (an EtherNet/IP controller's field)" : "only for kind: modbus"))
+    }
     const d = defaults ?? {}
     const pick = <K extends keyof typeof d>(k: K) => (entry[k] !== undefined ? entry[k] : d[k])
     const repeated = entry.count !== undefined
     const count = entry.count ?? 1
 
-    const udts = pick("udts") ?? []
+    const registerTexts = modbus ? pick("registers") ?? [] : []
+    if (modbus) {
+      if (registerTexts.length === 0) return yield* Either.left(fail("registers", `a modbus device needs registers: (ranges like "40001-40100=0")`))
+      // Checked here once; ranges with {n} are checked per device below.
+      if (!registerTexts.some(hasPlaceholder)) {
+        const r = planRuns(registerTexts)
+        if (Either.isLeft(r)) return yield* Either.left(fail("registers", r.left.message))
+      }
+    }
+    const units = modbus ? pick("units") : undefined
+
+    const udts = modbus ? [] : pick("udts") ?? []
     const types = buildTypes(udts)
     if (Either.isLeft(types)) {
       const at = udts.findIndex((u) => u.name === types.left.udt)
       return yield* Either.left(fail(at >= 0 ? `udts[${at}]` : "udts", types.left.message))
     }
-    const tagTexts = pick("tags") ?? []
+    const tagTexts = modbus ? [] : pick("tags") ?? []
     const tagsChecked = parseTagSpecs(tagTexts, types.right)
     if (Either.isLeft(tagsChecked)) {
       const at = tagTexts.indexOf(tagsChecked.left.spec)
@@ -219,7 +255,7 @@ const expandEntry = (
     }
 
     let routePath: EPath | undefined
-    const rawRoute = pick("routePath")
+    const rawRoute = modbus ? undefined : pick("routePath")
     if (rawRoute === false || (typeof rawRoute === "string" && /^\s*(false|none|0)\s*$/i.test(rawRoute))) routePath = []
     else if (rawRoute !== undefined) {
       const r = parseRoutePath(rawRoute.trim())
@@ -229,20 +265,21 @@ const expandEntry = (
 
     const addressText = pick("address")
     const templated = addressText !== undefined && hasPlaceholder(addressText)
-    let base: HostPort = DEFAULT_ADDRESS
+    const defaultAddress = modbus ? DEFAULT_MODBUS_ADDRESS : DEFAULT_ADDRESS
+    let base: HostPort = defaultAddress
     if (addressText !== undefined && !templated) {
-      const a = parseAddress(addressText, DEFAULT_ADDRESS)
+      const a = parseAddress(addressText, defaultAddress)
       if (Either.isLeft(a)) return yield* Either.left(fail("address", a.left))
       base = a.right
     }
-    const identityFields: IdentityFields = { ...d.identity, ...entry.identity }
-    const simple = pick("simple")
-    const udp = pick("udp")
-    const tcp = pick("tcp")
+    const identityFields: IdentityFields = modbus ? {} : { ...d.identity, ...entry.identity }
+    const simple = modbus ? undefined : pick("simple")
+    const udp = modbus ? undefined : pick("udp")
+    const tcp = modbus ? undefined : pick("tcp")
     if (tcp === false && udp === false) return yield* Either.left(fail("tcp", "tcp: false with udp: false leaves nothing to serve"))
     const idleTimeout = pick("idleTimeout")
     const maxSessions = pick("maxSessions")
-    const size = pick("size")
+    const size = modbus ? undefined : pick("size")
 
     const members: Array<ControllerSpec & { readonly hasSerial: boolean }> = []
     for (let n = 1; n <= count; n++) {
@@ -255,13 +292,38 @@ const expandEntry = (
       if (templated) {
         const t = expandTemplate(addressText!, n)
         if (Either.isLeft(t)) return yield* Either.left(fail("address", t.left))
-        const a = parseAddress(t.right, DEFAULT_ADDRESS)
+        const a = parseAddress(t.right, defaultAddress)
         if (Either.isLeft(a)) return yield* Either.left(fail("address", `${a.left} (n=${n})`))
         address = a.right
       } else {
         const a = nthAddress(base, n - 1)
         if (Either.isLeft(a)) return yield* Either.left(fail("address", a.left))
         address = a.right
+      }
+      if (modbus) {
+        const registers: Array<string> = []
+        for (const [i, text] of registerTexts.entries()) {
+          const t = expandTemplate(text, n)
+          if (Either.isLeft(t)) return yield* Either.left(fail(`registers[${i}]`, t.left))
+          registers.push(t.right)
+        }
+        if (registerTexts.some(hasPlaceholder)) {
+          const r = planRuns(registers)
+          if (Either.isLeft(r)) return yield* Either.left(fail("registers", `${r.left.message} (n=${n})`))
+        }
+        members.push({
+          name: name.right,
+          kind: "modbus",
+          host: address.host,
+          port: address.port,
+          registers,
+          hasSerial: true,
+          ...(units !== undefined ? { units } : {}),
+          ...(delay !== undefined ? { delay } : {}),
+          ...(idleTimeout !== undefined ? { idleTimeout } : {}),
+          ...(maxSessions !== undefined ? { maxSessions } : {})
+        })
+        continue
       }
       const signals: Array<string> = []
       for (const [i, text] of (pick("signals") ?? []).entries()) {
@@ -327,7 +389,7 @@ export const resolveFleet = (file: FleetFile, raw: unknown = file): Either.Eithe
           addresses.set(where, i)
           ports.set(wild ? `*:${m.port}` : `${m.port}`, i)
         }
-        out.push(hasSerial ? m : { ...m, identity: { ...m.identity, serial: (DEFAULT_IDENTITY.serial + out.length + 1) >>> 0 } })
+        out.push(hasSerial || m.kind === "modbus" ? m : { ...m, identity: { ...m.identity, serial: (DEFAULT_IDENTITY.serial + out.length + 1) >>> 0 } })
       }
     }
     return out

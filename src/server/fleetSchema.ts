@@ -75,7 +75,14 @@ const common = {
   tcp: opt(expecting(Schema.Boolean, "true or false")),
   idleTimeout: opt(expecting(Schema.Number.pipe(Schema.nonNegative()), "seconds (0 = never)", true)),
   maxSessions: opt(int(1, 1_000_000, "a session count")),
-  size: opt(int(24 + 16, 24 + 0xffff, "a frame size in bytes"))
+  size: opt(int(24 + 16, 24 + 0xffff, "a frame size in bytes")),
+  /**
+   * `kind: modbus` only: register ranges and values, as `cpppo modbus server` takes them
+   * (`40001-40100=0`, `1-16=1`, `{n}` expanded); an entry's list replaces the defaults' list.
+   */
+  registers: opt(expecting(Schema.Array(Template), "a list of register ranges (40001-40100=0, as cpppo modbus server takes them)")),
+  /** `kind: modbus` only: the unit ids answered (others get exception 0x0B); default every unit. */
+  units: opt(expecting(Schema.Array(int(0, 255, "a unit id")), "a list of unit ids (0..255)"))
 }
 
 /** The most controllers one entry (or one file) may make. */
@@ -86,7 +93,10 @@ export const DefaultsSchema = expecting(Schema.Struct(common), "a mapping of def
 export const EntrySchema = expecting(Schema.Struct({
   /** Unique in the fleet; `{n}` in a repeated entry (else `n` is appended). */
   name: Template,
-  /** The kind of device. Only EtherNet/IP controllers are built here; `modbus` is reserved. */
+  /**
+   * The kind of device: `enip` (the default), an EtherNet/IP controller, or `modbus`, a Modbus/TCP
+   * PLC as `cpppo modbus server` runs it (registers:, units:, address default port 502).
+   */
   kind: opt(expecting(Schema.Literal("enip", "modbus"), `"enip" or "modbus"`, true)),
   /** Repeat this entry `count` times, n = 1…count. */
   count: opt(int(1, MAX_CONTROLLERS, "a count")),

@@ -12,6 +12,7 @@
  */
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Duration, Effect, PubSub, Scope, Stream } from "effect"
+import type { ModbusDeviceService } from "../modbus/device.js"
 import type { FleetService } from "../server/fleet.js"
 import type { SimulatorService } from "../server/simulator.js"
 import { ControllerStats } from "../server/stats.js"
@@ -51,6 +52,50 @@ export interface ControllerExtras {
   readonly replay?: ReplayService | undefined
 }
 
+/** What the web view reads of a device, whatever its kind. */
+interface DeviceParts {
+  readonly name: string
+  readonly address: { readonly host: string; readonly port: number }
+  readonly control: ApiServices["control"]
+  readonly registry: ApiServices["registry"]
+  readonly tags: ApiServices["tags"]
+  readonly stats: ControllerStats
+  readonly product: string
+  readonly serial: number
+  readonly cipConnections: () => number
+}
+
+/** The web view of one device: its item in `controllers`, health and metrics. */
+const deviceView = (d: DeviceParts, s: ApiServices, stopped: () => boolean, history: HistoryAccess | undefined): WebController => {
+  const address = `${d.address.host.includes(":") ? `[${d.address.host}]` : d.address.host}:${d.address.port}`
+  return {
+    name: d.name,
+    s,
+    history,
+    item: () => {
+      const st = d.control.unsafeState()
+      let requests = 0
+      for (const byStatus of d.stats.requests.values()) for (const n of byStatus.values()) requests += n
+      return {
+        address,
+        state: stopped() || st.done ? "done" : st.disabled ? "disabled" : "running",
+        sessions: d.registry.size(),
+        requests,
+        tags: d.tags.tags.length,
+        product: d.product,
+        serial: d.serial,
+        delay: st.delay.value,
+        errors: d.tags.tags.filter((t) => t.error !== undefined).length
+      }
+    },
+    up: () => {
+      const st = d.control.unsafeState()
+      return st.listening || st.disabled || st.done || stopped()
+    },
+    metrics: { name: d.name, stats: d.stats, registry: d.registry, control: d.control, tags: d.tags, cipConnections: d.cipConnections }
+  }
+}
+
 /** The web view of a running simulator of a fleet. */
 export const webController = (sim: SimulatorService, stopped: () => boolean, extras: ControllerExtras = {}): WebController => {
   const { history, recorder, signals, replay } = extras
@@ -58,33 +103,17 @@ export const webController = (sim: SimulatorService, stopped: () => boolean, ext
     control: sim.control, registry: sim.registry, tags: sim.tags, signals, replay,
     ...(recorder !== undefined ? { history: recorder } : {})
   }
-  const address = `${sim.server.address.host.includes(":") ? `[${sim.server.address.host}]` : sim.server.address.host}:${sim.server.address.port}`
-  return {
-    name: sim.name,
-    s,
-    history,
-    item: () => {
-      const st = sim.control.unsafeState()
-      let requests = 0
-      for (const byStatus of sim.stats.requests.values()) for (const n of byStatus.values()) requests += n
-      return {
-        address,
-        state: stopped() || st.done ? "done" : st.disabled ? "disabled" : "running",
-        sessions: sim.registry.size(),
-        requests,
-        tags: sim.tags.tags.length,
-        product: sim.device.identityConfig.productName,
-        serial: sim.device.identityConfig.serial,
-        delay: st.delay.value,
-        errors: sim.tags.tags.filter((t) => t.error !== undefined).length
-      }
-    },
-    up: () => {
-      const st = sim.control.unsafeState()
-      return st.listening || st.disabled || st.done || stopped()
-    },
-    metrics: { name: sim.name, stats: sim.stats, registry: sim.registry, control: sim.control, tags: sim.tags, cipConnections: () => sim.device.connections().length }
-  }
+  return deviceView({
+    name: sim.name, address: sim.server.address, control: sim.control, registry: sim.registry, tags: sim.tags, stats: sim.stats,
+    product: sim.device.identityConfig.productName, serial: sim.device.identityConfig.serial, cipConnections: () => sim.device.connections().length
+  }, s, stopped, history)
+}
+
+/** The web view of a Modbus/TCP device of a fleet (`kind: modbus`): its registers are its tags. */
+export const modbusWebController = (device: ModbusDeviceService, stopped: () => boolean, extras: ControllerExtras = {}): WebController => {
+  const { history, recorder } = extras
+  const s: ApiServices = { control: device.control, registry: device.registry, tags: device.tags, ...(recorder !== undefined ? { history: recorder } : {}) }
+  return deviceView({ ...device, product: "Modbus/TCP", serial: 0, cipConnections: () => 0 }, s, stopped, history)
 }
 
 /** A controller known only by its services (no counters, no listener of its own to report). */
@@ -106,8 +135,10 @@ export const bareController = (s: ApiServices): WebController => {
 }
 
 /** The web controllers of a fleet, in its order; `extras` gives each one's history files and recorder. */
-export const webControllers = (fleet: FleetService, extras?: (name: string) => ControllerExtras): ReadonlyArray<WebController> =>
-  Array.from(fleet.controllers.values(), (sim) => webController(sim, () => fleet.stopped(sim.name), extras?.(sim.name)))
+export const webControllers = (fleet: FleetService, extras?: (name: string) => ControllerExtras): ReadonlyArray<WebController> => [
+  ...Array.from(fleet.controllers.values(), (sim) => webController(sim, () => fleet.stopped(sim.name), extras?.(sim.name))),
+  ...Array.from(fleet.devices.values(), (d) => modbusWebController(d, () => fleet.stopped(d.name), extras?.(d.name)))
+]
 
 /** A controller's live hub, made on its first page (500 idle hubs would each wake 10 times a second). */
 const lazyHub = (s: ApiServices, options: WebOptions, changes: PubSub.PubSub<void>, stop: Effect.Effect<void>, scope: Scope.Scope) =>

@@ -3,14 +3,20 @@ import { Either } from "effect"
 import { readFileSync } from "node:fs"
 import fc from "fast-check"
 import { DEFAULT_IDENTITY } from "../../src/device/identity.js"
-import { type ControllerSpec, expandTemplate, parseFleetConfig } from "../../src/server/fleetConfig.js"
+import { type ControllerSpec, type EnipControllerSpec, expandTemplate, parseFleetConfig } from "../../src/server/fleetConfig.js"
 import { numRuns } from "../numRuns.js"
 
-const ok = (text: string, format: "yaml" | "json" = "yaml"): ReadonlyArray<ControllerSpec> => {
+const any = (text: string, format: "yaml" | "json" = "yaml"): ReadonlyArray<ControllerSpec> => {
   const r = parseFleetConfig(text, format)
   if (Either.isLeft(r)) throw new Error(`unexpected: ${r.left.message}`)
   return r.right
 }
+/** EtherNet/IP controllers only (the file has no `kind: modbus` entry). */
+const ok = (text: string, format: "yaml" | "json" = "yaml"): ReadonlyArray<EnipControllerSpec> =>
+  any(text, format).map((c) => {
+    if (c.kind !== "enip") throw new Error(`${c.name} is a ${c.kind} device`)
+    return c
+  })
 const bad = (text: string, format: "yaml" | "json" = "yaml") => {
   const r = parseFleetConfig(text, format)
   if (Either.isRight(r)) throw new Error(`accepted: ${JSON.stringify(r.right.map((c) => c.name))}`)
@@ -93,6 +99,46 @@ describe("fleet file", () => {
     expect(Either.isLeft(expandTemplate("{n-5}", 1))).toBe(true)
   })
 
+  it("builds kind: modbus entries: registers and units, Modbus/TCP's port 502 by default; each kind takes only the defaults that fit it", () => {
+    const specs = any(`
+defaults:
+  tags: ["SCADA=INT[10]"]
+  registers: ["40001-40010=0"]
+  delay: 0.25
+controllers:
+  - name: plc
+    address: 127.0.0.1
+  - name: "pump{n}"
+    kind: modbus
+    count: 2
+    address: 127.0.3.1
+    units: [1, 2]
+    registers: ["40001-40004={n}", "1-8=1"]
+  - name: meter
+    kind: modbus
+    address: "127.0.4.1:5020"
+`)
+    expect(specs).toEqual([
+      expect.objectContaining({ name: "plc", kind: "enip", host: "127.0.0.1", port: 44818, tags: ["SCADA=INT[10]"], delay: 0.25 }),
+      { name: "pump1", kind: "modbus", host: "127.0.3.1", port: 502, registers: ["40001-40004=1", "1-8=1"], units: [1, 2], delay: 0.25 },
+      { name: "pump2", kind: "modbus", host: "127.0.3.2", port: 502, registers: ["40001-40004=2", "1-8=1"], units: [1, 2], delay: 0.25 },
+      { name: "meter", kind: "modbus", host: "127.0.4.1", port: 5020, registers: ["40001-40010=0"], delay: 0.25 }
+    ])
+    // The EtherNet/IP controller takes no registers from the defaults, and gets a serial.
+    expect(specs[0]).not.toHaveProperty("registers")
+    expect((specs[0] as EnipControllerSpec).identity.serial).toBe((DEFAULT_IDENTITY.serial + 1) >>> 0)
+  })
+
+  it("the README's kind: modbus example parses to the devices its comments describe", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8")
+    const block = /```yaml\n((?:(?!```)[\s\S])*kind: modbus(?:(?!```)[\s\S])*)```/.exec(readme)
+    expect(block).not.toBeNull()
+    const specs = any(block![1]!.replace(/^  /gm, ""))
+    expect(specs.map((c) => [c.name, c.kind, `${c.host}:${c.port}`])).toEqual([
+      ["line", "enip", "127.0.5.1:44818"], ["pump1", "modbus", "127.0.5.2:5020"], ["pump2", "modbus", "127.0.5.3:5020"]
+    ])
+  })
+
   it("refuses a bad file with one line naming the entry and the field", () => {
     const cases: Array<[string, RegExp]> = [
       [`controllers: [{ name: a, address: "127.0.0.1" }, { name: b, adress: x }]`, /^controllers\[1\] \(b\): adress: unknown field$/],
@@ -111,7 +157,14 @@ describe("fleet file", () => {
       [`controllers: [{ name: a, delay: "slow" }]`, /^controllers\[0\] \(a\): delay: expected seconds like 0\.5 or a range/],
       [`controllers: [{ name: a, delay: -1 }]`, /^controllers\[0\] \(a\): delay: expected seconds or a range/],
       [`controllers: [{ name: a, routePath: "x/1" }]`, /^controllers\[0\] \(a\): routePath: invalid route path "x\/1": bad port/],
-      [`controllers: [{ name: a, kind: modbus }]`, /^controllers\[0\] \(a\): kind: "modbus" devices are not in this build yet/],
+      [`controllers: [{ name: a, kind: modbus }]`, /^controllers\[0\] \(a\): registers: a modbus device needs registers: \(ranges like "40001-40100=0"\)$/],
+      [`controllers: [{ name: a, kind: modbus, registers: ["40001-40010"], tags: ["X=INT"] }]`, /^controllers\[0\] \(a\): tags: not for kind: modbus \(an EtherNet\/IP controller's field\)$/],
+      [`controllers: [{ name: a, kind: modbus, registers: ["40001-40010"], identity: { vendor: 1 } }]`, /^controllers\[0\] \(a\): identity: not for kind: modbus/],
+      [`controllers: [{ name: a, registers: ["40001-40010"] }]`, /^controllers\[0\] \(a\): registers: only for kind: modbus$/],
+      [`controllers: [{ name: a, units: [1] }]`, /^controllers\[0\] \(a\): units: only for kind: modbus$/],
+      [`controllers: [{ name: a, kind: modbus, registers: ["40001-39999"] }]`, /^controllers\[0\] \(a\): registers: /],
+      [`controllers: [{ name: a, kind: modbus, registers: ["40001-40010"], units: [256] }]`, /^controllers\[0\] \(a\): units\[0\]: expected a unit id \(an integer 0\.\.255\), got 256$/],
+      [`controllers: [{ name: "m{n}", kind: modbus, count: 2, registers: ["4000{n}-40001"] }]`, /^controllers\[0\] \(m\{n\}\): registers: .*\(n=2\)$/],
       [`controllers: [{ name: a, kind: profinet }]`, /^controllers\[0\] \(a\): kind: expected "enip" or "modbus", got "profinet"$/],
       [`controllers: [{ name: "my plc" }]`, /^controllers\[0\] \(my plc\): name: "my plc" is not a usable name/],
       [`controllers: [{ name: metrics }]`, /name: "metrics" is not a usable name/],

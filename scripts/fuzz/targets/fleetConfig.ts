@@ -16,6 +16,7 @@ import { formatHostPort } from "../../../src/server/addressRange.js"
 import { type ControllerSpec, FleetConfigError, parseFleetConfig } from "../../../src/server/fleetConfig.js"
 import { MAX_CONTROLLERS } from "../../../src/server/fleetSchema.js"
 import { shardOf } from "../../../src/server/shard.js"
+import { planRuns } from "../../../src/modbus/registers.js"
 import { parseTagSpecs } from "../../../src/tags/spec.js"
 import { broken, roundTrip, show } from "./contract.js"
 
@@ -43,10 +44,19 @@ const DECIMAL = /^\d+(\.\d+)?$/
 
 /** One controller as a fleet-file entry, and the controller as that entry can express it. */
 const entryOf = (c: ControllerSpec): { entry: Record<string, unknown>; expect: Record<string, unknown> } => {
-  const { kind: _kind, host: _host, port: _port, name, tags, identity, delay, routePath, maxFrame, ...rest } = c
   const expect: Record<string, unknown> = { ...c }
-  const entry: Record<string, unknown> = { name, address: formatHostPort(c), tags, identity, ...rest }
-  if (maxFrame !== undefined) entry["size"] = maxFrame
+  let entry: Record<string, unknown>
+  let routePath: EPath | undefined
+  if (c.kind === "modbus") {
+    const { kind, host: _host, port: _port, name, delay: _delay, ...rest } = c
+    entry = { name, kind, address: formatHostPort(c), ...rest }
+  } else {
+    const { kind: _kind, host: _host, port: _port, name, tags, identity, delay: _delay, routePath: route, maxFrame, ...rest } = c
+    entry = { name, address: formatHostPort(c), tags, identity, ...rest }
+    if (maxFrame !== undefined) entry["size"] = maxFrame
+    routePath = route
+  }
+  const delay = c.delay
   if (typeof delay === "number") entry["delay"] = delay
   else if (delay !== undefined) {
     const text = `${delay[0]}-${delay[1]}`
@@ -79,6 +89,12 @@ const check = (controllers: ReadonlyArray<ControllerSpec>): void => {
       if (addresses.has(at)) broken(`two controllers at ${at}`)
       addresses.add(at)
     }
+    if (!finite(c)) broken(`${c.name}: a number that is not finite: ${show(c)}`)
+    if (c.kind === "modbus") {
+      if (Either.isLeft(planRuns(c.registers))) broken(`${c.name}: registers ${show(c.registers)} do not plan`)
+      if (c.units !== undefined && !c.units.every((u) => Number.isInteger(u) && u >= 0 && u <= 255)) broken(`${c.name}: units ${show(c.units)}`)
+      continue
+    }
     if (Either.isLeft(parseTagSpecs(c.tags))) broken(`${c.name}: tags ${show(c.tags)} do not parse together`)
     const { serial, vendor, deviceType, productCode, productName, revision } = c.identity
     if (serial !== undefined && !(Number.isInteger(serial) && serial >= 0 && serial <= 0xffffffff)) broken(`${c.name}: serial ${serial}`)
@@ -87,7 +103,6 @@ const check = (controllers: ReadonlyArray<ControllerSpec>): void => {
     }
     if (productName !== undefined && productName.length > 32) broken(`${c.name}: product name of ${productName.length} characters`)
     if (revision !== undefined && !revision.every((x) => Number.isInteger(x) && x >= 0 && x <= 255)) broken(`${c.name}: revision ${show(revision)}`)
-    if (!finite(c)) broken(`${c.name}: a number that is not finite: ${show(c)}`)
   }
 }
 

@@ -1,0 +1,18 @@
+// @ts-check
+/**
+ * Stryker settings for CI's mutation job (`npm run mutate:changed`, scripts/mutate-changed.mjs):
+ * the project's settings, not incremental, with the JSON report where the script reads it. The
+ * script passes the changed line ranges (`--mutate`) and, in the environment,
+ * the folder's test set (MUTATE_VITEST_CONFIG) and where the JSON report goes (MUTATE_REPORT).
+ */
+import base from "./stryker.config.mjs"
+
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  ...base,
+  incremental: false,
+  vitest: { ...base.vitest, configFile: process.env.MUTATE_VITEST_CONFIG ?? base.vitest?.configFile },
+  reporters: ["clear-text", "json"],
+  jsonReporter: { fileName: process.env.MUTATE_REPORT ?? "reports/mutation/changed.json" },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true }
+}
