@@ -68,6 +68,7 @@ describe("Wall Clock Time object (0x8B)", () => {
     expect(c.answer("0402208b2401" + "0100" + "0600" + "01020304050607")).toBe("84001300") // 7 of 8 bytes
     expect(c.answer("0402208b2401" + "0100" + "0a00")).toBe("84001300") // DST without its byte
     expect(c.answer("0402208b2401" + "0000" + "00")).toBe("84001500") // a byte after no attributes
+    expect(c.answer("0402208b2401" + "0000")).toBe("84000000" + "0000") // no attributes: nothing to set, done
     expect(c.answer(GET_TIME)).toBe(before)
   })
 
