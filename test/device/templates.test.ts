@@ -38,6 +38,7 @@ describe("Template object for a user structure", () => {
     const f = make()
     expect(f.sync({ _tag: "GetAttributeList", path: [cls(0x6c), ins(0x0fff)], attributes: [1] })).toMatchObject({ _tag: "Error", service: 0x83, status: 0x16 })
     expect(f.sync({ _tag: "ReadTemplate", path: [cls(0x6c), ins(0x0fff)], offset: 0, bytes: 10 })).toMatchObject({ _tag: "Error", status: 0x05, extStatus: [0] })
+    expect(f.sync({ _tag: "GetAttributeSingle", path: [cls(0x6c), ins(0x0fff), att(1)] })).toMatchObject({ _tag: "Error", status: 0x16 })
   })
 
   it("Read Template gives the definition from the offset, as many bytes as asked and as fit", () => {
@@ -57,12 +58,14 @@ describe("Template object for a user structure", () => {
     expect(rt(2, 7, 4 + 7)).toMatchObject({ status: 0 })
     expect(rt(0, 10, 3)).toMatchObject({ status: 0x06, data: new Uint8Array(0) })
     expect(rt(def.length, 1)).toMatchObject({ status: 0xff, extStatus: [0x2105] })
+    // the rest from an offset, when it just fits: all of it, status 0
+    expect(rt(10, 1000, 4 + def.length - 10)).toEqual({ _tag: "ReadTemplate", service: 0xcc, status: 0, extStatus: [], data: Uint8Array.from(def.slice(10)) })
   })
 
   it("Read Template needs exactly class/instance", () => {
     const f = make()
     const i = f.store.types.byName("Motor")!.instance
-    for (const path of [[cls(0x6c)], [cls(0x6c), ins(i), att(1)], [cls(0x6c), el(i)], [ins(i), ins(i)]]) {
+    for (const path of [[], [cls(0x6c)], [cls(0x6c), ins(i), att(1)], [cls(0x6c), el(i)], [ins(i), ins(i)]]) {
       expect(f.sync({ _tag: "ReadTemplate", path, offset: 0, bytes: 10 }), JSON.stringify(path)).toMatchObject({ _tag: "Error", status: 0x04 })
     }
   })
