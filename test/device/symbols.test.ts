@@ -44,6 +44,18 @@ describe("Symbol object attributes", () => {
 })
 
 describe("Symbol object listing: scopes and refusals", () => {
+  it("lists by instance id whatever the declaration order; each program symbol takes the next id", () => {
+    const f = fixture(["Program:P.X=INT", "A=DINT", "Program:Q.Y=INT", "Program:P.Z=INT"])
+    // tags are 1..4; the programs P and Q get 5 and 6, in the order they first appear
+    expect(list(f, [cls(0x6b), ins(0)], [2])).toEqual({
+      _tag: "Generic", service: 0xd5, status: 0, extStatus: [],
+      data: Uint8Array.from([...u32(2), ...u16(0xc4), ...u32(5), ...u16(0x1068), ...u32(6), ...u16(0x1068)])
+    })
+    expect(bytes(list(f, [sym("Program:P"), cls(0x6b), ins(0)], [2]))).toEqual([...u32(1), ...u16(0xc3), ...u32(4), ...u16(0xc3)])
+    expect(bytes(f.sync({ _tag: "GetAttributeSingle", path: [cls(0x6b), ins(2), att(7)] }))).toEqual(u16(4))
+    expect(list(f, [], [2])).toMatchObject({ _tag: "Error", status: 0x04 })
+  })
+
   it("lists from the instance asked (no instance: from the start); a later instance than any: an empty success", () => {
     const f = fixture(["A=DINT", "B=DINT", "C=DINT"])
     const ids = (r: CipReply) => { const b = bytes(r); const out = []; for (let p = 0; p < b.length; p += 4 + 2) out.push(b[p]); return out }
