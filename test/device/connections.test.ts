@@ -5,14 +5,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { ForwardOpenRequest } from "../../src/cip/model.js"
 import { makeConnectionTable } from "../../src/device/connections.js"
-import { cls, ins, port } from "./helpers.js"
+import { connParams, forwardOpenRequest } from "./helpers.js"
 
-const params = (size: number) => ({ size, variable: true, priority: 0, type: 2, redundantOwner: false })
-const fo = (over: Partial<ForwardOpenRequest> = {}): ForwardOpenRequest => ({
-  _tag: "ForwardOpen", path: [cls(6), ins(1)], large: false, priorityTimeTick: 5, timeoutTicks: 157,
-  otConnectionId: 0, toConnectionId: 0x11223344, connectionSerial: 1, originatorVendor: 0x1234, originatorSerial: 9,
-  timeoutMultiplier: 0, otRpi: 100_000, otParams: params(500), toRpi: 100_000, toParams: params(510),
-  transportClassTrigger: 0xa3, connectionPath: [port(1, 0), cls(2), ins(1)], ...over
+const params = connParams
+const fo = (over: Partial<ForwardOpenRequest> = {}): ForwardOpenRequest => forwardOpenRequest({
+  toConnectionId: 0x11223344, connectionSerial: 1, originatorSerial: 9, otRpi: 100_000, otParams: params(500), toParams: params(510), ...over
 })
 
 describe("connection table", () => {

@@ -8,16 +8,13 @@ import { describe, expect, it } from "@effect/vitest"
 import type { ForwardCloseRequest, ForwardOpenRequest, Segment } from "../../src/cip/model.js"
 import { checkRoute, forwardClose, forwardOpen, type ForwardOpenLimits, type RoutePath } from "../../src/device/connectionManager.js"
 import { makeConnectionTable } from "../../src/device/connections.js"
-import { att, cls, ins, port, sym } from "./helpers.js"
+import { att, cls, connParams, forwardOpenRequest, ins, port, sym } from "./helpers.js"
 
-const params = (size: number) => ({ size, variable: true, priority: 0, type: 2, redundantOwner: false })
+const params = connParams
 const key: Segment = { _tag: "Key", vendor: 1, deviceType: 14, productCode: 54, major: 20, compatibility: true, minor: 11 }
 let serial = 0
-const fo = (over: Partial<ForwardOpenRequest> = {}): ForwardOpenRequest => ({
-  _tag: "ForwardOpen", path: [cls(6), ins(1)], large: false, priorityTimeTick: 5, timeoutTicks: 157,
-  otConnectionId: 0, toConnectionId: 0x55, connectionSerial: ++serial, originatorVendor: 0x1234, originatorSerial: 7,
-  timeoutMultiplier: 0, otRpi: 10_000, otParams: params(500), toRpi: 20_000, toParams: params(500),
-  transportClassTrigger: 0xa3, connectionPath: [port(1, 0), cls(2), ins(1)], ...over
+const fo = (over: Partial<ForwardOpenRequest> = {}): ForwardOpenRequest => forwardOpenRequest({
+  toConnectionId: 0x55, connectionSerial: ++serial, originatorSerial: 7, otRpi: 10_000, otParams: params(500), toRpi: 20_000, toParams: params(500), ...over
 })
 const ROUTE: RoutePath = [port(1, 0)]
 
