@@ -2,7 +2,7 @@
  * The Connection Manager's connection table on its own: ids, timeouts from RPI × multiplier (to
  * the millisecond), lazy and swept expiry, and what each session and peer holds.
  */
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, it, vi } from "@effect/vitest"
 import type { ForwardOpenRequest } from "../../src/cip/model.js"
 import { makeConnectionTable } from "../../src/device/connections.js"
 import { connParams, forwardOpenRequest } from "./helpers.js"
@@ -93,5 +93,21 @@ describe("connection table", () => {
     expect(t.all().map((c) => c.session)).toEqual([11, 12])
     expect(t.findTriple(2, 0x1234, 9)).toBeUndefined()
     expect(t.findTriple(4, 0x1234, 9)!.session).toBe(11)
+  })
+
+  it("chooses ids from 1 to 0xFFFFFFFE, never one in use even when the random source repeats itself", () => {
+    const t = makeConnectionTable(() => 0)
+    const random = vi.spyOn(Math, "random")
+    try {
+      random.mockReturnValueOnce(0)
+      expect(t.open(1, "", fo({ connectionSerial: 1 })).otConnectionId).toBe(1)
+      random.mockReturnValueOnce(0.999999999999)
+      expect(t.open(1, "", fo({ connectionSerial: 2 })).otConnectionId).toBe(0xfffffffe)
+      random.mockReturnValueOnce(0).mockReturnValueOnce(0).mockReturnValueOnce(0.5)
+      expect(t.open(1, "", fo({ connectionSerial: 3 })).otConnectionId).toBe(Math.floor(0.5 * 0xfffffffe) + 1)
+      expect(t.size()).toBe(3)
+    } finally {
+      random.mockRestore()
+    }
   })
 })
