@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { execFileSync } from "node:child_process"
 import { FD_RESERVE, makeProcessLimits, perServerPeers, ProcessLimits, readFdLimit, sessionsForFds } from "../../src/server/limits.js"
 
 const admitted = (r: (() => void) | "peer" | "total"): () => void => {
@@ -148,5 +149,49 @@ describe("process limits: one memory budget", () => {
     expect(t.limits.stats().held).toBe(10)
     t.charges.get("c")!.release() // shed already: nothing to give back
     expect(t.limits.stats().held).toBe(10)
+  })
+
+  it("counts what each update says, down as well as up; a shed holder's later updates count for nothing", () => {
+    const t = setup(100)
+    t.add("a"); t.add("b")
+    t.set("a", 10)
+    t.set("a", 5)
+    expect(t.limits.stats().held).toBe(5)
+    t.set("b", 96)
+    expect(t.shed).toEqual(["b"])
+    t.set("b", 0)
+    expect(t.limits.stats().held).toBe(5)
+  })
+
+  it("sheds only past the budget as counted (stale counts stand until then), and of equal holders the first", () => {
+    const t = setup(100)
+    t.add("a"); t.add("b"); t.add("c")
+    t.set("a", 60)
+    t.held.set("a", 0) // sent since, not yet updated
+    t.set("b", 40) // counted 100: within the budget, nothing re-measured
+    expect(t.limits.stats().held).toBe(100)
+    expect(t.shed).toEqual([])
+    t.set("a", 50)
+    t.set("b", 50)
+    t.set("c", 1) // 101 counted and measured: a and b hold the most, equally; the first goes
+    expect(t.shed).toEqual(["a"])
+    expect(t.limits.stats().held).toBe(51)
+  })
+
+  it("re-measured at exactly the budget after being counted over it, no one is shed", () => {
+    const t = setup(100)
+    t.add("a"); t.add("b")
+    t.set("a", 60)
+    t.held.set("a", 59)
+    t.set("b", 41) // counted 101, measured 100
+    expect(t.shed).toEqual([])
+    expect(t.limits.stats().held).toBe(100)
+  })
+})
+
+describe("the descriptor limit", () => {
+  it.skipIf(process.platform !== "linux")("is the soft limit on open files the system reports", () => {
+    const shell = execFileSync("sh", ["-c", "ulimit -Sn"], { encoding: "utf8" }).trim()
+    expect(readFdLimit()).toBe(shell === "unlimited" ? undefined : Number(shell))
   })
 })
