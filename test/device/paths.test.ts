@@ -123,6 +123,7 @@ describe("tags by Symbol instance and by placement", () => {
     expect(f.sync(read([cls(0x93), ins(3), el(0)]))).toMatchObject({ status: 0x05 })
     expect(f.sync(read([cls(0x93), ins(3), att(11)]))).toMatchObject({ status: 0x05 })
     expect(f.sync(read([ins(3)]))).toMatchObject({ status: 0x04 })
+    expect(f.sync(read([att(0x93), ins(3), att(10)]))).toMatchObject({ status: 0x04 }) // a tag path starts with a name or a class
   })
 })
 
@@ -135,6 +136,7 @@ describe("logical paths of the controller's objects", () => {
       expect(single(path), JSON.stringify(path)).toMatchObject({ _tag: "Error", status: 0x04 })
     }
     expect(f.sync({ _tag: "GetAttributesAll", path: [cls(1), el(1)] })).toMatchObject({ status: 0x04 })
+    expect(f.sync({ _tag: "GetAttributesAll", path: [cls(1), ins(1), el(1)] })).toMatchObject({ status: 0x04 })
     expect(f.sync({ _tag: "GetAttributesAll", path: [sym("D")] })).toMatchObject({ status: 0x04 })
     expect(f.sync({ _tag: "GetAttributeList", path: [cls(1)], attributes: [1] })).toMatchObject({ status: 0x04 })
     expect(f.sync({ _tag: "SetAttributeSingle", path: [cls(1), ins(1)], data: Uint8Array.of(0) })).toMatchObject({ status: 0x04 })
