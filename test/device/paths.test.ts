@@ -140,5 +140,8 @@ describe("logical paths of the controller's objects", () => {
     expect(f.sync({ _tag: "GetAttributesAll", path: [sym("D")] })).toMatchObject({ status: 0x04 })
     expect(f.sync({ _tag: "GetAttributeList", path: [cls(1)], attributes: [1] })).toMatchObject({ status: 0x04 })
     expect(f.sync({ _tag: "SetAttributeSingle", path: [cls(1), ins(1)], data: Uint8Array.of(0) })).toMatchObject({ status: 0x04 })
+    expect(f.sync({ _tag: "SetAttributeSingle", path: [sym("D")], data: Uint8Array.of(0) })).toMatchObject({ status: 0x04 })
+    expect(f.sync({ _tag: "GetAttributeList", path: [cls(1), ins(1), att(1)], attributes: [1] })).toMatchObject({ status: 0x04 })
+    expect(f.sync({ _tag: "GetAttributeList", path: [sym("D")], attributes: [1] })).toMatchObject({ status: 0x04 })
   })
 })
