@@ -18,8 +18,8 @@ const speed = text("speed", { metavar: "FACTOR", default: "1", help: "playback s
 const duration = text("duration", { metavar: "DURATION", help: "historical time to play, e.g. 1h30m" })
 const tags = text("tags", { metavar: "LIST", showDefault: "every tag", help: "tag elements to plot, e.g. 'SCADA[0-3],Speed'" })
 const output = text("output", { short: "o", metavar: "FILE", showDefault: "standard output", help: "SVG file to write" })
-// Checked by the plot itself (200..10000), so its message names the limits.
-const width = integer("width", { metavar: "PX", default: 960, help: "width in px (200..10000)" })
+// Checked by the plot itself (320..10000 wide, 200..10000 high), so its message names the limits.
+const width = integer("width", { metavar: "PX", default: 960, help: "width in px (320..10000)" })
 const height = integer("height", { metavar: "PX", default: 480, help: "height in px (200..10000)" })
 const title = text("title", { metavar: "TEXT", showDefault: "the file names", help: "title above the plot" })
 // The argv check turns -v/-vv into --verbosity N; accepted here so history commands take -v too.

@@ -8,8 +8,9 @@ import { parseTagSelection, trendSvg } from "../history/index.js"
 import type { PlotConfig } from "./history.js"
 import { expandFiles, fail, type Failure, oneLine, parseTime, reportCorrupt, zoneOf } from "./historyRun.js"
 
-const size = (name: string, n: number) =>
-  Number.isInteger(n) && n >= 200 && n <= 10_000 ? Effect.succeed(n) : fail(`--${name} must be 200..10000 px, not ${n}`)
+// The smallest the renderer draws (plotSvg widens anything smaller): a narrower --width is refused, not silently widened.
+const size = (name: string, n: number, min: number) =>
+  Number.isInteger(n) && n >= min && n <= 10_000 ? Effect.succeed(n) : fail(`--${name} must be ${min}..10000 px, not ${n}`)
 
 export const runPlot = (cfg: PlotConfig) =>
   Effect.gen(function* () {
@@ -19,8 +20,8 @@ export const runPlot = (cfg: PlotConfig) =>
     const tags = Option.isNone(cfg.tags)
       ? undefined
       : yield* Either.mapLeft(parseTagSelection(cfg.tags.value), (message): Failure => ({ message }))
-    const width = yield* size("width", cfg.width)
-    const height = yield* size("height", cfg.height)
+    const width = yield* size("width", cfg.width, 320)
+    const height = yield* size("height", cfg.height, 200)
     const files = yield* expandFiles(cfg.files)
     const title = Option.getOrElse(cfg.title, () => cfg.files.map((f) => path.basename(f)).join(", "))
     const { svg, trend } = yield* trendSvg({ files, tags, since, until }, { zone: zone ?? "UTC", width, height, title }).pipe(

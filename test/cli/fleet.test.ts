@@ -145,9 +145,9 @@ describe("cpppo enip fleet", () => {
     const done = finished(child, 90_000)
     const listening = linesOf(child, 2)
     const refusedRuns = await Promise.all([
-      finished(cpppo(["--count", "2", "--replay", "x.jsonl", "Count=DINT"])),
-      finished(cpppo(["--count", "2", "--paused", "Count=DINT"])),
-      finished(cpppo(["-c", "plant.yaml", "--signal", "Count=1"]))
+      finished(cpppo(["--count", "2", "--replay", "x.jsonl", "Count=DINT"]), 90_000),
+      finished(cpppo(["--count", "2", "--paused", "Count=DINT"]), 90_000),
+      finished(cpppo(["-c", "plant.yaml", "--signal", "Count=1"]), 90_000)
     ])
     expect(await listening).toEqual(["plc1 127.0.2.81:44818", "plc2 127.0.2.82:44818"])
     const values = await Effect.runPromise(Effect.forEach([1, 2], (n) => Effect.scoped(Effect.gen(function* () {

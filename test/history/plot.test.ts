@@ -178,7 +178,7 @@ describe("cpppo history plot", () => {
       expect((yield* run(["--tags", "SCADA[x]", file])).message).toBe(`history plot: bad tag selection "SCADA[x]": expected NAME, NAME[i] or NAME[a-b]`)
       expect((yield* run(["--tags", "NOPE", file])).message).toBe("history plot: no values of NOPE in 50 records")
       expect((yield* run(["--tz", "Mars/Base", file])).message).toBe(`history plot: unknown time zone "Mars/Base"`)
-      expect((yield* run(["--width", "10", file])).message).toBe("history plot: --width must be 200..10000 px, not 10")
+      expect((yield* run(["--width", "10", file])).message).toBe("history plot: --width must be 320..10000 px, not 10")
       expect((yield* run([path.join(dir, "none.hst")])).message).toContain("no such file")
     }))
 })
