@@ -106,6 +106,7 @@ for (const [folder, mutate] of byFolder) {
     [
       "stryker", "run", "stryker.changed.config.mjs",
       "--mutate", mutate.join(","),
+      ...(FOLDERS[folder].args ?? []),
       "--logLevel", "warn"
     ],
     { stdio: "inherit", env: { ...process.env, ...folderEnv(folder), MUTATE_REPORT: report } }

@@ -6,9 +6,11 @@
  * - `exclude`: the same left-out files as a pattern, for changed-line runs;
  * - `tests`: the socket-free test files that must notice its mutants (vitest.mutate.config.ts reads
  *   them from CPPPO_MUTATE_TESTS);
- * - `vitestConfig` (optional): a vitest config of the folder's own instead of vitest.mutate.config.ts.
+ * - `vitestConfig` (optional): a vitest config of the folder's own instead of vitest.mutate.config.ts
+ *   (device and server: stryker.device/server.config.mjs use the same ones for per-file runs);
+ * - `args` (optional): Stryker options the folder always runs with.
  * Each folder keeps its own incremental file, reports/stryker-incremental-<folder>.json.
- * @type {Record<string, { mutate: string[], exclude: RegExp, tests: string[], vitestConfig?: string }>}
+ * @type {Record<string, { mutate: string[], exclude: RegExp, tests: string[], vitestConfig?: string, args?: string[] }>}
  */
 export const FOLDERS = {
   enip: {
@@ -25,6 +27,21 @@ export const FOLDERS = {
     mutate: ["src/tags/**/*.ts", "!src/tags/index.ts"],
     exclude: /\/index\.ts$/,
     tests: ["test/tags/**/*.test.ts"]
+  },
+  device: {
+    mutate: ["src/device/**/*.ts", "!src/device/index.ts"],
+    exclude: /\/index\.ts$/,
+    tests: ["test/device/**/*.test.ts"],
+    vitestConfig: "vitest.mutate.device.config.ts"
+  },
+  server: {
+    mutate: ["src/server/**/*.ts", "!src/server/index.ts"],
+    exclude: /\/index\.ts$/,
+    // The server tests that finish in seconds (vitest.mutate.server.config.ts lists them).
+    tests: [],
+    vitestConfig: "vitest.mutate.server.config.ts",
+    // Module-level initialisers (the fleet file's schema) each re-ran every server test.
+    args: ["--ignoreStatic"]
   }
 }
 
@@ -33,7 +50,7 @@ export const folderEnv = (/** @type {string} */ folder) => {
   const row = FOLDERS[folder]
   if (row === undefined) throw new Error(`no mutation folder ${folder}`)
   return {
-    CPPPO_MUTATE_TESTS: row.tests.join(","),
+    ...(row.tests.length > 0 ? { CPPPO_MUTATE_TESTS: row.tests.join(",") } : {}),
     MUTATE_VITEST_CONFIG: row.vitestConfig ?? "vitest.mutate.config.ts"
   }
 }

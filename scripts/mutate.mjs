@@ -29,11 +29,12 @@ if (narrowed !== undefined && folders.length !== 1) {
 
 let status = 0
 for (const folder of folders.length > 0 ? folders : Object.keys(FOLDERS)) {
-  const { mutate } = FOLDERS[folder]
+  const { mutate, args: always = [] } = FOLDERS[folder]
   const name = narrowed === undefined ? folder : `${folder}--${narrowed.replace(/[^A-Za-z0-9]+/g, "_")}`
   const options = [
     ...(narrowed === undefined ? ["--mutate", mutate.join(",")] : []),
     "--incrementalFile", `reports/stryker-incremental-${name}.json`,
+    ...always,
     ...args
   ]
   console.log(`mutate ${folder}${narrowed === undefined ? "" : ` (${narrowed})`}: stryker run ${options.join(" ")}`)
