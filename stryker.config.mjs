@@ -1,16 +1,17 @@
 // @ts-check
+const report = process.env["CPPPO_MUTATION_REPORT"] ?? "reports/mutation/mutation"
+
 /**
- * Mutation testing (`npm run mutate`): Stryker changes src/ one small edit at a time (a flipped
- * comparison, a removed call, a changed constant) and runs the tests; a mutant the tests do not
- * notice ("survived") is a promise no test holds. Scoped to the protocol core (EtherNet/IP
- * encapsulation and CIP encoding), with the socket-free tests of vitest.mutate.config.ts.
- * Incremental: results are kept in reports/stryker-incremental.json, so a re-run only tests the
- * mutants whose code or tests changed. Narrow a run with `npm run mutate -- --mutate src/enip/cpf.ts`.
+ * Mutation testing: Stryker changes src/ one small edit at a time (a flipped comparison, a removed
+ * call, a changed constant) and runs the tests; a mutant the tests do not notice ("survived") is a
+ * promise no test holds. Run it through `npm run mutate -- <folder>` (scripts/mutate.mjs), which
+ * passes the folder's files (--mutate), its incremental file and its tests (CPPPO_MUTATE_TESTS, read
+ * by vitest.mutate.config.ts). The defaults below (enip and cip) serve a bare `npx stryker run`.
  * @type {import("@stryker-mutator/api/core").PartialStrykerOptions}
  */
 export default {
   testRunner: "vitest",
-  vitest: { configFile: "vitest.mutate.config.ts" },
+  vitest: { configFile: process.env["MUTATE_VITEST_CONFIG"] ?? "vitest.mutate.config.ts" },
   plugins: ["@stryker-mutator/vitest-runner"],
   mutate: [
     "src/enip/**/*.ts",
@@ -26,8 +27,8 @@ export default {
   concurrency: 1,
   timeoutMS: 20_000,
   reporters: ["clear-text", "progress-append-only", "html", "json"],
-  htmlReporter: { fileName: "reports/mutation/index.html" },
-  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  htmlReporter: { fileName: `${report}.html` },
+  jsonReporter: { fileName: `${report}.json` },
   tempDirName: ".stryker-tmp",
   cleanTempDir: true
 }

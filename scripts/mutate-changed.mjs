@@ -6,23 +6,14 @@
  * between BASE (default `HEAD^`, the first parent: for a merge commit, everything the branch
  * brought) and HEAD, capped at `--max-lines` lines so the job stays within CI's time limit (the
  * lines left out are named). Each touched folder runs with its own mutation test set (the table
- * below); a folder without one is named and skipped. The job fails when the changed lines of a
+ * in mutate-folders.mjs, shared with `npm run mutate`); a folder without one is named and skipped. The job fails when the changed lines of a
  * folder score below `--break` (a mutant there that no test notices is new code no test holds).
  *
  *   node scripts/mutate-changed.mjs [--base REV] [--max-lines N] [--break PERCENT]
  */
 import { execFileSync, spawnSync } from "node:child_process"
 import { existsSync, readFileSync, rmSync } from "node:fs"
-
-/**
- * Folder → the vitest config whose tests Stryker runs against that folder's mutants. Files that
- * hold no behaviour to mutate (re-exports, type declarations) are excluded per folder.
- * @type {Record<string, { vitestConfig: string, exclude?: RegExp }>}
- */
-const FOLDERS = {
-  enip: { vitestConfig: "vitest.mutate.config.ts", exclude: /\/(index|model)\.ts$/ },
-  cip: { vitestConfig: "vitest.mutate.config.ts", exclude: /\/(index|model)\.ts$/ }
-}
+import { FOLDERS, folderEnv } from "./mutate-folders.mjs"
 
 const args = process.argv.slice(2)
 /** @param {string} name @param {string} fallback */
@@ -115,9 +106,10 @@ for (const [folder, mutate] of byFolder) {
     [
       "stryker", "run", "stryker.changed.config.mjs",
       "--mutate", mutate.join(","),
+      ...(FOLDERS[folder].args ?? []),
       "--logLevel", "warn"
     ],
-    { stdio: "inherit", env: { ...process.env, MUTATE_REPORT: report, MUTATE_VITEST_CONFIG: FOLDERS[folder].vitestConfig } }
+    { stdio: "inherit", env: { ...process.env, ...folderEnv(folder), MUTATE_REPORT: report } }
   )
   if (run.status !== 0 || !existsSync(report)) {
     console.log(`src/${folder}: Stryker failed (exit ${run.status ?? run.signal})`)

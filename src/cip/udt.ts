@@ -111,5 +111,10 @@ export const decodeUdtDefinition = (input: unknown): Either.Either<UdtDefinition
       const r = parseUdtText(input)
       if (Either.isLeft(r)) return r.left
     }
-    return new UdtError({ udt: name, message: `bad structure definition ${JSON.stringify(input)}: ${ParseResult.TreeFormatter.formatErrorSync(e).split("\n").pop()!.trim()}` })
+    // An object: the object schema's own complaint, where it is (the union's would be the text
+    // branch's "Expected string").
+    const own = Either.match(Schema.decodeUnknownEither(UdtDefinitionObject)(input), { onLeft: (x) => x, onRight: () => e })
+    const issue = ParseResult.ArrayFormatter.formatErrorSync(own)[0]!
+    const line = `${issue.path.length > 0 ? `${issue.path.join(".")}: ` : ""}${issue.message}`
+    return new UdtError({ udt: name, message: `bad structure definition ${JSON.stringify(input)}: ${line}` })
   })

@@ -109,7 +109,6 @@ export const resolveTag = (store: TagStoreService, path: EPath): TagTarget | Pat
   let member: MemberTarget | undefined
   while (i < path.length) {
     const seg = path[i]!
-    if (layout === undefined) return seg._tag === "Symbolic" || seg._tag === "Element" ? UNKNOWN_TAG : MALFORMED_PATH
     let m: LayoutMember | undefined
     if (seg._tag === "Symbolic") m = layout.member(seg.name)
     else if (seg._tag === "Element") m = layout.members[seg.index]

@@ -36,7 +36,8 @@ export const pyString = (s: string): string => {
     else if (ch === "\n") out += "\\n"
     else if (ch === "\r") out += "\\r"
     else if (ch === "\t") out += "\\t"
-    else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) out += `\\x${c.toString(16).padStart(2, "0")}`
+    // Python escapes what it does not print: controls, NO-BREAK SPACE (a separator) and SOFT HYPHEN (a format character).
+    else if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0xad) out += `\\x${c.toString(16).padStart(2, "0")}`
     else out += ch
   }
   return out + quote

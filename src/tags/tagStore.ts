@@ -236,7 +236,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, eventCapacity: number, types: TypeReg
     const length = tag.element._tag === "Atomic" ? encodedLength(tag.element.name, bytes, count) : size! * count
     if (bytes.length !== length || (decoded !== undefined && decoded._tag === "Left")) {
       return fail(tag, start, count, statusError(tag, "BadData", Status.GeneralError, [ExtendedStatus.LengthMismatch],
-        `${tag.name}: ${bytes.length} bytes do not hold ${count} ${tag.type} elements`), view)
+        `${bytes.length} bytes do not hold ${count} ${tag.type} elements`), view)
     }
     const badLen = badStringLength(tag, start, count, bytes)
     if (badLen) return badLen
@@ -302,12 +302,12 @@ const makeOps = (tags: ReadonlyArray<Tag>, eventCapacity: number, types: TypeReg
       : t.name === "BOOL" ? ["boolean", "number"] : ["number"]
     const badIdx = vals.findIndex((v) => !want.includes(typeof v) || (typeof v === "number" && Number.isNaN(v)))
     if (badIdx >= 0) {
-      return statusError(tag, "TypeMismatch", Status.GeneralError, [ExtendedStatus.TypeMismatch], `${tag.name}: value ${String(vals[badIdx])} is not a ${tag.type}`)
+      return statusError(tag, "TypeMismatch", Status.GeneralError, [ExtendedStatus.TypeMismatch], `value ${String(vals[badIdx])} is not a ${tag.type}`)
     }
     // A value the type cannot hold would be stored changed (wrapped, cut short) and reported written.
     for (const v of vals) {
       const why = elementProblem(t, v)
-      if (why !== undefined) return statusError(tag, "BadData", Status.InvalidAttributeValue, [], `${tag.name}: value ${JSON.stringify(typeof v === "object" ? v : String(v))} is not a ${tag.type} (${why})`)
+      if (why !== undefined) return statusError(tag, "BadData", Status.InvalidAttributeValue, [], `value ${JSON.stringify(typeof v === "object" ? v : String(v))} is not a ${tag.type} (${why})`)
     }
     return undefined
   }
@@ -369,7 +369,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, eventCapacity: number, types: TypeReg
           const why = t._tag === "Bits"
             ? encodeInto(t, [...Array.from({ length: skip }, (_, i) => ((old[i >> 3]! >> (i & 7)) & 1) === 1), ...vals], next)
             : encodeInto(t, vals, next.subarray(skip * size))
-          return why === undefined ? next : statusError(tag, "BadData", Status.InvalidAttributeValue, [], `${tag.name}: ${why}`)
+          return why === undefined ? next : statusError(tag, "BadData", Status.InvalidAttributeValue, [], why)
         }))
       }),
     /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import fc from "fast-check"
+import { runs } from "../propertyRuns.js"
 import { decodeIdentity } from "../../src/cip/identity.js"
 import type { CipRequest } from "../../src/cip/model.js"
 import { decodeReply } from "../../src/cip/reply.js"
@@ -111,7 +112,7 @@ describe("fuzz: random bytes never throw from any decoder", () => {
         const r = d(b) as Either.Either<unknown, unknown>
         expect(Either.isEither(r)).toBe(true)
       }
-    }), { numRuns: 3000 })
+    }), runs(3000))
   })
   it("mutated valid requests (bit flips and truncations) never throw", () => {
     fc.assert(fc.property(request, fc.nat(), fc.nat(255), fc.nat(), (req, at, byte, cut) => {
@@ -120,7 +121,7 @@ describe("fuzz: random bytes never throw from any decoder", () => {
       const t = b.subarray(0, b.length - (cut % (b.length + 1)))
       expect(Either.isEither(decodeRequest(t))).toBe(true)
       for (const r of requests) expect(Either.isEither(decodeReply(t, r))).toBe(true)
-    }), { numRuns: 3000 })
+    }), runs(3000))
   })
 })
 

@@ -5,6 +5,7 @@ import type { CipReply, CipRequest } from "../../src/cip/model.js"
 import { CipReplySchema, CipRequestSchema, EnipFrameSchema } from "../../src/cip/schemas.js"
 import { decodeFrame } from "../../src/enip/frame.js"
 import fc from "fast-check"
+import { runs } from "../propertyRuns.js"
 import { exchange } from "./arbitraries.js"
 import { hexToBytes, loadVectors } from "./vectors.js"
 
@@ -25,7 +26,7 @@ describe("schemas", () => {
       expect(Schema.decodeUnknownSync(CipRequestSchema)(reqJson)).toEqual<CipRequest>(req)
       const repJson = JSON.parse(JSON.stringify(Schema.encodeSync(CipReplySchema)(rep)))
       expect(Schema.decodeUnknownSync(CipReplySchema)(repJson)).toEqual<CipReply>(rep)
-    }), { numRuns: 300 })
+    }), runs(300))
   })
   it("every vector frame survives JSON via EnipFrameSchema", () => {
     let n = 0

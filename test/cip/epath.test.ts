@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import fc from "fast-check"
+import { runs } from "../propertyRuns.js"
 import {
   decodeEPath, decodePathWithSize, encodeEPath, encodePathWithSize, formatEPath, parseRoutePath
 } from "../../src/cip/epath.js"
@@ -46,7 +47,7 @@ describe("EPATH bad input", () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 40 }), fc.boolean(), (b, padded) => {
       const r = decodePathWithSize(b, 0, { padded })
       return Either.isLeft(r) || r.right.next <= b.length
-    }), { numRuns: 5000 })
+    }), runs(5000))
   })
 })
 
@@ -75,7 +76,7 @@ describe("EPATH properties", () => {
       expect(r.next).toBe(bytes.length)
       expect(r.path).toEqual(path)
       expect(encodeEPath(path).length % 2).toBe(0)
-    }), { numRuns: 1000 })
+    }), runs(1000))
   })
 
   it("symbolic names decoded again are the names on the wire, whatever was decoded before", () => {
@@ -98,7 +99,7 @@ describe("EPATH properties", () => {
         const bytes = encodeEPath([{ _tag: "Symbolic", name }])
         expect(Either.getOrThrow(decodeEPath(bytes, 0, bytes.length / 2))).toEqual([{ _tag: "Symbolic", name }])
       }
-    }), { numRuns: 300 })
+    }), runs(300))
   })
 })
 

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import fc from "fast-check"
+import { runs } from "../propertyRuns.js"
 import { decodeElements, encodeElements, memberElement } from "../../src/cip/element.js"
 import { buildTypes, type LayoutMember, MEMBER_ATOMICS, STRING_LAYOUT, type StructLayout, templateDefinition, type TypeRegistry } from "../../src/cip/layout.js"
 import { layoutFromTemplate, parseTemplateDefinition } from "../../src/cip/template.js"
@@ -73,7 +74,7 @@ describe("structure layouts over random definitions", () => {
           }
         }
       }
-    }), { numRuns: 300 })
+    }), runs(300))
   })
 
   it("the text form parses back to the same definitions, and the template reads back to the same layout", () => {
@@ -88,7 +89,7 @@ describe("structure layouts over random definitions", () => {
         expect(back.members.map((m) => [m.name, m.kind, m.offset, m.bit, m.dims, m.count, m.size, m.hidden]))
           .toEqual(l.members.map((m) => [m.name, m.kind, m.offset, m.bit, m.dims, m.count, m.size, m.hidden]))
       }
-    }), { numRuns: 300 })
+    }), runs(300))
   })
 
   it("any value of a structure encodes and decodes to itself", () => {
@@ -100,6 +101,6 @@ describe("structure layouts over random definitions", () => {
       const bytes = Either.getOrThrow(encodeElements(t, values))
       expect(bytes.length).toBe(l.size * values.length)
       expect(Either.getOrThrow(decodeElements(t, bytes, values.length))).toEqual(values)
-    }), { numRuns: 300 })
+    }), runs(300))
   })
 })

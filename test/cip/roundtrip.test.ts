@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import fc from "fast-check"
+import { runs } from "../propertyRuns.js"
 import { decodeReply, encodeReply } from "../../src/cip/reply.js"
 import { decodeRequest, encodeRequest } from "../../src/cip/request.js"
 import { decodeTyped, encodeTyped } from "../../src/cip/values.js"
@@ -14,14 +15,14 @@ describe("round trips (property)", () => {
     fc.assert(fc.property(request, (req) => {
       const bytes = encodeRequest(req)
       expect(Either.getOrThrow(decodeRequest(bytes))).toEqual(req)
-    }), { numRuns: 3000 })
+    }), runs(3000))
   })
 
   it("decodeReply(encodeReply(x), request) == x for replies of every service", () => {
     fc.assert(fc.property(exchange, ([req, rep]) => {
       const bytes = encodeReply(rep)
       expect(Either.getOrThrow(decodeReply(bytes, req, { attributeSize: () => 2 }))).toEqual(rep)
-    }), { numRuns: 3000 })
+    }), runs(3000))
   })
 
   const valueOf = (name: TypeName): fc.Arbitrary<unknown> => {
@@ -51,7 +52,7 @@ describe("round trips (property)", () => {
         expect(back.map((v) => (typeof v === "number" && Object.is(v, -0) ? 0 : v))).toEqual(
           values.map((v) => (name === "BOOL" ? v : typeof v === "number" && Object.is(v, -0) ? 0 : v))
         )
-      }), { numRuns: 100 })
+      }), runs(100))
     }
     fc.assert(fc.property(fc.array(fc.string({ maxLength: 9 }).map((s) => s.replace(/[^\x20-\x7e]/g, "x")), { maxLength: 4 }), (values) => {
       const spec = { code: CipType.STRING }

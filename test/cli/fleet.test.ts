@@ -142,26 +142,30 @@ describe("cpppo enip fleet", () => {
 
   it("--signal on the command line: every controller's, {n} varying it; --replay is refused, --paused needs a signal", async () => {
     const child = cpppo(["--count", "2", "--address", "127.0.2.81", "-A", "--signal", "Count = counter(start={n}, step=0)", "--signal-rate", "0.05", "Count=DINT"])
-    const done = finished(child, 90_000)
-    const listening = linesOf(child, 2)
-    const refusedRuns = await Promise.all([
-      finished(cpppo(["--count", "2", "--replay", "x.jsonl", "Count=DINT"])),
-      finished(cpppo(["--count", "2", "--paused", "Count=DINT"])),
-      finished(cpppo(["-c", "plant.yaml", "--signal", "Count=1"]))
-    ])
-    expect(await listening).toEqual(["plc1 127.0.2.81:44818", "plc2 127.0.2.82:44818"])
-    const values = await Effect.runPromise(Effect.forEach([1, 2], (n) => Effect.scoped(Effect.gen(function* () {
-      const c = yield* Client.connect({ host: `127.0.2.8${n}`, port: 44818, timeout: "5 seconds" })
-      return yield* c.read("Count")
-    }))))
-    expect(values).toEqual([[1], [2]])
-    child.kill("SIGINT")
-    expect((await done).code).toBe(0)
-    const [replay, paused, withFile] = refusedRuns.map((r) => ({ code: r.code, lines: r.stderr.trimEnd().split("\n") }))
-    expect(replay!.code).toBe(2)
-    expect(replay!.lines).toHaveLength(1)
-    expect(replay!.lines[0]).toMatch(/^cpppo: .*--replay/)
-    expect(paused).toEqual({ code: 2, lines: ["cpppo: --paused goes with --signal (or signals: in the fleet file)"] })
-    expect(withFile).toEqual({ code: 2, lines: ["cpppo: --signal: with --config, controller options go in the file (its defaults: or entries)"] })
+    try {
+      const done = finished(child, 90_000)
+      const listening = linesOf(child, 2)
+      const refusedRuns = await Promise.all([
+        finished(cpppo(["--count", "2", "--replay", "x.jsonl", "Count=DINT"]), 90_000),
+        finished(cpppo(["--count", "2", "--paused", "Count=DINT"]), 90_000),
+        finished(cpppo(["-c", "plant.yaml", "--signal", "Count=1"]), 90_000)
+      ])
+      expect(await listening).toEqual(["plc1 127.0.2.81:44818", "plc2 127.0.2.82:44818"])
+      const values = await Effect.runPromise(Effect.forEach([1, 2], (n) => Effect.scoped(Effect.gen(function* () {
+        const c = yield* Client.connect({ host: `127.0.2.8${n}`, port: 44818, timeout: "5 seconds" })
+        return yield* c.read("Count")
+      }))))
+      expect(values).toEqual([[1], [2]])
+      child.kill("SIGINT")
+      expect((await done).code).toBe(0)
+      const [replay, paused, withFile] = refusedRuns.map((r) => ({ code: r.code, lines: r.stderr.trimEnd().split("\n") }))
+      expect(replay!.code).toBe(2)
+      expect(replay!.lines).toHaveLength(1)
+      expect(replay!.lines[0]).toMatch(/^cpppo: .*--replay/)
+      expect(paused).toEqual({ code: 2, lines: ["cpppo: --paused goes with --signal (or signals: in the fleet file)"] })
+      expect(withFile).toEqual({ code: 2, lines: ["cpppo: --signal: with --config, controller options go in the file (its defaults: or entries)"] })
+    } finally {
+      child.kill("SIGKILL") // a failed expectation must not leave the fleet running
+    }
   }, 120_000)
 })

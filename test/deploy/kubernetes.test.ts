@@ -9,7 +9,6 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import fc from "fast-check"
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { join, relative } from "node:path"
 import ts from "typescript"
@@ -18,7 +17,7 @@ import { ConfigMap } from "kubernetes-models/v1/ConfigMap"
 import { Service } from "kubernetes-models/v1/Service"
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet"
 import { parseFleetConfig } from "../../src/server/fleetConfig.js"
-import { parseShard, shardOf, shardRange } from "../../src/server/shard.js"
+import { parseShard, shardOf } from "../../src/server/shard.js"
 
 const root = join(import.meta.dirname, "..", "..")
 const dir = join(root, "deploy", "kubernetes")
@@ -159,27 +158,4 @@ describe("deploy/kubernetes manifests", () => {
       expect([...seen.values()].every((n) => n === 1)).toBe(true)
     })
   }
-})
-
-describe("shard arithmetic", () => {
-  it("parses INDEX/COUNT and POD-NAME-ORDINAL/COUNT", () => {
-    expect(parseShard("2/4")).toEqual(Either.right({ index: 2, count: 4 }))
-    expect(parseShard("cpppo-fleet-3/4")).toEqual(Either.right({ index: 3, count: 4 }))
-    expect(parseShard("web-10/12")).toEqual(Either.right({ index: 10, count: 12 }))
-    for (const bad of ["4/4", "1/0", "x/4", "1", "-1/4", "a-b/2", ""]) expect(Either.isLeft(parseShard(bad)), bad).toBe(true)
-  })
-
-  it("every controller is in exactly one shard, in order, and shard sizes differ by at most one", () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 1, max: 300 }), (total, count) => {
-      const items = Array.from({ length: total }, (_, i) => i)
-      const parts = Array.from({ length: count }, (_, index) => shardOf(items, { index, count }))
-      expect(parts.flat()).toEqual(items)
-      const sizes = parts.map((p) => p.length)
-      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1)
-      for (let index = 0; index < count; index++) {
-        const { start, end } = shardRange(total, { index, count })
-        expect(end - start).toBe(sizes[index])
-      }
-    }), { numRuns: 200 })
-  })
 })

@@ -3,20 +3,16 @@ import fc from "fast-check"
 import { Effect, Either } from "effect"
 import { encodeReply } from "../../src/cip/reply.js"
 import { decodeRequest } from "../../src/cip/request.js"
-import type { CipReply, CipRequest, ForwardOpenRequest, Segment } from "../../src/cip/model.js"
+import type { CipReply, CipRequest, Segment } from "../../src/cip/model.js"
 import { CipType } from "../../src/cip/types.js"
 import { AttributeFactory } from "../../src/tags/attribute.js"
 import { TagStore } from "../../src/tags/tagStore.js"
 import { Controller } from "../../src/device/controller.js"
-import { bytes, cls, fixture, ins, le16, port, sym, tagPath } from "./helpers.js"
+import { bytes, cls, connParams, fixture, forwardOpenRequest, ins, le16, port, sym, tagPath } from "./helpers.js"
+import { numRuns } from "../numRuns.js"
 
-const params = (size: number) => ({ size, variable: true, priority: 0, type: 2, redundantOwner: false })
-const fo = (over: Partial<ForwardOpenRequest> = {}): ForwardOpenRequest => ({
-  _tag: "ForwardOpen", path: [cls(6), ins(1)], large: false, priorityTimeTick: 5, timeoutTicks: 157,
-  otConnectionId: 0, toConnectionId: 0xffffffff, connectionSerial: 0x0101, originatorVendor: 0x1234, originatorSerial: 1,
-  timeoutMultiplier: 0, otRpi: 2_000_000, otParams: params(510), toRpi: 2_000_000, toParams: params(510),
-  transportClassTrigger: 0xa3, connectionPath: [port(1, 0), cls(2), ins(1)], ...over
-})
+const params = connParams
+const fo = forwardOpenRequest
 const read: CipRequest = { _tag: "ReadTag", path: tagPath("SCADA", 0), elements: 1 }
 const us = (request: CipRequest, routePath: ReadonlyArray<Segment>): CipRequest =>
   ({ _tag: "UnconnectedSend", path: [cls(6), ins(1)], priorityTimeTick: 5, timeoutTicks: 157, request, routePath })
@@ -202,7 +198,7 @@ describe("Multiple Service Packet: the reply size is settled before anything run
         if (it.kind === "write") expect(dints[i]).toBe(reply.status === 0 ? it.value : 0)
       })
       expect(f.ctl.connections()).toHaveLength(r.replies.filter((x) => x._tag === "ForwardOpen" && x.status === 0).length)
-    }), { numRuns: 200 })
+    }), { numRuns: numRuns(200) })
   })
 })
 

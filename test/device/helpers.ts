@@ -1,5 +1,5 @@
 import { Effect } from "effect"
-import type { CipReply, CipRequest, EPath, Segment } from "../../src/cip/model.js"
+import type { CipReply, CipRequest, EPath, ForwardOpenRequest, Segment } from "../../src/cip/model.js"
 import { type ControllerConfig, type ControllerService, makeController } from "../../src/device/controller.js"
 import { makeTagStore, type TagStoreService } from "../../src/tags/tagStore.js"
 
@@ -43,3 +43,13 @@ export const le16 = (...vals: ReadonlyArray<number>) => {
 }
 export const bytes = (r: CipReply): ReadonlyArray<number> => ("data" in r ? Array.from(r.data) : [])
 export const hex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (h) => Number.parseInt(h, 16))
+
+/** Connection parameters of a Forward Open (point-to-point, variable size). */
+export const connParams = (size: number) => ({ size, variable: true, priority: 0, type: 2, redundantOwner: false })
+/** A Forward Open request as pycomm3 sends it (sim.forward_open), with fields replaced by `over`. */
+export const forwardOpenRequest = (over: Partial<ForwardOpenRequest> = {}): ForwardOpenRequest => ({
+  _tag: "ForwardOpen", path: [cls(6), ins(1)], large: false, priorityTimeTick: 5, timeoutTicks: 157,
+  otConnectionId: 0, toConnectionId: 0xffffffff, connectionSerial: 0x0101, originatorVendor: 0x1234, originatorSerial: 1,
+  timeoutMultiplier: 0, otRpi: 2_000_000, otParams: connParams(510), toRpi: 2_000_000, toParams: connParams(510),
+  transportClassTrigger: 0xa3, connectionPath: [port(1, 0), cls(2), ins(1)], ...over
+})

@@ -9,6 +9,7 @@ import { Effect, Queue } from "effect"
 import { CipType } from "../../src/cip/types.js"
 import type { TagEvent } from "../../src/tags/events.js"
 import { bytes, cls, el, fixture, ins, sym } from "./helpers.js"
+import { numRuns } from "../numRuns.js"
 
 const UDTS = [
   "Motor{Speed:REAL,Running:BOOL,Faults:DINT[4],Name:STRING}",
@@ -211,7 +212,7 @@ describe("any path and data on structure tags", () => {
       const r = f.sync(req, 200)
       expect(() => encodeReply(r)).not.toThrow()
       expect(r.status === 0 || r.status === 0x06 || [0x04, 0x05, 0x08, 0x13, 0x15, 0x20, 0x11, 0xff].includes(r.status)).toBe(true)
-    }), { numRuns: 3000 })
+    }), { numRuns: numRuns(3000) })
     // The structures still decode (no write left an element half written or a STRING LEN over 82).
     for (const t of ["M", "L", "B"]) expect(() => Effect.runSync(f.store.read(t))).not.toThrow()
   })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import fc from "fast-check"
+import { runs } from "../propertyRuns.js"
 import { decodeFrame, encodeFrame } from "../../src/enip/frame.js"
 import { decodeCpf, encodeCpf } from "../../src/enip/cpf.js"
 import { makeFramer } from "../../src/enip/framer.js"
@@ -77,7 +78,7 @@ describe("bad frames yield typed errors", () => {
       const f = decodeFrame(b)
       const c = decodeCpf(b)
       return (Either.isLeft(f) || Either.isRight(f)) && (Either.isLeft(c) || Either.isRight(c))
-    }), { numRuns: 2000 })
+    }), runs(2000))
   })
 })
 
@@ -115,7 +116,7 @@ describe("framer", () => {
   it("cuts the same frames in random chunkings", () => {
     fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 30 }), (sizes) => {
       expect(feed(sizes)).toEqual(expected)
-    }), { numRuns: 200 })
+    }), runs(200))
   })
   it("refuses a frame longer than the maximum with TooLarge, and stays failed", () => {
     const framer = makeFramer(100)

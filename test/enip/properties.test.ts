@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import fc from "fast-check"
+import { runs } from "../propertyRuns.js"
 import { decodeCpf, encodeCpf } from "../../src/enip/cpf.js"
 import { decodeFrame, encodeFrame } from "../../src/enip/frame.js"
 import type { CpfItem, EnipBody } from "../../src/enip/model.js"
@@ -59,7 +60,7 @@ describe("encapsulation properties", () => {
   it("decodeCpf(encodeCpf(items)) == items", () => {
     fc.assert(fc.property(items, (xs) => {
       expect(Either.getOrThrow(decodeCpf(encodeCpf(xs)))).toEqual(xs)
-    }), { numRuns: 1000 })
+    }), runs(1000))
   })
   it("decodeFrame(encodeFrame(f)) == f for every command", () => {
     fc.assert(fc.property(body, u32, u32, fc.uint8Array({ minLength: 8, maxLength: 8 }), (b, sessionHandle, options, senderContext) => {
@@ -71,6 +72,6 @@ describe("encapsulation properties", () => {
       const command = b._tag === "Unsupported" ? b.command : COMMANDS[b._tag]
       expect(Buffer.from(bytes).readUInt16LE(0)).toBe(command)
       expect(f.header).toEqual({ ...header, command, length: bytes.length - 24 })
-    }), { numRuns: 1000 })
+    }), runs(1000))
   })
 })

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs"
 import fc from "fast-check"
 import { DEFAULT_IDENTITY } from "../../src/device/identity.js"
 import { type ControllerSpec, type EnipControllerSpec, expandTemplate, parseFleetConfig } from "../../src/server/fleetConfig.js"
+import { numRuns } from "../numRuns.js"
 
 const any = (text: string, format: "yaml" | "json" = "yaml"): ReadonlyArray<ControllerSpec> => {
   const r = parseFleetConfig(text, format)
@@ -194,7 +195,7 @@ controllers:
     fc.assert(fc.property(fc.string({ maxLength: 200 }), fc.constantFrom("yaml" as const, "json" as const), (text, format) => {
       const r = parseFleetConfig(text, format)
       if (Either.isLeft(r)) expect(r.left.message).not.toContain("\n")
-    }), { numRuns: 300 })
+    }), { numRuns: numRuns(300) })
     const entry = fc.record({
       name: fc.constantFrom("p{n}", "plc", "x{n:3}", "{y}", "a b"),
       count: fc.option(fc.integer({ min: -1, max: 5 }), { nil: undefined }),
@@ -206,7 +207,7 @@ controllers:
       const r = parseFleetConfig(JSON.stringify({ controllers }), "json")
       if (Either.isLeft(r)) expect(r.left.message).not.toContain("\n")
       else expect(new Set(r.right.map((c) => c.name)).size).toBe(r.right.length)
-    }), { numRuns: 300 })
+    }), { numRuns: numRuns(300) })
   })
 })
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import fc from "fast-check"
+import { runs } from "../propertyRuns.js"
 import { makeTagStore } from "../../src/tags/tagStore.js"
 import { formatTagSpec, parseTagSpec, SPEC_TYPES } from "../../src/tags/spec.js"
 
@@ -20,7 +21,7 @@ describe("TagStore properties", () => {
           expect(Effect.runSync(store.read("T"))).toEqual(model)
         }
       }
-    ), { numRuns: 200 })
+    ), runs(200))
   })
 
   it("every formatted spec parses back to itself", () => {
@@ -36,6 +37,6 @@ describe("TagStore properties", () => {
         const again = parseTagSpec(formatTagSpec(spec.right))
         expect(Either.getOrThrow(again)).toEqual(spec.right)
       }
-    ), { numRuns: 300 })
+    ), runs(300))
   })
 })

@@ -1,0 +1,56 @@
+// @ts-check
+/**
+ * The one table of mutation-tested folders, read by `npm run mutate` (scripts/mutate.mjs) and
+ * CI's `npm run mutate:changed` (scripts/mutate-changed.mjs). Per folder:
+ * - `mutate`: Stryker's globs (files holding no behaviour, re-exports and type declarations, left out);
+ * - `exclude`: the same left-out files as a pattern, for changed-line runs;
+ * - `tests`: the socket-free test files that must notice its mutants (vitest.mutate.config.ts reads
+ *   them from CPPPO_MUTATE_TESTS);
+ * - `vitestConfig` (optional): a vitest config of the folder's own instead of vitest.mutate.config.ts
+ *   (device and server: stryker.device/server.config.mjs use the same ones for per-file runs);
+ * - `args` (optional): Stryker options the folder always runs with.
+ * Each folder keeps its own incremental file, reports/stryker-incremental-<folder>.json.
+ * @type {Record<string, { mutate: string[], exclude: RegExp, tests: string[], vitestConfig?: string, args?: string[] }>}
+ */
+export const FOLDERS = {
+  enip: {
+    mutate: ["src/enip/**/*.ts", "!src/enip/index.ts", "!src/enip/model.ts"],
+    exclude: /\/(index|model)\.ts$/,
+    tests: ["test/enip/**/*.test.ts", "test/cip/**/*.test.ts"]
+  },
+  cip: {
+    mutate: ["src/cip/**/*.ts", "!src/cip/index.ts", "!src/cip/model.ts"],
+    exclude: /\/(index|model)\.ts$/,
+    tests: ["test/cip/**/*.test.ts"]
+  },
+  tags: {
+    mutate: ["src/tags/**/*.ts", "!src/tags/index.ts"],
+    exclude: /\/index\.ts$/,
+    tests: ["test/tags/**/*.test.ts"]
+  },
+  device: {
+    mutate: ["src/device/**/*.ts", "!src/device/index.ts"],
+    exclude: /\/index\.ts$/,
+    tests: ["test/device/**/*.test.ts"],
+    vitestConfig: "vitest.mutate.device.config.ts"
+  },
+  server: {
+    mutate: ["src/server/**/*.ts", "!src/server/index.ts"],
+    exclude: /\/index\.ts$/,
+    // The server tests that finish in seconds (vitest.mutate.server.config.ts lists them).
+    tests: [],
+    vitestConfig: "vitest.mutate.server.config.ts",
+    // Module-level initialisers (the fleet file's schema) each re-ran every server test.
+    args: ["--ignoreStatic"]
+  }
+}
+
+/** The environment a Stryker run of `folder` needs (its tests, its vitest config). */
+export const folderEnv = (/** @type {string} */ folder) => {
+  const row = FOLDERS[folder]
+  if (row === undefined) throw new Error(`no mutation folder ${folder}`)
+  return {
+    ...(row.tests.length > 0 ? { CPPPO_MUTATE_TESTS: row.tests.join(",") } : {}),
+    MUTATE_VITEST_CONFIG: row.vitestConfig ?? "vitest.mutate.config.ts"
+  }
+}

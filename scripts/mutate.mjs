@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * `npm run mutate [-- <folder>… [--mutate <globs>] [stryker options]]`: mutation testing, one folder
+ * at a time. The table in mutate-folders.mjs names, per folder, the files Stryker mutates and the
+ * tests that must notice; each folder keeps its own incremental file, so a run on one folder never
+ * discards another's results and a re-run only tests mutants whose code or covering tests changed.
+ * No folder: every folder in the table, one after another.
+ * `--mutate` narrows a run to some files of one folder; it then keeps its own incremental and
+ * report files (Stryker drops files outside `--mutate` from the incremental file it writes).
+ * Reports: reports/mutation/<folder>[--<narrowed>].{html,json}.
+ */
+import { spawnSync } from "node:child_process"
+import { FOLDERS, folderEnv } from "./mutate-folders.mjs"
+
+const args = process.argv.slice(2)
+const folders = []
+while (args.length > 0 && !args[0].startsWith("-")) folders.push(args.shift())
+const unknown = folders.filter((f) => !(f in FOLDERS))
+if (unknown.length > 0) {
+  console.error(`cpppo: unknown mutation folder ${unknown.join(", ")} (known: ${Object.keys(FOLDERS).join(", ")})`)
+  process.exit(2)
+}
+const narrowAt = args.indexOf("--mutate")
+const narrowed = narrowAt >= 0 ? args[narrowAt + 1] : undefined
+if (narrowed !== undefined && folders.length !== 1) {
+  console.error("cpppo: --mutate narrows one folder: name exactly one (e.g. npm run mutate -- cip --mutate src/cip/epath.ts)")
+  process.exit(2)
+}
+
+let status = 0
+for (const folder of folders.length > 0 ? folders : Object.keys(FOLDERS)) {
+  const { mutate, args: always = [] } = FOLDERS[folder]
+  const name = narrowed === undefined ? folder : `${folder}--${narrowed.replace(/[^A-Za-z0-9]+/g, "_")}`
+  const options = [
+    ...(narrowed === undefined ? ["--mutate", mutate.join(",")] : []),
+    "--incrementalFile", `reports/stryker-incremental-${name}.json`,
+    ...always,
+    ...args
+  ]
+  console.log(`mutate ${folder}${narrowed === undefined ? "" : ` (${narrowed})`}: stryker run ${options.join(" ")}`)
+  const started = Date.now()
+  const run = spawnSync("npx", ["stryker", "run", ...options], {
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      ...folderEnv(folder),
+      CPPPO_MUTATION_REPORT: `reports/mutation/${name}`
+    }
+  })
+  console.log(`mutate ${folder}: ${((Date.now() - started) / 60_000).toFixed(1)} min, exit ${run.status}`)
+  if (run.status !== 0) status = run.status ?? 1
+}
+process.exit(status)
