@@ -66,14 +66,16 @@ const benchSh = (pid: number, port: number, seconds: number, scenarios: Readonly
     })
   })
 
-const startAbServer = async (): Promise<{ child: ChildProcess; port: number }> => {
+/** Start libplctag's ab_server (DINTS=DINT[100], SCADA=INT[1000]) on a free port. */
+export const startAbServer = async (): Promise<{ child: ChildProcess; port: number }> => {
   const port = await freePort()
   const child = spawn(join(LIBPLCTAG, "ab_server"), ["--plc=ControlLogix", "--path=1,0", `--port=${port}`, "--tag=DINTS:DINT[100]", "--tag=SCADA:INT[1000]"], { stdio: "ignore" })
   await waitListening(port)
   return { child, port }
 }
 
-const stop = (child: ChildProcess): Promise<void> =>
+/** Stop a server child (SIGINT) and wait for it to exit. */
+export const stop = (child: ChildProcess): Promise<void> =>
   new Promise((resolve) => {
     if (child.exitCode !== null) return resolve()
     child.once("exit", () => resolve())

@@ -6,7 +6,9 @@
  * 1. Our simulator and the raw node:net canned-reply floor (scripts/bench/_procs.ts), each loaded
  *    by the raw-socket generator with 1 session × 1 request in flight (Read Tag SCADA[0] by
  *    SendRRData / Unconnected Send), alternated ROUNDS times: server CPU µs per request (user +
- *    system), medians and the ratio ours / floor.
+ *    system), medians and the ratio ours / floor. When ../shared/tools/libplctag is present,
+ *    ab_server (C) takes the same load in the same rounds: the floor's own ratio to it is what
+ *    Node itself costs against a blocking C server, before any protocol work.
  * 2. When ../shared/tools/libplctag is present: libplctag's plctag_bench (bench.sh) against its C
  *    simulator ab_server and against ours, sync-read, packed16 and big-read, ROUNDS side-by-side
  *    pairs (both servers warmed for 1 s per scenario, then SECONDS per scenario): rates, server CPU
@@ -16,7 +18,7 @@
  *
  * Run it inside /work/bin/netns-run (or any quiet loopback) on a machine as idle as you can get.
  */
-import { libplctagMissing, libplctagRuns, printRounds, type Round, SCENARIOS, sideBySideRound } from "./_libplctag.js"
+import { libplctagMissing, libplctagRuns, printRounds, type Round, SCENARIOS, sideBySideRound, startAbServer, stop } from "./_libplctag.js"
 import { BASELINE, cliEntry, cpuTimes, load, loadgen, median, startChild } from "./_procs.js"
 
 const args = process.argv.slice(2)
@@ -42,19 +44,25 @@ const lockStep = async (pid: number, port: number): Promise<PerRequest> => {
 const main = async () => {
   console.log(`lock-step benchmark: ${seconds} s per run, ${rounds} rounds, ${process.version}, load average ${load()}`)
 
-  // 1. Ours against the floor that node:net sets, same load, alternated.
+  // 1. Ours against the floor that node:net sets (and ab_server when present), same load, alternated.
+  const withAb = !args.includes("--no-libplctag") && libplctagMissing() === undefined && libplctagRuns()
   const ours = await startChild([...cliEntry(), "enip", "server", "-a", "127.0.0.1:0", "-A", "-U", "SCADA=INT[1000]"])
   const floor = await startChild(["-e", BASELINE])
+  const ab = withAb ? await startAbServer() : undefined
   await loadgen(ours.port, 1, 1, 1) // warm-up (JIT) for both
   await loadgen(floor.port, 1, 1, 1)
+  if (ab !== undefined) await loadgen(ab.port, 1, 1, 1)
   const o: Array<PerRequest> = []
   const f: Array<PerRequest> = []
+  const a: Array<PerRequest> = []
   for (let i = 0; i < rounds; i++) {
     o.push(await lockStep(ours.child.pid!, ours.port))
     f.push(await lockStep(floor.child.pid!, floor.port))
+    if (ab !== undefined) a.push(await lockStep(ab.child.pid!, ab.port))
   }
   ours.child.kill("SIGINT")
   floor.child.kill("SIGINT")
+  if (ab !== undefined) await stop(ab.child)
   console.log("\n1 session × 1 in flight (Read Tag, SendRRData)   req/s   CPU µs/req (user + system)")
   const row = (label: string, xs: ReadonlyArray<PerRequest>) => {
     const cpu = median(xs.map((x) => x.user + x.system))
@@ -63,7 +71,11 @@ const main = async () => {
   }
   const oc = row("ours (median of rounds)", o)
   const fc = row("raw node:net canned reply (median of rounds)", f)
+  const ac = ab !== undefined ? row("ab_server, C (median of rounds)", a) : NaN
   console.log(`ratio ours / floor: ${(oc / fc).toFixed(2)}× CPU per request (target ≤ 1.10×)`)
+  if (ab !== undefined) {
+    console.log(`ratio floor / ab_server: ${(fc / ac).toFixed(2)}×, ours / ab_server: ${(oc / ac).toFixed(2)}× CPU per request (the floor is node:net answering a canned reply: no protocol work)`)
+  }
 
   // 2. libplctag's load: ab_server and ours, side by side.
   if (args.includes("--no-libplctag")) return

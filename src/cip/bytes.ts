@@ -53,7 +53,12 @@ export class Writer {
   buf: Uint8Array
   pos = 0
   private borrowed = false
-  constructor(initial = 64) {
+  /** With `target`, the bytes are written into it from its start (a new array if it is outgrown). */
+  constructor(initial = 64, target?: Uint8Array) {
+    if (target !== undefined) {
+      this.buf = target
+      return
+    }
     if (scratch === undefined && ++missed > 8) {
       scratch = new Uint8Array(65_536)
       missed = 0
@@ -118,6 +123,10 @@ export class Writer {
     const out = allocate(this.pos)
     out.set(this.buf.subarray(0, this.pos))
     return this.handOver(out)
+  }
+  /** The bytes written where they are (a view when the buffer is longer: no copy). */
+  written(): Uint8Array {
+    return this.pos === this.buf.length ? this.buf : this.buf.subarray(0, this.pos)
   }
   private handOver(out: Uint8Array): Uint8Array {
     if (this.borrowed) {

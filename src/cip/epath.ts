@@ -139,9 +139,39 @@ const decodeSegments = (bytes: Uint8Array, offset: number, end: number): Either.
   return Either.right(out)
 }
 
+// Clients ask for the same few paths again and again (a Multiple Service Packet of 16 reads
+// carries the same 16 paths every time), so decoded paths are kept beside their bytes and a
+// repeated path is the decoded path of before: no segment objects to build per request, and the
+// tag lookup meets the same name strings. A slot is chosen by a hash of the bytes and holds one
+// path; another path of the same hash replaces it. Paths are read-only (EPath is a ReadonlyArray
+// of readonly segments), so sharing one between requests is safe; a path holding a view of the
+// request's bytes (a Data segment) is not kept.
+const PATH_SLOTS = 256
+const MAX_CACHED_PATH = 48
+const pathBytes: Array<Uint8Array | undefined> = new Array(PATH_SLOTS)
+const pathDecoded: Array<Either.Either<EPath, CodecError>> = new Array(PATH_SLOTS)
+
 /** Decode exactly `words`*2 bytes of segments starting at `offset`. */
-export const decodeEPath = (bytes: Uint8Array, offset: number, words: number): Either.Either<EPath, CodecError> =>
-  decodeSegments(bytes, offset, offset + words * 2)
+export const decodeEPath = (bytes: Uint8Array, offset: number, words: number): Either.Either<EPath, CodecError> => {
+  const end = offset + words * 2
+  if (words === 0 || end > bytes.length || end - offset > MAX_CACHED_PATH) return decodeSegments(bytes, offset, end)
+  let h = 0x811c9dc5
+  for (let i = offset; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193)
+  const slot = (h ^ (h >>> 16)) & (PATH_SLOTS - 1)
+  const kept = pathBytes[slot]
+  if (kept !== undefined && kept.length === end - offset) {
+    let same = true
+    for (let i = 0; i < kept.length; i++) if (kept[i] !== bytes[offset + i]) { same = false; break }
+    if (same) return pathDecoded[slot]!
+  }
+  const decoded = decodeSegments(bytes, offset, end)
+  // A Data segment is a view of the bytes decoded, which may be reused for others: not kept.
+  if (Either.isRight(decoded) && !decoded.right.some((segment) => segment._tag === "Data")) {
+    pathBytes[slot] = bytes.slice(offset, end)
+    pathDecoded[slot] = decoded
+  }
+  return decoded
+}
 
 /**
  * Decode a USINT word count (plus a pad byte when `padded`, as in route paths) then the segments;

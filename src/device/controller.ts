@@ -20,7 +20,7 @@ import {
 } from "./identity.js"
 import { makeAttributeServices, type ObjectTable } from "./objects.js"
 import { logicalPath } from "./paths.js"
-import { allSync, errorReply, mapSync, replyLength, type SyncOr } from "./reply.js"
+import { errorReply, replyLength, type SyncOr } from "./reply.js"
 import { getInstanceAttributeList, makeSymbolTable } from "./symbols.js"
 import { makeTemplates } from "./templates.js"
 import { readModifyWriteTag, readTag, readTagFragmented, writeTag, writeTagFragmented } from "./tagServices.js"
@@ -55,11 +55,17 @@ export interface RequestContext {
   /** The encapsulation session handle. */
   readonly session: number
   /** The peer (client) address of the session, for per-peer limits; "" or absent when unknown. */
-  readonly peer?: string
+  readonly peer?: string | undefined
   /** The connection a connected (SendUnitData) request arrived on. */
   readonly connection?: { readonly otConnectionId?: number } | undefined
   /** Largest CIP reply (bytes) the transport can carry: 504 unconnected, the T→O size - 2 connected. */
   readonly maxReply: number
+  /**
+   * The caller encodes a synchronous reply before anything else runs (the server does): the data
+   * of a read reply may then be a view of the tag's stored bytes rather than a copy. Leave it out
+   * when replies are kept (a later write would show through them).
+   */
+  readonly encodedAtOnce?: boolean | undefined
 }
 
 /** The view of a connection the server needs (satisfied by `Connection`). */
@@ -153,60 +159,104 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
    * has bytes set aside (see `reserve`); a packet whose reservations cannot fit is refused with 0x11
    * before anything runs; each embedded request then runs with what is left after the replies
    * before it and the reservations after it. So a packet is never answered 0x11 after its writes ran.
+   * The embedded requests run in a plain loop while they answer synchronously (the usual case: a
+   * packet of 16 reads pays no closure or context copy per read), and continue in an Effect, in
+   * order, from the first that does not. Their replies are kept until the packet's is encoded, so
+   * read replies are copies, unless the packet holds only reads and is encoded at once (nothing in
+   * it can change what an earlier read saw): then they may be views, as a lone read's. A packet
+   * that goes on in an Effect copies the views it holds first (other requests may run meanwhile).
    */
-  const multiple = (req: MultipleServicePacketRequest, ctx: RequestContext, depth: number): SyncOr<CipReply> => {
+  const multiple = (req: MultipleServicePacketRequest, ctx: RequestContext, depth: number, maxReply: number): SyncOr<CipReply> => {
     const p = logicalPath(req.path)
     if (p === undefined || p.cls !== ClassId.MessageRouter) return errorReply(Service.MultipleServicePacket, Status.PathDestinationUnknown, [0])
     if (depth >= MSP_MAX_DEPTH) return errorReply(Service.MultipleServicePacket, Status.InvalidParameter)
-    const reserved = req.requests.map((r) => reserve(r, depth + 1))
-    let later = reserved.reduce((a, b) => a + b, 0)
-    let used = 4 + 2 + 2 * req.requests.length
+    const requests = req.requests
+    const n = requests.length
+    const reserved: Array<number> = new Array(n)
+    let later = 0
+    for (let i = 0; i < n; i++) later += reserved[i] = reserve(requests[i]!, depth + 1)
+    let used = 4 + 2 + 2 * n
     // Also keeps a 64 KiB packet of thousands of reads from holding the event loop for nothing.
-    if (used + later > ctx.maxReply) return errorReply(Service.MultipleServicePacket, Status.ReplyDataTooLarge)
-    const items = req.requests.map((r, i) => () => {
+    if (used + later > maxReply) return errorReply(Service.MultipleServicePacket, Status.ReplyDataTooLarge)
+    const replies: Array<CipReply> = []
+    /** Room for request i: what its predecessors' replies and its successors' reservations leave. */
+    const roomFor = (i: number): number => {
       later -= reserved[i]!
-      const room = ctx.maxReply - used - later
-      return mapSync(dispatch(r, { ...ctx, maxReply: room }, depth + 1), (reply) => {
-        const out = fitted(r, reply, room)
-        used += replyLength(out)
-        return out
-      })
-    })
-    return mapSync(allSync(items), (replies): CipReply => ({
+      return maxReply - used - later
+    }
+    // One context for the requests; each request's room goes beside it.
+    const views = ctx.encodedAtOnce === true && requests.every(isRead)
+    let inner: RequestContext = { session: ctx.session, peer: ctx.peer, connection: ctx.connection, maxReply: ctx.maxReply, encodedAtOnce: views }
+    const run = (i: number, room: number): SyncOr<CipReply> => dispatch(requests[i]!, inner, depth + 1, room)
+    const settle = (i: number, room: number, reply: CipReply): void => {
+      const out = fitted(requests[i]!, reply, room)
+      used += replyLength(out)
+      replies.push(out)
+    }
+    const packet = (): CipReply => ({
       _tag: "MultipleServicePacket", service: replyService(Service.MultipleServicePacket),
       status: replies.some((r) => r.status !== 0 && r.status !== Status.PartialTransfer) ? Status.EmbeddedServiceError : 0,
       extStatus: [], replies
-    }))
+    })
+    for (let i = 0; i < n; i++) {
+      const room = roomFor(i)
+      const reply = run(i, room)
+      if (!Effect.isEffect(reply)) {
+        settle(i, room, reply as CipReply)
+        continue
+      }
+      if (views) {
+        for (let k = 0; k < replies.length; k++) replies[k] = detached(replies[k]!)
+        inner = { ...inner, encodedAtOnce: false }
+      }
+      return Effect.gen(function* () {
+        settle(i, room, yield* (reply as Effect.Effect<CipReply>))
+        for (let j = i + 1; j < n; j++) {
+          const roomJ = roomFor(j)
+          const r = run(j, roomJ)
+          settle(j, roomJ, Effect.isEffect(r) ? yield* (r as Effect.Effect<CipReply>) : r)
+        }
+        return packet()
+      })
+    }
+    return packet()
   }
 
-  const unconnectedSend = (req: UnconnectedSendRequest, ctx: RequestContext, depth: number): SyncOr<CipReply> => {
+  /** Requests that change nothing (a packet of these may answer with views of the tags). */
+  const isRead = (req: CipRequest): boolean => req._tag === "ReadTag" || req._tag === "ReadTagFragmented"
+  /** A read reply with a copy of its data (a view of the tag's bytes would follow later writes). */
+  const detached = (reply: CipReply): CipReply =>
+    reply._tag === "ReadTag" || reply._tag === "ReadTagFragmented" ? { ...reply, data: reply.data.slice() } : reply
+
+  const unconnectedSend = (req: UnconnectedSendRequest, ctx: RequestContext, depth: number, maxReply: number): SyncOr<CipReply> => {
     if (!isConnectionManager(req.path)) return errorReply(Service.UnconnectedSend, Status.PathDestinationUnknown, [0])
     const bad = checkRoute(route, req.routePath)
     if (bad !== undefined) {
       // Routing failure: remaining path size (words) follows the status, as the spec requires.
       return errorReply(Service.UnconnectedSend, Status.ConnectionFailure, [bad], Uint8Array.of(req.routePath.length))
     }
-    return dispatch(req.request, ctx, depth + 1)
+    return dispatch(req.request, ctx, depth + 1, maxReply)
   }
 
-  const dispatch = (req: CipRequest, ctx: RequestContext, depth: number): SyncOr<CipReply> => {
+  /** Answer `req` in a reply of at most `maxReply` bytes (the context's, unless a packet gives less). */
+  const dispatch = (req: CipRequest, ctx: RequestContext, depth: number, maxReply = ctx.maxReply): SyncOr<CipReply> => {
     const first = req.path[0]
     if (first?._tag === "Class" && first.id === WALL_CLOCK_CLASS && req._tag !== "MultipleServicePacket" && req._tag !== "UnconnectedSend") {
       return clock.handle(req)
     }
     switch (req._tag) {
-      case "ReadTag": return readTag(store, req, ctx.maxReply)
-      case "ReadTagFragmented": return readTagFragmented(store, req, ctx.maxReply)
+      case "ReadTag": return readTag(store, req, maxReply, ctx.encodedAtOnce === true)
+      case "ReadTagFragmented": return readTagFragmented(store, req, maxReply, ctx.encodedAtOnce === true)
       case "WriteTag": return writeTag(store, req)
       case "WriteTagFragmented": return writeTagFragmented(store, req)
       case "ReadModifyWriteTag": return readModifyWriteTag(store, req)
-      case "MultipleServicePacket": return multiple(req, ctx, depth)
+      case "MultipleServicePacket": return multiple(req, ctx, depth, maxReply)
       case "GetAttributesAll": return attrs.all(req)
       case "GetAttributeSingle": return attrs.single(req)
       case "GetAttributeList": return attrs.list(req)
       case "SetAttributeSingle": return attrs.set(req)
-      case "GetInstanceAttributeList": return getInstanceAttributeList(symbols, req, ctx.maxReply)
-      case "ReadTemplate": return templates.readTemplate(req, ctx.maxReply)
+      case "GetInstanceAttributeList": return getInstanceAttributeList(symbols, req, maxReply)
+      case "ReadTemplate": return templates.readTemplate(req, maxReply)
       case "ForwardOpen":
         if (!isConnectionManager(req.path)) return errorReply(req.large ? Service.LargeForwardOpen : Service.ForwardOpen, Status.PathDestinationUnknown, [0])
         return forwardOpen(table, route, { maxConnections, maxPerSession, maxPerPeer }, ctx.session, ctx.peer ?? "", req)
@@ -215,7 +265,7 @@ export const makeController = (store: TagStoreService, config: ControllerConfig 
         return forwardClose(table, req, ctx.session)
       case "UnconnectedSend":
         if (depth >= MSP_MAX_DEPTH) return errorReply(Service.UnconnectedSend, Status.InvalidParameter)
-        return unconnectedSend(req, ctx, depth)
+        return unconnectedSend(req, ctx, depth, maxReply)
       case "Generic": return errorReply(req.service, Status.ServiceNotSupported)
     }
   }

@@ -21,28 +21,6 @@ export const errorReply = (service: number, status: number, extStatus: ReadonlyA
 export const mapSync = <A, B>(a: SyncOr<A>, f: (a: A) => SyncOr<B>): SyncOr<B> =>
   Effect.isEffect(a) ? Effect.flatMap(a as Effect.Effect<A>, (x) => { const b = f(x); return Effect.isEffect(b) ? (b as Effect.Effect<B>) : Effect.succeed(b) }) : f(a as A)
 
-/** Combine possibly-asynchronous values in order; synchronous when all are. */
-export const allSync = <A>(items: ReadonlyArray<() => SyncOr<A>>): SyncOr<Array<A>> => {
-  const out: Array<A> = []
-  for (let i = 0; i < items.length; i++) {
-    const r = items[i]!()
-    if (Effect.isEffect(r)) {
-      // Continue the rest asynchronously, in order.
-      const rest = items.slice(i + 1)
-      return Effect.gen(function* () {
-        out.push(yield* (r as Effect.Effect<A>))
-        for (const next of rest) {
-          const x = next()
-          out.push(Effect.isEffect(x) ? yield* (x as Effect.Effect<A>) : (x as A))
-        }
-        return out
-      })
-    }
-    out.push(r as A)
-  }
-  return out
-}
-
 /**
  * Encoded length of a reply we produce (Message Router reply header 4 bytes + extended status
  * words + payload), used to keep replies within the transport's size limit without encoding.

@@ -65,13 +65,20 @@ const lengthOf = (tag: Tag, data: Uint8Array, elements: number): number | undefi
   return n <= data.length ? n : undefined
 }
 
-export const readTag = (store: TagStoreService, req: ReadTagRequest, maxReply: number): SyncOr<CipReply> => {
+/**
+ * The bytes of a read: with `atOnce` (the caller encodes the reply before anything else runs, see
+ * `RequestContext.encodedAtOnce`) a view of the tag's stored bytes where the store can give one,
+ * else a copy.
+ */
+const readOf = (store: TagStoreService, atOnce: boolean) => (atOnce ? store.viewBytes : store.readBytes)
+
+export const readTag = (store: TagStoreService, req: ReadTagRequest, maxReply: number, atOnce = false): SyncOr<CipReply> => {
   const service = Service.ReadTag
   const t = resolveTag(store, req.path)
   if (isPathFailure(t)) return unresolved(store, service, req.path, req.elements, t)
   if (t.member) return readMember(store, { ...t, member: t.member }, service, req.elements, 0, false, maxReply)
   const type = t.tag.typeSpec
-  return answer(service, store.readBytes(t.tag, t.start, req.elements), (data) => {
+  return answer(service, readOf(store, atOnce)(t.tag, t.start, req.elements), (data) => {
     const room = maxReply - HEADER - typeSpecSize(type)
     const n = fit(t.tag, data.length, room)
     return n === data.length
@@ -80,7 +87,11 @@ export const readTag = (store: TagStoreService, req: ReadTagRequest, maxReply: n
   })
 }
 
-export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmentedRequest, maxReply: number): SyncOr<CipReply> => {
+/** A Read Tag Fragmented reply carrying `data`; `more` when later fragments follow (status 0x06). */
+const fragment = (type: TypeSpec, data: Uint8Array, more: boolean): CipReply =>
+  ({ _tag: "ReadTagFragmented", service: 0xd2, status: more ? Status.PartialTransfer : 0, extStatus: [], type, data })
+
+export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmentedRequest, maxReply: number, atOnce = false): SyncOr<CipReply> => {
   const service = Service.ReadTagFragmented
   const t = resolveTag(store, req.path)
   if (isPathFailure(t)) return unresolved(store, service, req.path, req.elements, t)
@@ -88,8 +99,7 @@ export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmented
   const { tag, start } = t
   const type = tag.typeSpec
   const room = maxReply - HEADER - typeSpecSize(type)
-  const reply = (data: Uint8Array, more: boolean): CipReply =>
-    ({ _tag: "ReadTagFragmented", service: 0xd2, status: more ? Status.PartialTransfer : 0, extStatus: [], type, data })
+  const reply = (data: Uint8Array, more: boolean): CipReply => fragment(type, data, more)
   const size = tag.elementSize
   if (size === undefined || tag.error !== undefined || start < 0 || req.elements < 1 || start + req.elements > tag.wireCount) {
     // Variable-size elements (or an error to report): read the whole request, then cut.
@@ -109,13 +119,14 @@ export const readTagFragmented = (store: TagStoreService, req: ReadTagFragmented
   const first = Math.floor(req.offset / size)
   const last = Math.ceil(end / size)
   if (end <= req.offset) return errorReply(service, Status.ReplyDataTooLarge)
-  return answer(service, store.readBytes(tag, start + first, last - first), (bytes) => {
-    const from = req.offset - first * size
-    const to = end - first * size
-    // The whole read as it is (the usual case): a view of a small, fresh array would move its
-    // bytes off the V8 heap, an allocation per request.
-    return reply(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), end < total)
-  })
+  const from = req.offset - first * size
+  const to = end - first * size
+  // The whole read as it is (the usual case): a view of a small, fresh copy would move its
+  // bytes off the V8 heap, an allocation per request.
+  const cut = (bytes: Uint8Array): CipReply => fragment(type, from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), end < total)
+  const read = readOf(store, atOnce)(tag, start + first, last - first)
+  // Answered at once when the bytes are there (no callback to build: a packet of 16 reads pays it 16 times).
+  return read instanceof Uint8Array ? cut(read) : answer(service, read, cut)
 }
 
 /** A type mismatch reply, or undefined when the write's type is the tag's. */

@@ -8,10 +8,11 @@
 import { Effect, Either } from "effect"
 import type { CodecError } from "../cip/errors.js"
 import type { CipReply, CipRequest } from "../cip/model.js"
-import { decodeRequest } from "../cip/request.js"
+import { decodeRequestKept } from "../cip/requestCache.js"
 import { EncapStatus, Status } from "../cip/status.js"
 import { decodeFrame, encodeFrame } from "../enip/frame.js"
-import { Command, type EncapHeader, type EnipBody, type IdentityItem } from "../enip/model.js"
+import { getU16, getU32 } from "../cip/bytes.js"
+import { Command, type EncapHeader, type EnipBody, HEADER_SIZE, type IdentityItem, ItemType } from "../enip/model.js"
 import type { ConnectionView, RequestContext } from "../device/controller.js"
 import { replyFrame } from "./replyFrame.js"
 import type { FrameOutcome, FrameResult, SessionHandler } from "./session.js"
@@ -68,6 +69,11 @@ export interface EncapsulationOptions {
   readonly local: { readonly address: string; readonly port: number }
   /** Counts each CIP request answered, by service and general status. */
   readonly stats?: ControllerStats
+  /**
+   * Read well-formed SendRRData / SendUnitData frames in place (default true); false decodes every
+   * frame in full. Both answer alike (tests compare them); in place costs no objects per frame.
+   */
+  readonly readInPlace?: boolean
 }
 
 /** The name a request is counted under: the routed request of an Unconnected Send, else its own. */
@@ -135,6 +141,7 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
   const { endpoint } = options
   let session = 0 // the registered session handle, 0 until RegisterSession
   const peer = options.peer ?? ""
+  const inPlace = options.readInPlace !== false
 
   const stats = options.stats
   /**
@@ -142,7 +149,7 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
    * asynchronous), counted by service and status when the controller keeps stats.
    */
   const run = (request: Uint8Array, ctx: RequestContext): CipReply | Effect.Effect<CipReply> => {
-    const decoded = decodeRequest(request)
+    const decoded = decodeRequestKept(request)
     if (Either.isLeft(decoded)) {
       const reply = undecodable(request, decoded.left)
       stats?.request("Undecodable", reply.status)
@@ -156,7 +163,61 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
     return reply
   }
 
+  /** SendRRData: the CIP request of its Unconnected Data item, answered in a SendRRData frame. */
+  const unconnected = (bytes: Uint8Array, interfaceHandle: number, timeout: number, request: Uint8Array): FrameOutcome => {
+    const reply = run(request, { session, peer, maxReply: UCMM_MAX_REPLY, encodedAtOnce: true })
+    if (Effect.isEffect(reply)) return Effect.map(reply, (r) => replyFrame(bytes, interfaceHandle, timeout, undefined, 0, r).frame)
+    return replyFrame(bytes, interfaceHandle, timeout, undefined, 0, reply).frame
+  }
+
+  /** SendUnitData: the CIP request of its Connected Data item, on connection `connectionId`. */
+  const connected = (bytes: Uint8Array, interfaceHandle: number, timeout: number, connectionId: number, sequence: number, request: Uint8Array): FrameOutcome => {
+    const connection = endpoint.lookupConnection(connectionId)
+    if (connection === undefined || connection.session !== session) {
+      // No such connection (closed, timed out, or another session's): answer at once rather
+      // than leave the client waiting for its timeout.
+      const reply: CipReply = {
+        _tag: "Error", service: ((request[0] ?? 0) & 0x7f) | 0x80, status: Status.ConnectionFailure,
+        extStatus: [0x0107], data: EMPTY
+      }
+      return replyFrame(bytes, interfaceHandle, timeout, connectionId, sequence, reply).frame
+    }
+    connection.touch()
+    // A repeated sequence count with the same request is a retransmission: resend the reply,
+    // do not run it again (a write must not happen twice), as a controller does on class 3
+    // connections. A different request under a repeated count is run: answering it with the
+    // old reply would report a write that never happened. The cache lives on the connection,
+    // so it goes with it (Forward Close, timeout, end of session). The reply kept is a view of
+    // the frame sent (never written again), the request a copy (its chunk may be large).
+    const last = connection.lastReply
+    if (last !== undefined && last.sequence === sequence && sameBytes(last.request, request)) {
+      return replyFrame(bytes, interfaceHandle, timeout, connection.toConnectionId, sequence, last.cip).frame
+    }
+    const send = (reply: CipReply): Uint8Array => {
+      const out = replyFrame(bytes, interfaceHandle, timeout, connection.toConnectionId, sequence, reply)
+      connection.lastReply = { sequence, request: request.slice(), cip: out.cip }
+      return out.frame
+    }
+    const reply = run(request, { session, peer, connection, maxReply: connection.maxReply, encodedAtOnce: true })
+    return Effect.isEffect(reply) ? Effect.map(reply, send) : send(reply)
+  }
+
   const frame = (bytes: Uint8Array): FrameOutcome => {
+    // The frames of a busy session, read in place: a registered session's SendUnitData or
+    // SendRRData with exactly the two usual items and lengths that agree. Anything else (and
+    // anything wrong) is decoded in full below, so both ways answer alike.
+    const n = bytes.length
+    if (inPlace && session !== 0 && n >= 40 && getU16(bytes, 2) === n - HEADER_SIZE && getU32(bytes, 4) === session && getU16(bytes, 30) === 2) {
+      const command = getU16(bytes, 0)
+      if (command === Command.SendUnitData && n >= 46 && getU16(bytes, 32) === ItemType.ConnectedAddress && getU16(bytes, 34) === 4 &&
+        getU16(bytes, 40) === ItemType.ConnectedData && getU16(bytes, 42) === n - 44) {
+        return connected(bytes, getU32(bytes, 24), getU16(bytes, 28), getU32(bytes, 36), getU16(bytes, 44), bytes.subarray(46))
+      }
+      if (command === Command.SendRRData && getU16(bytes, 32) === ItemType.NullAddress && getU16(bytes, 34) === 0 &&
+        getU16(bytes, 36) === ItemType.UnconnectedData && getU16(bytes, 38) === n - 40) {
+        return unconnected(bytes, getU32(bytes, 24), getU16(bytes, 28), bytes.subarray(40))
+      }
+    }
     const decoded = decodeFrame(bytes)
     if (Either.isLeft(decoded)) {
       // The header was whole (the framer checked), the body is not: "incorrect data".
@@ -194,10 +255,7 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
         if (session === 0 || header.sessionHandle !== session) return errorFrame(header, EncapStatus.InvalidSessionHandle)
         const data = body.items.length === 2 && body.items[0]!._tag === "NullAddress" ? body.items[1]! : undefined
         if (data === undefined || data._tag !== "UnconnectedData") return errorFrame(header, EncapStatus.IncorrectData)
-        const reply = run(data.data, { session, peer, maxReply: UCMM_MAX_REPLY })
-        const { interfaceHandle, timeout } = body
-        if (Effect.isEffect(reply)) return Effect.map(reply, (r) => replyFrame(header, interfaceHandle, timeout, undefined, 0, r).frame)
-        return replyFrame(header, interfaceHandle, timeout, undefined, 0, reply).frame
+        return unconnected(bytes, body.interfaceHandle, body.timeout, data.data)
       }
       case "SendUnitData": {
         if (session === 0 || header.sessionHandle !== session) return errorFrame(header, EncapStatus.InvalidSessionHandle)
@@ -206,35 +264,7 @@ export const makeEncapsulationHandler = (options: EncapsulationOptions): Session
         if (body.items.length !== 2 || address?._tag !== "ConnectedAddress" || data?._tag !== "ConnectedData") {
           return errorFrame(header, EncapStatus.IncorrectData)
         }
-        const connection = endpoint.lookupConnection(address.connectionId)
-        const sequence = data.sequence
-        if (connection === undefined || connection.session !== session) {
-          // No such connection (closed, timed out, or another session's): answer at once rather
-          // than leave the client waiting for its timeout.
-          const reply: CipReply = {
-            _tag: "Error", service: ((data.data[0] ?? 0) & 0x7f) | 0x80, status: Status.ConnectionFailure,
-            extStatus: [0x0107], data: EMPTY
-          }
-          return replyFrame(header, body.interfaceHandle, body.timeout, address.connectionId, sequence, reply).frame
-        }
-        connection.touch()
-        // A repeated sequence count with the same request is a retransmission: resend the reply,
-        // do not run it again (a write must not happen twice), as a controller does on class 3
-        // connections. A different request under a repeated count is run: answering it with the
-        // old reply would report a write that never happened. The cache lives on the connection,
-        // so it goes with it (Forward Close, timeout, end of session). The reply kept is a view of
-        // the frame sent (never written again), the request a copy (its chunk may be large).
-        const last = connection.lastReply
-        if (last !== undefined && last.sequence === sequence && sameBytes(last.request, data.data)) {
-          return replyFrame(header, body.interfaceHandle, body.timeout, connection.toConnectionId, sequence, last.cip).frame
-        }
-        const send = (reply: CipReply): Uint8Array => {
-          const out = replyFrame(header, body.interfaceHandle, body.timeout, connection.toConnectionId, sequence, reply)
-          connection.lastReply = { sequence, request: data.data.slice(), cip: out.cip }
-          return out.frame
-        }
-        const reply = run(data.data, { session, peer, connection, maxReply: connection.maxReply })
-        return Effect.isEffect(reply) ? Effect.map(reply, send) : send(reply)
+        return connected(bytes, body.interfaceHandle, body.timeout, address.connectionId, data.sequence, data.data)
       }
       case "Unsupported":
         return body.command === LEGACY_LIST_TARGETS

@@ -5,21 +5,16 @@
  * frame's description, encodes the CIP reply into an array of its own and copies it again; on a
  * lock-step connection that work is paid once per request.
  *
- * The frame is taken from node's Buffer pool (`Buffer.allocUnsafe`, a slice of a shared 8 KiB
- * slab for replies under 4 KiB) rather than a typed array with a backing store of its own: the
- * socket writes it as it is, and no allocation reaches malloc per reply.
+ * The frame is written straight into a buffer from node's Buffer pool (`Buffer.allocUnsafe`, a
+ * slice of a shared 8 KiB slab for replies under 4 KiB) sized from the reply's length, rather than
+ * into a scratch array and copied: the socket writes it as it is, no allocation reaches malloc per
+ * reply, and a 2000-byte read reply is copied once, from the tag into the frame.
  */
 import type { CipReply } from "../cip/model.js"
-import { putU16, putU32, Writer } from "../cip/bytes.js"
+import { putU16, Writer } from "../cip/bytes.js"
 import { writeReply } from "../cip/reply.js"
+import { replyLength } from "../device/reply.js"
 import { Command, HEADER_SIZE, ItemType } from "../enip/model.js"
-
-/** What a reply frame echoes of its request's encapsulation header. */
-export interface ReplyEcho {
-  readonly sessionHandle: number
-  readonly senderContext: Uint8Array
-  readonly options: number
-}
 
 /** A reply frame and where its CIP reply lies in it (a view, not a copy). */
 export interface ReplyFrame {
@@ -28,12 +23,19 @@ export interface ReplyFrame {
 }
 
 /**
- * Encode the frame carrying `reply` (a decoded reply, or bytes already encoded): unconnected
+ * Interface handle, timeout, item count, the address item and the data item's header: 16 bytes;
+ * 22 connected (the address item holds the connection id, the data item starts with the sequence).
+ */
+const cpfSize = (connected: boolean): number => (connected ? 22 : 16)
+
+/**
+ * Encode the frame carrying `reply` (a decoded reply, or bytes already encoded) in answer to the
+ * frame `request`, whose session handle, sender context and options it echoes: unconnected
  * (SendRRData: Null Address and Unconnected Data items) when `connectionId` is undefined, else
  * connected (SendUnitData: that connection id, and `sequence` echoed in the Connected Data item).
  */
 export const replyFrame = (
-  header: ReplyEcho,
+  request: Uint8Array,
   interfaceHandle: number,
   timeout: number,
   connectionId: number | undefined,
@@ -41,8 +43,11 @@ export const replyFrame = (
   reply: CipReply | Uint8Array
 ): ReplyFrame => {
   const connected = connectionId !== undefined
-  const w = new Writer(HEADER_SIZE + 64)
-  w.skip(HEADER_SIZE)
+  const cipLength = reply instanceof Uint8Array ? reply.length : replyLength(reply)
+  // replyLength is exact for the replies the controller makes; the Writer grows if it is not.
+  const w = new Writer(0, frameBuffer(HEADER_SIZE + cpfSize(connected) + cipLength))
+  w.u16(connected ? Command.SendUnitData : Command.SendRRData).u16(0)
+  for (let i = 4; i < 24; i++) w.u8(i < 8 || i >= 12 ? request[i]! : 0) // session, status 0, context, options
   w.u32(interfaceHandle).u16(timeout).u16(2)
   if (connected) w.u16(ItemType.ConnectedAddress).u16(4).u32(connectionId).u16(ItemType.ConnectedData)
   else w.u16(ItemType.NullAddress).u16(0).u16(ItemType.UnconnectedData)
@@ -53,14 +58,16 @@ export const replyFrame = (
   if (reply instanceof Uint8Array) w.bytes(reply)
   else writeReply(w, reply)
   w.setU16(lengthAt, w.pos - itemStart)
-  const frame = w.finishWith(allocate)
-  putU16(frame, 0, connected ? Command.SendUnitData : Command.SendRRData)
+  const frame = w.written()
   putU16(frame, 2, frame.length - HEADER_SIZE)
-  putU32(frame, 4, header.sessionHandle)
-  putU32(frame, 8, 0)
-  for (let i = 0; i < 8; i++) frame[12 + i] = header.senderContext[i] ?? 0
-  putU32(frame, 20, header.options)
   return { frame, cip: frame.subarray(cipStart) }
 }
 
-const allocate = (n: number): Uint8Array => Buffer.allocUnsafe(n)
+/**
+ * `n` bytes of node's Buffer pool, seen as a plain Uint8Array: encoders write through one kind
+ * of array only (a Buffer among them would make every write site polymorphic, and slower).
+ */
+const frameBuffer = (n: number): Uint8Array => {
+  const b = Buffer.allocUnsafe(n)
+  return new Uint8Array(b.buffer, b.byteOffset, n)
+}

@@ -34,6 +34,11 @@ export class AttributeError extends Data.TaggedError("AttributeError")<{
 export interface SyncAttribute {
   /** A fresh copy of the encoded wire elements `[start, start + count)`. */
   readonly unsafeReadBytes: (start: number, count: number) => Uint8Array
+  /**
+   * The encoded wire elements `[start, start + count)` as a view of the stored bytes (no copy),
+   * when they are stored encoded: valid only until the next write to the tag.
+   */
+  readonly unsafeViewBytes?: (start: number, count: number) => Uint8Array
   /** Overwrite whole wire elements from `start` with encoded bytes (already validated). */
   readonly unsafeWriteBytes: (start: number, bytes: Uint8Array) => void
   readonly unsafeRead: (start: number, count: number) => Array<CipValue>
@@ -70,6 +75,7 @@ export const memoryAttribute = (type: TypeName | ElementType, count: number): At
     const buf = new Uint8Array(size * Math.ceil(count / per))
     sync = {
       unsafeReadBytes: (start, n) => buf.slice(start * size, (start + n) * size),
+      unsafeViewBytes: (start, n) => buf.subarray(start * size, (start + n) * size),
       unsafeWriteBytes: (start, bytes) => buf.set(bytes, start * size),
       unsafeRead: (start, n) => {
         if (per > 1) {

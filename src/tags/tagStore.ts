@@ -171,6 +171,18 @@ const makeOps = (tags: ReadonlyArray<Tag>, eventCapacity: number, types: TypeReg
     }
     return undefined
   }
+  /**
+   * As `readBytes`, but the bytes may be a view of the tag's stored bytes rather than a copy (when
+   * its Attribute stores them encoded, and no one listens: then it is `readBytes`, which publishes
+   * the read): the caller must encode them before anything else runs, so before any write can
+   * change them. A 2000-byte read then costs no allocation (an off-heap backing store each).
+   */
+  const viewBytes = (tag: Tag, start: number, count: number): Outcome<Uint8Array> => {
+    const viewOf = tag.attribute.sync?.unsafeViewBytes
+    if (viewOf === undefined || listening) return readBytes(tag, start, count)
+    const bad = check(tag, start, count)
+    return bad ?? viewOf(start, count)
+  }
   const fromAttributeError = (tag: Tag, start: number, count: number, view?: AccessView) => (e: AttributeError) =>
     Effect.fail(fail(tag, start, count, statusError(tag, "Attribute", e.status, e.extStatus, e.message), view))
 
@@ -324,6 +336,7 @@ const makeOps = (tags: ReadonlyArray<Tag>, eventCapacity: number, types: TypeReg
     findPlacement: (cls: number, ins: number, att: number): Tag | undefined => byPlacement.get(placementKey(cls, ins, att)),
     findInstance: (id: number): Tag | undefined => (Number.isInteger(id) && id >= 1 && id <= tags.length ? tags[id - 1] : undefined),
     readBytes,
+    viewBytes,
     writeBytes,
     updateBytes,
     /** Values `[start, start+count)` (a BOOL array's BOOLs; structure elements as objects). */

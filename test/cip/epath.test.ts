@@ -103,6 +103,32 @@ describe("EPATH properties", () => {
   })
 })
 
+describe("decoded paths kept for reuse", () => {
+  it("a path decoded again is the path on the wire, whatever was decoded before and whatever changed in place", () => {
+    // A small pool of paths decoded in random order (repeats hit the decoder's path cache, others
+    // replace entries of the same slot), each from a buffer that then takes another path's bytes.
+    fc.assert(fc.property(fc.array(arbPath, { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { minLength: 1, maxLength: 200 }), (pool, picks) => {
+      const encoded = pool.map((p) => encodeEPath(p))
+      for (const k of picks) {
+        const i = k % pool.length
+        const buffer = encoded[i]!.slice()
+        expect(Either.getOrThrow(decodeEPath(buffer, 0, buffer.length / 2))).toEqual(pool[i])
+        const j = (i + 1) % pool.length
+        if (encoded[j]!.length !== buffer.length) continue
+        buffer.set(encoded[j]!)
+        expect(Either.getOrThrow(decodeEPath(buffer, 0, buffer.length / 2))).toEqual(pool[j])
+      }
+    }), { numRuns: 300 })
+    // Element indices 0..15 of one tag (a Multiple Service Packet of 16 reads): each its own path.
+    for (let round = 0; round < 3; round++) {
+      for (let index = 0; index < 16; index++) {
+        const bytes = encodeEPath([{ _tag: "Symbolic", name: "DINTS" }, { _tag: "Element", index }])
+        expect(Either.getOrThrow(decodeEPath(bytes, 0, bytes.length / 2))).toEqual([{ _tag: "Symbolic", name: "DINTS" }, { _tag: "Element", index }])
+      }
+    }
+  })
+})
+
 describe("route paths and formatting", () => {
   it("parses text and JSON route paths", () => {
     expect(Either.getOrThrow(parseRoutePath("1/0"))).toEqual([{ _tag: "Port", port: 1, link: 0 }])

@@ -240,5 +240,24 @@ describe("Controller robustness and layers", () => {
     expect(bytes(m.replies[1]!)).toEqual([0xe8, 0x03, 0, 0, 0xe9, 0x03, 0, 0])
     const after = ctl.handle({ _tag: "ReadTag", path: tagPath("FAST", 0), elements: 1 }, ctx)
     expect(after).toMatchObject({ status: 0 })
+    // A packet of reads encoded at once answers with views of the tags, but one that goes on in an
+    // Effect keeps what its reads saw: FAST[0] written while SLOW is read does not show in it.
+    const write = (value: number): CipRequest => ({ _tag: "WriteTag", path: tagPath("FAST", 0), type: { code: CipType.DINT }, elements: 1, data: Uint8Array.of(value, 0, 0, 0) })
+    expect(ctl.handle(write(5), ctx)).toMatchObject({ status: 0 })
+    const reads = ctl.handle({ _tag: "MultipleServicePacket", path: [cls(2), ins(1)], requests: [
+      { _tag: "ReadTagFragmented", path: tagPath("FAST", 0), elements: 1, offset: 0 }, { _tag: "ReadTag", path: tagPath("SLOW", 0), elements: 1 },
+      { _tag: "ReadTag", path: tagPath("FAST", 0), elements: 2 }
+    ] }, { ...ctx, encodedAtOnce: true })
+    expect(Effect.isEffect(reads)).toBe(true)
+    expect(ctl.handle(write(6), ctx)).toMatchObject({ status: 0 })
+    const seen = yield* (reads as Effect.Effect<CipReply>)
+    if (seen._tag !== "MultipleServicePacket") throw new Error(seen._tag)
+    expect(seen.replies.map(bytes)).toEqual([[5, 0, 0, 0], [0xe8, 0x03, 0, 0], [6, 0, 0, 0, 0, 0, 0, 0]])
+    // All synchronous: the values as read.
+    const now = ctl.handle({ _tag: "MultipleServicePacket", path: [cls(2), ins(1)], requests: [
+      { _tag: "ReadTag", path: tagPath("FAST", 0), elements: 1 }, { _tag: "ReadTagFragmented", path: tagPath("FAST", 1), elements: 1, offset: 0 }
+    ] }, { ...ctx, encodedAtOnce: true }) as CipReply
+    if (now._tag !== "MultipleServicePacket") throw new Error(now._tag)
+    expect(now.replies.map(bytes)).toEqual([[6, 0, 0, 0], [0, 0, 0, 0]])
   }))
 })

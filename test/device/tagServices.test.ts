@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import type { CipReply, CipRequest } from "../../src/cip/model.js"
 import { CipType } from "../../src/cip/types.js"
 import { bytes, cls, el, fixture, ins, le16, sym, tagPath } from "./helpers.js"
 
@@ -82,6 +83,44 @@ describe("Read Tag Fragmented", () => {
     expect(f.sync({ _tag: "ReadTagFragmented", path: tagPath("SCADA", 0), elements: 10, offset: 20 })).toMatchObject({ status: 0xff, extStatus: [0x2105] })
     expect(f.sync({ _tag: "ReadTagFragmented", path: tagPath("SCADA", 5), elements: 10, offset: 0 })).toMatchObject({ status: 0xff, extStatus: [0x2105] })
   })
+})
+
+describe("read replies encoded at once (encodedAtOnce)", () => {
+  const readX = (index: number, fragmented: boolean): CipRequest =>
+    fragmented ? { _tag: "ReadTagFragmented", path: tagPath("X", index), elements: 1, offset: 0 } : { _tag: "ReadTag", path: tagPath("X", index), elements: 1 }
+  const writeX = (index: number, value: number): CipRequest =>
+    ({ _tag: "WriteTag", path: tagPath("X", index), type: { code: CipType.DINT }, elements: 1, data: Uint8Array.of(value, 0, 0, 0) })
+  const at = (f: ReturnType<typeof fixture>, req: CipRequest, encodedAtOnce?: boolean): CipReply => {
+    const r = f.ctl.handle(req, { session: 1, maxReply: 504, encodedAtOnce })
+    if (Effect.isEffect(r)) throw new Error("expected a synchronous reply")
+    return r
+  }
+
+  it.each([false, true])("answer the value at the time of the read; a Multiple Service Packet's replies stay as read (fragmented: %s)", (fragmented) => {
+    const f = fixture(["X=DINT[4]"])
+    Effect.runSync(f.store.write("X", 0, [1, 2]))
+    expect(bytes(at(f, readX(1, fragmented), true))).toEqual([2, 0, 0, 0])
+    // Read, write, read the same element in one packet: the first read answers the old value
+    // although its reply is encoded after the write ran.
+    const m = at(f, { _tag: "MultipleServicePacket", path: [cls(2), ins(1)], requests: [readX(0, fragmented), writeX(0, 7), readX(0, fragmented)] }, true)
+    if (m._tag !== "MultipleServicePacket") throw new Error(m._tag)
+    expect(m.replies.map(bytes)).toEqual([[1, 0, 0, 0], [], [7, 0, 0, 0]])
+    // Without encodedAtOnce a reply kept is not changed by a later write.
+    const kept = at(f, readX(1, fragmented))
+    at(f, writeX(1, 9))
+    expect(bytes(kept)).toEqual([2, 0, 0, 0])
+  })
+
+  it.effect("are still reported to a sink listening to reads", () => Effect.gen(function* () {
+    const f = fixture(["X=DINT[4]"])
+    const seen: Array<unknown> = []
+    yield* f.store.addSink((e) => { seen.push([e.kind, e.start, e.values]) })
+    Effect.runSync(f.store.write("X", 2, [3]))
+    const kept = at(f, readX(2, true), true)
+    at(f, writeX(2, 5))
+    expect(bytes(kept)).toEqual([3, 0, 0, 0])
+    expect(seen).toEqual([["write", 2, [3]], ["read", 2, [3]], ["write", 2, [5]]])
+  }).pipe(Effect.scoped))
 })
 
 describe("Write Tag", () => {
