@@ -61,7 +61,7 @@ export const runModbusPoll = (run: PollRun) =>
     }
     yield* Effect.forkScoped(Stream.runForEach(poller.changes, (c) => Console.log(formatChange(c))))
     yield* Effect.sleep("10 millis") // the printer subscribes before the first values arrive
-    for (const s of run.specs) yield* poller.poll(s)
+    yield* poller.pollAll(run.specs)
     const writes = run.specs.filter((s) => s.values.length > 0)
     if (writes.length > 0) {
       // Wait (up to the timeout, and at least one back-off) for the connection before writing.

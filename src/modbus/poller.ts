@@ -88,6 +88,8 @@ export interface ModbusPollerService {
   readonly port: number
   /** Poll a range (`40001-40010`, `1`, or a RegisterRange) every `rate` seconds (default: the poller's). */
   readonly poll: (range: string | RegisterAddress | RegisterRange, rate?: number) => Effect.Effect<RegisterRange, PollerError>
+  /** Poll several ranges at one rate, all in place before their first reads are planned. */
+  readonly pollAll: (ranges: ReadonlyArray<string | RegisterAddress | RegisterRange>, rate?: number) => Effect.Effect<ReadonlyArray<RegisterRange>, PollerError>
   /** The last value of a polled register, with its age and whether it is stale. */
   readonly read: (address: string | RegisterAddress) => Effect.Effect<Reading, PollerError>
   /** The values of a polled range, each read within `maxAge` ms and not stale; else `Stale`/`NoValue`. */
@@ -302,11 +304,11 @@ export const makeModbusPoller = (config: PollerConfig): Effect.Effect<ModbusPoll
       return Either.isLeft(r) ? Either.left(new PollerError({ reason: "BadAddress", message: r.left.message })) : Either.right(r.right)
     }
 
-    const poll = (range: string | RegisterAddress | RegisterRange, rate?: number) =>
+    /** Add one range to its rate group (the group's cycle is started by the caller). */
+    const add = (range: string | RegisterAddress | RegisterRange, rateMs: number) =>
       Effect.gen(function* () {
         const r = yield* parseRange(range)
         if (r.offset + r.count > 65536 || r.count < 1) return yield* new PollerError({ reason: "BadAddress", message: `${formatRange(r)} runs past the table` })
-        const rateMs = Math.max(1, Math.round((rate ?? defaultRate) * 1000))
         const k = rangeKey(r)
         for (const [ms, g] of groups) if (ms !== rateMs) g.delete(k)
         let group = groups.get(rateMs)
@@ -316,9 +318,18 @@ export const makeModbusPoller = (config: PollerConfig): Effect.Effect<ModbusPoll
           const ck = key(r.table, r.offset + i)
           if (!cells.has(ck)) cells.set(ck, { value: undefined, at: 0, stale: true })
         }
-        if (!(yield* FiberMap.has(fibers, rateMs))) yield* FiberMap.run(fibers, rateMs, cycle(rateMs))
         return r
       })
+    const start = (rateMs: number) =>
+      Effect.flatMap(FiberMap.has(fibers, rateMs), (running) => (running ? Effect.void : FiberMap.run(fibers, rateMs, cycle(rateMs))))
+    const rateMsOf = (rate: number | undefined) => Math.max(1, Math.round((rate ?? defaultRate) * 1000))
+
+    const poll = (range: string | RegisterAddress | RegisterRange, rate?: number) =>
+      Effect.tap(add(range, rateMsOf(rate)), () => start(rateMsOf(rate)))
+    // Every range is in its group before the group's first cycle plans its reads, so the first
+    // requests are already merged (`reach`) as all later ones.
+    const pollAll = (ranges: ReadonlyArray<string | RegisterAddress | RegisterRange>, rate?: number) =>
+      Effect.tap(Effect.forEach(ranges, (r) => add(r, rateMsOf(rate))), () => start(rateMsOf(rate)))
 
     const cellOf = (a: RegisterAddress): Either.Either<Cell, PollerError> => {
       const cell = cells.get(key(a.table, a.offset))
@@ -397,6 +408,7 @@ export const makeModbusPoller = (config: PollerConfig): Effect.Effect<ModbusPoll
       host: config.host,
       port,
       poll,
+      pollAll,
       read,
       readFresh,
       write,
