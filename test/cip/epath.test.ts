@@ -129,6 +129,62 @@ describe("decoded paths kept for reuse", () => {
   })
 })
 
+describe("which decoded paths are kept", () => {
+  // Kept: a path of 1..48 bytes without a Data segment, found again by its bytes wherever they
+  // are (offset, buffer, what follows them). The decoded path itself is shared, so identity shows it.
+  const path = (name: string, member: number) => encodeEPath([{ _tag: "Symbolic", name }, { _tag: "Element", index: member }])
+  const at = (bytes: Uint8Array, offset: number, trailer: ReadonlyArray<number>) => {
+    const b = new Uint8Array(offset + bytes.length + trailer.length)
+    b.set(bytes, offset)
+    b.set(trailer, offset + bytes.length)
+    return b
+  }
+  const decode = (b: Uint8Array, offset: number, words: number) => Either.getOrThrow(decodeEPath(b, offset, words))
+
+  it("a path asked again, at another offset of another buffer with other bytes after it, is the path decoded before", () => {
+    const bytes = path("KeptPathTag", 3)
+    const words = bytes.length / 2
+    const first = decode(bytes, 0, words) // ends exactly at the buffer's end
+    expect(decode(at(bytes, 6, [0xff, 0x00, 0x91]), 6, words)).toBe(first)
+    expect(decode(at(bytes, 2, [0x28, 0x07]), 2, words)).toBe(first)
+    // One byte different: another path, decoded.
+    const other = bytes.slice()
+    other[2] = 0x4c // "K" → "L"
+    expect(decode(other, 0, words)).toEqual([{ _tag: "Symbolic", name: "LeptPathTag" }, { _tag: "Element", index: 3 }])
+    expect(decode(bytes.slice(), 0, words)).toBe(first)
+  })
+
+  it("up to 48 bytes: a 48-byte path is kept, a 50-byte one and one with a Data segment are decoded each time", () => {
+    const sized = (n: number) => {
+      for (let len = 1; len < 60; len++) {
+        const b = path("B".repeat(len), 1)
+        if (b.length === n) return b
+      }
+      throw new Error(`no ${n}-byte path`)
+    }
+    const b48 = sized(48)
+    expect(decode(b48.slice(), 0, 24)).toBe(decode(b48.slice(), 0, 24))
+    const b50 = sized(50)
+    const a50 = decode(b50.slice(), 0, 25)
+    const again50 = decode(b50.slice(), 0, 25)
+    expect(again50).toEqual(a50)
+    expect(again50).not.toBe(a50)
+    const data = encodeEPath([{ _tag: "Symbolic", name: "WithData" }, { _tag: "Data", data: Uint8Array.of(1, 2) }])
+    const d1 = decode(data.slice(), 0, data.length / 2)
+    const d2 = decode(data.slice(), 0, data.length / 2)
+    expect(d2).toEqual(d1)
+    expect(d2).not.toBe(d1)
+  })
+
+  it("a path that runs past its buffer is refused, never served from what was kept", () => {
+    const bytes = path("CutShort", 2)
+    const words = bytes.length / 2
+    decode(bytes, 0, words)
+    const r = decodeEPath(bytes.subarray(0, bytes.length - 2), 0, words)
+    expect(Either.isLeft(r) && r.left.reason).toBe("Truncated")
+  })
+})
+
 describe("route paths and formatting", () => {
   it("parses text and JSON route paths", () => {
     expect(Either.getOrThrow(parseRoutePath("1/0"))).toEqual([{ _tag: "Port", port: 1, link: 0 }])
