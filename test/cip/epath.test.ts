@@ -147,6 +147,7 @@ describe("which decoded paths are kept", () => {
     const first = decode(bytes, 0, words) // ends exactly at the buffer's end
     expect(decode(at(bytes, 6, [0xff, 0x00, 0x91]), 6, words)).toBe(first)
     expect(decode(at(bytes, 2, [0x28, 0x07]), 2, words)).toBe(first)
+    expect(decode(at(bytes, 60, []), 60, words)).toBe(first) // far into a big frame: its length is what counts
     // One byte different: another path, decoded.
     const other = bytes.slice()
     other[2] = 0x4c // "K" → "L"
