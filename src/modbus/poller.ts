@@ -324,12 +324,14 @@ export const makeModbusPoller = (config: PollerConfig): Effect.Effect<ModbusPoll
       Effect.flatMap(FiberMap.has(fibers, rateMs), (running) => (running ? Effect.void : FiberMap.run(fibers, rateMs, cycle(rateMs))))
     const rateMsOf = (rate: number | undefined) => Math.max(1, Math.round((rate ?? defaultRate) * 1000))
 
-    const poll = (range: string | RegisterAddress | RegisterRange, rate?: number) =>
-      Effect.tap(add(range, rateMsOf(rate)), () => start(rateMsOf(rate)))
     // Every range is in its group before the group's first cycle plans its reads, so the first
     // requests are already merged (`reach`) as all later ones.
-    const pollAll = (ranges: ReadonlyArray<string | RegisterAddress | RegisterRange>, rate?: number) =>
-      Effect.tap(Effect.forEach(ranges, (r) => add(r, rateMsOf(rate))), () => start(rateMsOf(rate)))
+    const pollAll = (ranges: ReadonlyArray<string | RegisterAddress | RegisterRange>, rate?: number) => {
+      const rateMs = rateMsOf(rate)
+      return Effect.tap(Effect.forEach(ranges, (r) => add(r, rateMs)), () => start(rateMs))
+    }
+    const poll = (range: string | RegisterAddress | RegisterRange, rate?: number) =>
+      Effect.map(pollAll([range], rate), (added) => added[0]!)
 
     const cellOf = (a: RegisterAddress): Either.Either<Cell, PollerError> => {
       const cell = cells.get(key(a.table, a.offset))
