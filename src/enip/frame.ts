@@ -27,6 +27,9 @@ const decodeBody = (b: Uint8Array, h: EncapHeader, p: number, end: number): Eith
       return len === 0 ? Either.right({ _tag: "UnregisterSession" }) : raw(b, h, p, end)
     case Command.SendRRData: case Command.SendUnitData: {
       if (len < 6) return h.status !== 0 ? raw(b, h, p, end) : fail("Truncated", p, "SendRRData/SendUnitData interface handle and timeout")
+      // The CPF item count is required here (unlike ListIdentity's empty request): a body of only the
+      // handle and timeout is not an empty CPF, and would not encode back to the same bytes.
+      if (len < 8) return h.status !== 0 ? raw(b, h, p, end) : fail("Truncated", p + 6, "SendRRData/SendUnitData CPF item count")
       const items = decodeCpfAt(b, p + 6, end)
       if (Either.isLeft(items)) return h.status !== 0 ? raw(b, h, p, end) : Either.left(items.left)
       return Either.right({

@@ -114,9 +114,13 @@ describe("frame errors and raw bodies", () => {
     expect(Either.getOrThrow(decodeFrame(frame(0x66, "0000"))).body).toMatchObject({ _tag: "Unsupported", command: 0x66 })
     expect(errorOf(decodeFrame(frame(0x6f, "0000000000")))).toEqual({ reason: "Truncated", offset: 24, message: "SendRRData/SendUnitData interface handle and timeout" })
     expect(Either.getOrThrow(decodeFrame(frame(0x6f, "0000000000", 0x65))).body).toMatchObject({ _tag: "Unsupported", command: 0x6f })
-    expect(Either.getOrThrow(decodeFrame(frame(0x6f, "000000000000"))).body).toEqual({ _tag: "SendRRData", interfaceHandle: 0, timeout: 0, items: [] })
+    // Handle and timeout without the CPF item count: refused in a request (it is not an empty CPF), raw in an error reply.
+    expect(errorOf(decodeFrame(frame(0x6f, "000000000000")))).toEqual({ reason: "Truncated", offset: 30, message: "SendRRData/SendUnitData CPF item count" })
+    expect(errorOf(decodeFrame(frame(0x70, "0000000000000a")))).toEqual({ reason: "Truncated", offset: 30, message: "SendRRData/SendUnitData CPF item count" })
+    expect(Either.getOrThrow(decodeFrame(frame(0x70, "000000000000", 0x03))).body).toMatchObject({ _tag: "Unsupported", command: 0x70 })
+    expect(Either.getOrThrow(decodeFrame(frame(0x6f, "0000000000000000"))).body).toEqual({ _tag: "SendRRData", interfaceHandle: 0, timeout: 0, items: [] })
     // A bad CPF: its error in a request, raw in an error reply (SendRRData and List*).
-    expect(errorOf(decodeFrame(frame(0x6f, "000000000000" + "01")))).toEqual({ reason: "Truncated", offset: 30, message: "CPF item count" })
+    expect(errorOf(decodeFrame(frame(0x6f, "000000000000" + "01")))).toEqual({ reason: "Truncated", offset: 30, message: "SendRRData/SendUnitData CPF item count" })
     expect(Either.getOrThrow(decodeFrame(frame(0x6f, "000000000000" + "01", 0x03))).body).toMatchObject({ _tag: "Unsupported", command: 0x6f })
     expect(errorOf(decodeFrame(frame(0x04, "01")))).toEqual({ reason: "Truncated", offset: 24, message: "CPF item count" })
     expect(Either.getOrThrow(decodeFrame(frame(0x04, "01", 0x03))).body).toMatchObject({ _tag: "Unsupported", command: 0x04 })
