@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as net from "node:net"
+import { PassThrough } from "node:stream"
 import { adoptSocket } from "../../src/server/readBuffer.js"
 
 const until = async (ok: () => boolean): Promise<void> => {
@@ -76,5 +77,17 @@ describe("adoptSocket", () => {
     socket.emit("data", Buffer.from("x"))
     expect(chunks.map((c) => c.toString())).toEqual(["x"])
     socket.destroy()
+  })
+
+  it("another socket implementation (no handle at all) is used as it is, through its 'data' events", async () => {
+    const chunks: Array<Buffer> = []
+    const other = new PassThrough()
+    const socket = adoptSocket(other as unknown as net.Socket, (c) => { chunks.push(c) })
+    expect(socket).toBe(other)
+    expect(other.destroyed).toBe(false)
+    other.write("y")
+    socket.resume()
+    await until(() => chunks.length > 0)
+    expect(chunks.map((c) => c.toString())).toEqual(["y"])
   })
 })
