@@ -35,7 +35,12 @@ const TESTS_OF: Record<string, Array<string>> = {
   registry: t("registry"),
   encapsulation: t("encapsulationHandler inPlace"),
   control: t("control"),
-  fleetConfig: t("fleetConfig fleetStructures")
+  fleetConfig: t("fleetConfig fleetStructures"),
+  tcp: t("tcpListener"),
+  udp: t("udpListener udp"),
+  server: t("serverLayer udp"),
+  // The socket tests that finish in a few seconds (faults.test.ts's delays take 11 s: left out).
+  session: t("tcpListener encapsulation attributes connected")
 }
 
 const ALL = [
