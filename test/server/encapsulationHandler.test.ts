@@ -15,6 +15,7 @@ import { DEFAULT_IDENTITY, identityItem } from "../../src/device/identity.js"
 import { type CipEndpoint, type ConnectionView, makeEncapsulationHandler, type RequestContext, UCMM_MAX_REPLY } from "../../src/server/encapsulation.js"
 import type { FrameOutcome } from "../../src/server/session.js"
 import { ControllerStats } from "../../src/server/stats.js"
+import { frame, sendRRFrame, sendUnitFrame } from "./frames.js"
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex")
 const bytes = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ""), "hex"))
@@ -22,44 +23,12 @@ const HANDLE = 0x0a0b0c0d
 const CONTEXT = "1112131415161718"
 const OPTIONS = "21222324"
 
+const header = (session: number) => ({ session, context: bytes(CONTEXT), options: 0x24232221 })
 /** A frame: command, session handle, context 11..18, options 0x24232221, then `data`. */
-const frameOf = (command: number, data: Uint8Array, session = HANDLE, length = data.length): Uint8Array => {
-  const f = new Uint8Array(24 + data.length)
-  const dv = new DataView(f.buffer)
-  dv.setUint16(0, command, true)
-  dv.setUint16(2, length, true)
-  dv.setUint32(4, session, true)
-  f.set(bytes(CONTEXT), 12)
-  f.set(bytes(OPTIONS), 20)
-  f.set(data, 24)
-  return f
-}
+const frameOf = (command: number, data: Uint8Array, session = HANDLE, length = data.length) => frame(command, data, header(session), length)
 const register = (version = 1) => frameOf(0x65, Uint8Array.of(version, 0, 0, 0), 0)
-/** SendRRData: Null Address + Unconnected Data carrying `cip` (or the given CPF bytes). */
-const sendRR = (cip: Uint8Array, session = HANDLE) => {
-  const cpf = new Uint8Array(16 + cip.length)
-  const dv = new DataView(cpf.buffer)
-  dv.setUint32(0, 0x01020304, true)
-  dv.setUint16(4, 7, true)
-  dv.setUint16(6, 2, true)
-  dv.setUint16(12, 0xb2, true)
-  dv.setUint16(14, cip.length, true)
-  cpf.set(cip, 16)
-  return frameOf(0x6f, cpf, session)
-}
-const sendUnit = (connection: number, sequence: number, cip: Uint8Array, session = HANDLE) => {
-  const cpf = new Uint8Array(22 + cip.length)
-  const dv = new DataView(cpf.buffer)
-  dv.setUint16(6, 2, true)
-  dv.setUint16(8, 0xa1, true)
-  dv.setUint16(10, 4, true)
-  dv.setUint32(12, connection, true)
-  dv.setUint16(16, 0xb1, true)
-  dv.setUint16(18, cip.length + 2, true)
-  dv.setUint16(20, sequence, true)
-  cpf.set(cip, 22)
-  return frameOf(0x70, cpf, session)
-}
+const sendRR = (cip: Uint8Array, session = HANDLE) => sendRRFrame(cip, header(session), 0x01020304, 7)
+const sendUnit = (connection: number, sequence: number, cip: Uint8Array, session = HANDLE) => sendUnitFrame(connection, sequence, cip, header(session))
 /** The reply of a frame answered synchronously with bytes. */
 const sync = (o: FrameOutcome): Uint8Array => {
   if (!(o instanceof Uint8Array)) throw new Error(`not a reply frame: ${String(o)}`)
