@@ -40,7 +40,9 @@ const TESTS_OF: Record<string, Array<string>> = {
   udp: t("udpListener udp"),
   server: t("serverLayer udp"),
   // The socket tests that finish in a few seconds (faults.test.ts's delays take 11 s: left out).
-  session: t("tcpListener encapsulation attributes connected")
+  session: t("tcpListener encapsulation attributes connected"),
+  simulator: t("simulatorParts"),
+  fleet: t("fleetStart fleetStructures")
 }
 
 const ALL = [
