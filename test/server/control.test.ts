@@ -18,6 +18,10 @@ describe("parseDelay", () => {
     expect(parseDelay(" 1 - 2 ")).toEqual(Option.some([1, 2]))
     expect(parseDelay(".5-.5")).toEqual(Option.some([0.5, 0.5]))
     expect(parseDelay("1.-2.")).toEqual(Option.some([1, 2]))
+    expect(parseDelay("12.5")).toEqual(Option.some(12.5))
+    expect(parseDelay("1-12")).toEqual(Option.some([1, 12]))
+    expect(parseDelay(".5-.25")).toEqual(Option.none()) // upside down, each part read whole
+    expect(parseDelay(".25-.5")).toEqual(Option.some([0.25, 0.5]))
   })
 
   it("refuses a range upside down, negative or garbage", () => {
@@ -49,6 +53,7 @@ describe("ServerControl", () => {
       expect(first.range).toEqual([2, 3])
       expect(first.value).toBeGreaterThanOrEqual(2)
       expect(first.value).toBeLessThanOrEqual(3)
+      expect(first.value).not.toBe(2) // drawn at start, not the range's low end
       const values = new Set<number>([first.value])
       for (let i = 0; i < 4; i++) {
         yield* TestClock.adjust("1 second")
@@ -82,6 +87,14 @@ describe("ServerControl", () => {
       expect(control.unsafeState().delay).toEqual({ value: 0, range: undefined })
       yield* control.setDelay(1.5)
       expect(control.unsafeState().delay).toEqual({ value: 1.5, range: undefined })
+      // A new range while one is set: the re-draw keeps its one-second beat (not restarted).
+      yield* control.setDelayRange([5, 6])
+      yield* TestClock.adjust("500 millis")
+      yield* control.setDelayRange([7, 8])
+      const set = control.unsafeState().delay.value
+      expect(set).toBeGreaterThanOrEqual(7)
+      yield* TestClock.adjust("600 millis")
+      expect(control.unsafeState().delay.value).not.toBe(set)
       // A range of one value.
       yield* control.setDelayRange([4, 4])
       expect(control.unsafeState().delay).toEqual({ value: 4, range: [4, 4] })

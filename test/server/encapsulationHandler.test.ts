@@ -12,7 +12,7 @@ import type { CipReply, CipRequest } from "../../src/cip/model.js"
 import { decodeFrame } from "../../src/enip/frame.js"
 import type { IdentityItem } from "../../src/enip/model.js"
 import { DEFAULT_IDENTITY, identityItem } from "../../src/device/identity.js"
-import { type CipEndpoint, type ConnectionView, makeEncapsulationHandler, type RequestContext, UCMM_MAX_REPLY } from "../../src/server/encapsulation.js"
+import { type CipEndpoint, type ConnectionView, listReply, makeEncapsulationHandler, type RequestContext, UCMM_MAX_REPLY } from "../../src/server/encapsulation.js"
 import type { FrameOutcome } from "../../src/server/session.js"
 import { ControllerStats } from "../../src/server/stats.js"
 import { frame, sendRRFrame, sendUnitFrame } from "./frames.js"
@@ -148,6 +148,13 @@ describe("the encapsulation frame handler", () => {
       "01002a00" + "77000000" + "00000000" + CONTEXT + OPTIONS +
       "0100" + "0100" + "2400" + "0100" + "0000" + "0002" + "af12" + "7f000009" + "0000000000000000" + hex(name)
     )
+    // Only a whole dotted quad is an IPv4 address (an IPv4-mapped IPv6 one is not).
+    for (const [address, shown] of [["10.20.30.40", "10.20.30.40"], ["::ffff:10.1.2.3", "0.0.0.0"], ["1.2.3.4.5", "0.0.0.0"]] as const) {
+      const other = makeEncapsulationHandler({ endpoint: p.endpoint, newSessionHandle: () => 1, local: { address, port: 1 } })
+      const r = sync(other.frame(frameOf(0x01, new Uint8Array(0))))
+      expect([...r.subarray(38, 42)].join(".")).toBe(shown)
+      expect(Buffer.from(r.subarray(50, 66)).toString("latin1")).toBe(shown.padEnd(16, "\0"))
+    }
     const v6 = makeEncapsulationHandler({ endpoint: p.endpoint, newSessionHandle: () => 1, local: { address: "::1", port: 2222 } })
     const reply6 = sync(v6.frame(frameOf(0x01, new Uint8Array(0))))
     expect(hex(reply6.subarray(36, 42))).toBe("08ae" + "00000000")
@@ -272,16 +279,27 @@ describe("the encapsulation frame handler", () => {
     const other = bytes("4c 02 91 01 42 00 0100")
     expect(cipOf(sync(h.frame(sendUnit(5, 0x10, other))))).toBe("cc000000c40001000000")
     expect(p.calls).toHaveLength(2)
-    // The same sequence with a request that is the start of the last one (shorter): run.
+    // The same sequence with a request that is the start of the last one (shorter), or that
+    // starts with the last one (longer): run.
     p.reply = { _tag: "Error", service: 0xcb, status: 0x08, extStatus: [], data: new Uint8Array(0) }
     h.frame(sendUnit(5, 0x20, bytes("4b 02 20 01 24 01 00 00")))
     expect(p.calls).toHaveLength(3)
     expect(cipOf(sync(h.frame(sendUnit(5, 0x20, bytes("4b 02 20 01 24 01")))))).toBe("cb000800")
     expect(p.calls).toHaveLength(4)
-    // The next sequence with the same request: run.
-    h.frame(sendUnit(5, 0x21, bytes("4b 02 20 01 24 01")))
+    h.frame(sendUnit(5, 0x20, bytes("4b 02 20 01 24 01 00 00")))
     expect(p.calls).toHaveLength(5)
+    // The next sequence with the same request: run.
+    h.frame(sendUnit(5, 0x21, bytes("4b 02 20 01 24 01 00 00")))
+    expect(p.calls).toHaveLength(6)
     expect(c.lastReply?.sequence).toBe(0x21)
+    // The request kept is a copy: bytes of the frame written over later (a reused buffer) do
+    // not stop the retransmission from being recognised.
+    const kept = sendUnit(5, 0x22, READ)
+    h.frame(kept)
+    expect(p.calls).toHaveLength(7)
+    kept.fill(0xee, 46)
+    h.frame(sendUnit(5, 0x22, READ))
+    expect(p.calls).toHaveLength(7)
   })
 
   it("an asynchronous reply: an Effect giving the frame; connected, it is kept for retransmission; counted once run", () =>
@@ -318,9 +336,21 @@ describe("the encapsulation frame handler", () => {
     // Unconnected Send (0x52 to the Connection Manager) routing the Read Tag to slot 0.
     h.frame(sendRR(bytes("52 02 20 06 24 01 0a f0 0800 4c 02 91 01 41 00 0100 01 00 01 00")))
     h.frame(sendRR(bytes("4b 02 20 01 24 01")))
+    h.frame(sendRR(bytes("05 02 20 01 24 01")))
     expect(Object.fromEntries(Array.from(stats.requests, ([k, v]) => [k, Object.fromEntries(v)]))).toEqual({
-      ReadTag: { 5: 2 }, "0x4b": { 5: 1 }
+      ReadTag: { 5: 2 }, "0x4b": { 5: 1 }, "0x05": { 5: 1 }
     })
+  })
+
+  it("without a handle release, a session still closes cleanly; listReply answers only List* commands", () => {
+    const p = probe()
+    const h = makeEncapsulationHandler({ endpoint: p.endpoint, newSessionHandle: () => 5, local: { address: "127.0.0.1", port: 1 } })
+    h.frame(register())
+    h.close()
+    expect(p.closed).toEqual([5])
+    const decoded = decodeFrame(register())
+    if (Either.isLeft(decoded)) throw new Error("register frame does not decode")
+    expect(listReply(decoded.right.header, decoded.right.body, p.endpoint, { address: "127.0.0.1", port: 1 })).toBeUndefined()
   })
 
   it("framingError: a header of 24 bytes → 0x0065 echoing it; none or a short one → no reply", () => {
