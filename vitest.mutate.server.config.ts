@@ -52,7 +52,8 @@ const ALL = Array.from(new Set([
   ...t("attributes connected encapsulation faults sessions udp vectors")
 ]))
 
-const files = (process.env["MUTATE_FILE"] ?? "").split(",").map((f) => path.basename(f.trim(), ".ts")).filter((f) => f !== "")
+// A file may carry a line range (`src/server/fleetConfig.ts:120-140`, as Stryker's --mutate takes it).
+const files = (process.env["MUTATE_FILE"] ?? "").split(",").map((f) => path.basename(f.trim().replace(/:[\d:-]+$/, ""), ".ts")).filter((f) => f !== "")
 const perFile = files.length > 0 && files.every((f) => f in TESTS_OF)
   ? Array.from(new Set(files.flatMap((f) => TESTS_OF[f]!)))
   : ALL
