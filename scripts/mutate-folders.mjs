@@ -53,7 +53,7 @@ export const FOLDERS = {
     mutate: ["src/replay/**/*.ts", "!src/replay/index.ts"],
     exclude: /\/index\.ts$/,
     // Not endToEnd.test.ts: it runs the built binary, which never sees a mutant.
-    tests: ["test/replay/replay.test.ts"]
+    tests: ["test/replay/replay.test.ts", "test/replay/scan.test.ts", "test/replay/apply.test.ts"]
   },
   signals: {
     mutate: ["src/signals/**/*.ts", "!src/signals/index.ts"],

@@ -88,6 +88,7 @@ describe("makeEnipPoller against the simulator", () => {
       expect(s.gaps).toBe(1)
       expect(s.connects).toBeGreaterThanOrEqual(2)
       expect(s.gapSeconds).toBeGreaterThan(0.2)
+      expect(s.gapSeconds).toBeLessThan(s.seconds) // the gap's time, closed when values came again
       expect(s.polls).toBeGreaterThan(3)
     }).pipe(Effect.provide(Logger.minimumLogLevel(LogLevel.Error))), 60_000)
 })

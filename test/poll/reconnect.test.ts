@@ -1,12 +1,12 @@
 /**
  * The poller with no controller to reach (a refused port on 127.0.0.1), under TestClock: one gap
  * record per tag (once, not per retry), the reconnect back-off it announces (from the period, ×1.5,
- * up to ten periods; or as configured), and the summary it keeps meanwhile. Which tags it takes.
+ * up to ten periods; or as configured), and the summary it keeps meanwhile.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Logger, TestClock } from "effect"
+import { Effect, Logger, TestClock } from "effect"
 import * as net from "node:net"
-import { makeEnipPoller, type PollChange, type PollConfig, pollOperations } from "../../src/poll/poller.js"
+import { makeEnipPoller, type PollChange, type PollConfig } from "../../src/poll/poller.js"
 
 /** A port on 127.0.0.1 nobody listens on (bound, then closed). */
 const closedPort = Effect.promise(() => new Promise<number>((resolve) => {
@@ -75,26 +75,4 @@ describe("the poller without a controller (TestClock)", () => {
       const slow = yield* refused({ tags: ["Level"], backoff: { min: 300 } }, 4)
       expect(slow.waits).toEqual([0.3, 0.5, 0.7, 1.0]) // ×1.5 by default, up to ten 1 s periods
     }))
-})
-
-describe("pollOperations", () => {
-  it("builds reads with the element and the count of a range, nothing else", () => {
-    const ops = Either.getOrThrow(pollOperations(["Level", "SCADA[2-7]", "SCADA[3]", "Program:Main.Speed"]))
-    expect(ops.map((o) => ({ ...o, target: undefined }))).toEqual([
-      { method: "read", target: undefined },
-      { method: "read", target: undefined, element: 2, elements: 6 },
-      { method: "read", target: undefined, element: 3 },
-      { method: "read", target: undefined }
-    ])
-    expect(ops.every((o) => o.target._tag === "Symbolic")).toBe(true)
-  })
-
-  it("refuses a write, a byte offset, a class/instance path, and text that is no tag, saying why", () => {
-    const why = (tags: Array<string>) => Either.match(pollOperations(tags), { onLeft: (e) => e.message, onRight: () => "accepted" })
-    expect(why(["Level", "SCADA[1]=5"])).toBe('"SCADA[1]=5": poll only reads; it never writes to the controller')
-    expect(why(["SCADA+4"])).toBe('"SCADA+4": poll reads tags (NAME, NAME[i], NAME[a-b], NAME.MEMBER)')
-    expect(why(["@1/1/7"])).toBe('"@1/1/7": poll reads tags (NAME, NAME[i], NAME[a-b], NAME.MEMBER)')
-    expect(why(["SCADA[1"])).not.toBe("accepted")
-    expect(pollOperations(["SCADA[1"])).toMatchObject({ _tag: "Left", left: { _tag: "PollConfigError" } })
-  })
 })
