@@ -8,16 +8,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Logger, LogLevel } from "effect"
 import { makeEnipPoller, type PollChange } from "../../src/poll/poller.js"
 import { startSimulator } from "../server/fixture.js"
-
-/** Wait (real time) until `check` holds, or fail after `ms`. */
-const until = (check: () => boolean, ms = 10_000, what = "condition") =>
-  Effect.gen(function* () {
-    const t0 = Date.now()
-    while (!check()) {
-      if (Date.now() - t0 > ms) return yield* Effect.die(new Error(`timed out waiting for ${what}`))
-      yield* Effect.sleep(10)
-    }
-  })
+import { until } from "./wait.js"
 
 const quiet = Effect.provide(Logger.minimumLogLevel(LogLevel.Error))
 

@@ -6,25 +6,11 @@
  * its reported state; a history with no records is finished at once.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer, Logger, TestClock } from "effect"
-import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
-import { HistoryWriter } from "../../src/history/writer.js"
-import { Timestamp } from "../../src/history/timestamp.js"
+import { Effect, Logger, TestClock } from "effect"
 import { makeReplay, type ReplayOptions, scanHistory } from "../../src/replay/index.js"
 import { makeTagStore } from "../../src/tags/tagStore.js"
+import { historyOf, T0 } from "./history.js"
 
-const T0 = Timestamp.fromMillis(Date.UTC(2026, 10, 30, 8, 0, 0))
-
-const historyOf = (records: ReadonlyArray<readonly [number, unknown, unknown]>) =>
-  Effect.gen(function* () {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cpppo-apply-")), "plant.hst")
-    const ctx = yield* Layer.build(HistoryWriter.layer({ path: file }))
-    const w = Context.get(ctx, HistoryWriter)
-    for (const [s, serial, data] of records) yield* w.append(serial, data, T0.plus(s))
-    return file
-  }).pipe(Effect.scoped)
 
 /** Let the replay's file reads finish (real time; the TestClock does not move). */
 const settle = Effect.promise(() => new Promise((r) => setTimeout(r, 60)))

@@ -5,25 +5,13 @@
  * the tags not given (replayTagSpecs); and the replay times `--since`/`--until`/seek take.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Either, Layer } from "effect"
-import * as fs from "node:fs"
+import { Effect, Either } from "effect"
 import * as os from "node:os"
 import * as path from "node:path"
-import { HistoryWriter } from "../../src/history/writer.js"
-import { Timestamp } from "../../src/history/timestamp.js"
 import { parseReplayTime, replayTagSpecs, scanHistory } from "../../src/replay/index.js"
 import { parseTagSpec } from "../../src/tags/spec.js"
+import { historyOf, T0 } from "./history.js"
 
-const T0 = Timestamp.fromMillis(Date.UTC(2026, 10, 30, 8, 0, 0))
-
-const historyOf = (records: ReadonlyArray<readonly [number, unknown, unknown]>) =>
-  Effect.gen(function* () {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cpppo-scan-")), "plant.hst")
-    const ctx = yield* Layer.build(HistoryWriter.layer({ path: file }))
-    const w = Context.get(ctx, HistoryWriter)
-    for (const [s, serial, data] of records) yield* w.append(serial, data, T0.plus(s))
-    return file
-  }).pipe(Effect.scoped)
 
 const summary = (file: string) =>
   Effect.map(scanHistory(file), (scan) => ({
