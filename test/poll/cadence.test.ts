@@ -29,7 +29,7 @@ describe("the poller's cadence and summary (live, 127.0.0.1)", () => {
       expect(s.reads).toBe(3 * s.polls)
       expect(s.values).toBe(7 * s.polls) // Level 1, SCADA[2-7] 6
       expect(s.errors).toBe(s.polls) // Nope, every poll (reported once)
-      expect(changes.map((c) => [c.kind, c.tag])).toEqual([["values", "Level"], ["values", "SCADA"], ["error", "Nope"]])
+      expect(changes.map((c) => [c.kind, c.tag, c.values.length])).toEqual([["values", "Level", 1], ["values", "SCADA", 6], ["error", "Nope", 0]])
       expect(s.changes).toBe(3)
       expect(s).toMatchObject({ connects: 1, gaps: 0, gapSeconds: 0, connected: true, lastError: undefined })
       // Each poll is three replies of at least 30 ms, one after another: two or more periods missed per poll.

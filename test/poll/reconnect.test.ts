@@ -1,12 +1,14 @@
 /**
  * The poller with no controller to reach (a refused port on 127.0.0.1), under TestClock: one gap
  * record per tag (once, not per retry), the reconnect back-off it announces (from the period, ×1.5,
- * up to ten periods; or as configured), and the summary it keeps meanwhile.
+ * up to ten periods; or as configured), and the summary it keeps meanwhile. Then a simulator
+ * disabled and enabled again, twice: a gap each time, the back-off from its start each time.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Logger, TestClock } from "effect"
+import { Effect, Logger, LogLevel, TestClock } from "effect"
 import * as net from "node:net"
 import { makeEnipPoller, type PollChange, type PollConfig } from "../../src/poll/poller.js"
+import { startSimulator } from "../server/fixture.js"
 
 /** A port on 127.0.0.1 nobody listens on (bound, then closed). */
 const closedPort = Effect.promise(() => new Promise<number>((resolve) => {
@@ -16,11 +18,19 @@ const closedPort = Effect.promise(() => new Promise<number>((resolve) => {
     s.close(() => resolve(port))
   })
 }))
-/** Wait (real time: the refused connect is real I/O, the TestClock does not move) for `n` lines. */
-const lines = (logs: ReadonlyArray<string>, n: number) =>
-  Effect.promise(async () => {
-    for (const t0 = Date.now(); logs.length < n && Date.now() - t0 < 10_000;) await new Promise((r) => setTimeout(r, 5))
-  })
+/** Wait (real time: connecting is real I/O, the TestClock does not move) until `check` holds. */
+const realUntil = (check: () => boolean, what: string) =>
+  Effect.flatMap(Effect.promise(async () => {
+    for (const t0 = Date.now(); !check() && Date.now() - t0 < 10_000;) await new Promise((r) => setTimeout(r, 5))
+    return check()
+  }), (ok) => (ok ? Effect.void : Effect.die(new Error(`timed out waiting for ${what}`))))
+/** Wait for `n` log lines. */
+const lines = (logs: ReadonlyArray<string>, n: number) => realUntil(() => logs.length >= n, `${n} log lines`)
+/** A logger collecting each message as one line. */
+const collect = (logs: Array<string>) =>
+  Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => {
+    logs.push((Array.isArray(message) ? message : [message]).map(String).join(" "))
+  }))
 
 /** Run a poller against a refused port, stepping the TestClock by each announced back-off. */
 const refused = (config: Omit<PollConfig, "host" | "port">, retries: number) =>
@@ -28,11 +38,9 @@ const refused = (config: Omit<PollConfig, "host" | "port">, retries: number) =>
     const port = yield* closedPort
     const logs: Array<string> = []
     const changes: Array<PollChange> = []
-    const logger = Logger.make(({ message }) => {
-      logs.push((Array.isArray(message) ? message : [message]).map(String).join(" "))
-    })
     const poller = yield* makeEnipPoller({ host: "127.0.0.1", port, ...config, onChange: (c) => Effect.sync(() => { changes.push(c) }) })
-      .pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+      .pipe(Effect.provide(collect(logs)))
+    const before = poller.connected() // the first connect has not come back yet
     const waits: Array<number> = []
     for (let i = 0; i < retries; i++) {
       yield* lines(logs, i + 1)
@@ -42,7 +50,7 @@ const refused = (config: Omit<PollConfig, "host" | "port">, retries: number) =>
       yield* TestClock.adjust(Number(said[1]) * 1000)
     }
     yield* lines(logs, retries + 1)
-    return { port, logs, changes, waits, summary: yield* poller.summary, connected: poller.connected() }
+    return { port, logs, changes, waits, before, summary: yield* poller.summary, connected: poller.connected() }
   }).pipe(Effect.scoped)
 
 describe("the poller without a controller (TestClock)", () => {
@@ -64,6 +72,7 @@ describe("the poller without a controller (TestClock)", () => {
       expect(r.summary.seconds).toBeCloseTo(waited, 6)
       expect(r.summary.gapSeconds).toBeCloseTo(waited, 6)
       expect(r.connected).toBe(false)
+      expect(r.before).toBe(false)
     }))
 
   it.scoped("a fast period backs off from 100 ms; an explicit back-off is taken as given", () =>
@@ -75,4 +84,42 @@ describe("the poller without a controller (TestClock)", () => {
       const slow = yield* refused({ tags: ["Level"], backoff: { min: 300 } }, 4)
       expect(slow.waits).toEqual([0.3, 0.5, 0.7, 1.0]) // ×1.5 by default, up to ten 1 s periods
     }))
+})
+
+describe("the poller losing its controller (TestClock, a simulator on 127.0.0.1)", () => {
+  it.scoped("a connection lost twice: two gaps, the back-off starts over, the gap's time is the clock's without values", () =>
+    Effect.gen(function* () {
+      const sim = yield* startSimulator({ tags: ["Level=REAL"] })
+      const logs: Array<string> = []
+      const changes: Array<PollChange> = []
+      const poller = yield* makeEnipPoller({
+        host: "127.0.0.1", port: sim.port, tags: ["Level"], rate: 1, onChange: (c) => Effect.sync(() => { changes.push(c) })
+      }).pipe(Effect.provide(collect(logs)))
+      yield* realUntil(() => changes.length === 1, "the first values")
+      expect(poller.connected()).toBe(true)
+      /** Lose the connection: the next poll (a period on) fails; then reconnect after the back-off said. */
+      const lose = (refusals: ReadonlyArray<number>) =>
+        Effect.gen(function* () {
+          const seen = changes.length
+          let said = logs.length
+          yield* sim.control.setDisabled(true)
+          yield* realUntil(() => !sim.control.unsafeState().listening, "the listener closed")
+          yield* Effect.promise(() => new Promise((r) => setTimeout(r, 20))) // the session dropped too
+          yield* TestClock.adjust(1000)
+          for (const wait of refusals) {
+            yield* lines(logs, ++said)
+            expect(logs.at(-1)).toMatch(new RegExp(`reconnecting in ${(wait / 1000).toFixed(1)} s$`))
+            if (wait === refusals.at(-1)) yield* sim.control.setDisabled(false)
+            yield* TestClock.adjust(wait)
+          }
+          yield* realUntil(() => changes.length === seen + 2, "the gap, then values again")
+          return changes.slice(seen).map((c) => [c.kind, c.values, c.at])
+        })
+      expect(yield* lose([1000, 1500, 2250])).toEqual([["gap", [], 1000], ["values", [0], 5750]])
+      let s = yield* poller.summary
+      expect([s.gaps, s.gapSeconds, s.connects, s.connected]).toEqual([1, 4.75, 2, true])
+      expect(yield* lose([1000, 1500])).toEqual([["gap", [], 6750], ["values", [0], 9250]]) // from 1 s again
+      s = yield* poller.summary
+      expect([s.gaps, s.gapSeconds, s.connects, s.polls]).toEqual([2, 7.25, 3, 5]) // the failed polls count
+    }).pipe(Effect.provide(Logger.minimumLogLevel(LogLevel.Warning))))
 })
