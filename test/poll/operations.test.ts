@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest"
 import { Either } from "effect"
+import { parseOperation } from "../../src/client/operations.js"
 import { changedRuns, pollOperations } from "../../src/poll/poller.js"
 
 describe("changedRuns", () => {
@@ -35,7 +36,8 @@ describe("pollOperations", () => {
     expect(why(["Level", "SCADA[1]=5"])).toBe('"SCADA[1]=5": poll only reads; it never writes to the controller')
     expect(why(["SCADA+4"])).toBe('"SCADA+4": poll reads tags (NAME, NAME[i], NAME[a-b], NAME.MEMBER)')
     expect(why(["@1/1/7"])).toBe('"@1/1/7": poll reads tags (NAME, NAME[i], NAME[a-b], NAME.MEMBER)')
-    expect(why(["SCADA[1"])).not.toBe("accepted")
+    const parsed = parseOperation("SCADA[1")
+    expect(Either.isLeft(parsed) && why(["SCADA[1"])).toBe(Either.isLeft(parsed) && parsed.left.message) // the parser's reason
     expect(pollOperations(["SCADA[1"])).toMatchObject({ _tag: "Left", left: { _tag: "PollConfigError" } })
   })
 })
