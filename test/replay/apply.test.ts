@@ -98,15 +98,19 @@ describe("a replay applies records", () => {
         [1, ["SCADA", [2, 3]], { read: [5, 6], type: "INT" }],
         [2, ["SCADA", [3, 3]], { read: [9], type: "INT" }],
         [3, ["Gone", [0, 0]], { read: [1] }],
-        [4, ["Gone", [0, 0]], { read: [2] }]
-      ], ["SCADA=INT[3]"], { speed: Number.POSITIVE_INFINITY })
+        [4, ["Gone", [0, 0]], { read: [2] }],
+        [5, ["Lost", [0, 0]], { read: [3] }],
+        [6, ["Fits", [0, 1]], { read: [4, 5] }]
+      ], ["SCADA=INT[3]", "Fits=INT[2]"], { speed: Number.POSITIVE_INFINITY })
       yield* step(0)
       yield* step(0)
       expect(yield* store.read("SCADA", 0, 3)).toEqual([0, 1, 5])
-      expect((yield* replay.state)).toMatchObject({ applied: 2, skipped: 3 })
-      expect(warnings).toEqual([
+      expect(yield* store.read("Fits", 0, 2)).toEqual([4, 5])
+      expect((yield* replay.state)).toMatchObject({ applied: 3, skipped: 4 })
+      expect(warnings).toEqual([ // once per tag and kind, none for values that fit
         "replay: SCADA[1-3] does not fit in SCADA[0-2]: the elements beyond are not replayed (said once)",
-        "replay: Gone is recorded but is not a tag here (said once)"
+        "replay: Gone is recorded but is not a tag here (said once)",
+        "replay: Lost is recorded but is not a tag here (said once)"
       ])
     }))
 })
