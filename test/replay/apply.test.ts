@@ -6,15 +6,13 @@
  * its reported state; a history with no records is finished at once.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Logger, TestClock } from "effect"
+import { Chunk, Effect, Logger, TestClock } from "effect"
 import { makeReplay, type ReplayOptions, scanHistory } from "../../src/replay/index.js"
 import { makeTagStore } from "../../src/tags/tagStore.js"
 import { historyOf, T0 } from "./history.js"
 
 
-/** Let the replay's file reads finish (real time; the TestClock does not move). */
-const settle = Effect.promise(() => new Promise((r) => setTimeout(r, 60)))
-const step = (ms: number) => Effect.zipRight(Effect.zipRight(settle, TestClock.adjust(ms)), settle)
+const realWait = (ms: number) => Effect.promise(() => new Promise((r) => setTimeout(r, ms)))
 
 /** A replay of `records` into a store of `tags`, its warnings collected. */
 const replayOf = (records: ReadonlyArray<readonly [number, unknown, unknown]>, tags: ReadonlyArray<string>, options: Omit<ReplayOptions, "scan"> = {}) =>
@@ -24,13 +22,28 @@ const replayOf = (records: ReadonlyArray<readonly [number, unknown, unknown]>, t
     const warnings: Array<string> = []
     const logger = Logger.make(({ message }) => { warnings.push((Array.isArray(message) ? message : [message]).map(String).join(" ")) })
     const replay = yield* makeReplay(store, { scan, ...options }).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
-    return { store, replay, warnings }
+    // The replay's file reads take real time while the TestClock stands still: wait (really, at
+    // most 10 s) until it has caught up — it waits on the clock for a later record, is paused
+    // after applying the start, or has finished — rather than a fixed time.
+    const caughtUp = Effect.gen(function* () {
+      const t0 = Date.now()
+      for (;;) {
+        const st = yield* replay.state
+        const now = yield* TestClock.currentTimeMillis
+        const waiting = Chunk.toArray(yield* TestClock.sleeps()).some((t) => t > now)
+        if (st.finished || waiting || (st.paused && st.applied + st.skipped > 0)) return
+        if (Date.now() - t0 > 10_000) return yield* Effect.die(new Error("the replay did not catch up within 10 s"))
+        yield* realWait(5)
+      }
+    })
+    const step = (ms: number) => Effect.zipRight(Effect.zipRight(caughtUp, TestClock.adjust(ms)), caughtUp)
+    return { store, replay, warnings, step }
   })
 
 describe("a replay applies records", () => {
   it.scoped("a recorded CIP status (and its extended status) is the tag's forced error until its values; a failed access is not", () =>
     Effect.gen(function* () {
-      const { store, replay } = yield* replayOf([
+      const { store, replay, step } = yield* replayOf([
         [0, ["Level", [0, 0]], { read: [1.5], type: "REAL" }],
         [10, ["Level", [0, 0]], { error: "one bad request" }],
         [20, ["Level", [0, 0]], { error: "Path destination unknown", status: 5, ext: [0x1234] }],
@@ -52,14 +65,14 @@ describe("a replay applies records", () => {
 
   it.scoped("a status without extended status words forces an empty list", () =>
     Effect.gen(function* () {
-      const { store } = yield* replayOf([[0, ["Level", [0, 0]], { error: "Privilege violation", status: 0x0f }]], ["Level=REAL"])
+      const { store, step } = yield* replayOf([[0, ["Level", [0, 0]], { error: "Privilege violation", status: 0x0f }]], ["Level=REAL"])
       yield* step(0)
       expect(store.find("Level")!.error).toEqual({ status: 0x0f, extStatus: [] })
     }))
 
   it.scoped("the operator's forced error stays; the values are written underneath it", () =>
     Effect.gen(function* () {
-      const { store, replay } = yield* replayOf([
+      const { store, replay, step } = yield* replayOf([
         [0, ["Level", [0, 0]], { read: [1.5], type: "REAL" }],
         [10, ["Level", [0, 0]], { read: [2.5], type: "REAL" }]
       ], ["Level=REAL"], { deferStart: true })
@@ -76,7 +89,7 @@ describe("a replay applies records", () => {
 
   it.scoped("BOOL values go into a numeric tag as 1 and 0; into a STRING tag they are refused once, not fatal", () =>
     Effect.gen(function* () {
-      const { store, replay, warnings } = yield* replayOf([
+      const { store, replay, warnings, step } = yield* replayOf([
         [0, ["Flags", [0, 2]], { read: [true, false, true] }],
         [0, ["Name", [0, 0]], { read: [true] }],
         [1, ["Name", [0, 0]], { read: [false] }],
@@ -93,7 +106,7 @@ describe("a replay applies records", () => {
 
   it.scoped("values beyond the tag's end are cut (one warning); a record wholly beyond it, or of no tag here, is skipped", () =>
     Effect.gen(function* () {
-      const { store, replay, warnings } = yield* replayOf([
+      const { store, replay, warnings, step } = yield* replayOf([
         [0, ["SCADA", [1, 3]], { read: [1, 2, 3], type: "INT" }],
         [1, ["SCADA", [2, 3]], { read: [5, 6], type: "INT" }],
         [2, ["SCADA", [3, 3]], { read: [9], type: "INT" }],
@@ -118,7 +131,7 @@ describe("a replay applies records", () => {
 describe("a replay's span and state", () => {
   it.scoped("since and until bound what is played; the position shown stops at until", () =>
     Effect.gen(function* () {
-      const { store, replay } = yield* replayOf([
+      const { store, replay, step } = yield* replayOf([
         [0, ["Level", [0, 0]], { read: [1], type: "REAL" }],
         [10, ["Level", [0, 0]], { read: [2], type: "REAL" }],
         [20, ["Level", [0, 0]], { read: [3], type: "REAL" }],
@@ -140,7 +153,7 @@ describe("a replay's span and state", () => {
 
   it.scoped("paused from the start, it shows the beginning and holds; a history with no records is finished at once", () =>
     Effect.gen(function* () {
-      const { store, replay } = yield* replayOf([
+      const { store, replay, step } = yield* replayOf([
         [0, ["Level", [0, 0]], { read: [1], type: "REAL" }],
         [10, ["Level", [0, 0]], { read: [2], type: "REAL" }]
       ], ["Level=REAL"], { paused: true })
@@ -151,7 +164,7 @@ describe("a replay's span and state", () => {
       expect((yield* replay.state).position.minus(T0)).toBe(0)
 
       const empty = yield* replayOf([], ["Level=REAL"], { loop: true })
-      yield* step(0)
+      yield* empty.step(0)
       const st = yield* empty.replay.state
       expect(st).toMatchObject({ finished: true, applied: 0, loops: 0, loop: true })
       expect(st.begin.micros).toBe(st.position.micros)
