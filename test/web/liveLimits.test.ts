@@ -2,7 +2,7 @@
  * The web server's documented bounds at their defaults (no option given), over HTTP:
  * at most 100 live pages (`/events`) at once, the 101st gets 503; `/history/series` answers at
  * most 2,000 points per series (a series of 2,000 comes whole, a longer one thinned to each time
- * bucket's first, lowest, highest and last point).
+ * bucket's first, lowest, highest and last point); uPlot is served from the package.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -62,4 +62,18 @@ describe("web server bounds at their defaults", () => {
       expect(points[points.length - 1]).toEqual([t0 + 9999 * 1000, 9])
       expect(points.some(([, v]) => v === 1e6)).toBe(true)
     }).pipe(Effect.provide(webEnv({ history: { dir: root } })), Effect.scoped))
+
+  it.live("the page's uPlot (51 KB, minified) and its stylesheet are served from the package: the page needs no internet", () =>
+    Effect.gen(function* () {
+      const js = yield* fetchText("/assets/uplot.js")
+      expect(js.status).toBe(200)
+      expect(js.headers.get("content-type")).toMatch(/^text\/javascript/)
+      expect(Math.round(Buffer.byteLength(js.text) / 1000)).toBe(51)
+      expect(js.text).toMatch(/uPlot/)
+      const page = yield* fetchText("/", { headers: { accept: "text/html" } })
+      expect(page.text).toContain('<script src="assets/uplot.js"></script>')
+      expect(page.text).not.toMatch(/<script[^>]+src="https?:/)
+      expect((yield* fetchText("/assets/uplot.css")).status).toBe(200)
+    }).pipe(Effect.provide(webEnv()), Effect.scoped))
 })
+
