@@ -1,13 +1,13 @@
 /**
- * The HistoryWriter's documented defaults, held by behaviour (no option given): besides its timer,
- * it flushes as soon as 1 MiB is buffered, and while the file cannot be written it keeps 16 MiB of
+ * The HistoryWriter's documented defaults, held by behaviour (no option given): it flushes every
+ * 100 ms, and as soon as 1 MiB is buffered, and while the file cannot be written it keeps 16 MiB of
  * records in memory, dropping (and counting) the ones beyond.
  */
-import { Effect, Exit, Logger, LogLevel, Scope } from "effect"
+import { Effect, Exit, Logger, LogLevel, Scope, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { afterEach, describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it } from "@effect/vitest"
 import { formatRecord } from "../../src/history/record.js"
 import { Timestamp } from "../../src/history/timestamp.js"
 import { makeHistoryWriter, type WriterIo } from "../../src/history/writer.js"
@@ -35,6 +35,19 @@ describe("HistoryWriter defaults", () => {
   it("a record line of the test is 1024 bytes", () => {
     expect(Buffer.byteLength(formatRecord({ time: T0, serial: SERIAL, data: DATA }))).toBe(1024)
   })
+
+  it.scoped("flushes every 100 ms when no policy is given (TestClock)", () =>
+    Effect.gen(function* () {
+      const file = tempFile()
+      const w = yield* makeHistoryWriter({ path: file })
+      yield* w.append(SERIAL, DATA, T0)
+      yield* TestClock.adjust("99 millis")
+      yield* Effect.yieldNow()
+      expect(fs.statSync(file).size).toBe(0)
+      yield* TestClock.adjust("1 millis")
+      yield* Effect.yieldNow()
+      expect(fs.statSync(file).size).toBe(1024)
+    }))
 
   it("flushes once 1 MiB is buffered: 1023 KiB wait for the timer, the 1024th KiB is written at once", async () => {
     const file = tempFile()
