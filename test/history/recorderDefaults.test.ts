@@ -4,11 +4,12 @@
  * congested (the server then stops reading its clients); past 250,000 waiting, further events are
  * counted as not recorded, never silently lost.
  */
-import { Effect, Exit, Logger, LogLevel, Scope } from "effect"
+import { Effect, Scope } from "effect"
 import { describe, expect, it } from "vitest"
 import type { TagIoEvent } from "../../src/history/historize.js"
 import { makeHistoryRecorder } from "../../src/history/recorder.js"
 import type { HistoryWriterService, RecordInput } from "../../src/history/writer.js"
+import { inScope } from "./inScope.js"
 
 /** A writer that keeps the size of each batch handed to it. */
 const countingWriter = () => {
@@ -26,16 +27,10 @@ const countingWriter = () => {
 
 const event = (i: number): TagIoEvent => ({ name: "SCADA", kind: "write", start: i % 10, count: 1, values: [i], at: 1_700_000_000_000 + i })
 
-const run = <A>(f: (scope: Scope.CloseableScope) => Effect.Effect<A, unknown, never>) =>
-  Effect.runPromise(Effect.gen(function* () {
-    const scope = yield* Scope.make()
-    return yield* Effect.ensuring(f(scope), Scope.close(scope, Exit.void))
-  }).pipe(Logger.withMinimumLogLevel(LogLevel.None)))
-
 describe("history recorder defaults", () => {
   it("congested past 50,000 waiting events; past 250,000 further events are counted as overflowed", async () => {
     const { writer, batches } = countingWriter()
-    const seen = await run((scope) => Effect.gen(function* () {
+    const seen = await inScope((scope) => Effect.gen(function* () {
       const recorder = yield* Scope.extend(makeHistoryRecorder(writer), scope)
       // One synchronous burst: the recorder's fiber cannot run in between, so every event waits.
       const burst = Effect.sync(() => {
@@ -60,7 +55,7 @@ describe("history recorder defaults", () => {
 
   it("hands waiting events to the writer 2,000 at a time", async () => {
     const { writer, batches } = countingWriter()
-    await run((scope) => Effect.gen(function* () {
+    await inScope((scope) => Effect.gen(function* () {
       const recorder = yield* Scope.extend(makeHistoryRecorder(writer), scope)
       yield* Effect.sync(() => { for (let i = 0; i < 9_000; i++) recorder.record(event(i)) })
       // Let the recorder's fiber drain (it yields between slices); a hang guard, not a speed bound.

@@ -3,7 +3,7 @@
  * 100 ms, and as soon as 1 MiB is buffered, and while the file cannot be written it keeps 16 MiB of
  * records in memory, dropping (and counting) the ones beyond.
  */
-import { Effect, Exit, Logger, LogLevel, Scope, TestClock } from "effect"
+import { Effect, Scope, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "@effect/vitest"
 import { formatRecord } from "../../src/history/record.js"
 import { Timestamp } from "../../src/history/timestamp.js"
 import { makeHistoryWriter, type WriterIo } from "../../src/history/writer.js"
+import { inScope } from "./inScope.js"
 
 const MiB = 1 << 20
 const dirs: Array<string> = []
@@ -24,12 +25,6 @@ const DATA = (() => {
   const base = formatRecord({ time: T0, serial: SERIAL, data: { write: [""] } }).length
   return { write: ["x".repeat(1024 - base)] }
 })()
-
-const run = <A>(f: (scope: Scope.CloseableScope) => Effect.Effect<A, unknown, never>) =>
-  Effect.runPromise(Effect.gen(function* () {
-    const scope = yield* Scope.make()
-    return yield* Effect.ensuring(f(scope), Scope.close(scope, Exit.void))
-  }).pipe(Logger.withMinimumLogLevel(LogLevel.None)))
 
 describe("HistoryWriter defaults", () => {
   it("a record line of the test is 1024 bytes", () => {
@@ -51,7 +46,7 @@ describe("HistoryWriter defaults", () => {
 
   it("flushes once 1 MiB is buffered: 1023 KiB wait for the timer, the 1024th KiB is written at once", async () => {
     const file = tempFile()
-    const sizes = await run((scope) => Effect.gen(function* () {
+    const sizes = await inScope((scope) => Effect.gen(function* () {
       // A timer that never comes during the test: only the buffer bound can flush.
       const w = yield* Scope.extend(makeHistoryWriter({ path: file, flush: { everyMillis: 3_600_000 } }), scope)
       for (let i = 0; i < 1023; i++) yield* w.append(SERIAL, DATA, T0)
@@ -68,7 +63,7 @@ describe("HistoryWriter defaults", () => {
   it("on a disk that refuses every write, 16 MiB of records wait in memory; the next is dropped and counted", async () => {
     const file = tempFile()
     const io: WriterIo = { writeSync: () => { throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" }) } }
-    const result = await run((scope) => Effect.gen(function* () {
+    const result = await inScope((scope) => Effect.gen(function* () {
       const w = yield* Scope.extend(makeHistoryWriter({ path: file, flush: { everyMillis: 3_600_000 }, io }), scope)
       // 16 MiB is 16,384 records of 1 KiB: all kept (the first flush, at 1 MiB, fails and they stay).
       for (let i = 0; i < 16 * 1024; i++) yield* w.append(SERIAL, DATA, T0)
