@@ -61,7 +61,7 @@ export const runModbusPoll = (run: PollRun) =>
     }
     yield* Effect.forkScoped(Stream.runForEach(poller.changes, (c) => Console.log(formatChange(c))))
     yield* Effect.sleep("10 millis") // the printer subscribes before the first values arrive
-    yield* poller.pollAll(run.specs)
+    // The values given with `=` are written first, so the first values printed already show them.
     const writes = run.specs.filter((s) => s.values.length > 0)
     if (writes.length > 0) {
       // Wait (up to the timeout, and at least one back-off) for the connection before writing.
@@ -75,6 +75,7 @@ export const runModbusPoll = (run: PollRun) =>
         yield* Console.log(line(where, "<=", `[${s.values.join(", ")}]`, result._tag === "Right" ? "OK" : result.left.message))
       }
     }
+    yield* poller.pollAll(run.specs)
     yield* run.duration !== undefined ? Effect.sleep(run.duration * 1000) : Effect.never
     const s = yield* poller.summary
     if (s.requests === 0) failed = true
