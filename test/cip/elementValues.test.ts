@@ -300,6 +300,8 @@ describe("which values a type takes", () => {
 describe("whole elements encoded", () => {
   it("atomic values, or the first value's problem as BadValue", () => {
     expect(encodeElements(atomic("UINT"), [1, 0xffff])).toEqual(Either.right(Uint8Array.of(1, 0, 0xff, 0xff)))
+    // SSTRING has no fixed element size: each value takes its length byte and characters.
+    expect(encodeElements(atomic("SSTRING"), ["ab", ""])).toEqual(Either.right(Uint8Array.of(2, 0x61, 0x62, 0)))
     expect(left(encodeElements(atomic("UINT"), [1, -1, "x"]))).toMatchObject({ reason: "BadValue", offset: 0, message: "out of range 0..65535" })
   })
 
