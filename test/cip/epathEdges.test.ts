@@ -118,6 +118,11 @@ describe("route paths", () => {
     })
     expect(error(parseRoutePath('[{"symbolic":""}]'))).toEqual({ reason: "BadValue", offset: 0, message: "route path: symbolic name must be 1..255 Latin-1 characters" })
     expect(parseRoutePath('[{"class":2},{"instance":1}]')).toEqual(Either.right([{ _tag: "Class", id: 2 }, { _tag: "Instance", id: 1 }]))
+    for (const link of ["true", "-1", "1.5", "null"]) {
+      expect(error(parseRoutePath(`{"port":1,"link":${link}}`)), link).toEqual({
+        reason: "BadSegment", offset: 0, message: `route path segment not understood: {"port":1,"link":${link}}`
+      })
+    }
     expect(error(parseRoutePath("[null]"))).toMatchObject({ reason: "BadSegment", message: "route path segment not understood: null" })
     expect(error(parseRoutePath("[3]"))).toMatchObject({ reason: "BadSegment", message: "route path segment not understood: 3" })
   })
