@@ -1,5 +1,10 @@
 // @ts-check
 const report = process.env["CPPPO_MUTATION_REPORT"] ?? "reports/mutation/mutation"
+// The TypeScript checker (opt-in, CPPPO_MUTATE_TSCHECK=1): a mutant that does not compile is
+// reported as a compile error and its tests are not run. Off by default: on this 2-core machine it
+// type-checked the whole project for 2.5 minutes before the first mutant and then ran src/cip/udt.ts
+// about ten times slower than without it (12 of 160 mutants in 4 minutes; all 160 in 5.5 without).
+const typeCheck = process.env["CPPPO_MUTATE_TSCHECK"] === "1"
 
 /**
  * Mutation testing: Stryker changes src/ one small edit at a time (a flipped comparison, a removed
@@ -12,7 +17,8 @@ const report = process.env["CPPPO_MUTATION_REPORT"] ?? "reports/mutation/mutatio
 export default {
   testRunner: "vitest",
   vitest: { configFile: process.env["MUTATE_VITEST_CONFIG"] ?? "vitest.mutate.config.ts" },
-  plugins: ["@stryker-mutator/vitest-runner"],
+  plugins: ["@stryker-mutator/vitest-runner", ...(typeCheck ? ["@stryker-mutator/typescript-checker"] : [])],
+  ...(typeCheck ? { checkers: ["typescript"], tsconfigFile: "tsconfig.json" } : {}),
   mutate: [
     "src/enip/**/*.ts",
     "src/cip/**/*.ts",

@@ -21,7 +21,9 @@ export const FOLDERS = {
   cip: {
     mutate: ["src/cip/**/*.ts", "!src/cip/index.ts", "!src/cip/model.ts"],
     exclude: /\/(index|model)\.ts$/,
-    tests: ["test/cip/**/*.test.ts"]
+    tests: ["test/cip/**/*.test.ts"],
+    // One worker without per-file isolation, project modules imported afresh per test file.
+    vitestConfig: "vitest.mutate.cip.config.ts"
   },
   tags: {
     mutate: ["src/tags/**/*.ts", "!src/tags/index.ts"],

@@ -100,3 +100,23 @@ describe("decodeUdtDefinition (text or object)", () => {
     expect(Schema.encodeSync(fromText)(d)).toBe("M{a:INT[2]}")
   })
 })
+
+describe("what the patterns and the schema hold to", () => {
+  it("a structure name or member with text before it, or text after the closing brace, is refused", () => {
+    expect(bad("A B{x:INT}").message).toBe(`bad structure definition "A B{x:INT}": expected NAME{Member:TYPE[n],…}`)
+    expect(bad("M{x:INT}y").message).toBe(`bad structure definition "M{x:INT}y": expected NAME{Member:TYPE[n],…}`)
+    expect(bad("M{a b:INT}").message).toBe(`bad structure definition "M{a b:INT}": member "a b:INT" is not Name:TYPE or Name:TYPE[n]`)
+    expect(bad("M{x:INT,  y  }").message).toBe(`bad structure definition "M{x:INT,  y  }": member "y" is not Name:TYPE or Name:TYPE[n]`)
+  })
+
+  it("an object member's dims is a number when present: an explicit undefined is refused", () => {
+    const r = decodeUdtDefinition({ name: "M", members: [{ name: "x", type: "INT", dims: undefined }] })
+    expect(Either.isLeft(r) && r.left.message).toMatch(/^bad structure definition .*members\.0\.dims: Expected number, actual undefined$/)
+  })
+
+  it("the text schema fails with the parser's message", () => {
+    const fromText = UdtDefinitionSchema.members[1]
+    const r = Schema.decodeUnknownEither(fromText)("Motor")
+    expect(Either.isLeft(r) && r.left.message).toContain(`bad structure definition "Motor": expected NAME{Member:TYPE[n],…}`)
+  })
+})
