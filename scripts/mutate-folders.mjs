@@ -42,6 +42,30 @@ export const FOLDERS = {
     vitestConfig: "vitest.mutate.server.config.ts",
     // Module-level initialisers (the fleet file's schema) each re-ran every server test.
     args: ["--ignoreStatic"]
+  },
+  modbus: {
+    mutate: ["src/modbus/**/*.ts", "!src/modbus/index.ts"],
+    exclude: /\/index\.ts$/,
+    // In-process: the codec, and the handler behind a device on 127.0.0.1 port 0. Left out (they
+    // run in npm test): the poller and bridge tests (3-5 s of real timeouts each, run for every
+    // codec mutant they cover), the CLI binary, pymodbus (Python), and fuzz.test.ts (its live half
+    // runs 8 s for every covered mutant).
+    tests: ["codec", "responses", "addresses", "badinput", "device", "jsmodbus"].map((t) => `test/modbus/${t}.test.ts`),
+    vitestConfig: "vitest.mutate.io.config.ts",
+    // Module-level tables (function codes, exception names, limits) each re-ran every test.
+    args: ["--ignoreStatic"]
+  },
+  client: {
+    mutate: ["src/client/**/*.ts", "!src/client/index.ts"],
+    exclude: /\/index\.ts$/,
+    // In-process: the operation parser and printer, the hot-path framing, the request table and
+    // processor against a fake device, the session against a server on 127.0.0.1 port 0. Left out
+    // (they run in npm test): the CLI binary (cli.test.ts, structures.test.ts) and the fault,
+    // routing and simulator tests (a whole simulator per test).
+    tests: ["operations", "processor", "results", "service", "wire", "attributes", "session", "register",
+      "requestTable", "peekFrame", "printLines"].map((t) => `test/client/${t}.test.ts`),
+    vitestConfig: "vitest.mutate.io.config.ts",
+    args: ["--ignoreStatic"]
   }
 }
 
