@@ -46,11 +46,11 @@ export const FOLDERS = {
   modbus: {
     mutate: ["src/modbus/**/*.ts", "!src/modbus/index.ts"],
     exclude: /\/index\.ts$/,
-    // In-process: the codec, and the handler behind a device on 127.0.0.1 port 0. Left out (they
-    // run in npm test): the poller and bridge tests (3-5 s of real timeouts each, run for every
-    // codec mutant they cover), the CLI binary, pymodbus (Python), and fuzz.test.ts (its live half
-    // runs 8 s for every covered mutant).
-    tests: ["codec", "responses", "addresses", "badinput", "device", "jsmodbus"].map((t) => `test/modbus/${t}.test.ts`),
+    // Socket-free: the codec, addresses, runs and request planning, and the handler answering ADUs
+    // against a TagStore. Left out (they run in npm test): the tests over sockets (badinput, device,
+    // poller, bridge: a second or more each, run for every covered mutant on this shared machine),
+    // the CLI binary, pymodbus (Python) and fuzz.test.ts (its live half runs 8 s).
+    tests: ["codec", "responses", "addresses", "handler"].map((t) => `test/modbus/${t}.test.ts`),
     vitestConfig: "vitest.mutate.io.config.ts",
     // Module-level tables (function codes, exception names, limits) each re-ran every test.
     args: ["--ignoreStatic"]
@@ -58,12 +58,33 @@ export const FOLDERS = {
   client: {
     mutate: ["src/client/**/*.ts", "!src/client/index.ts"],
     exclude: /\/index\.ts$/,
-    // In-process: the operation parser and printer, the hot-path framing, the request table and
-    // processor against a fake device, the session against a server on 127.0.0.1 port 0. Left out
-    // (they run in npm test): the CLI binary (cli.test.ts, structures.test.ts) and the fault,
-    // routing and simulator tests (a whole simulator per test).
-    tests: ["operations", "processor", "results", "service", "wire", "attributes", "session", "register",
-      "requestTable", "peekFrame", "printLines"].map((t) => `test/client/${t}.test.ts`),
+    // Socket-free: the operation parser and printer, the hot-path framing, the request table, the
+    // processor and client service against a fake device. Left out (they run in npm test): the CLI
+    // binary (cli.test.ts, structures.test.ts), and the tests over sockets (session, register,
+    // faults, routing, simulator: a server per test, run for every mutant they cover).
+    tests: ["operations", "processor", "results", "service", "wire", "attributes", "requestTable", "peekFrame", "printLines"]
+      .map((t) => `test/client/${t}.test.ts`),
+    vitestConfig: "vitest.mutate.io.config.ts",
+    args: ["--ignoreStatic"]
+  },
+  web: {
+    mutate: ["src/web/**/*.ts", "!src/web/index.ts"],
+    exclude: /\/index\.ts$/,
+    // Socket-free: the API path grammar, globs, value conversion, metrics text, the moving-tags
+    // page and answers. Left out (they run in npm test): the HTTP tests (api, events, structures,
+    // history: a web server per test, events waits on its batching), Chromium (page, trend) and
+    // the CLI simulator (e2e).
+    tests: ["request", "apiPaths", "metrics", "moving"].map((t) => `test/web/${t}.test.ts`),
+    vitestConfig: "vitest.mutate.io.config.ts",
+    args: ["--ignoreStatic"]
+  },
+  cli: {
+    mutate: ["src/cli/**/*.ts", "!src/cli/bin.ts"],
+    exclude: /\/bin\.ts$/,
+    // In-process: argument preparation and the parsed defaults, the README's examples parsed,
+    // cpppo.cfg and JSON config files. Every other CLI test runs the built binary (dist/), which
+    // does not see Stryker's mutants.
+    tests: ["argv", "defaults", "readme", "ini", "configFiles"].map((t) => `test/cli/${t}.test.ts`),
     vitestConfig: "vitest.mutate.io.config.ts",
     args: ["--ignoreStatic"]
   }
