@@ -34,6 +34,8 @@ export interface ModbusConnection {
   readonly request: (unit: number, request: ModbusRequest, timeoutMs?: number) => Effect.Effect<ModbusReply, ModbusError>
   /** Requests awaiting a response. */
   readonly pending: () => number
+  /** Responses received so far (values or exceptions; not malformed ones): the device has spoken. */
+  readonly answered: () => number
   /** Completes when the connection has ended (by either side). */
   readonly closed: Effect.Effect<void>
   readonly isOpen: () => boolean
@@ -95,6 +97,7 @@ export const connectModbus = (options: ConnectOptions): Effect.Effect<ModbusConn
       Deferred.unsafeDone(ended, Exit.void)
     }
 
+    let answered = 0
     socket.on("data", (chunk: Uint8Array) => {
       const { frames, error } = framer.push(chunk)
       for (const frame of frames) {
@@ -104,6 +107,7 @@ export const connectModbus = (options: ConnectOptions): Effect.Effect<ModbusConn
         pending.delete(id)
         if (p.timer !== undefined) clearTimeout(p.timer)
         const r = decodeResponse(p.request, frame.subarray(MBAP_SIZE))
+        if (r._tag !== "Malformed") answered++
         if (r._tag === "Exception") p.resume(Effect.fail(new ModbusError({ reason: "Exception", code: r.code, message: describeException(r.code) })))
         else if (r._tag === "Malformed") p.resume(Effect.fail(new ModbusError({ reason: "Malformed", message: `malformed response: ${r.reason}` })))
         else p.resume(Effect.succeed(r))
@@ -142,6 +146,7 @@ export const connectModbus = (options: ConnectOptions): Effect.Effect<ModbusConn
     return {
       request,
       pending: () => pending.size,
+      answered: () => answered,
       closed: Deferred.await(ended),
       isOpen: () => open,
       close: () => finish("closed by the client")

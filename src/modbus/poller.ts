@@ -269,7 +269,9 @@ export const makeModbusPoller = (config: PollerConfig): Effect.Effect<ModbusPoll
         }
       })
 
-    // The connection: open, serve until it closes, back off, open again.
+    // The connection: open, serve until it closes, back off, open again. The back-off starts over
+    // only after a connection the device answered on: one that accepts and closes at once (as
+    // devices do at their connection limit) is not hammered every `backoffMin`.
     const manage = Effect.gen(function* () {
       let delay = backoffMin
       for (;;) {
@@ -278,12 +280,13 @@ export const makeModbusPoller = (config: PollerConfig): Effect.Effect<ModbusPoll
             const c = yield* connectModbus({ host: config.host, port, timeout })
             conn = c
             stats.connects++
-            delay = backoffMin
             yield* Effect.logDebug(`modbus poller: connected to ${config.host}:${port}`)
             yield* c.closed
+            return c.answered()
           })
         ).pipe(Effect.either)
         conn = undefined
+        if (Either.isRight(outcome) && outcome.right > 0) delay = backoffMin
         const why = Either.isLeft(outcome) ? outcome.left.message : "connection closed"
         if (Either.isLeft(outcome)) stats.lastError = why
         yield* markAllStale(why)
