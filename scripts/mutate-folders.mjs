@@ -50,7 +50,7 @@ export const FOLDERS = {
     // against a TagStore. Left out (they run in npm test): the tests over sockets (badinput, device,
     // poller, bridge: a second or more each, run for every covered mutant on this shared machine),
     // the CLI binary, pymodbus (Python) and fuzz.test.ts (its live half runs 8 s).
-    tests: ["codec", "responses", "addresses", "handler"].map((t) => `test/modbus/${t}.test.ts`),
+    tests: ["codec", "requests", "responses", "addresses", "handler"].map((t) => `test/modbus/${t}.test.ts`),
     vitestConfig: "vitest.mutate.io.config.ts",
     // Module-level tables (function codes, exception names, limits) each re-ran every test.
     args: ["--ignoreStatic"]
