@@ -3,9 +3,14 @@
  * (`npm run mutate -- modbus` …): the in-process tests of the folder, named by its row in
  * scripts/mutate-folders.mjs (CPPPO_MUTATE_TESTS, comma-separated). Some bind 127.0.0.1 port 0
  * (a Modbus device, the web API, an in-process simulator); none runs the built binary, which would
- * not see Stryker's mutants. One worker without per-file isolation: each mutant re-runs the tests
- * that cover it, and re-importing the module graph per test file cost more than the tests
- * (a codec mutant took 30 s with isolation). Property tests run at most CPPPO_MAX_PROPERTY_RUNS cases.
+ * not see Stryker's mutants. Property tests run at most CPPPO_MAX_PROPERTY_RUNS cases.
+ *
+ * Each test file is isolated (vitest's default), on purpose: without isolation a module imported by
+ * an earlier test file stays cached, and Stryker's instrumented code keeps the namespace object it
+ * first saw (`globalThis.__stryker__`), while the setup file of each later file installs a new one.
+ * Mutants are then never switched on for the later files' tests and their coverage is not recorded:
+ * the modbus run under `isolate: false` reported mutants as survived that those tests kill when the
+ * change is made by hand (handler.ts `r.fc <= 2` → `true`, addresses.ts `n >= 40001` → `true`).
  */
 import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
@@ -18,8 +23,6 @@ export default defineConfig({
   test: {
     include,
     setupFiles: ["./test/setupTests.ts"],
-    isolate: false,
-    poolOptions: { threads: { isolate: false }, forks: { isolate: false } },
     testTimeout: 60_000
   }
 })

@@ -65,7 +65,7 @@ describe("peekFrame", () => {
     dv.setUint16(38, 0xb2, true)
     dv.setUint16(40, 2, true)
     b.set([0xaa, 0xbb], 42)
-    expect(peekFrame(b)?.data).toEqual(Uint8Array.of(0xaa, 0xbb))
+    expect(peekFrame(b)).toEqual({ command: 0x6f, status: 0, key: 1, sequence: -1, data: Uint8Array.of(0xaa, 0xbb) })
   })
 
   it("an item count larger than the items there: the key is kept, no data", () => {

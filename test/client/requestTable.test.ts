@@ -47,8 +47,13 @@ describe("RequestTable", () => {
     expect(reasons(seen)).toEqual(["Timeout: late by 0 ms", "Timeout: late by 10 ms"])
     expect(t.size).toBe(1)
     expect(t.nextDeadline()).toBe(150)
+    t.add(4, 120, record(seen))
+    t.add(5, 130, record(seen))
+    expect(t.nextDeadline()).toBe(120) // the earliest, not the last added
+    expect(t.expire(120)).toBe(1)
+    t.complete(5, Either.right(0))
     expect(t.expire(200)).toBe(1)
-    expect(reasons(seen)[2]).toBe("Timeout: no reply in time")
+    expect(reasons(seen).slice(2)).toEqual(["Timeout: no reply in time", 0, "Timeout: no reply in time"])
     expect(t.nextDeadline()).toBeUndefined()
     expect(t.complete(2, Either.right(1))).toBe(false) // a late reply after its timeout
   })

@@ -96,6 +96,10 @@ describe("Read Device Identification responses", () => {
     expect(hex(deviceIdResponse(new Map([[0, "V"], [3, "U"]]), 1, 0).subarray(0, 7))).toBe("2b0e0182000001")
     expect(hex(deviceIdResponse(new Map([[0, "V"], [2, "U"]]), 1, 0).subarray(0, 7))).toBe("2b0e0181000002")
   })
+  it("objects go out in id order, whatever order the map holds them in", () => {
+    const shuffled = new Map([[2, "R"], [0, "V"], [1, "P"]])
+    expect(hex(deviceIdResponse(shuffled, 1, 0))).toBe("2b0e0181000003" + "000156" + "000150".replace(/^00/, "01") + "020152")
+  })
   it("individual access (code 4): that one object, any category; a missing one is exception 02", () => {
     const all = new Map([[0, "V"], [0x80, "X"]])
     expect(hex(deviceIdResponse(all, 4, 0x80))).toBe("2b0e0483000001800158")
@@ -123,6 +127,7 @@ describe("MBAP", () => {
     expect(readMbap(adu)).toEqual({ transaction: 0xabcd, protocol: 0, length: 301, unit: 0xff })
     expect(readMbap(bytes("12340005000701"))).toEqual({ transaction: 0x1234, protocol: 5, length: 7, unit: 1 })
     expect(hex(encodeAdu(0x10000 + 2, 1, bytes("0300")))).toBe("00020000000301" + "0300")
+    expect(hex(encodeAdu(1, 1, new Uint8Array(255)).subarray(0, 7))).toBe("00010000010001")
   })
 
   it("the framer refuses a protocol other than 0 and a length outside 2..254, for good", () => {
@@ -130,6 +135,7 @@ describe("MBAP", () => {
     expect(f.push(bytes("0001000100020103"))).toEqual({ frames: [], error: "MBAP protocol id 1 is not 0 (Modbus)" })
     expect(f.push(bytes("000100000002ff03"))).toEqual({ frames: [], error: "MBAP protocol id 1 is not 0 (Modbus)" })
     expect(f.buffered()).toBe(0)
+    expect(f.push(bytes("0001"))).toEqual({ frames: [], error: "MBAP protocol id 1 is not 0 (Modbus)" })
     expect(makeMbapFramer().push(bytes("000100000001ff"))).toEqual({ frames: [], error: "MBAP length 1 is outside 2..254" })
     expect(makeMbapFramer().push(bytes("0001000000ff"))).toEqual({ frames: [], error: "MBAP length 255 is outside 2..254" })
     const ok = makeMbapFramer()
