@@ -51,7 +51,6 @@ export const FOLDERS = {
     // poller, bridge: a second or more each, run for every covered mutant on this shared machine),
     // the CLI binary, pymodbus (Python) and fuzz.test.ts (its live half runs 8 s).
     tests: ["codec", "requests", "responses", "addresses", "handler"].map((t) => `test/modbus/${t}.test.ts`),
-    vitestConfig: "vitest.mutate.io.config.ts",
     // Module-level tables (function codes, exception names, limits) each re-ran every test.
     args: ["--ignoreStatic"]
   },
@@ -64,7 +63,6 @@ export const FOLDERS = {
     // faults, routing, simulator: a server per test, run for every mutant they cover).
     tests: ["operations", "processor", "results", "service", "wire", "attributes", "requestTable", "peekFrame", "printLines"]
       .map((t) => `test/client/${t}.test.ts`),
-    vitestConfig: "vitest.mutate.io.config.ts",
     args: ["--ignoreStatic"]
   },
   web: {
@@ -75,7 +73,6 @@ export const FOLDERS = {
     // history: a web server per test, events waits on its batching), Chromium (page, trend) and
     // the CLI simulator (e2e).
     tests: ["request", "apiPaths", "metrics", "moving"].map((t) => `test/web/${t}.test.ts`),
-    vitestConfig: "vitest.mutate.io.config.ts",
     args: ["--ignoreStatic"]
   },
   cli: {
@@ -85,7 +82,6 @@ export const FOLDERS = {
     // cpppo.cfg and JSON config files. Every other CLI test runs the built binary (dist/), which
     // does not see Stryker's mutants.
     tests: ["argv", "defaults", "readme", "ini", "configFiles"].map((t) => `test/cli/${t}.test.ts`),
-    vitestConfig: "vitest.mutate.io.config.ts",
     args: ["--ignoreStatic"]
   }
 }
