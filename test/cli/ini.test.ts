@@ -34,6 +34,11 @@ describe("parseIni", () => {
     expect([...both.get("S")!]).toEqual([["a", "1"], ["b", "20"], ["c", "3"]])
     expect(ini("[ S p ]  \nk=v").get(" S p ")!.get("k")).toBe("v")
   })
+  it("a ; or # inside a value is kept; spaces before a trailing comment go; a blank line of spaces ends a value; junk after a header is no header", () => {
+    const i = ini("[S]\nk=a;b\nh=x#y\nc = 1   # note\nd = 2\n   \n  e = 3\n[T] junk\n")
+    expect([...i.get("S")!]).toEqual([["k", "a;b"], ["h", "x#y"], ["c", "1"], ["d", "2"], ["e", "3"], ["[t] junk", undefined]])
+    expect(i.has("T")).toBe(false)
+  })
   it("refusals name file and line", () => {
     expect(why(parseIni("\n# c\nkey = 1\n", "a.cfg"))).toBe("a.cfg:3: a key before any [Section] header")
     expect(why(parseIni("[S]\n= 1\n", "b.cfg"))).toBe('b.cfg:2: a line with no key: "= 1"')
