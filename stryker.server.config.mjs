@@ -2,9 +2,10 @@
 /**
  * Mutation testing of the server (src/server: sessions, listener, limits, connected messaging,
  * fleets): `npm run mutate -- server` (or `npx stryker run stryker.server.config.mjs`), or one file with
- * `MUTATE_FILE=src/server/limits.ts`. The server tests of vitest.mutate.server.config.ts run it
- * over real sockets on 127.0.0.1 port 0; run it inside /work/bin/netns-run (or any private network
- * namespace) so tests that bind fixed loopback addresses do not collide.
+ * `MUTATE_FILE=src/server/limits.ts` (which then runs only that file's test list, TESTS_OF in
+ * vitest.mutate.server.config.ts). Some of those tests use real sockets on 127.0.0.1 port 0; run it
+ * inside /work/bin/netns-run (or any private network namespace) so tests that bind fixed loopback
+ * addresses do not collide.
  * @type {import("@stryker-mutator/api/core").PartialStrykerOptions}
  */
 import base from "./stryker.config.mjs"

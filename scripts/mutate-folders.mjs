@@ -83,6 +83,35 @@ export const FOLDERS = {
     // does not see Stryker's mutants.
     tests: ["argv", "defaults", "readme", "ini", "configFiles"].map((t) => `test/cli/${t}.test.ts`),
     args: ["--ignoreStatic"]
+  },
+  poll: {
+    mutate: ["src/poll/**/*.ts", "!src/poll/index.ts"],
+    exclude: /\/index\.ts$/,
+    // In-process: the poller against a simulator on 127.0.0.1 port 0.
+    tests: ["test/poll/**/*.test.ts"]
+  },
+  replay: {
+    mutate: ["src/replay/**/*.ts", "!src/replay/index.ts"],
+    exclude: /\/index\.ts$/,
+    // Not endToEnd.test.ts: it runs the built binary, which never sees a mutant.
+    tests: ["test/replay/replay.test.ts", "test/replay/scan.test.ts", "test/replay/apply.test.ts"]
+  },
+  signals: {
+    mutate: ["src/signals/**/*.ts", "!src/signals/index.ts"],
+    exclude: /\/index\.ts$/,
+    tests: ["test/signals/**/*.test.ts"]
+  },
+  dfa: {
+    mutate: ["src/dfa/**/*.ts", "!src/dfa/index.ts"],
+    exclude: /\/index\.ts$/,
+    tests: ["test/dfa/**/*.test.ts"]
+  },
+  history: {
+    mutate: ["src/history/**/*.ts", "!src/history/index.ts"],
+    exclude: /\/index\.ts$/,
+    // In-process on temp dirs (the CLI through src/cli/main.ts); the tests that spawn a process
+    // do not see mutants and are simply not counted.
+    tests: ["test/history/**/*.test.ts"]
   }
 }
 

@@ -8,16 +8,7 @@ import { Effect, Either, Logger, LogLevel, Queue } from "effect"
 import { changedRuns, makeEnipPoller, type PollChange, pollOperations } from "../../src/poll/poller.js"
 import { formatPollChange, pollRecord } from "../../src/poll/record.js"
 import { startSimulator } from "../server/fixture.js"
-
-/** Wait (real time) until `check` holds, or fail after `ms`. */
-const until = (check: () => boolean, ms = 10_000, what = "condition") =>
-  Effect.gen(function* () {
-    const t0 = Date.now()
-    while (!check()) {
-      if (Date.now() - t0 > ms) return yield* Effect.die(new Error(`timed out waiting for ${what}`))
-      yield* Effect.sleep(20)
-    }
-  })
+import { until } from "./wait.js"
 
 describe("changedRuns", () => {
   it("reports the runs of elements that differ, all of them when nothing is known", () => {
@@ -88,6 +79,7 @@ describe("makeEnipPoller against the simulator", () => {
       expect(s.gaps).toBe(1)
       expect(s.connects).toBeGreaterThanOrEqual(2)
       expect(s.gapSeconds).toBeGreaterThan(0.2)
+      expect(s.gapSeconds).toBeLessThan(s.seconds) // the gap's time, closed when values came again
       expect(s.polls).toBeGreaterThan(3)
     }).pipe(Effect.provide(Logger.minimumLogLevel(LogLevel.Error))), 60_000)
 })

@@ -40,9 +40,33 @@ const writeHistory = (file: string) =>
   }).pipe(Effect.scoped)
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "cpppo-replay-"))
-/** Let the replay's file reads finish (real time; the TestClock does not move). */
-const settle = Effect.promise(() => new Promise((r) => setTimeout(r, 60)))
-const step = (ms: number) => Effect.zipRight(Effect.zipRight(settle, TestClock.adjust(ms)), settle)
+/**
+ * The replay's file reads take real time while the TestClock stands still, so nothing here waits
+ * a fixed time for them: a step only moves the clock (the replay's waits are measured from its
+ * timeline, so a wait it reaches late is only shorter), and what a step must bring is awaited
+ * with `eventually`; what it must not bring is checked after `quiet`.
+ */
+const step = (ms: number) => TestClock.adjust(ms)
+const realWait = (ms: number) => Effect.promise(() => new Promise((r) => setTimeout(r, ms)))
+/** A short real pause before checking that nothing happened. */
+const quiet = realWait(50)
+/** Retry `check` (real time, every 5 ms, at most 10 s) until it passes; then it must pass. */
+const eventually = <E, R>(check: Effect.Effect<unknown, E, R>) =>
+  Effect.gen(function* () {
+    const t0 = Date.now()
+    while (Date.now() - t0 < 10_000) {
+      const r = yield* Effect.exit(check)
+      if (r._tag === "Success") return
+      yield* realWait(5)
+    }
+    yield* check
+  })
+/** An expectation as an Effect, for `eventually`. */
+const expecting = (f: () => void | Effect.Effect<void, unknown>) =>
+  Effect.suspend(() => {
+    const r = f()
+    return Effect.isEffect(r) ? r : Effect.void
+  }).pipe(Effect.catchAllDefect((d) => Effect.fail(d)))
 
 describe("scanHistory and the tags of a replay", () => {
   it.effect("finds each tag's size and type (recorded, or inferred from values), the span and count", () =>
@@ -80,29 +104,38 @@ describe("makeReplay (TestClock)", () => {
       const scan = yield* scanHistory(file)
       const store = yield* makeTagStore(replayTagSpecs(scan, []).specs)
       const replay = yield* makeReplay(store, { scan, speed: 2 })
-      yield* step(0)
-      expect(yield* store.read("Level")).toEqual([1.5])
-      expect(yield* store.read("SCADA")).toEqual([1, 2, 3])
-      expect(yield* store.read("Mode")).toEqual(["RUN"])
+      const read = (name: string) => Effect.either(store.read(name))
+      yield* eventually(expecting(() => Effect.gen(function* () {
+        expect(yield* read("Level")).toEqual(Either.right([1.5]))
+        expect(yield* read("SCADA")).toEqual(Either.right([1, 2, 3]))
+        expect(yield* read("Mode")).toEqual(Either.right(["RUN"]))
+      })))
       yield* step(4999)
+      yield* quiet
       expect(yield* store.read("Level")).toEqual([1.5])
       yield* step(1)
-      expect(yield* store.read("Level")).toEqual([2.5]) // 10 s of history = 5 s at ×2
-      expect(yield* store.read("SCADA")).toEqual([1, 20, 3])
+      // 10 s of history = 5 s at ×2
+      yield* eventually(expecting(() => Effect.gen(function* () {
+        expect(yield* read("Level")).toEqual(Either.right([2.5]))
+        expect(yield* read("SCADA")).toEqual(Either.right([1, 20, 3]))
+      })))
       yield* step(5000)
-      expect(store.find("Level")!.error).toEqual({ status: 2 }) // the gap: not the last value held
+      yield* eventually(expecting(() => { expect(store.find("Level")!.error).toEqual({ status: 2 }) })) // the gap: not the last value held
       expect(yield* Effect.either(store.read("Level"))).toMatchObject({ _tag: "Left" })
       const st = yield* replay.state
       expect(st.position.minus(T0)).toBe(20)
       expect(st).toMatchObject({ speed: 2, paused: false, finished: false, loop: false })
       yield* step(5000)
-      expect(store.find("Level")!.error).toBeUndefined()
-      expect(yield* store.read("Level")).toEqual([3.5])
+      yield* eventually(expecting(() => Effect.gen(function* () {
+        expect(store.find("Level")!.error).toBeUndefined()
+        expect(yield* read("Level")).toEqual(Either.right([3.5]))
+      })))
       yield* step(5000)
-      expect(yield* store.read("Mode")).toEqual(["STOP"])
-      yield* settle
+      yield* eventually(expecting(() => Effect.gen(function* () {
+        expect(yield* read("Mode")).toEqual(Either.right(["STOP"]))
+        expect((yield* replay.state).finished).toBe(true)
+      })))
       const end = yield* replay.state
-      expect(end.finished).toBe(true)
       expect(end.position.minus(T0)).toBe(40)
       expect(end.applied).toBe(RECORDS.length)
     }))
@@ -114,36 +147,42 @@ describe("makeReplay (TestClock)", () => {
       const scan = yield* scanHistory(file)
       const store = yield* makeTagStore(replayTagSpecs(scan, []).specs)
       const replay = yield* makeReplay(store, { scan, loop: true, deferStart: true })
+      const read = (name: string) => Effect.either(store.read(name))
       yield* step(1000)
+      yield* quiet
       expect(yield* store.read("Level")).toEqual([0]) // not started
       yield* replay.start
-      yield* step(0)
-      expect(yield* store.read("Level")).toEqual([1.5])
+      yield* eventually(expecting(() => Effect.gen(function* () { expect(yield* read("Level")).toEqual(Either.right([1.5])) })))
       yield* replay.setPaused(true)
       yield* step(60_000)
+      yield* quiet
       expect(yield* store.read("Level")).toEqual([1.5])
       expect((yield* replay.state).paused).toBe(true)
       yield* replay.setPaused(false)
       yield* replay.seek(T0.plus(35)) // after the gap: Level 3.5, Mode still RUN
-      yield* step(0)
-      expect(yield* store.read("Level")).toEqual([3.5])
-      expect(yield* store.read("Mode")).toEqual(["RUN"])
+      yield* eventually(expecting(() => Effect.gen(function* () {
+        expect(yield* read("Level")).toEqual(Either.right([3.5]))
+        expect(yield* read("Mode")).toEqual(Either.right(["RUN"]))
+      })))
       const events = yield* store.subscribe
       yield* replay.setSpeed(5) // 5 s of history to Mode=STOP: 1 s
       yield* step(999)
+      yield* quiet
       expect(yield* store.read("Mode")).toEqual(["RUN"])
-      expect(Chunk.toArray(yield* Queue.takeAll(events)).filter((e) => e.kind === "write")).toEqual([])
+      const modeWrites: Array<unknown> = Chunk.toArray(yield* Queue.takeAll(events)).filter((e) => e.kind === "write")
+      expect(modeWrites).toEqual([])
       yield* step(1)
       // Mode=STOP is the last record: written, then at once the loop starts over from the beginning.
-      const written = Chunk.toArray(yield* Queue.takeAll(events)).filter((e) => e.kind === "write" && e.name === "Mode").map((e) => e.values)
-      expect(written).toEqual([["STOP"], ["RUN"]])
+      yield* eventually(expecting(() => Effect.gen(function* () {
+        for (const e of Chunk.toArray(yield* Queue.takeAll(events))) if (e.kind === "write" && e.name === "Mode") modeWrites.push(e.values)
+        expect(modeWrites).toEqual([["STOP"], ["RUN"]])
+        expect(yield* read("Level")).toEqual(Either.right([1.5]))
+      })))
       const st = yield* replay.state
       expect(st.loops).toBe(1)
       expect(yield* store.read("Mode")).toEqual(["RUN"])
-      expect(yield* store.read("Level")).toEqual([1.5])
       yield* replay.seek(T0.plus(20))
-      yield* step(0)
-      expect(store.find("SCADA")!.error).toEqual({ status: 2 })
+      yield* eventually(expecting(() => { expect(store.find("SCADA")!.error).toEqual({ status: 2 }) }))
     }))
 
   it.scoped("a tag the file records that is not a tag here, or values that do not fit, are skipped, not fatal", () =>
@@ -153,12 +192,10 @@ describe("makeReplay (TestClock)", () => {
       const scan = yield* scanHistory(file)
       const store = yield* makeTagStore(["SCADA=INT[2]", "Level=REAL"])
       const replay = yield* makeReplay(store, { scan, speed: Number.POSITIVE_INFINITY })
-      yield* step(0)
-      yield* step(0)
+      yield* eventually(expecting(() => Effect.gen(function* () { expect((yield* replay.state).finished).toBe(true) })))
       expect(yield* store.read("SCADA")).toEqual([1, 20])
       expect(yield* store.read("Level")).toEqual([3.5])
       const st = yield* replay.state
-      expect(st.finished).toBe(true)
       expect(st.skipped).toBeGreaterThanOrEqual(3) // Mode twice, Count
     }))
 })

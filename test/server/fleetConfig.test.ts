@@ -186,6 +186,14 @@ controllers:
     expect({ entry: e.entry, field: e.field }).toEqual({ entry: 1, field: "identity.vendor" })
   })
 
+  it("shows the value it refuses as JSON, cut to 57 characters and \"...\" past 60; a value JSON cannot show (an alias loop) as text", () => {
+    const got = (value: string) => bad(`controllers: [{ name: a, maxSessions: ${value} }]`).message.replace(/^.*, got /, "")
+    expect(got(`"${"a".repeat(58)}"`)).toBe(`"${"a".repeat(58)}"`) // 60 characters: whole
+    expect(got(`"${"a".repeat(59)}"`)).toBe(`"${"a".repeat(56)}...`)
+    expect(got("&x [*x]")).toBe("")
+    expect(bad(`controllers: [{ name: a, identity: &x { vendor: *x } }]`).message).toMatch(/identity\.vendor: .*, got \[object Object\]$/)
+  })
+
   it("bounds YAML alias expansion (no exponential blow-up)", () => {
     const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`), "controllers: []"].join("\n")
     expect(bad(bomb).message).toMatch(/^not valid YAML: .*alias/i)

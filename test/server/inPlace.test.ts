@@ -11,6 +11,7 @@ import { makeController } from "../../src/device/controller.js"
 import { makeEncapsulationHandler } from "../../src/server/encapsulation.js"
 import type { FrameOutcome } from "../../src/server/session.js"
 import { makeTagStore } from "../../src/tags/tagStore.js"
+import { sendRRFrame, sendUnitFrame } from "./frames.js"
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ""), "hex"))
 const SESSION = 0x1234_5678
@@ -28,40 +29,9 @@ const REQUESTS = [
   "0a 02 20022401 0200 0600 1400 4c059105534341444100 28030100 5205910544494e545300 2800 0100 00000000"
 ].map(hex)
 
-const frameOf = (command: number, cpf: Uint8Array): Uint8Array => {
-  const f = new Uint8Array(24 + cpf.length)
-  const dv = new DataView(f.buffer)
-  dv.setUint16(0, command, true)
-  dv.setUint16(2, cpf.length, true)
-  dv.setUint32(4, SESSION, true)
-  f.set([1, 2, 3, 4, 5, 6, 7, 8], 12)
-  dv.setUint32(20, 0x11, true)
-  f.set(cpf, 24)
-  return f
-}
-const sendRR = (cip: Uint8Array) => {
-  const cpf = new Uint8Array(16 + cip.length)
-  const dv = new DataView(cpf.buffer)
-  dv.setUint16(4, 5, true) // timeout
-  dv.setUint16(6, 2, true)
-  dv.setUint16(12, 0xb2, true)
-  dv.setUint16(14, cip.length, true)
-  cpf.set(cip, 16)
-  return frameOf(0x6f, cpf)
-}
-const sendUnit = (connection: number, sequence: number, cip: Uint8Array) => {
-  const cpf = new Uint8Array(22 + cip.length)
-  const dv = new DataView(cpf.buffer)
-  dv.setUint16(6, 2, true)
-  dv.setUint16(8, 0xa1, true)
-  dv.setUint16(10, 4, true)
-  dv.setUint32(12, connection, true)
-  dv.setUint16(16, 0xb1, true)
-  dv.setUint16(18, cip.length + 2, true)
-  dv.setUint16(20, sequence, true)
-  cpf.set(cip, 22)
-  return frameOf(0x70, cpf)
-}
+const HEADER = { session: SESSION, context: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8), options: 0x11 }
+const sendRR = (cip: Uint8Array) => sendRRFrame(cip, HEADER)
+const sendUnit = (connection: number, sequence: number, cip: Uint8Array) => sendUnitFrame(connection, sequence, cip, HEADER)
 
 const bytesOf = (o: FrameOutcome): string => {
   if (o === undefined) return "none"
