@@ -45,6 +45,47 @@ export const FOLDERS = {
     // Module-level initialisers (the fleet file's schema) each re-ran every server test.
     args: ["--ignoreStatic"]
   },
+  modbus: {
+    mutate: ["src/modbus/**/*.ts", "!src/modbus/index.ts"],
+    exclude: /\/index\.ts$/,
+    // Socket-free: the codec, addresses, runs and request planning, and the handler answering ADUs
+    // against a TagStore. Left out (they run in npm test): the tests over sockets (badinput, device,
+    // poller, bridge: a second or more each, run for every covered mutant on this shared machine),
+    // the CLI binary, pymodbus (Python) and fuzz.test.ts (its live half runs 8 s).
+    tests: ["codec", "requests", "responses", "addresses", "handler"].map((t) => `test/modbus/${t}.test.ts`),
+    // Module-level tables (function codes, exception names, limits) each re-ran every test.
+    args: ["--ignoreStatic"]
+  },
+  client: {
+    mutate: ["src/client/**/*.ts", "!src/client/index.ts"],
+    exclude: /\/index\.ts$/,
+    // Socket-free: the operation parser and printer, the hot-path framing, the request table, the
+    // processor and client service against a fake device. Left out (they run in npm test): the CLI
+    // binary (cli.test.ts, structures.test.ts), and the tests over sockets (session, register,
+    // faults, routing, simulator: a server per test, run for every mutant they cover).
+    tests: ["operations", "processor", "results", "service", "wire", "attributes", "requestTable", "peekFrame", "printLines"]
+      .map((t) => `test/client/${t}.test.ts`),
+    args: ["--ignoreStatic"]
+  },
+  web: {
+    mutate: ["src/web/**/*.ts", "!src/web/index.ts"],
+    exclude: /\/index\.ts$/,
+    // Socket-free: the API path grammar, globs, value conversion, metrics text, the moving-tags
+    // page and answers. Left out (they run in npm test): the HTTP tests (api, events, structures,
+    // history: a web server per test, events waits on its batching), Chromium (page, trend) and
+    // the CLI simulator (e2e).
+    tests: ["request", "apiPaths", "metrics", "moving"].map((t) => `test/web/${t}.test.ts`),
+    args: ["--ignoreStatic"]
+  },
+  cli: {
+    mutate: ["src/cli/**/*.ts", "!src/cli/bin.ts"],
+    exclude: /\/bin\.ts$/,
+    // In-process: argument preparation and the parsed defaults, the README's examples parsed,
+    // cpppo.cfg and JSON config files. Every other CLI test runs the built binary (dist/), which
+    // does not see Stryker's mutants.
+    tests: ["argv", "defaults", "readme", "ini", "configFiles"].map((t) => `test/cli/${t}.test.ts`),
+    args: ["--ignoreStatic"]
+  },
   poll: {
     mutate: ["src/poll/**/*.ts", "!src/poll/index.ts"],
     exclude: /\/index\.ts$/,

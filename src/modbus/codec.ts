@@ -275,7 +275,9 @@ export const deviceIdResponse = (objects: DeviceObjects, code: number, objectId:
   let more = 0
   let next = 0
   for (const id of chosen) {
-    const text = enc.encode(objects.get(id)!).subarray(0, 245)
+    // At most 244 bytes: with the 7-byte head and its id and length, one object alone fills the
+    // 253-byte PDU (a longer one would never fit, and "more follows from it" would loop a client).
+    const text = enc.encode(objects.get(id)!).subarray(0, 253 - 7 - 2)
     if (size + 2 + text.length > 253) { more = 0xff; next = id; break }
     size += 2 + text.length
     parts.push(Uint8Array.of(id, text.length), text)
