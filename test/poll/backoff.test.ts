@@ -10,6 +10,7 @@ import { Chunk, Effect, Either, TestClock } from "effect"
 import * as net from "node:net"
 import { makeModbusPoller } from "../../src/modbus/poller.js"
 import { makeEnipPoller } from "../../src/poll/poller.js"
+import { realWait, until } from "./wait.js"
 
 interface Listener {
   readonly port: number
@@ -36,25 +37,13 @@ const closingListener = Effect.acquireRelease(
   ({ server }) => Effect.async<void>((resume) => { server.close(() => resume(Effect.void)) })
 )
 
-const realWait = (ms: number) => Effect.promise(() => new Promise<void>((r) => setTimeout(r, ms)))
-
-/** Wait (real time, at most 5 s) until `check` holds. */
-const until = (check: () => boolean, what: string) =>
-  Effect.gen(function* () {
-    const t0 = Date.now()
-    while (!check()) {
-      if (Date.now() - t0 > 5000) return yield* Effect.die(new Error(`timed out waiting for ${what}`))
-      yield* realWait(5)
-    }
-  })
-
 /**
  * For each expected delay: the poller is waiting exactly that long (a pending sleep wakes then),
  * and moving the clock on by it brings the next connection.
  */
 const expectBackoff = (accepted: () => number, delays: ReadonlyArray<number>) =>
   Effect.gen(function* () {
-    yield* until(() => accepted() >= 1, "the first connection")
+    yield* until(() => accepted() >= 1, 5000, "the first connection")
     for (const [i, d] of delays.entries()) {
       const before = accepted()
       const t0 = Date.now()
@@ -71,7 +60,7 @@ const expectBackoff = (accepted: () => number, delays: ReadonlyArray<number>) =>
       yield* realWait(30)
       expect(accepted(), `back-off ${i + 1} (${d} ms) ended early`).toBe(before)
       yield* TestClock.adjust(1)
-      yield* until(() => accepted() === before + 1, `the connection after back-off ${i + 1} (${d} ms)`)
+      yield* until(() => accepted() === before + 1, 5000, `the connection after back-off ${i + 1} (${d} ms)`)
     }
   })
 
