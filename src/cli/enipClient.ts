@@ -20,7 +20,7 @@ import { usage } from "./usage.js"
 
 const common = {
   verbosity: integer("verbosity", { metavar: "N", help: "log verbosity (what -v, -vv count)", default: 0, hidden: true }),
-  address: text("address", { short: "a", metavar: "ADDRESS", default: "localhost:44818", help: "host[:port] of the controller; IPv6 as [::1]:44818" }),
+  address: text("address", { short: "a", metavar: "ADDRESS", showDefault: "localhost:44818; with -b, 255.255.255.255:44818", help: "host[:port] of the controller; IPv6 as [::1]:44818" }),
   timeout: float("timeout", { short: "t", metavar: "SECONDS", default: 5, range: [0.001, Infinity], help: "connect and per-request timeout" }),
   depth: integer("depth", { short: "d", metavar: "N", default: 1, range: [1, Infinity], help: "requests in flight at once (pipelining)" }),
   routePath: text("route-path", { metavar: "PATH", showDefault: "1/0", help: "route path, as port/link[/port/link…] or JSON; false or none for none" }),
@@ -42,7 +42,7 @@ const clientOptions = {
   listServices: flag("list-services", { short: "s", help: "List Services" }),
   listInterfaces: flag("list-interfaces", { short: "I", help: "List Interfaces" }),
   udp: flag("udp", { short: "u", help: "send the List* requests over UDP" }),
-  broadcast: flag("broadcast", { short: "b", help: "send the List* requests to the UDP broadcast address 255.255.255.255" }),
+  broadcast: flag("broadcast", { short: "b", help: "send the List* requests over UDP with broadcast allowed, to -a (default 255.255.255.255), and gather every answer until -t" }),
   listTags: flag("list-tags", { help: "list the controller's tags (Symbol object browse)" }),
   operations: args("OPERATION", {
     help: "Tag, Tag[i], Tag[a-b], Tag[a-b]+offset, Tag=v,…, Tag[a-b]=(TYPE)v,…, @cls/ins/att[=v], @cls/ins; - reads more operations from stdin, one per line"
@@ -54,9 +54,9 @@ type CommonOptions = Command.Command.ParseConfig<typeof common>
 const write = (line: string) => { process.stdout.write(line + "\n") }
 const setExit = (code: number) => Effect.sync(() => { if (code !== 0) process.exitCode = code })
 
-/** Address, route path and send path, or the usage message. */
-const target = (o: CommonOptions) => {
-  const addr = parseAddress(o.address, { host: "localhost", port: 44818 })
+/** Address, route path and send path, or the usage message. Without `-a`: localhost:44818. */
+const resolveTarget = (o: CommonOptions) => {
+  const addr = parseAddress(Option.getOrElse(o.address, () => "localhost:44818"), { host: "localhost", port: 44818 })
   if (Either.isLeft(addr)) return Either.left(addr.left)
   let routePath: EPath | undefined
   if (Option.isSome(o.routePath)) {
@@ -87,6 +87,10 @@ const target = (o: CommonOptions) => {
   })
 }
 
+/** `-b` without `-a` asks the whole local network (255.255.255.255); with `-a`, that address. */
+export const udpHostOf = (address: Option.Option<string>, broadcast: boolean): string | undefined =>
+  broadcast && Option.isNone(address) ? "255.255.255.255" : undefined
+
 /** The operations with `-` replaced by stdin's lines (as cpppo's client does). */
 const withStdin = (texts: ReadonlyArray<string>): Array<string> =>
   texts.flatMap((t) => (t === "-" ? readFileSync(0, "utf8").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")) : [t]))
@@ -97,7 +101,7 @@ export const clientCommand = leaf({
   description: ["Prints nothing unless -p (one line per operation, in cpppo's format) or -v. The exit status is 1 when any operation failed."]
 }, clientOptions, (o) =>
   Effect.gen(function* () {
-    const t = target(o)
+    const t = resolveTarget(o)
     if (Either.isLeft(t)) return yield* usage(t.left)
     // `-m 200`: a bare number among the operations is the packet size (no tag starts with a digit).
     let multipleBytes = o.multiple ? Number.MAX_SAFE_INTEGER : 0
@@ -127,6 +131,7 @@ export const clientCommand = leaf({
       list,
       udp: o.udp,
       broadcast: o.broadcast,
+      ...(udpHostOf(o.address, o.broadcast) !== undefined ? { udpHost: udpHostOf(o.address, o.broadcast)! } : {}),
       listTags: o.listTags
     }, write).pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
     yield* setExit(code)
@@ -142,7 +147,7 @@ const getAttributeCommand = leaf({
   attributes: args("ATTRIBUTE", { help: "@cls/ins (Get Attributes All), @cls/ins/att (Get Attribute Single), @cls/ins/att=(TYPE)v,… (Set Attribute Single); - reads more from stdin" })
 }, (o) =>
   Effect.gen(function* () {
-    const t = target(o)
+    const t = resolveTarget(o)
     if (Either.isLeft(t)) return yield* usage(t.left)
     const ops = parseOperations(withStdin(o.attributes))
     if (Either.isLeft(ops)) return yield* usage(ops.left.message)

@@ -1,6 +1,6 @@
 /**
  * Discovery: List Identity, List Services and List Interfaces, over TCP (on a session) or UDP to
- * one address; broadcast (255.255.255.255) only when explicitly asked for.
+ * one address; broadcast (to 255.255.255.255 or a subnet's broadcast address) only when asked for.
  */
 import { Duration, Effect, Either } from "effect"
 import * as dgram from "node:dgram"
@@ -33,7 +33,10 @@ export interface UdpListOptions {
   readonly host: string
   readonly port: number
   readonly timeout: Duration.DurationInput
-  /** Send to 255.255.255.255 and gather every answer until the timeout. */
+  /**
+   * Allow broadcast on the socket (the host may be 255.255.255.255 or a subnet's broadcast address)
+   * and gather every answer until the timeout instead of returning the first.
+   */
   readonly broadcast?: boolean
 }
 
@@ -71,7 +74,7 @@ export const listOverUdp = (command: ListCommand, options: UdpListOptions): Effe
     const bytes = encodeFrame({ header: { sessionHandle: 0, status: 0, senderContext: new Uint8Array(8), options: 0 }, body: requestBody(command) })
     socket.bind(0, () => {
       if (broadcast) socket.setBroadcast(true)
-      socket.send(bytes, options.port, broadcast ? "255.255.255.255" : options.host, (e) => {
+      socket.send(bytes, options.port, options.host, (e) => {
         if (e) finish(Effect.fail(new ClientError({ reason: "Connect", message: `UDP ${command}: ${e.message}` })))
       })
     })

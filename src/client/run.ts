@@ -36,6 +36,8 @@ export interface ClientRunConfig {
   readonly list: ReadonlyArray<ListCommand>
   readonly udp: boolean
   readonly broadcast: boolean
+  /** Where the UDP List* requests go when not to `host` (`-b` without `-a`: 255.255.255.255). */
+  readonly udpHost?: string
   readonly listTags: boolean
 }
 
@@ -61,7 +63,7 @@ export const runClient = (c: ClientRunConfig, out: (line: string) => void): Effe
     let failed = false
     if (c.udp || c.broadcast) {
       for (const command of c.list) {
-        const replies = yield* Effect.either(listOverUdp(command, { host: c.host, port: c.port, timeout: `${c.timeout} seconds`, broadcast: c.broadcast }))
+        const replies = yield* Effect.either(listOverUdp(command, { host: c.udpHost ?? c.host, port: c.port, timeout: `${c.timeout} seconds`, broadcast: c.broadcast }))
         if (Either.isLeft(replies)) { out(`${command}: ${replies.left.message}`); failed = true; continue }
         if (replies.right.length === 0) out(`${command}: no replies`)
         for (const r of replies.right) for (const line of formatListReply(command, r)) out(line)
