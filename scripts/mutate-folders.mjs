@@ -101,12 +101,20 @@ export const FOLDERS = {
   signals: {
     mutate: ["src/signals/**/*.ts", "!src/signals/index.ts"],
     exclude: /\/index\.ts$/,
-    tests: ["test/signals/**/*.test.ts"]
+    tests: ["test/signals/**/*.test.ts"],
+    // One worker without isolation, project modules imported afresh per test file (as cip): most
+    // of a mutant's time was re-importing effect per test file.
+    vitestConfig: "vitest.mutate.cip.config.ts",
+    // Module-level tables (the generators' parameters and usage lines, operators, units, math
+    // functions: about 210 mutants) each re-ran every test.
+    args: ["--ignoreStatic"]
   },
   dfa: {
     mutate: ["src/dfa/**/*.ts", "!src/dfa/index.ts"],
     exclude: /\/index\.ts$/,
-    tests: ["test/dfa/**/*.test.ts"]
+    tests: ["test/dfa/**/*.test.ts"],
+    vitestConfig: "vitest.mutate.cip.config.ts",
+    args: ["--ignoreStatic"]
   },
   history: {
     mutate: ["src/history/**/*.ts", "!src/history/index.ts"],
