@@ -71,7 +71,7 @@ export const FOLDERS = {
     tests: [
       "operations", "processor", "jobs", "results", "service", "wire", "attributes", "requestTable", "peekFrame",
       "printLines", "numbers", "session", "register", "faults", "routing", "simulator", "discovery", "listReplies",
-      "templates", "runClient", "structures", "cli"
+      "templates", "runClient", "clientApi", "structures", "cli"
     ].map((t) => `test/client/${t}.test.ts`),
     args: ["--ignoreStatic"]
   },
