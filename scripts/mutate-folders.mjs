@@ -70,7 +70,7 @@ export const FOLDERS = {
     // built binary, which covers no mutant and so never re-runs (perTest coverage).
     tests: [
       "operations", "processor", "jobs", "results", "service", "wire", "attributes", "requestTable", "peekFrame",
-      "printLines", "numbers", "session", "register", "faults", "routing", "simulator", "discovery", "listReplies",
+      "printLines", "numbers", "session", "sessionReplies", "register", "faults", "routing", "simulator", "discovery", "listReplies",
       "templates", "runClient", "clientApi", "structures", "cli"
     ].map((t) => `test/client/${t}.test.ts`),
     args: ["--ignoreStatic"]
