@@ -193,3 +193,49 @@ describe("bits", () => {
     expect(outcome(refused.onReply(errorReply(0x0f)))).toEqual({ ok: false, status: 0x0f, extStatus: [] })
   })
 })
+
+describe("edges of the choices", () => {
+  it("a STRING reply decodes by its 88-byte elements", () => {
+    const data = bytes(2, 0, 0, 0, 0x68, 0x69, ...Array(82).fill(0))
+    expect(outcome(job("S").onReply(readReply("STRING", data))).values).toEqual(["hi"])
+  })
+
+  it("an SSTRING reply (no fixed element size) decodes as many strings as its bytes hold", () => {
+    expect(outcome(job("S[0-1]").onReply(readReply("SSTRING", bytes(2, 0x68, 0x69, 1, 0x78)))).values).toEqual(["hi", "x"])
+  })
+
+  it("the split decision counts service, path, type, count and data: at the limit one Write Tag, one byte less fragments", () => {
+    // "T[0-1]": path 0x91 01 'T' 00 28 00 (6) + service and size (2) + DINT (2) + count (2) + 8 bytes = 20.
+    expect(job("T[0-1]=(DINT)1,2", false, 20).first._tag).toBe("WriteTag")
+    expect(job("T[0-1]=(DINT)1,2", false, 19).first._tag).toBe("WriteTagFragmented")
+  })
+
+  it("bits of SINT, INT, UDINT and ULINT hosts; a bit written as true or as 1 sets it, false or 0 clears it", () => {
+    expect(outcome(job("D.6").onReply(readReply("SINT", bytes(0x40)))).values).toEqual([true])
+    expect(outcome(job("D.15").onReply(readReply("INT", bytes(0, 0x80)))).values).toEqual([true])
+    expect(outcome(job("D.31").onReply(readReply("UDINT", bytes(0, 0, 0, 0x80)))).values).toEqual([true])
+    expect(outcome(job("D.40").onReply(readReply("ULINT", bytes(0, 0, 0, 0, 0, 1, 0, 0)))).values).toEqual([true])
+    const base = op("D.2=1")
+    for (const [value, set] of [[true, true], [1, true], [false, false], [0, false]] as const) {
+      const j = makeJob({ ...base, values: [value] }, { fragment: false, maxRequest: 500 })
+      const rmw = next(j.onReply(readReply("SINT", bytes(0x00)))) as Extract<CipRequest, { _tag: "ReadModifyWriteTag" }>
+      expect([Array.from(rmw.orMask), Array.from(rmw.andMask)]).toEqual(set ? [[4], [0xff]] : [[0], [0xfb]])
+    }
+  })
+
+  it("an operation built without a type writes INT; without values, nothing", () => {
+    const target = op("T").target
+    const plain = makeJob({ method: "write", target, values: [5] }, { fragment: false, maxRequest: 500 })
+    expect(plain.first).toMatchObject({ _tag: "WriteTag", type: { code: CipType.INT }, data: bytes(5, 0) })
+    expect(outcome(plain.onReply(ok("WriteTag")))).toEqual({ ok: true, status: 0, extStatus: [], type: "INT", values: [5] })
+    const empty = makeJob({ method: "write", target }, { fragment: false, maxRequest: 500 })
+    expect(empty.first).toMatchObject({ _tag: "WriteTag", elements: 0, data: new Uint8Array(0) })
+    const attr = op("@1/1/7").target
+    const a = makeJob({ method: "write", target: attr, values: [7] }, { fragment: false, maxRequest: 500 })
+    expect(a.first).toMatchObject({ _tag: "SetAttributeSingle", data: bytes(7, 0) })
+    expect(outcome(a.onReply(ok("SetAttributeSingle")))).toStrictEqual({ ok: true, status: 0, extStatus: [], values: [7] })
+    const none = makeJob({ method: "write", target: attr }, { fragment: false, maxRequest: 500 })
+    expect(none.first).toMatchObject({ data: new Uint8Array(0) })
+    expect(outcome(none.onReply(ok("SetAttributeSingle"))).values).toEqual([])
+  })
+})
