@@ -134,3 +134,21 @@ describe("stopping", () => {
     expect(out.ends).toHaveLength(1)
   })
 })
+
+describe("a transport that answers at once", () => {
+  it("replies completed inside send do not nest: 2,000 operations finish in order without deep recursion", () => {
+    const dev = makeFakeDevice({ D: { type: "DINT", values: [3] } })
+    let depth = 0
+    let deepest = 0
+    const out = run((req, done) => {
+      depth++
+      deepest = Math.max(deepest, depth)
+      done(Either.right(dev.answer(req)))
+      depth--
+    }, ops(...Array(2_000).fill("D")), { depth: 4 })
+    expect(out.results).toHaveLength(2_000)
+    expect(out.results.every((r, i) => r.index === i && r.values?.[0] === 3)).toBe(true)
+    expect(out.ends).toEqual([{ requests: 2_000, failures: 0 }])
+    expect(deepest).toBe(1) // each send returns before the next is issued
+  })
+})
