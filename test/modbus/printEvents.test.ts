@@ -38,6 +38,8 @@ describe("register I/O lines", () => {
     expect(err("40001: Status 0")).toBe("        40001 !! exception 04 (server device failure)")
     expect(err("something else")).toBe("        40001 !! something else")
     expect(err("40001: Status 61x")).toBe("        40001 !! 40001: Status 61x")
+    // Only a "name: Status N" message is a forced status; the status must follow the first colon.
+    expect(err("read failed: 40001: Status 6")).toBe("        40001 !! read failed: 40001: Status 6")
     expect(err(undefined)).toBe("        40001 !! error")
   })
 })
