@@ -48,23 +48,31 @@ export const FOLDERS = {
   modbus: {
     mutate: ["src/modbus/**/*.ts", "!src/modbus/index.ts"],
     exclude: /\/index\.ts$/,
-    // Socket-free: the codec, addresses, runs and request planning, and the handler answering ADUs
-    // against a TagStore. Left out (they run in npm test): the tests over sockets (badinput, device,
-    // poller, bridge: a second or more each, run for every covered mutant on this shared machine),
-    // the CLI binary, pymodbus (Python) and fuzz.test.ts (its live half runs 8 s).
-    tests: ["codec", "requests", "responses", "addresses", "handler"].map((t) => `test/modbus/${t}.test.ts`),
+    // The codec, addresses, runs and request planning and the handler against a TagStore (no
+    // socket); the device, poller and bridge against in-process servers on 127.0.0.1 port 0 (under
+    // 3 s a test; perTest coverage runs only those covering a mutant). Left out (they run in npm
+    // test): the CLI binary (cli, pollExit), pymodbus (Python), fuzz.test.ts (its live half runs
+    // 8 s) and frameCap.test.ts (it waits out the 10 s frame cap).
+    tests: [
+      "codec", "requests", "responses", "addresses", "handler", "printEvents", "badinput", "device", "exceptions", "writeLimits",
+      "poller", "pollerWrites", "bridge", "jsmodbus"
+    ].map((t) => `test/modbus/${t}.test.ts`),
     // Module-level tables (function codes, exception names, limits) each re-ran every test.
     args: ["--ignoreStatic"]
   },
   client: {
     mutate: ["src/client/**/*.ts", "!src/client/index.ts"],
     exclude: /\/index\.ts$/,
-    // Socket-free: the operation parser and printer, the hot-path framing, the request table, the
-    // processor and client service against a fake device. Left out (they run in npm test): the CLI
-    // binary (cli.test.ts, structures.test.ts), and the tests over sockets (session, register,
-    // faults, routing, simulator: a server per test, run for every mutant they cover).
-    tests: ["operations", "processor", "results", "service", "wire", "attributes", "requestTable", "peekFrame", "printLines"]
-      .map((t) => `test/client/${t}.test.ts`),
+    // The operation parser and printer, the jobs, the hot-path framing, the request table, the
+    // processor and client service against a fake device (no socket); the session, discovery,
+    // structure templates, client and runClient against in-process servers on 127.0.0.1 port 0
+    // (under a second a file). cli.test.ts and structures.test.ts each end with one test of the
+    // built binary, which covers no mutant and so never re-runs (perTest coverage).
+    tests: [
+      "operations", "processor", "jobs", "results", "service", "wire", "attributes", "requestTable", "peekFrame",
+      "printLines", "numbers", "session", "sessionReplies", "register", "faults", "routing", "simulator", "discovery", "listReplies",
+      "templates", "runClient", "clientApi", "structures", "cli"
+    ].map((t) => `test/client/${t}.test.ts`),
     args: ["--ignoreStatic"]
   },
   web: {

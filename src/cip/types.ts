@@ -206,10 +206,9 @@ export const encodedSize = (name: TypeName, values: ReadonlyArray<CipValue>): nu
   return total
 }
 
-const toNumber = (v: CipValue): number =>
-  typeof v === "boolean" ? (v ? 1 : 0) : typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : Number(v)
-const toBigInt = (v: CipValue): bigint =>
-  typeof v === "bigint" ? v : typeof v === "boolean" ? (v ? 1n : 0n) : BigInt(Math.trunc(Number(v)))
+// Number() takes booleans to 0/1, bigints and numeric text to their value, anything else to NaN.
+const toNumber = (v: CipValue): number => Number(v)
+const toBigInt = (v: CipValue): bigint => (typeof v === "bigint" ? v : BigInt(Math.trunc(Number(v))))
 
 /** Encode values of a type into raw little-endian bytes (integers wrap as C casts do). */
 export const encodeValues = (name: TypeName, values: ReadonlyArray<CipValue>): Uint8Array => {

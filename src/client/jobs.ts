@@ -101,7 +101,9 @@ const readJob = (op: Operation, path: EPath, options: JobOptions): Job => {
         const handle = reply.type.code === CipType.STRUCT ? reply.type.handle : undefined
         return done({ ok: true, status: 0, extStatus: [], raw: data, ...(handle !== undefined ? { handle } : {}) })
       }
-      const values = decodeValues(type, data)
+      // Whole elements only: a reply ending in part of one is malformed, not a shorter read.
+      const size = elementSize(type)
+      const values = decodeValues(type, data, size === undefined ? undefined : Math.ceil(data.length / size))
       if (Either.isLeft(values)) return done({ ok: false, status: Status.InvalidReplyReceived, extStatus: [] })
       return done({ ok: true, status: 0, extStatus: [], type, values: values.right })
     }

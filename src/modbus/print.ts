@@ -1,7 +1,7 @@
 /**
  * Printing register I/O (`cpppo modbus server -p`): the TagStore's events, with the absolute
  * register addresses instead of the run's tag name and index:
- * `   40004-40007 == [1, 2, 3, 4]`, `       1-3     <= [1, 0, 1]`, `   40001       !! exception 06 …`.
+ * `  40004-40007 == [1, 2, 3, 4]`, `          1-3 <= [1, 0, 1]`, `        40001 !! exception 06 …`.
  */
 import type { TagEvent } from "../tags/events.js"
 import { formatRange } from "./addresses.js"

@@ -74,6 +74,9 @@ describe("type codes and names", () => {
 describe("values to bytes", () => {
   it("every numeric type little-endian; integers wrap as C casts do; BOOL true is 0xFF", () => {
     expect(encodeValues("BOOL", [true, false, 1, 0, 2n])).toEqual(bytes(0xff, 0, 0xff, 0, 0xff))
+    // Any other value is true when its number is not 0: the text "0" is false.
+    expect(encodeValues("BOOL", ["0", "1", 0n])).toEqual(bytes(0, 0xff, 0))
+    expect(encodeValues("LINT", [true, "-2"])).toEqual(bytes(1, 0, 0, 0, 0, 0, 0, 0, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
     expect(encodeValues("SINT", [-1, 127, 128])).toEqual(bytes(0xff, 0x7f, 0x80))
     expect(encodeValues("USINT", [255, 256, true])).toEqual(bytes(0xff, 0, 1))
     expect(encodeValues("INT", [-2, 0x1234])).toEqual(bytes(0xfe, 0xff, 0x34, 0x12))

@@ -15,6 +15,7 @@ describe("hex", () => {
   it("fromHex: either case, whitespace ignored; odd length or a non-hex digit is undefined", () => {
     expect(Array.from(fromHex("00 0f\n10\tAB ff")!)).toEqual([0, 0x0f, 0x10, 0xab, 0xff])
     expect(Array.from(fromHex("")!)).toEqual([])
+    expect(Array.from(fromHex("ab12")!)).toEqual([0xab, 0x12])
     expect(fromHex("abc")).toBeUndefined()
     expect(fromHex("zz")).toBeUndefined()
     expect(fromHex("0g")).toBeUndefined()

@@ -1,9 +1,9 @@
 /**
  * The src/cip modules that build something while they load (Latin-1 decoders, the Logix STRING
- * layout and the built-in type registry): each is imported inside a test, so a module that fails
+ * layout and the built-in type registry, the JSON schemas): each is imported inside a test, so a module that fails
  * to load fails a test here (a failed static import fails a test file before any of its tests
  * runs), and what it built is checked: Latin-1 text decoded by each decoder, the STRING layout
- * member by member, the registry's lookups.
+ * member by member, the registry's lookups, a shape decoded by each schema.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
@@ -61,5 +61,16 @@ describe("modules that build while they load", () => {
     expect(BUILTIN_TYPES.byInstance(0x0fce)).toBe(STRING_LAYOUT)
     expect(BUILTIN_TYPES.byHandle(0x0fce)).toBe(STRING_LAYOUT)
     expect(BUILTIN_TYPES.byName("ASCIISTRING82")).toBeUndefined()
+  })
+  it("schemas.ts: the request, reply and frame schemas are built", async () => {
+    const { CipReplySchema, CipRequestSchema, EnipFrameSchema } = await import("../../src/cip/schemas.js")
+    const { Schema } = await import("effect")
+    expect(Schema.decodeUnknownSync(CipRequestSchema)({ _tag: "ReadTag", path: [{ _tag: "Symbolic", name: "A" }], elements: 1 }))
+      .toEqual({ _tag: "ReadTag", path: [{ _tag: "Symbolic", name: "A" }], elements: 1 })
+    expect(Schema.decodeUnknownSync(CipReplySchema)({ _tag: "WriteTag", service: 0xcd, status: 0, extStatus: [] }))
+      .toEqual({ _tag: "WriteTag", service: 0xcd, status: 0, extStatus: [] })
+    expect(Schema.decodeUnknownSync(EnipFrameSchema)({
+      header: { command: 0x66, length: 0, sessionHandle: 1, status: 0, senderContext: "0000000000000000", options: 0 }, body: { _tag: "UnregisterSession" }
+    })).toMatchObject({ body: { _tag: "UnregisterSession" } })
   })
 })

@@ -115,3 +115,14 @@ describe("which requests are kept", () => {
     expect(Either.isLeft(decodeRequestKept(new Uint8Array(0)))).toBe(true)
   })
 })
+
+describe("the bytes kept are a copy", () => {
+  it("a buffer changed in place after decoding does not change what its old bytes decode to", () => {
+    const bytes = hexToBytes("4c02" + "91014100" + "0100")
+    const buffer = bytes.slice()
+    const first = decodeRequestKept(buffer)
+    buffer[6] = 2 // the caller reuses its buffer: now a Read Tag of 2 elements
+    expect(decodeRequestKept(bytes.slice())).toBe(first)
+    expect(decodeRequestKept(buffer)).toEqual(Either.right({ _tag: "ReadTag", path: [{ _tag: "Symbolic", name: "A" }], elements: 2 }))
+  })
+})

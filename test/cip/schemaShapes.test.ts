@@ -161,3 +161,25 @@ describe("codec errors as JSON", () => {
     expect(refuses(CodecErrorSchema, { _tag: "Codec", reason: "Truncated", offset: 3, message: "m" })).toBe(true)
   })
 })
+
+describe("nested shapes are checked too", () => {
+  it("Forward Open connection parameters, symbol instances, and socket addresses refuse what is not one", () => {
+    const params = { size: 500, variable: true, priority: 0, type: 2, redundantOwner: false }
+    const fo = {
+      _tag: "ForwardOpen", path: [], large: false, priorityTimeTick: 10, timeoutTicks: 5, otConnectionId: 1, toConnectionId: 2,
+      connectionSerial: 3, originatorVendor: 4, originatorSerial: 5, timeoutMultiplier: 1, otRpi: 1000, otParams: params,
+      toRpi: 1000, toParams: params, transportClassTrigger: 0xa3, connectionPath: []
+    }
+    expect(refuses(CipRequestSchema, fo)).toBe(false)
+    expect(refuses(CipRequestSchema, { ...fo, otParams: { ...params, size: -1 } })).toBe(true)
+    expect(refuses(CipRequestSchema, { ...fo, toParams: { ...params, variable: "yes" } })).toBe(true)
+    const gial = { _tag: "GetInstanceAttributeList", service: 0xd5, status: 0, extStatus: [], instances: [{ instance: 7, name: "A" }] }
+    expect(refuses(CipReplySchema, gial)).toBe(false)
+    expect(refuses(CipReplySchema, { ...gial, instances: [{ instance: -7 }] })).toBe(true)
+    expect(refuses(CipReplySchema, { ...gial, instances: [{ name: "A" }] })).toBe(true)
+    const sockaddr = { _tag: "Sockaddr", typeId: 0x8000, sockaddr: { family: 2, port: 44818, address: "10.0.0.1" } }
+    expect(refuses(CpfItemSchema, sockaddr)).toBe(false)
+    expect(refuses(CpfItemSchema, { ...sockaddr, sockaddr: { family: 2, port: 44818 } })).toBe(true)
+    expect(refuses(CpfItemSchema, { ...sockaddr, sockaddr: { family: 2, port: -1, address: "10.0.0.1" } })).toBe(true)
+  })
+})

@@ -145,3 +145,27 @@ describe("a caller's target", () => {
     next.finish()
   })
 })
+
+describe("what the other tests leave open", () => {
+  it("growth to exactly a doubled size stops there", () => {
+    freeScratch()
+    const holder = new Writer()
+    const w = new Writer(64)
+    w.bytes(new Uint8Array(128).fill(1))
+    expect(w.buf.length).toBe(128)
+    holder.finish()
+  })
+
+  it("a writer finished and written again never lends its returned bytes as the scratch", () => {
+    freeScratch()
+    const w = new Writer()
+    w.u8(1)
+    const first = w.finish()
+    w.u8(2) // grows its private copy
+    expect(Array.from(w.finish())).toEqual([1, 2])
+    const x = new Writer(1)
+    x.u8(0xee)
+    expect(Array.from(x.finish())).toEqual([0xee])
+    expect(Array.from(first)).toEqual([1])
+  })
+})

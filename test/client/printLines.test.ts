@@ -53,3 +53,11 @@ describe("cpppo print lines", () => {
     expect(formatAverage(3, 2)).toBe("Client Tag I/O Average   1.500 TPS (  0.667s ea).")
   })
 })
+
+describe("print lines of fragmented writes", () => {
+  it("a write at a byte offset shows the whole element range it belongs to, not the count of values sent", () => {
+    const op = Either.getOrThrow(parseOperation("T[0-3]+4=(INT)1,2"))
+    const r: OperationResult = { index: 0, operation: op, ok: true, status: 0, extStatus: [], type: "INT", values: [1, 2] }
+    expect(formatResult(r)).toBe("                T[0][  0-3  ]+  4 <= [1, 2]: 'OK'")
+  })
+})

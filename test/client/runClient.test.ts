@@ -1,0 +1,85 @@
+/**
+ * `cpppo enip client` and `get-attribute` in-process (src/client/run.ts) against a simulator on
+ * 127.0.0.1 port 0: UDP discovery that gets no answer (unicast fails, broadcast mode prints "no
+ * replies"), structures printed by member, -r, --no-print, and get-attribute's failures.
+ */
+import { expect, layer } from "@effect/vitest"
+import { Effect, Either } from "effect"
+import { parseOperations } from "../../src/client/operations.js"
+import { runClient, runGetAttribute, type ClientRunConfig } from "../../src/client/run.js"
+import { EnipServer, SimulatorLive } from "../../src/server/simulator.js"
+import { freePort } from "./freePort.js"
+
+const ops = (...texts: Array<string>) => Either.getOrThrow(parseOperations(texts))
+const base = (port: number, texts: Array<string>, extra: Partial<ClientRunConfig> = {}): ClientRunConfig => ({
+  host: "127.0.0.1", port, timeout: 2, operations: ops(...texts), repeat: 1, depth: 1, multiple: 0,
+  fragment: false, connected: false, routePath: undefined, simple: false, print: true, verbosity: 0, list: [], udp: false,
+  broadcast: false, listTags: false, ...extra
+})
+const collect = (c: ClientRunConfig) =>
+  Effect.gen(function* () {
+    const lines: Array<string> = []
+    const code = yield* runClient(c, (l) => lines.push(l))
+    return { code, lines }
+  })
+
+layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: ["SCADA=INT[10]", "M=Motor[2]"], udts: ["Motor{Speed:REAL,Running:BOOL}"] }), { excludeTestServices: true })("runClient", (it) => {
+  const port = Effect.map(EnipServer, ({ address }) => address.port)
+
+  it.effect("UDP discovery with no answer: unicast names the timeout and fails (no TCP is tried); broadcast mode prints no replies", () =>
+    Effect.gen(function* () {
+      const silent = yield* Effect.promise(freePort) // nothing listens: no UDP answer, and TCP would be refused
+      const unicast = yield* collect(base(silent, [], { list: ["ListIdentity"], udp: true, timeout: 0.2 }))
+      expect(unicast).toEqual({ code: 1, lines: [`ListIdentity: no ListIdentity reply from 127.0.0.1:${silent} within 200ms`] })
+      const broadcast = yield* collect(base(silent, [], { list: ["ListServices"], broadcast: true, udpHost: "127.0.0.1", timeout: 0.2 }))
+      expect(broadcast).toEqual({ code: 0, lines: ["ListServices: no replies"] })
+    }))
+
+  it.effect("broadcast mode asks udpHost over UDP only, not again over TCP; operations still go over TCP", () =>
+    Effect.gen(function* () {
+      const p = yield* port
+      const r = yield* collect(base(p, ["SCADA[1]"], { list: ["ListServices"], broadcast: true, udpHost: "127.0.0.1", timeout: 0.3 }))
+      expect(r.lines.filter((l) => l.startsWith("ListServices from"))).toEqual([`ListServices from 127.0.0.1:${p}: 1 item`])
+      expect(r.lines.at(-1)).toBe("            SCADA[1][  1-1  ]+  0 == [0]: 'OK'")
+      expect(r.code).toBe(0)
+    }))
+
+  it.effect("a structure read prints by member; -r 0 still runs once; -r 2 twice; --no-print prints nothing", () =>
+    Effect.gen(function* () {
+      const p = yield* port
+      const w = yield* collect(base(p, ["M[1].Speed=(REAL)2.5", "M[1].Running=(BOOL)1"], { print: false }))
+      expect(w).toEqual({ code: 0, lines: [] })
+      const r = yield* collect(base(p, ["M[1]"], { repeat: 0 }))
+      expect(r).toEqual({ code: 0, lines: ["                M[1][  1-1  ]+  0 == [{'Speed': 2.5, 'Running': True}]: 'OK'"] })
+      const twice = yield* collect(base(p, ["SCADA[2]"], { repeat: 2, fragment: true, depth: 2 }))
+      expect(twice.lines).toEqual(Array(2).fill("            SCADA[2][  2-2  ]+  0 == [0]: 'OK'"))
+    }))
+
+  it.effect("TCP discovery alone needs no operations; nothing asked, nothing done", () =>
+    Effect.gen(function* () {
+      const p = yield* port
+      const r = yield* collect(base(p, [], { list: ["ListServices", "ListInterfaces"] }))
+      expect(r.lines[0]).toBe(`ListServices from 127.0.0.1:${p}: 1 item`)
+      expect(r.lines).toContain(`ListInterfaces from 127.0.0.1:${p}: 0 items`)
+      expect(r.code).toBe(0)
+      expect(yield* collect(base(p, []))).toEqual({ code: 0, lines: [] })
+    }))
+
+  it.effect("get-attribute: a refused attribute makes exit 1 and prints no fields; writes and tag reads print none either", () =>
+    Effect.gen(function* () {
+      const p = yield* port
+      const lines: Array<string> = []
+      const cfg = { host: "127.0.0.1", port: p, timeout: 2, routePath: undefined, simple: false, depth: 1 }
+      const code = yield* runGetAttribute({ ...cfg, operations: ops("@1/1/99", "SCADA[0]", "@0x93/3/10=(REAL)1.5") }, (l) => lines.push(l))
+      expect(code).toBe(1)
+      expect(lines).toHaveLength(3) // one result line each, no named fields
+      expect(lines[0]).toBe("        @0x0001/1/99              == None: 'Status 20 (attribute not supported)'")
+      const ok: Array<string> = []
+      expect(yield* runGetAttribute({ ...cfg, operations: ops("@1/1/1"), multiple: true }, (l) => ok.push(l))).toBe(0)
+      expect(ok).toEqual(["         @0x0001/1/1              == [1, 0]: 'OK'", "    Vendor ID                  1"])
+      const refused = yield* Effect.promise(freePort)
+      const gone: Array<string> = []
+      expect(yield* runGetAttribute({ ...cfg, port: refused, operations: ops("@1/1") }, (l) => gone.push(l))).toBe(1)
+      expect(gone).toEqual([`cpppo enip get-attribute: cannot connect to 127.0.0.1:${refused}: connect ECONNREFUSED 127.0.0.1:${refused}`])
+    }))
+})
