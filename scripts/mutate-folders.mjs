@@ -71,19 +71,20 @@ export const FOLDERS = {
     mutate: ["src/web/**/*.ts", "!src/web/index.ts"],
     exclude: /\/index\.ts$/,
     // Socket-free: the API path grammar, globs, value conversion, metrics text, the moving-tags
-    // page and answers. Left out (they run in npm test): the HTTP tests (api, events, structures,
-    // history: a web server per test, events waits on its batching), Chromium (page, trend) and
-    // the CLI simulator (e2e).
-    tests: ["request", "apiPaths", "metrics", "moving"].map((t) => `test/web/${t}.test.ts`),
+    // page, and the API's answers (answers.test.ts: api.ts and groups.ts without HTTP). Left out
+    // (they run in npm test): the HTTP tests (api, events, structures, history: a web server per
+    // test, events waits on its batching), Chromium (page, trend) and the CLI simulator (e2e).
+    tests: ["request", "apiPaths", "metrics", "moving", "answers"].map((t) => `test/web/${t}.test.ts`),
     args: ["--ignoreStatic"]
   },
   cli: {
     mutate: ["src/cli/**/*.ts", "!src/cli/bin.ts"],
     exclude: /\/bin\.ts$/,
     // In-process: argument preparation and the parsed defaults, the README's examples parsed,
-    // cpppo.cfg and JSON config files. Every other CLI test runs the built binary (dist/), which
-    // does not see Stryker's mutants.
-    tests: ["argv", "defaults", "readme", "ini", "configFiles"].map((t) => `test/cli/${t}.test.ts`),
+    // cpppo.cfg and JSON config files, and the commands' own checks run through main.ts's `cli`
+    // (commandUsage.test.ts). Every other CLI test runs the built binary (dist/), which does not
+    // see Stryker's mutants.
+    tests: ["argv", "defaults", "readme", "ini", "configFiles", "commandUsage"].map((t) => `test/cli/${t}.test.ts`),
     args: ["--ignoreStatic"]
   },
   poll: {
