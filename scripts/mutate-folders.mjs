@@ -81,10 +81,11 @@ export const FOLDERS = {
     mutate: ["src/cli/**/*.ts", "!src/cli/bin.ts"],
     exclude: /\/bin\.ts$/,
     // In-process: argument preparation and the parsed defaults, the README's examples parsed,
-    // cpppo.cfg and JSON config files, and the commands' own checks run through main.ts's `cli`
-    // (commandUsage.test.ts). Every other CLI test runs the built binary (dist/), which does not
-    // see Stryker's mutants.
-    tests: ["argv", "defaults", "readme", "ini", "configFiles", "commandUsage"].map((t) => `test/cli/${t}.test.ts`),
+    // cpppo.cfg and JSON config files, and the commands run through main.ts's `cli`: their own
+    // checks (commandUsage.test.ts), the enip client, get-attribute and poll against a simulator
+    // on 127.0.0.1 port 0 (enipCommands.test.ts). Every other CLI test runs the built binary
+    // (dist/), which does not see Stryker's mutants.
+    tests: ["argv", "defaults", "readme", "ini", "configFiles", "commandUsage", "enipCommands"].map((t) => `test/cli/${t}.test.ts`),
     args: ["--ignoreStatic"]
   },
   poll: {
