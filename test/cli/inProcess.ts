@@ -50,3 +50,35 @@ export const runCpppo = (...args: ReadonlyArray<string>): Effect.Effect<Ran> =>
 /** The usage mistake a command line ends with ("ok" or another ending when it is not one). */
 export const usageOf = (...args: ReadonlyArray<string>): Effect.Effect<string> =>
   Effect.map(runCpppo(...args), (r) => r.end.startsWith("usage: ") ? r.end.slice(7) : r.end)
+
+/** A long-running command (a server) started in-process: its output so far, and its fiber. */
+export interface Serving {
+  readonly out: () => string
+  /** Wait (up to 10 s) until the output has `lines` lines; they are returned. */
+  readonly lines: (lines: number) => Effect.Effect<ReadonlyArray<string>>
+}
+
+/**
+ * Start `cpppo ARGS…` in-process in the test's scope (interrupted when the scope closes, as
+ * Ctrl-C does): for servers, with `-A` so the first line says where they listen.
+ */
+export const serveCpppo = (...args: ReadonlyArray<string>): Effect.Effect<Serving, never, import("effect").Scope.Scope> =>
+  Effect.gen(function* () {
+    const chunks: Array<string> = []
+    const captured = Console.consoleWith((base) => Effect.withConsole(cli(["node", "cpppo", ...args]),
+      { ...base, log: (...xs: ReadonlyArray<unknown>) => Effect.sync(() => { chunks.push(`${xs.map(String).join(" ")}\n`) }) } as Console.Console))
+    const fiber = yield* Effect.forkScoped(captured.pipe(Effect.provide(NodeContext.layer)))
+    const out = () => chunks.join("")
+    const lines = (n: number) =>
+      Effect.gen(function* () {
+        for (let i = 0; i < 500; i++) {
+          const ls = out().split("\n").filter((l) => l !== "")
+          if (ls.length >= n) return ls.slice(0, n)
+          if (fiber.unsafePoll() !== null) break
+          yield* Effect.promise(() => new Promise((r) => setTimeout(r, 20)))
+        }
+        const exit = fiber.unsafePoll()
+        throw new Error(`cpppo ${args.join(" ")}: ${n} lines not printed (${JSON.stringify(out())}; ${exit === null ? "running" : String(exit)})`)
+      })
+    return { out, lines }
+  })
