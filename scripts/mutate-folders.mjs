@@ -83,10 +83,9 @@ export const FOLDERS = {
     // In-process: argument preparation and the parsed defaults, the README's examples parsed,
     // cpppo.cfg and JSON config files, and the commands run through main.ts's `cli`: their own
     // checks (commandUsage.test.ts), the enip client, get-attribute and poll against a simulator
-    // on 127.0.0.1 port 0 (enipCommands.test.ts), enip server itself (enipServerCommand.test.ts).
-    // Every other CLI test runs the built binary
-    // (dist/), which does not see Stryker's mutants.
-    tests: ["argv", "defaults", "readme", "ini", "configFiles", "commandUsage", "enipCommands", "enipServerCommand"].map((t) => `test/cli/${t}.test.ts`),
+    // on 127.0.0.1 port 0 (enipCommands.test.ts), enip server itself (enipServerCommand.test.ts), modbus server and poll (modbusCommands.test.ts).
+    // Every other CLI test runs the built binary (dist/), which does not see Stryker's mutants.
+    tests: ["argv", "defaults", "readme", "ini", "configFiles", "commandUsage", "enipCommands", "enipServerCommand", "modbusCommands"].map((t) => `test/cli/${t}.test.ts`),
     args: ["--ignoreStatic"]
   },
   poll: {
