@@ -85,7 +85,11 @@ export const FOLDERS = {
     // checks (commandUsage.test.ts), the enip client, get-attribute and poll against a simulator
     // on 127.0.0.1 port 0 (enipCommands.test.ts), enip server itself (enipServerCommand.test.ts), modbus server and poll (modbusCommands.test.ts).
     // Every other CLI test runs the built binary (dist/), which does not see Stryker's mutants.
-    tests: ["argv", "defaults", "readme", "ini", "configFiles", "commandUsage", "enipCommands", "enipServerCommand", "modbusCommands"].map((t) => `test/cli/${t}.test.ts`),
+    // The history commands run in-process in test/history/{cli,plot}.test.ts.
+    tests: [
+      ...["argv", "defaults", "readme", "ini", "configFiles", "commandUsage", "enipCommands", "enipServerCommand", "modbusCommands"].map((t) => `test/cli/${t}.test.ts`),
+      "test/history/cli.test.ts", "test/history/plot.test.ts"
+    ],
     args: ["--ignoreStatic"]
   },
   poll: {
