@@ -71,10 +71,11 @@ export const FOLDERS = {
     mutate: ["src/web/**/*.ts", "!src/web/index.ts"],
     exclude: /\/index\.ts$/,
     // Socket-free: the API path grammar, globs, value conversion, metrics text, the moving-tags
-    // page, and the API's answers (answers.test.ts: api.ts and groups.ts without HTTP). Left out
+    // page, the API's answers (answers.test.ts: api.ts and groups.ts without HTTP), Host and
+    // Origin checks (origin.test.ts). Left out
     // (they run in npm test): the HTTP tests (api, events, structures, history: a web server per
     // test, events waits on its batching), Chromium (page, trend) and the CLI simulator (e2e).
-    tests: ["request", "apiPaths", "metrics", "moving", "answers"].map((t) => `test/web/${t}.test.ts`),
+    tests: ["request", "apiPaths", "metrics", "moving", "answers", "origin"].map((t) => `test/web/${t}.test.ts`),
     args: ["--ignoreStatic"]
   },
   cli: {
