@@ -23,7 +23,7 @@ const fakeSignals = () => {
     time: () => 12.34567,
     tick: Effect.void,
     start: Effect.void,
-    stats: () => ({ ticks: 5, writes: 42, skipped: 0 })
+    stats: () => ({ ticks: 5, writes: 42, skipped: 0, lastTickMillis: 0 })
   }
   return { g, calls }
 }
