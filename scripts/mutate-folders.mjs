@@ -73,10 +73,11 @@ export const FOLDERS = {
     // Socket-free: the API path grammar, globs, value conversion, metrics text, the moving-tags
     // page, the API's answers (answers.test.ts: api.ts and groups.ts without HTTP), Host and
     // Origin checks (origin.test.ts), options/signals and options/replay against fakes
-    // (playItems.test.ts). Left out
+    // (playItems.test.ts), the metrics' declarations and structure/number conversions
+    // (metricsHelp.test.ts, convertEdges.test.ts). Left out
     // (they run in npm test): the HTTP tests (api, events, structures, history: a web server per
     // test, events waits on its batching), Chromium (page, trend) and the CLI simulator (e2e).
-    tests: ["request", "apiPaths", "metrics", "moving", "answers", "origin", "playItems"].map((t) => `test/web/${t}.test.ts`),
+    tests: ["request", "apiPaths", "metrics", "moving", "answers", "origin", "playItems", "metricsHelp", "convertEdges"].map((t) => `test/web/${t}.test.ts`),
     args: ["--ignoreStatic"]
   },
   cli: {
