@@ -74,10 +74,10 @@ export const FOLDERS = {
     // page, the API's answers (answers.test.ts: api.ts and groups.ts without HTTP), Host and
     // Origin checks (origin.test.ts), options/signals and options/replay against fakes
     // (playItems.test.ts), the metrics' declarations and structure/number conversions
-    // (metricsHelp.test.ts, convertEdges.test.ts). Left out
+    // (metricsHelp.test.ts, convertEdges.test.ts), glob classes (globClasses.test.ts). Left out
     // (they run in npm test): the HTTP tests (api, events, structures, history: a web server per
     // test, events waits on its batching), Chromium (page, trend) and the CLI simulator (e2e).
-    tests: ["request", "apiPaths", "metrics", "moving", "answers", "origin", "playItems", "metricsHelp", "convertEdges"].map((t) => `test/web/${t}.test.ts`),
+    tests: ["request", "apiPaths", "metrics", "moving", "answers", "origin", "playItems", "metricsHelp", "convertEdges", "globClasses"].map((t) => `test/web/${t}.test.ts`),
     args: ["--ignoreStatic"]
   },
   cli: {
