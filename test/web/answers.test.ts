@@ -348,7 +348,7 @@ describe("answer: alarms, vanished items, refusals", () => {
     withServices((s) => Effect.gen(function* () {
       const conn = GROUPS.find((g) => g.name === "connections")!
       const ghost: ApiServices = { ...s, registry: { ...s.registry, entries: () => [{ key: "gone" } as never] } }
-      expect(yield* collectData(ghost, [conn], { test: () => true } as never)).toEqual({ connections: {} })
+      expect(yield* collectData(ghost, [conn], { test: () => true } as never)).toStrictEqual({ connections: {} })
       const r = yield* answer(ghost, pathOf("/api/connections/*/port"), null)
       expect(commandOf(r)).toEqual({ success: false, message: "no connection gone" })
     })))
