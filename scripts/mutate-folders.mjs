@@ -79,19 +79,28 @@ export const FOLDERS = {
     mutate: ["src/web/**/*.ts", "!src/web/index.ts"],
     exclude: /\/index\.ts$/,
     // Socket-free: the API path grammar, globs, value conversion, metrics text, the moving-tags
-    // page and answers. Left out (they run in npm test): the HTTP tests (api, events, structures,
-    // history: a web server per test, events waits on its batching), Chromium (page, trend) and
-    // the CLI simulator (e2e).
-    tests: ["request", "apiPaths", "metrics", "moving"].map((t) => `test/web/${t}.test.ts`),
+    // page, the API's answers (answers.test.ts: api.ts and groups.ts without HTTP), Host and
+    // Origin checks (origin.test.ts), options/signals and options/replay against fakes
+    // (playItems.test.ts), the metrics' declarations and structure/number conversions
+    // (metricsHelp.test.ts, convertEdges.test.ts), glob classes (globClasses.test.ts). Left out
+    // (they run in npm test): the HTTP tests (api, events, structures, history: a web server per
+    // test, events waits on its batching), Chromium (page, trend) and the CLI simulator (e2e).
+    tests: ["request", "apiPaths", "metrics", "moving", "answers", "origin", "playItems", "metricsHelp", "convertEdges", "globClasses"].map((t) => `test/web/${t}.test.ts`),
     args: ["--ignoreStatic"]
   },
   cli: {
     mutate: ["src/cli/**/*.ts", "!src/cli/bin.ts"],
     exclude: /\/bin\.ts$/,
     // In-process: argument preparation and the parsed defaults, the README's examples parsed,
-    // cpppo.cfg and JSON config files. Every other CLI test runs the built binary (dist/), which
-    // does not see Stryker's mutants.
-    tests: ["argv", "defaults", "readme", "ini", "configFiles"].map((t) => `test/cli/${t}.test.ts`),
+    // cpppo.cfg and JSON config files, and the commands run through main.ts's `cli`: their own
+    // checks (commandUsage.test.ts), the enip client, get-attribute and poll against a simulator
+    // on 127.0.0.1 port 0 (enipCommands.test.ts), enip server itself (enipServerCommand.test.ts), modbus server and poll (modbusCommands.test.ts).
+    // Every other CLI test runs the built binary (dist/), which does not see Stryker's mutants.
+    // The history commands run in-process in test/history/{cli,plot}.test.ts.
+    tests: [
+      ...["argv", "defaults", "readme", "ini", "configFiles", "commandUsage", "enipCommands", "enipServerCommand", "modbusCommands"].map((t) => `test/cli/${t}.test.ts`),
+      "test/history/cli.test.ts", "test/history/plot.test.ts"
+    ],
     args: ["--ignoreStatic"]
   },
   poll: {

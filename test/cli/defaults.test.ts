@@ -48,13 +48,16 @@ describe("defaults from the parsed command line", () => {
       expect("modbus" in o).toBe(false)
     }))
 
-  it.effect("enip client and get-attribute: localhost:44818, timeout 5 s, depth 1, repeat 1; routing defaults left to the client (1/0, @6/1, 5 × 157)", () =>
+  it.effect("enip client and get-attribute: timeout 5 s, depth 1, repeat 1; address and routing defaults left to the handler and client (localhost:44818 or with -b 255.255.255.255, 1/0, @6/1, 5 × 157)", () =>
     Effect.gen(function* () {
       const c = yield* parsed(["enip", "client", "X"])
-      expect(c).toMatchObject({ address: "localhost:44818", timeout: 5, depth: 1, repeat: 1, multiple: false, fragment: false, connected: false, print: false, simple: false })
+      // Not given: the handler picks localhost:44818, or 255.255.255.255 with -b (test/cli/clientCommands.test.ts).
+      expect(c.address).toBeUndefined()
+      expect(c).toMatchObject({ timeout: 5, depth: 1, repeat: 1, multiple: false, fragment: false, connected: false, print: false, simple: false })
       for (const k of ["routePath", "sendPath", "priorityTimeTick", "timeoutTicks"]) expect(c[k], k).toBeUndefined()
       const g = yield* parsed(["enip", "get-attribute", "@1/1"])
-      expect(g).toMatchObject({ address: "localhost:44818", timeout: 5, depth: 1, multiple: false })
+      expect(g).toMatchObject({ timeout: 5, depth: 1, multiple: false })
+      expect(g.address).toBeUndefined()
     }))
 
   it.effect("enip poll: localhost:44818, every 1 s, depth 1, timeout 5 s, until Ctrl-C", () =>

@@ -1,0 +1,130 @@
+/**
+ * Each command's own checks, run in-process (test/cli/inProcess.ts): a mistake the argv check
+ * cannot see (an address, a tag spec, a route path, options that go together) ends the command
+ * with its one usage line before anything listens or connects. The same lines through the binary
+ * are in test/cli/usage.test.ts; here the handlers' code runs in this process.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { runCpppo, usageOf } from "./inProcess.js"
+
+const table = (rows: ReadonlyArray<readonly [ReadonlyArray<string>, string]>) =>
+  Effect.gen(function* () {
+    for (const [args, message] of rows) expect(yield* usageOf(...args), args.join(" ")).toBe(message)
+  })
+
+const PORT = 'invalid address "h:99999": port must be 0..65535'
+
+describe("enip server: usage mistakes", () => {
+  it.effect("address, tag specs, structures, Modbus bridging", () => table([
+    [["enip", "server", "-a", "h:99999", "X=INT"], PORT],
+    [["enip", "server", "X=FOO"], 'bad tag spec "X=FOO": unknown type "FOO" (one of BOOL SINT INT DINT LINT USINT UINT UDINT ULINT REAL LREAL SSTRING STRING, or a structure declared with --udt)'],
+    [["enip", "server", "--udt", "Bad{", "X=INT"], 'bad structure definition "Bad{": expected NAME{Member:TYPE[n],…}'],
+    [["enip", "server", "X@40001=INT"], 'tag spec "X@40001=INT" names a Modbus register: give --modbus host[:port]'],
+    [["enip", "server", "Y=INT", " X @ 40001 = INT"], 'tag spec " X @ 40001 = INT" names a Modbus register: give --modbus host[:port]'],
+    [["enip", "server", "--modbus", "h:99999", "X@40001=INT"], PORT],
+    [["enip", "server", "--modbus", "h", "--modbus-word-order", "middle", "X=INT"], '--modbus-word-order takes big or little, not "middle"'],
+    [["enip", "server", "--modbus", "h", "X@4x=INT"], 'bad tag spec "X@4x=INT": attribute placement must be @class/instance/attribute']
+  ]))
+
+  it.effect("transports, delay, route path, identity", () => table([
+    [["enip", "server", "-T", "-U", "X=INT"], "-T/--no-tcp with -U/--no-udp leaves nothing to serve"],
+    [["enip", "server", "-d", "abc", "X=INT"], 'invalid delay "abc": expected seconds like 0.5 or a range like 0.1-0.9'],
+    [["enip", "server", "--route-path", "zz", "X=INT"], 'invalid route path "zz": route path needs port/link pairs: zz'],
+    [["enip", "server", "--vendor", "70000", "X=INT"], "--vendor takes a whole number 0..65535, not 70000"]
+  ]))
+
+  it.effect("the web options", () => table([
+    [["enip", "server", "-w", "h:99999", "X=INT"], PORT],
+    [["enip", "server", "--web-history", "/nonexistent-dir", "X=INT"], "--web-history /nonexistent-dir: not a directory"],
+    [["enip", "server", "--web-history", "/etc/hostname", "-w", ":0", "X=INT"], "--web-history /etc/hostname: not a directory"],
+    [["enip", "server", "--web-cors", "a", "X=INT"], "--web-cors needs -w/--web"],
+    [["enip", "server", "--web-host", "a", "X=INT"], "--web-host needs -w/--web"]
+  ]))
+
+  it.effect("signals and replay (historize takes the same options)", () => table([
+    [["enip", "server", "--speed", "2", "X=INT"], "--speed, --loop, --since and --until go with --replay FILE"],
+    [["enip", "server", "--loop", "X=INT"], "--speed, --loop, --since and --until go with --replay FILE"],
+    [["enip", "server", "--since", "0", "X=INT"], "--speed, --loop, --since and --until go with --replay FILE"],
+    [["enip", "server", "--until", "0", "X=INT"], "--speed, --loop, --since and --until go with --replay FILE"],
+    [["enip", "server", "--paused", "X=INT"], "--paused goes with --signal or --replay FILE"],
+    [["enip", "server", "--signal", "X=bogus(", "X=INT"], 'bad signal "X=bogus(": expected a value, found the end at position 9'],
+    [["enip", "server", "--replay", "/nonexistent.hst", "X=INT"], "--replay /nonexistent.hst: open /nonexistent.hst: no such file"],
+    [["enip", "historize", "/tmp/never-written.hst", "--paused", "X=INT"], "--paused goes with --signal or --replay FILE"],
+    [["enip", "historize", "/tmp/never-written.hst", "-T", "-U", "X=INT"], "-T/--no-tcp with -U/--no-udp leaves nothing to serve"]
+  ]))
+})
+
+describe("enip client, get-attribute, poll: usage mistakes", () => {
+  it.effect("client: target, route and send paths, operations, what to do", () => table([
+    [["enip", "client", "-a", "h:99999", "X"], PORT],
+    [["enip", "client", "--route-path", "zz", "X"], 'invalid route path "zz": route path needs port/link pairs: zz'],
+    [["enip", "client", "--send-path", "zz", "X"], `invalid send path "zz": expected @class/instance such as @6/1, or ''`],
+    [["enip", "client", "--send-path", "@70000/1", "X"], `invalid send path "@70000/1": expected @class/instance such as @6/1, or ''`],
+    [["enip", "client", "--send-path", "@6/4294967296", "X"], `invalid send path "@6/4294967296": expected @class/instance such as @6/1, or ''`],
+    [["enip", "client", "--send-path", "@6/x", "X"], `invalid send path "@6/x": expected @class/instance such as @6/1, or ''`],
+    [["enip", "client", "-m", "8", "X"], "invalid --multiple 8: too small for any request"],
+    [["enip", "client", "-m", "15", "X"], "invalid --multiple 15: too small for any request"],
+    [["enip", "client", "X[", "Y"], 'invalid operation "X[": malformed element index in "X["'],
+    [["enip", "client", "-u", "X"], "-u/--udp and -b/--broadcast need -i, -s or -I"],
+    [["enip", "client", "-b"], "-u/--udp and -b/--broadcast need -i, -s or -I"],
+    [["enip", "client"], "nothing to do: give operations, --list-tags, -i, -s or -I"],
+    [["enip", "client", "-m"], "nothing to do: give operations, --list-tags, -i, -s or -I"]
+  ]))
+
+  it.effect("get-attribute: numeric paths only, something to do", () => table([
+    [["enip", "get-attribute", "X"], "get-attribute takes numeric @class/instance[/attribute] paths, not X"],
+    [["enip", "get-attribute", "X.Y"], "get-attribute takes numeric @class/instance[/attribute] paths, not X.Y"],
+    [["enip", "get-attribute"], "nothing to do: give @class/instance[/attribute] operations"],
+    [["enip", "get-attribute", "@1/1/"], 'invalid operation "@1/1/": invalid number "" in numeric address'],
+    [["enip", "get-attribute", "-a", "h:99999", "@1/1"], PORT],
+    [["enip", "get-attribute", "--route-path", "zz", "@1/1"], 'invalid route path "zz": route path needs port/link pairs: zz']
+  ]))
+
+  it.effect("poll: target, tags, route path", () => table([
+    [["enip", "poll", "-a", "h:99999", "X"], PORT],
+    [["enip", "poll", "X["], 'invalid operation "X[": malformed element index in "X["'],
+    [["enip", "poll", "--route-path", "zz", "X"], 'invalid route path "zz": route path needs port/link pairs: zz']
+  ]))
+})
+
+describe("enip fleet: usage mistakes and --list", () => {
+  it.effect("count, fleet file, paused, shard, web", () => table([
+    [["enip", "fleet", "--config", "/nonexistent.yaml"], "cannot read fleet file /nonexistent.yaml: ENOENT: no such file or directory, open '/nonexistent.yaml'"],
+    [["enip", "fleet", "--config", "/nonexistent.yaml", "--vendor", "1", "-s", "100"], "--size, --vendor: with --config, controller options go in the file (its defaults: or entries)"],
+    [["enip", "fleet", "--paused", "X=INT"], "--paused goes with --signal (or signals: in the fleet file)"],
+    [["enip", "fleet", "--shard", "zz", "X=INT"], 'invalid shard "zz": expected INDEX/COUNT (e.g. 0/4, or POD-NAME-2/4)'],
+    [["enip", "fleet", "-w", "h:99999", "X=INT"], PORT],
+    [["enip", "fleet", "--web-cors", "a", "X=INT"], "--web-cors needs -w/--web"],
+    [["enip", "fleet", "--web-host", "a", "X=INT"], "--web-host needs -w/--web"],
+    [["enip", "fleet", "--web-history", "/nonexistent-dir", "X=INT"], "--web-history /nonexistent-dir: not a directory"]
+  ]))
+})
+
+describe("enip fleet --list: the controllers and their addresses, without serving", () => {
+  it.effect("numbered names, consecutive addresses (IPv4 and IPv6), a shard's part", () => Effect.gen(function* () {
+    expect(yield* runCpppo("enip", "fleet", "--list", "--count", "3", "-a", "127.0.0.1:1000", "X=INT"))
+      .toEqual({ out: "plc1 127.0.0.1:1000\nplc2 127.0.0.2:1000\nplc3 127.0.0.3:1000\n", end: "ok", exitCode: undefined })
+    expect((yield* runCpppo("enip", "fleet", "--list", "--count", "3", "--name", "line", "-a", "127.0.0.1:1000", "--shard", "1/2", "X=INT")).out)
+      .toBe("line2 127.0.0.2:1000\nline3 127.0.0.3:1000\n")
+    expect((yield* runCpppo("enip", "fleet", "--list", "--count", "2", "-a", "[::1]:0", "X=INT")).out).toBe("plc1 [::1]:0\nplc2 [::2]:0\n")
+    expect((yield* runCpppo("enip", "fleet", "--list", "-a", "127.0.0.1:1000", "X=INT")).out).toBe("plc1 127.0.0.1:1000\n")
+  }))
+})
+
+describe("modbus server and poll: usage mistakes", () => {
+  it.effect("server: address, registers, unit ids, delay, web", () => table([
+    [["modbus", "server", "-a", "h:99999", "40001=1"], PORT],
+    [["modbus", "server", "bogus"], 'bad register "bogus": expected <begin>[-<end>][=<value>[,<value>…]]'],
+    [["modbus", "server", "--unit", "300", "40001=1"], 'invalid unit id "300": expected 0..255'],
+    [["modbus", "server", "-d", "x", "40001=1"], 'invalid delay "x": expected seconds like 0.5 or a range like 0.1-0.9'],
+    [["modbus", "server", "-w", "h:99999", "40001=1"], PORT]
+  ]))
+
+  it.effect("poll: address and registers (ranges are the argv check's)", () => table([
+    [["modbus", "poll", "-a", "h:99999", "40001"], PORT],
+    [["modbus", "poll", "bogus"], 'bad register "bogus": expected <begin>[-<end>][=<value>[,<value>…]]'],
+    [["modbus", "poll", "--unit", "300", "40001"], "-u/--unit takes a whole number 0..255, not 300"],
+    [["modbus", "poll", "-t", "0", "40001"], "-t/--timeout takes a number of at least 0.001, not 0"]
+  ]))
+})

@@ -1,0 +1,81 @@
+/**
+ * `cpppo enip client`, `get-attribute` and `poll` run in-process (test/cli/inProcess.ts) against
+ * a simulator on 127.0.0.1 port 0: what each prints, the exit status a failed operation sets, and
+ * the options the handlers turn into the client's configuration (repeat, -m's packet size, route
+ * and send paths, a class 3 connection, printing off).
+ */
+import { expect, layer } from "@effect/vitest"
+import { Effect, Layer, Logger, LogLevel } from "effect"
+import { EnipServer, SimulatorLive, TagStore } from "../../src/server/simulator.js"
+import { runCpppo } from "./inProcess.js"
+
+const simulator = SimulatorLive({ host: "127.0.0.1", port: 0, udp: false, tags: ["X=INT[5]", "Y=DINT"] })
+  .pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)))
+
+/** `cpppo enip CMD -a 127.0.0.1:PORT ARGS…` against the test's simulator. */
+const enip = (command: string, ...args: ReadonlyArray<string>) =>
+  Effect.flatMap(EnipServer, ({ address }) => runCpppo("enip", command, "-a", `127.0.0.1:${address.port}`, ...args))
+
+layer(simulator, { excludeTestServices: true })("enip commands in-process", (it) => {
+  it.effect("client -p: one line per operation in cpppo's format; the values are in the controller", () => Effect.gen(function* () {
+    expect(yield* enip("client", "-p", "X[0-2]=1,2,3", "X[0-2]")).toEqual({
+      out: "                X[0][  0-2  ]+  0 <= [1, 2, 3]: 'OK'\n                X[0][  0-2  ]+  0 == [1, 2, 3]: 'OK'\n",
+      end: "ok",
+      exitCode: undefined
+    })
+    expect(yield* (yield* TagStore).read("X", 0, 4)).toEqual([1, 2, 3, 0])
+  }))
+
+  it.effect("client: silent without -p; a failed operation sets exit status 1", () => Effect.gen(function* () {
+    expect(yield* enip("client", "X[3]=9", "Nope")).toEqual({ out: "", end: "ok", exitCode: 1 })
+    expect(yield* (yield* TagStore).read("X", 3, 1)).toEqual([9])
+    expect(yield* enip("client", "X[3]")).toEqual({ out: "", end: "ok", exitCode: undefined })
+  }))
+
+  it.effect("client -r 2 runs the operations twice; -m 20 takes 20 as the packet size, not a tag", () => Effect.gen(function* () {
+    const twice = yield* enip("client", "-p", "-r", "2", "Y=(DINT)7", "Y")
+    expect(twice.out.split("\n").filter((l) => l !== "")).toEqual([
+      "                   Y              <= [7]: 'OK'", "                   Y              == [7]: 'OK'",
+      "                   Y              <= [7]: 'OK'", "                   Y              == [7]: 'OK'"
+    ])
+    const packed = yield* enip("client", "-p", "-m", "20", "Y=(DINT)8", "Y", "X[0]")
+    expect(packed).toEqual({
+      out: "                   Y              <= [8]: 'OK'\n                   Y              == [8]: 'OK'\n                X[0][  0-0  ]+  0 == [1]: 'OK'\n",
+      end: "ok",
+      exitCode: undefined
+    })
+  }))
+
+  it.effect("client: --route-path none with --send-path '' (a simple device), -S, and routed over a class 3 connection", () => Effect.gen(function* () {
+    yield* (yield* TagStore).write("Y", 0, [5])
+    const line = "                   Y              == [5]: 'OK'\n"
+    expect((yield* enip("client", "-p", "--route-path", "none", "--send-path", "", "Y")).out).toBe(line)
+    expect((yield* enip("client", "-p", "--route-path", "false", "--send-path", "none", "Y")).out).toBe(line)
+    expect((yield* enip("client", "-p", "-S", "Y")).out).toBe(line)
+    expect((yield* enip("client", "-p", "--route-path", "1/0", "--send-path", "@6/1", "-c", "Y")).out).toBe(line)
+    expect((yield* enip("client", "-p", "--route-path", "[{\"port\":1,\"link\":0}]", "--send-path", "@0x6/0x1", "Y")).out).toBe(line)
+  }))
+
+  it.effect("client --list-tags: the controller's tags", () => Effect.gen(function* () {
+    expect((yield* enip("client", "-p", "--list-tags")).out).toBe("X                                INT[5]  (instance 1)\nY                                DINT  (instance 2)\n")
+  }))
+
+  it.effect("get-attribute prints the value and its decoded field; --no-print prints nothing", () => Effect.gen(function* () {
+    expect((yield* enip("get-attribute", "@1/1/7")).out).toBe(
+      "         @0x0001/1/7              == [20, 49, 55, 53, 54, 45, 76, 54, 49, 47, 66, 32, 76, 79, 71, 73, 88, 53, 53, 54, 49]: 'OK'\n" +
+      "    Product Name               1756-L61/B LOGIX5561\n")
+    expect(yield* enip("get-attribute", "--no-print", "@1/1/7")).toEqual({ out: "", end: "ok", exitCode: undefined })
+    expect(yield* enip("get-attribute", "--no-print", "@1/1/99")).toMatchObject({ out: "", exitCode: 1 })
+  }))
+
+  it.effect("poll --duration: the changes, then the summary; -q only the summary", () => Effect.gen(function* () {
+    yield* (yield* TagStore).write("Y", 0, [0])
+    const r = yield* enip("poll", "--duration", "0.25", "-R", "0.1", "Y", "X[1-2]")
+    const lines = r.out.split("\n")
+    expect(lines.slice(0, 2)).toEqual(["                   Y == [0]: 'OK'", "              X[1-2] == [2, 3]: 'OK'"])
+    expect(lines[2]).toMatch(/^Poll summary: \d+ polls in [\d.]+ s .* 0 errors, 1 connects, 0 gaps/)
+    expect(r.end).toBe("ok")
+    const q = yield* enip("poll", "--duration", "0.25", "-R", "0.1", "-q", "-m", "-c", "--route-path", "none", "-S", "Y")
+    expect(q.out).toMatch(/^Poll summary: \d+ polls in [\d.]+ s .* 1 changes, 0 errors, 1 connects, 0 gaps[^\n]*\n$/)
+  }))
+})

@@ -1,0 +1,50 @@
+/**
+ * `cpppo modbus server` and `cpppo modbus poll` run in-process (test/cli/inProcess.ts) on
+ * 127.0.0.1 port 0: the server's -A line and -p lines, the registers it serves, the poller's
+ * lines, writes, reach (ranges merged into one request), unit ids and summary.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { runCpppo, serveCpppo } from "./inProcess.js"
+
+/** requests and registers from a poll summary line. */
+const counts = (out: string) => {
+  const m = /Poll summary: (\d+) requests in [\d.]+ s \([\d.]+\/s\), (\d+) registers/.exec(out)
+  if (m === null) throw new Error(`no summary in ${JSON.stringify(out)}`)
+  return { requests: Number(m[1]), registers: Number(m[2]) }
+}
+
+describe("modbus server and poll in-process", () => {
+  it.live("poll reads what the server serves, writes first with =, and prints a summary; the server prints -p lines", () => Effect.gen(function* () {
+    const s = yield* serveCpppo("modbus", "server", "-a", "127.0.0.1:0", "-A", "-p", "40001-40003=1,2,3", "00001=1")
+    const [a] = yield* s.lines(1)
+    expect(a).toMatch(/^127\.0\.0\.1:\d+$/)
+    const read = yield* runCpppo("modbus", "poll", "-a", a!, "--duration", "0.25", "-R", "0.1", "40001-40003", "00001")
+    expect(read.out.split("\n").slice(0, 2)).toEqual(["                   1 == [1]: 'OK'", "         40001-40003 == [1, 2, 3]: 'OK'"])
+    expect(read.out).toMatch(/\n0 errors|, 0 errors, 1 connects;/)
+    expect(read.end).toBe("ok")
+    const written = yield* runCpppo("modbus", "poll", "-a", a!, "--duration", "0.25", "-R", "0.1", "40002=9", "40001-40003")
+    expect(written.out.split("\n").slice(0, 2)).toEqual(["               40002 <= [9]: 'OK'", "         40001-40003 == [1, 9, 3]: 'OK'"])
+    // The server printed a line per access (the first line was -A's address).
+    expect((yield* s.lines(3)).slice(1).join("\n")).toMatch(/4000[1-3]/)
+  }).pipe(Effect.scoped))
+
+  it.live("-r/--reach: 40001 and 40003 are one request of 3 registers with reach 3, two of 1 with reach 1", () => Effect.gen(function* () {
+    const s = yield* serveCpppo("modbus", "server", "-a", "127.0.0.1:0", "-A", "40001-40003=1,2,3")
+    const [a] = yield* s.lines(1)
+    const apart = counts((yield* runCpppo("modbus", "poll", "-a", a!, "--duration", "0.2", "-R", "0.05", "40001", "40003")).out)
+    expect(apart.registers).toBe(apart.requests)
+    const merged = counts((yield* runCpppo("modbus", "poll", "-a", a!, "--duration", "0.2", "-R", "0.05", "-r", "3", "40001", "40003")).out)
+    expect(merged.registers).toBe(3 * merged.requests)
+  }).pipe(Effect.scoped))
+
+  it.live("--unit: the server answers only its unit ids; poll -u asks one", () => Effect.gen(function* () {
+    const s = yield* serveCpppo("modbus", "server", "-a", "127.0.0.1:0", "-A", "--unit", "3", "40001=7")
+    const [a] = yield* s.lines(1)
+    const ok = yield* runCpppo("modbus", "poll", "-a", a!, "--duration", "0.2", "-R", "0.1", "-u", "3", "40001")
+    expect(ok.out.split("\n")[0]).toBe("               40001 == [7]: 'OK'")
+    const other = yield* runCpppo("modbus", "poll", "-a", a!, "--duration", "0.3", "-R", "0.1", "-t", "0.1", "-u", "4", "40001")
+    expect(other.out).not.toContain("== [7]")
+    expect(other.out).not.toMatch(/, 0 errors,/)
+  }).pipe(Effect.scoped))
+})
