@@ -118,16 +118,26 @@ export const FOLDERS = {
   signals: {
     mutate: ["src/signals/**/*.ts", "!src/signals/index.ts"],
     exclude: /\/index\.ts$/,
-    tests: ["test/signals/**/*.test.ts"]
+    tests: ["test/signals/**/*.test.ts"],
+    // One worker without isolation, project modules imported afresh per test file (as cip), the
+    // smallest test files first: most of a mutant's time was re-importing effect per test file,
+    // and the engine's TestClock tests running before the unit test that kills it.
+    vitestConfig: "vitest.mutate.small.config.ts",
+    // Module-level tables (the generators' parameters and usage lines, operators, units, math
+    // functions: about 210 mutants) each re-ran every test.
+    args: ["--ignoreStatic"]
   },
   dfa: {
     mutate: ["src/dfa/**/*.ts", "!src/dfa/index.ts"],
     exclude: /\/index\.ts$/,
-    tests: ["test/dfa/**/*.test.ts"]
+    tests: ["test/dfa/**/*.test.ts"],
+    vitestConfig: "vitest.mutate.small.config.ts",
+    args: ["--ignoreStatic"]
   },
   history: {
     mutate: ["src/history/**/*.ts", "!src/history/index.ts"],
     exclude: /\/index\.ts$/,
+    vitestConfig: "vitest.mutate.small.config.ts",
     // In-process on temp dirs (the CLI through src/cli/main.ts); the tests that spawn a process
     // do not see mutants and are simply not counted.
     tests: ["test/history/**/*.test.ts"]

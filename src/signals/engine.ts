@@ -210,7 +210,11 @@ export const makeSignals = (
         for (let i = 0; i < vals.length; i++) g.slots[first - g.run.start + i]!.written = vals[i]
         stats.writes += vals.length
       }
-      const out = store.writeBytes(g.run.tag, first, vals.length, encodeValues(type, vals))
+      // A BOOL array's wire element is a DWORD of 32 BOOLs: its elements are written as values
+      // (the store sets the bits), not as encoded BOOL bytes, which it refuses for such a tag.
+      const out = g.run.tag.element._tag === "Bits"
+        ? store.write(g.run.tag.name, first, vals)
+        : store.writeBytes(g.run.tag, first, vals.length, encodeValues(type, vals))
       if (out instanceof TagError) stats.skipped += vals.length
       else if (Effect.isEffect(out)) pending.push(Effect.match(out as Effect.Effect<void, TagError>, { onFailure: () => { stats.skipped += vals.length }, onSuccess: done }))
       else done()

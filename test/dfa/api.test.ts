@@ -6,6 +6,7 @@ import {
   Source, State, StateDrop, StateInput, trace, UDINT, UINT, ULINT, USINT
 } from "../../src/dfa/index.js"
 import fc from "fast-check"
+import { runs } from "../propertyRuns.js"
 import { enipFrame } from "../../examples/dfa/enipHeader.js"
 import { basic, csv } from "./machines.js"
 
@@ -65,7 +66,7 @@ describe("never hangs, never throws", () => {
           expect(consumed).toBeLessThanOrEqual(len)
         }
       }),
-      { numRuns: 300 }
+      { ...runs(300) }
     )
   })
 })

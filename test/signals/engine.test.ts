@@ -43,37 +43,39 @@ describe("signal generators under TestClock", () => {
       close(yield* at(s, "X", [0, 1, 2, 3]), [10, 5, 0, 5], 9)
     }))
 
+  // Few ticks each (every TestClock tick costs real time): each wave's rise, peak, fall and wrap,
+  // the square's duty edge between two ticks. generators.test.ts has the finer shapes.
   it.scoped("sawtooth, triangle and square (duty)", () =>
     Effect.gen(function* () {
-      const saw = yield* setup(["Saw=REAL"], ["Saw=sawtooth(amplitude=10, period=1s)"], 10)
-      close(yield* at(saw, "Saw", [0, 0.25, 0.29, 0.31, 0.5, 0.99, 1]), [-10, -5, -4.2, -3.8, 0, 9.8, -10])
-      const tri = yield* setup(["Tri=REAL"], ["Tri=triangle(amplitude=10, offset=5, period=20s)"])
-      expect(yield* at(tri, "Tri", [0, 5, 10, 15, 20])).toEqual([-5, 5, 15, 5, -5])
-      const sq = yield* setup(["Sq=DINT"], ["Sq=square(amplitude=1, offset=1, period=1s, duty=0.3)"], 10)
-      expect(yield* at(sq, "Sq", [0, 0.29, 0.31, 0.99, 1])).toEqual([2, 2, 0, 0, 2])
+      const saw = yield* setup(["Saw=REAL"], ["Saw=sawtooth(amplitude=10, period=4s)"])
+      close(yield* at(saw, "Saw", [0, 1, 2, 3, 4, 5]), [-10, -5, 0, 5, -10, -5])
+      const tri = yield* setup(["Tri=REAL"], ["Tri=triangle(amplitude=10, offset=5, period=4s)"])
+      expect(yield* at(tri, "Tri", [0, 1, 2, 3, 4])).toEqual([-5, 5, 15, 5, -5])
+      const sq = yield* setup(["Sq=DINT"], ["Sq=square(amplitude=1, offset=1, period=10s, duty=0.3)"])
+      expect(yield* at(sq, "Sq", [0, 2, 3, 9, 10])).toEqual([2, 2, 0, 0, 2])
     }))
 
   it.scoped("ramp: a rate from a start, after a delay, held at max", () =>
     Effect.gen(function* () {
-      const s = yield* setup(["Tank=DINT"], ["Tank=ramp(rate=2, start=10, max=50, delay=1s)"])
-      expect(yield* at(s, "Tank", [0, 1, 2, 6, 20, 21, 100])).toEqual([10, 10, 12, 20, 48, 50, 50])
+      const s = yield* setup(["Tank=DINT"], ["Tank=ramp(rate=2, start=10, max=20, delay=1s)"])
+      expect(yield* at(s, "Tank", [0, 1, 2, 5, 6, 7, 9])).toEqual([10, 10, 12, 18, 20, 20, 20])
     }))
 
   it.scoped("counter(step, every) wraps past max; sequence of numbers and of strings", () =>
     Effect.gen(function* () {
       const s = yield* setup(["C=INT", "Seq=DINT", "Mode=STRING"], [
-        "C=counter(step=5, every=0.2s, start=100, max=120)", "Seq=sequence(3, 1, 4, every=0.1s)", "Mode=sequence(\"RUN\", \"STOP\", every=0.5s)"
-      ], 10)
-      expect(yield* at(s, "C", [0, 0.19, 0.2, 0.8, 0.99, 1, 1.2])).toEqual([100, 100, 105, 120, 120, 100, 105])
-      expect(yield* at(s, "Seq", [1.2, 1.3, 1.4, 1.5])).toEqual([3, 1, 4, 3])
-      expect(yield* at(s, "Mode", [1.5, 2, 2.5])).toEqual(["STOP", "RUN", "STOP"])
+        "C=counter(step=5, every=2s, start=100, max=120)", "Seq=sequence(3, 1, 4, every=1s)", "Mode=sequence(\"RUN\", \"STOP\", every=5s)"
+      ])
+      expect(yield* at(s, "C", [0, 1, 2, 8, 9, 10, 12])).toEqual([100, 100, 105, 120, 120, 100, 105])
+      expect(yield* at(s, "Seq", [12, 13, 14, 15])).toEqual([3, 1, 4, 3])
+      expect(yield* at(s, "Mode", [15, 20, 25])).toEqual(["STOP", "RUN", "STOP"])
     }))
 
   it.scoped("random_walk(step, min, max): within bounds, at most one step a period, the same walk for a seed", () =>
     Effect.gen(function* () {
       const walk = (seed: number) => Effect.gen(function* () {
         const s = yield* setup(["W=LREAL"], [`W=random_walk(step=2, min=0, max=10, seed=${seed})`], 500)
-        return (yield* at(s, "W", Array.from({ length: 40 }, (_, i) => i * 0.5))) as Array<number>
+        return (yield* at(s, "W", Array.from({ length: 24 }, (_, i) => i * 0.5))) as Array<number>
       }).pipe(Effect.scoped)
       const a = yield* walk(7)
       expect(a[0]).toBe(5)
@@ -82,7 +84,7 @@ describe("signal generators under TestClock", () => {
         expect(a[i]).toBeLessThanOrEqual(10)
         expect(Math.abs(a[i]! - a[i - 1]!)).toBeLessThanOrEqual(2 + 1e-9)
       }
-      expect(new Set(a.slice(1).filter((_, i) => i % 2 === 0)).size).toBeGreaterThan(10) // it moves every second
+      expect(new Set(a.slice(1).filter((_, i) => i % 2 === 0)).size).toBeGreaterThan(6) // it moves every second
       for (let i = 1; i < a.length; i += 2) expect(a[i]).toBe(a[i - 1]) // … and only every second
       expect(yield* walk(7)).toEqual(a)
       expect(yield* walk(8)).not.toEqual(a)

@@ -145,3 +145,34 @@ describe("random generators", () => {
     expect(refused("random", { min: 1, max: 0 })).toBe("min 1 is above max 0")
   })
 })
+
+describe("edges", () => {
+  const always = (x: number): Instance => ({ copy: 0, copies: 1, random: () => x })
+  it("min/max levels: the wave between them, whatever min is", () => {
+    near(at(gen("sine", { min: 2, max: 10, period: 4 }), [0, 1, 3]), [6, 10, 2])
+    near(at(gen("triangle", { min: -4, max: 8, period: 4 }), [0, 2]), [-4, 8])
+  })
+
+  it("min equal to max is a range of one value", () => {
+    expect(gen("ramp", { min: 3, max: 3, rate: 5 })(10)).toBe(3)
+    expect(gen("random", { min: 3, max: 3 }, [], always(0.9))(0)).toBe(3)
+    expect(at(gen("random_walk", { min: 3, max: 3 }, [], always(0.9)), [0, 1, 2])).toEqual([3, 3, 3])
+    expect(at(gen("counter", { start: 4, max: 4, step: 1 }), [0, 1, 5])).toEqual([4, 4, 4]) // a span of one step
+  })
+
+  it("seeded walk and noise: copy k draws the stream of seed + k", () => {
+    const copy1 = { copy: 1, copies: 2, random: () => 0 }
+    const walk = gen("random_walk", { seed: 20, min: 0, max: 100 }, [], copy1)
+    const same = gen("random_walk", { seed: 21, min: 0, max: 100 })
+    expect(at(walk, [1, 2, 3])).toEqual(at(same, [1, 2, 3]))
+    const noise = gen("noise", { seed: 30 }, [], copy1)
+    const noise31 = gen("noise", { seed: 31 })
+    expect(at(noise, [0, 0])).toEqual(at(noise31, [0, 0]))
+  })
+
+  it("sequence copies start further on, one value per copy", () => {
+    const third = (copy: number) => gen("sequence", {}, ["a", "b", "c"], { copy, copies: 3, random: () => 0 })
+    expect([0, 1, 2].map((c) => third(c)(0))).toEqual(["a", "b", "c"])
+    expect([0, 1, 2].map((c) => third(c)(1))).toEqual(["b", "c", "a"])
+  })
+})
