@@ -237,4 +237,18 @@ describe("serveTcp", () => {
         expect(yield* echo(c, 9)).toBe(9)
       }).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
     }))
+
+  it.scopedLive("an enable right after a disable returns with the port open again (not on the port still open from before)", () =>
+    Effect.gen(function* () {
+      const { bound, control } = yield* listener()
+      for (let i = 0; i < 5; i++) {
+        yield* control.setDisabled(true)
+        expect(control.unsafeState().listening).toBe(false)
+        yield* control.setDisabled(false)
+        expect(control.unsafeState().listening).toBe(true)
+        const c = yield* client(bound.port)
+        expect(yield* echo(c, i)).toBe(i)
+        c.close()
+      }
+    }))
 })
