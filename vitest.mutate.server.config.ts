@@ -42,7 +42,7 @@ const TESTS_OF: Record<string, Array<string>> = {
   server: t("serverLayer udp"),
   // The socket tests that finish in a few seconds, and faults.test.ts (9 s): the session's timed
   // behaviours (reply delays, idle timeout, the unsent-output bound) are only seen there.
-  session: t("tcpListener encapsulation attributes connected faults"),
+  session: t("session tcpListener encapsulation attributes connected faults"),
   simulator: t("simulatorParts simulatorConfig"),
   fleet: t("fleetStart fleetStructures")
 }
