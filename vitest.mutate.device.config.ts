@@ -11,10 +11,12 @@ export default defineConfig({
   resolve: { alias: [{ find: /^cpppo$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }] },
   test: {
     include: ["test/device/**/*.test.ts"],
-    setupFiles: ["./test/setupTests.ts"],
+    setupFiles: ["./test/setupTests.ts", "./test/cip/freshModules.ts"],
     env: { CPPPO_MAX_PROPERTY_RUNS: "50" },
-    // One worker process for every run: module state is set up once, and mutants are switched at
-    // run time, so nothing needs a fresh module graph per test file.
+    // One worker without isolation (effect and fast-check imported once), but fresh project
+    // modules per test file (test/cip/freshModules.ts, vi.resetModules): without them the modules
+    // of the first test file kept the Stryker namespace they first saw, and later test files ran
+    // without the mutant (false survivors; the figures measured before this were low bounds).
     isolate: false,
     poolOptions: { threads: { isolate: false } },
     testTimeout: 60_000

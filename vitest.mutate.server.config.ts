@@ -40,9 +40,10 @@ const TESTS_OF: Record<string, Array<string>> = {
   tcp: t("tcpListener"),
   udp: t("udpListener udp"),
   server: t("serverLayer udp"),
-  // The socket tests that finish in a few seconds (faults.test.ts's delays take 11 s: left out).
-  session: t("tcpListener encapsulation attributes connected"),
-  simulator: t("simulatorParts"),
+  // The socket tests that finish in a few seconds, and faults.test.ts (9 s): the session's timed
+  // behaviours (reply delays, idle timeout, the unsent-output bound) are only seen there.
+  session: t("session tcpListener encapsulation attributes connected faults"),
+  simulator: t("simulatorParts simulatorConfig"),
   fleet: t("fleetStart fleetStructures")
 }
 
@@ -62,10 +63,14 @@ export default defineConfig({
   resolve: { alias: [{ find: /^cpppo$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }] },
   test: {
     include: process.env["MUTATE_TESTS"]?.split(",") ?? perFile,
-    setupFiles: ["./test/setupTests.ts"],
+    // test/cip/freshModules.ts: each test file imports the project's modules afresh (see below).
+    setupFiles: ["./test/setupTests.ts", "./test/cip/freshModules.ts"],
     env: { CPPPO_MAX_PROPERTY_RUNS: "50" },
-    // One worker process for every run: module state is set up once, and mutants are switched at
-    // run time, so nothing needs a fresh module graph per test file.
+    // One worker without isolation: effect and fast-check are imported once, not per test file.
+    // Isolation off alone kept the modules of the first test file, bound to the Stryker namespace
+    // they first saw, so later test files ran without the mutant (false survivors); the setup file
+    // test/cip/freshModules.ts (vi.resetModules) gives every test file fresh project modules, so
+    // each sees the mutant of the run, module-level initialisers included.
     isolate: false,
     poolOptions: { threads: { isolate: false } },
     testTimeout: 60_000

@@ -40,8 +40,9 @@ export interface ServerControlService {
   readonly setDelay: (value: number) => Effect.Effect<void>
   readonly setDelayRange: (range: readonly [number, number] | undefined) => Effect.Effect<void>
   /**
-   * Disable (close the port, drop sessions) or enable (listen again). Enabling waits (up to 2 s)
-   * until the port is open again, so a client may connect as soon as it returns.
+   * Disable (close the port, drop sessions) or enable (listen again). Each waits (up to 2 s) for
+   * the TCP listener to follow: disabling until the port is closed, enabling until it is open
+   * again, so a client may connect as soon as it returns.
    */
   readonly setDisabled: (disabled: boolean) => Effect.Effect<void>
   /** Reported by the TCP listener when its port opens or closes. */
@@ -126,10 +127,12 @@ export const makeServerControl = (options: ControlOptions = {}) =>
       setDisabled: (disabled) =>
         update((s) => ({ ...s, disabled })).pipe(
           Effect.zipRight(
-            disabled || !listener
+            !listener
               ? Effect.void
               : ref.changes.pipe(
-                  Stream.filter((s) => s.listening || s.disabled),
+                  // Until the listener has followed (or a later call changed the flag back): an
+                  // enable right after a disable must not return on the port still open from before.
+                  Stream.filter(disabled ? (s) => !s.listening || !s.disabled : (s) => s.listening || s.disabled),
                   Stream.take(1),
                   Stream.runDrain,
                   Effect.timeoutTo({ duration: "2 seconds", onTimeout: () => undefined, onSuccess: () => undefined })

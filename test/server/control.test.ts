@@ -113,7 +113,7 @@ describe("ServerControl", () => {
       expect(control.unsafeState().timeout).toBe(30)
     }))
 
-  it.scoped("disable returns at once; enable waits for the listener to report its port open (none: at once)", () =>
+  it.scoped("disable waits for the listener to report its port closed, enable for it open again (no listener: at once)", () =>
     Effect.gen(function* () {
       const alone = yield* makeServerControl()
       yield* alone.setDisabled(true)
@@ -123,8 +123,12 @@ describe("ServerControl", () => {
 
       const control = yield* makeServerControl()
       yield* control.setListening(true)
-      yield* control.setDisabled(true)
+      const disabling = yield* Effect.fork(control.setDisabled(true))
+      yield* Effect.yieldNow()
+      expect(control.unsafeState().disabled).toBe(true)
+      expect(Option.isNone(yield* Fiber.poll(disabling))).toBe(true) // the port is still open
       yield* control.setListening(false)
+      yield* Fiber.join(disabling)
       const enabling = yield* Effect.fork(control.setDisabled(false))
       yield* Effect.yieldNow()
       expect(control.unsafeState().disabled).toBe(false)
@@ -133,8 +137,11 @@ describe("ServerControl", () => {
       yield* Fiber.join(enabling)
       expect(control.unsafeState().listening).toBe(true)
 
-      // A listener that never opens again: enabling gives up after 2 s.
-      yield* control.setDisabled(true)
+      // A listener that never opens again: enabling gives up after 2 s (so does a disable never followed).
+      const closing = yield* Effect.fork(control.setDisabled(true))
+      yield* TestClock.adjust("2100 millis")
+      yield* Fiber.join(closing)
+      expect(control.unsafeState()).toMatchObject({ disabled: true, listening: true })
       yield* control.setListening(false)
       const stuck = yield* Effect.fork(control.setDisabled(false))
       yield* TestClock.adjust("1900 millis")

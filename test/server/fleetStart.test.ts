@@ -6,12 +6,12 @@
  * one-entry fleet around a running simulator.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Logger, LogLevel, Option } from "effect"
+import { Deferred, Effect, Fiber, Logger, LogLevel, Option } from "effect"
 import { FleetLive, Fleet, type FleetMemberConfig, FleetStartError, makeFleet, singleFleet } from "../../src/server/fleet.js"
 import { makeProcessLimits, ProcessLimits } from "../../src/server/limits.js"
 import { makeSimulator } from "../../src/server/simulator.js"
 import { connect } from "./raw.js"
-import { register } from "./fixture.js"
+import { isClosed, rawClient, register } from "./fixture.js"
 
 const quiet = Logger.minimumLogLevel(LogLevel.Warning)
 const plc = (name: string, extra: Partial<FleetMemberConfig> = {}): FleetMemberConfig =>
@@ -26,6 +26,7 @@ describe("makeFleet", () => {
       expect(error).toBeInstanceOf(FleetStartError)
       expect(error.name).toBe("a")
       expect(error.message).toBe("a: two controllers have this name")
+      expect((error.cause as Error).message).toBe("two controllers are named a")
     }).pipe(Effect.provide(quiet)))
 
   it.scopedLive("a controller that cannot start fails the fleet, named with its address", () =>
@@ -106,4 +107,59 @@ describe("makeFleet", () => {
       yield* sim.control.finish
       yield* Fiber.join(waiting)
     }).pipe(Effect.provide(FleetLive([plc("solo")])), Effect.provide(quiet)))
+
+  it.scopedLive("controllers start concurrently unless told otherwise: each one's prepare sees the others being built", () =>
+    Effect.gen(function* () {
+      /** A prepare that waits (up to `ms`) until `n` controllers are preparing at once. */
+      const meet = (n: number, ms: number) => Effect.gen(function* () {
+        const all = yield* Deferred.make<void>()
+        let preparing = 0
+        let most = 0
+        const prepare = () => Effect.gen(function* () {
+          most = Math.max(most, ++preparing)
+          if (preparing === n) yield* Deferred.succeed(all, undefined)
+          yield* Deferred.await(all).pipe(Effect.timeoutTo({ duration: ms, onTimeout: () => undefined, onSuccess: () => undefined }))
+          preparing--
+        })
+        return { prepare, most: () => most }
+      })
+      const free = yield* meet(3, 2000)
+      yield* makeFleet([plc("a"), plc("b"), plc("c")], { prepare: free.prepare })
+      expect(free.most()).toBe(3)
+      const one = yield* meet(2, 100)
+      yield* makeFleet([plc("d"), plc("e")], { prepare: one.prepare, concurrency: 1 })
+      expect(one.most()).toBe(1)
+    }).pipe(Effect.provide(quiet)))
+
+  it.scopedLive("prepareDevice runs for each Modbus device (by its name) before it serves; controllers do not get it", () =>
+    Effect.gen(function* () {
+      const prepared: Array<string> = []
+      const fleet = yield* makeFleet([
+        plc("plc"),
+        { name: "pump", kind: "modbus", host: "127.0.0.1", port: 0, registers: ["40001-40002=0"] }
+      ], { prepareDevice: (d) => Effect.sync(() => { prepared.push(d.name) }) })
+      expect(prepared).toEqual(["pump"])
+      expect(fleet.devices.get("pump")).toBeDefined()
+    }).pipe(Effect.provide(quiet)))
+
+  it.scopedLive("the fleet's limits: bytes held by every controller's sessions count against one bound", () =>
+    Effect.gen(function* () {
+      // A request held under the delay holds its bytes: past a 1-byte bound the session is closed.
+      const fleet = yield* makeFleet([plc("slow", { delay: 0.2 } as Partial<FleetMemberConfig>)], { limits: { maxBytes: 1 } })
+      const c = yield* rawClient(fleet.controllers.get("slow")!.server.address.port)
+      c.send("6500" + "0400" + "00".repeat(20) + "01000000")
+      expect(yield* isClosed(c)).toBe(true)
+    }).pipe(Effect.provide(quiet)))
+
+  it.scopedLive("a controller's done is logged by name", () =>
+    Effect.gen(function* () {
+      const logs: Array<string> = []
+      const logger = Logger.make(({ message }) => { logs.push(String(message)) })
+      yield* Effect.gen(function* () {
+        const fleet = yield* makeFleet([plc("boiler")])
+        yield* fleet.controllers.get("boiler")!.control.finish
+        yield* fleet.awaitAllDone
+      }).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+      expect(logs).toContain("boiler: done, stopping")
+    }))
 })

@@ -26,14 +26,14 @@ describe("makeSimulator", () => {
     Effect.gen(function* () {
       const s = yield* sim({
         identity: {
-          vendor_id: 7, device_type: 12, product_code: 99, revision: [3, 4], status_word: 0x30, serial_number: 0x1234,
+          vendor_id: 7, device_type: 12, product_code: 99, revision: [9, 8], status_word: 0x30, serial_number: 0x1234,
           product_name: "Probe", state: 3, colour: "red", productCode: undefined
         }
       })
-      expect(s.device.identityConfig).toMatchObject({
-        vendor: 7, deviceType: 12, productCode: 99, revision: [3, 4], status: 0x30, serial: 0x1234, productName: "Probe", state: 3
+      // Exactly these: no stray field for an unknown name, no undefined over a given value.
+      expect(s.device.identityConfig).toEqual({
+        ...DEFAULT_IDENTITY, vendor: 7, deviceType: 12, productCode: 99, revision: [9, 8], status: 0x30, serial: 0x1234, productName: "Probe", state: 3
       })
-      expect(s.device.identityConfig).not.toHaveProperty("colour")
       const camel = yield* sim({ identity: { vendorId: 8, deviceType: 2, productCode: 5, serialNumber: 6, productName: "C" } })
       expect(camel.device.identityConfig).toMatchObject({ vendor: 8, deviceType: 2, productCode: 5, serial: 6, productName: "C" })
       const plain = yield* sim({ identity: { vendor: 9, serial: 10 } })
@@ -98,22 +98,25 @@ describe("makeSimulator", () => {
     Effect.gen(function* () {
       const s = yield* sim({})
       yield* s.tags.setError("X", { status: 0x05 })
+      yield* s.tags.setError("X", { status: 0x08 })
       yield* s.tags.setError("X", { status: 0 })
       yield* s.tags.setError("X", undefined)
       yield* s.control.setDelay(0)
       yield* s.control.setDelay(0.01)
       yield* s.control.setDelayRange(undefined)
       yield* s.control.setDelayRange([0, 0.01])
+      yield* s.control.setDelayRange([0, 0.02])
       yield* s.control.setDelay(0)
       yield* s.control.setDisabled(true)
       yield* s.control.setDisabled(true) // already disabled: not another fault
+      yield* s.control.setDisabled(true)
       yield* s.control.setDisabled(false)
       expect(yield* s.registry.setEof("nobody")).toBe(false)
       const c = yield* client(s.server.address.port)
       yield* register(c)
       const key = s.registry.entries()[0]!.key
       expect(yield* s.registry.setEof(key)).toBe(true)
-      expect(s.stats.faults).toEqual({ error: 1, delay: 2, disable: 1, eof: 1 })
+      expect(s.stats.faults).toEqual({ error: 2, delay: 3, disable: 1, eof: 1 })
       expect(yield* Effect.promise(() => c.closed(3000))).toBe(true)
     }))
 })

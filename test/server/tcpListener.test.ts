@@ -6,7 +6,7 @@
  * timeout change re-arming open sessions, a port in use, and the port closed with the scope.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Scope } from "effect"
+import { Effect, Exit, Logger, Scope } from "effect"
 import * as net from "node:net"
 import { makeServerControl } from "../../src/server/control.js"
 import { sessionFramer } from "../../src/server/framing.js"
@@ -30,9 +30,10 @@ const refused = (port: number, host = "127.0.0.1") =>
     s.once("error", () => resolve(true))
   }))
 
-const listener = (options: { host?: string; port?: number; maxSessions?: number; limits?: ProcessLimitsOptions } = {}) =>
+const listener = (options: { host?: string; port?: number; maxSessions?: number; limits?: ProcessLimitsOptions; disabled?: boolean } = {}) =>
   Effect.gen(function* () {
     const control = yield* makeServerControl()
+    if (options.disabled === true) yield* control.setDisabled(true)
     const registry = makeConnectionRegistry()
     const base = makeProcessLimits({ fdLimit: undefined, ...options.limits })
     const peers: Array<string> = []
@@ -147,6 +148,7 @@ describe("serveTcp", () => {
       const { bound } = yield* listener()
       const error = yield* Effect.flip(listener({ port: bound.port }))
       expect(error).toBeInstanceOf(ListenError)
+      expect(error._tag).toBe("ListenError")
       expect(error.message).toMatch(new RegExp(`^cannot listen on 127\\.0\\.0\\.1:${bound.port}: listen EADDRINUSE`))
     }))
 
@@ -157,5 +159,96 @@ describe("serveTcp", () => {
       yield* Scope.close(scope, Exit.void)
       expect(control.unsafeState().listening).toBe(false)
       expect(yield* refused(bound.port)).toBe(true)
+    }))
+
+  it.scopedLive("every accepted connection has Nagle's algorithm off (small replies leave at once)", () =>
+    Effect.gen(function* () {
+      // The option is set on the socket the listener accepts; node keeps no getter for it.
+      const calls: Array<boolean | undefined> = []
+      const original = net.Socket.prototype.setNoDelay
+      net.Socket.prototype.setNoDelay = function (this: net.Socket, noDelay?: boolean) {
+        calls.push(noDelay)
+        return original.call(this, noDelay)
+      }
+      yield* Effect.addFinalizer(() => Effect.sync(() => { net.Socket.prototype.setNoDelay = original }))
+      const { bound } = yield* listener()
+      const c = yield* client(bound.port)
+      expect(yield* echo(c, 5)).toBe(5)
+      expect(calls).toContain(true)
+      expect(calls).not.toContain(false)
+    }))
+
+  it.scopedLive("a listener started disabled refuses sessions; enabled, it serves on its port; disabled again, the port closes", () =>
+    Effect.gen(function* () {
+      const { bound, control, registry } = yield* listener({ disabled: true })
+      const a = yield* client(bound.port)
+      expect(yield* Effect.promise(() => a.closed(3000))).toBe(true)
+      expect(registry.stats()).toMatchObject({ accepted: 0, refused: 1 })
+      yield* control.setDisabled(false)
+      const b = yield* client(bound.port)
+      expect(yield* echo(b, 4)).toBe(4)
+      yield* control.setDisabled(true)
+      expect(yield* Effect.promise(() => b.closed(3000))).toBe(true)
+      yield* until(() => !control.unsafeState().listening)
+      expect(yield* refused(bound.port)).toBe(true)
+    }))
+
+  it.scopedLive("while disabled, other changes drop nothing again; a session without a re-arm hook does not stop the changes being followed", () =>
+    Effect.gen(function* () {
+      const { bound, control, registry } = yield* listener()
+      let dropped = 0
+      const entry: SessionEntry = {
+        key: "y", interface: "127.0.0.1", port: 1, local: "127.0.0.1", localPort: 2, since: 0,
+        received: 0, requests: 0, eof: false, drop: () => { dropped++ }
+      }
+      registry.add(entry) // no rearm: a timeout change passes it by
+      yield* control.setTimeout(30)
+      yield* control.setDisabled(true)
+      yield* until(() => !control.unsafeState().listening)
+      expect(yield* refused(bound.port)).toBe(true)
+      expect(dropped).toBe(1)
+      registry.add(entry) // e.g. a session registered late; the next change is no disable
+      yield* control.setTimeout(40)
+      yield* control.setLatency(2)
+      yield* Effect.sleep("50 millis")
+      expect(dropped).toBe(1)
+      expect(control.unsafeState().listening).toBe(false)
+    }))
+
+  it.scopedLive("enabling when the port was taken meanwhile logs why, stays not listening, and a later enable listens again", () =>
+    Effect.gen(function* () {
+      const logs: Array<string> = []
+      const logger = Logger.make(({ message }) => { logs.push(String(message)) })
+      yield* Effect.gen(function* () {
+        const { bound, control } = yield* listener()
+        yield* control.setDisabled(true)
+        yield* until(() => !control.unsafeState().listening)
+        const other = net.createServer()
+        yield* Effect.promise(() => new Promise<void>((resolve) => other.listen(bound.port, "127.0.0.1", resolve)))
+        yield* Effect.fork(control.setDisabled(false))
+        yield* until(() => logs.length > 0)
+        expect(logs[0]).toMatch(new RegExp(`^cannot listen on 127\\.0\\.0\\.1:${bound.port}: listen EADDRINUSE`))
+        expect(control.unsafeState().listening).toBe(false)
+        yield* Effect.promise(() => new Promise<void>((resolve) => other.close(() => resolve())))
+        yield* control.setDisabled(true)
+        yield* control.setDisabled(false)
+        expect(control.unsafeState().listening).toBe(true)
+        const c = yield* client(bound.port)
+        expect(yield* echo(c, 9)).toBe(9)
+      }).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+    }))
+
+  it.scopedLive("an enable right after a disable returns with the port open again (not on the port still open from before)", () =>
+    Effect.gen(function* () {
+      const { bound, control } = yield* listener()
+      for (let i = 0; i < 5; i++) {
+        yield* control.setDisabled(true)
+        expect(control.unsafeState().listening).toBe(false)
+        yield* control.setDisabled(false)
+        expect(control.unsafeState().listening).toBe(true)
+        const c = yield* client(bound.port)
+        expect(yield* echo(c, i)).toBe(i)
+        c.close()
+      }
     }))
 })

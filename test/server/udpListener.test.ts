@@ -7,6 +7,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Scope } from "effect"
 import * as dgram from "node:dgram"
+import { existsSync, readdirSync } from "node:fs"
 import { serveUdp } from "../../src/server/udp.js"
 import { ListenError } from "../../src/server/tcp.js"
 
@@ -73,5 +74,30 @@ describe("serveUdp", () => {
       expect(yield* ask(bound.port, "x")).toBeDefined()
       yield* Scope.close(scope, Exit.void)
       expect(yield* ask(bound.port, "x", "127.0.0.1", 300)).toBeUndefined()
+    }))
+
+  it.scopedLive("bound to one loopback address, it answers with that address, not the one the reply route would pick", () =>
+    Effect.gen(function* () {
+      // The route back to a client on 127.0.0.1 has source 127.0.0.1; the client reached 127.0.0.2.
+      const bound = yield* serveUdp({ host: "127.0.0.2", port: 0 }, handler)
+      expect(yield* ask(bound.port, "two", "127.0.0.2")).toBe(`two via 127.0.0.2:${bound.port}`)
+    }))
+
+  it.scopedLive("a listener on an address and one on every interface share a port (as a fleet beside a wildcard server does)", () =>
+    Effect.gen(function* () {
+      const one = yield* serveUdp({ host: "127.0.0.1", port: 0 }, handler)
+      const any = yield* serveUdp({ host: "0.0.0.0", port: one.port }, handler)
+      expect(any.port).toBe(one.port)
+      expect(yield* ask(one.port, "shared", "127.0.0.3")).toMatch(new RegExp(`^shared via 127\\.0\\.0\\.\\d+:${one.port}$`))
+    }))
+
+  it.scopedLive.skipIf(!existsSync("/proc/self/fd"))("bound to every interface, answering leaves no socket open per datagram", () =>
+    Effect.gen(function* () {
+      const bound = yield* serveUdp({ host: "0.0.0.0", port: 0 }, handler)
+      expect(yield* ask(bound.port, "warm")).toBeDefined()
+      const before = readdirSync("/proc/self/fd").length
+      for (let i = 0; i < 20; i++) expect(yield* ask(bound.port, `n${i}`)).toBe(`n${i} via 127.0.0.1:${bound.port}`)
+      yield* Effect.sleep("50 millis")
+      expect(readdirSync("/proc/self/fd").length - before).toBeLessThan(10)
     }))
 })
