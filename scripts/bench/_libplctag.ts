@@ -1,8 +1,10 @@
 /**
- * libplctag's load against libplctag's C simulator (ab_server) and ours, side by side: each round
- * starts both servers, runs ../shared/tools/libplctag/bench.sh against each (sync-read, packed16,
- * big-read by default) with SERVER_PID set, and reads its BENCH lines (tag operations per second,
- * server CPU µs per operation from /proc). Rounds alternate which server goes first.
+ * libplctag's load against libplctag's C simulator (ab_server), the Node floor for that load
+ * (scripts/bench/_plctagFloor.mjs: node:net answering libplctag's requests with canned replies) and
+ * ours, side by side: each round starts the three servers, runs ../shared/tools/libplctag/bench.sh
+ * against each (sync-read, packed16, big-read by default) with SERVER_PID set, and reads its BENCH
+ * lines (tag operations per second, server CPU µs per operation from /proc). Rounds alternate
+ * whether ab_server goes first or last.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process"
 import { existsSync } from "node:fs"
@@ -22,7 +24,7 @@ export const libplctagMissing = (): string | undefined => {
 }
 
 export interface Figure { readonly tps: number; readonly usPerOp: number; readonly errors: number }
-export type Round = Record<string, { readonly ab: Figure; readonly ours: Figure }>
+export type Round = Record<string, { readonly ab: Figure; readonly floor: Figure; readonly ours: Figure }>
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -88,46 +90,62 @@ export const stop = (child: ChildProcess): Promise<void> =>
  */
 export const sideBySideRound = async (seconds: number, abFirst: boolean, warm: boolean, scenarios: ReadonlyArray<string> = SCENARIOS): Promise<Round> => {
   const ab = await startAbServer()
+  const floor = await startChild([join(root, "scripts", "bench", "_plctagFloor.mjs")])
   const ours = await startChild([...cliEntry(), "enip", "server", "-a", "127.0.0.1:0", "-A", "-U", "DINTS=DINT[100]", "SCADA=INT[1000]"])
   try {
     if (warm) {
-      await benchSh(ab.child.pid!, ab.port, 1, scenarios)
-      await benchSh(ours.child.pid!, ours.port, 1, scenarios)
+      for (const s of [ab, floor, ours]) await benchSh(s.child.pid!, s.port, 1, scenarios)
     }
     const run = (s: { child: ChildProcess; port: number }) => benchSh(s.child.pid!, s.port, seconds, scenarios)
     const a = abFirst ? await run(ab) : undefined
+    const f = await run(floor)
     const o = await run(ours)
     const a2 = a ?? await run(ab)
     const round: Round = {}
     const none: Figure = { tps: NaN, usPerOp: NaN, errors: NaN }
-    for (const s of scenarios) round[s] = { ab: a2.get(s) ?? none, ours: o.get(s) ?? none }
+    for (const s of scenarios) round[s] = { ab: a2.get(s) ?? none, floor: f.get(s) ?? none, ours: o.get(s) ?? none }
     return round
   } finally {
     await stop(ab.child)
+    await stop(floor.child)
     await stop(ours.child)
   }
 }
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "—")
 
-/** Print rounds and, per scenario, the median and best of the rate and CPU ratios. */
+/**
+ * Print rounds and, per scenario, the median and best of: ours against ab_server (rate, CPU per
+ * operation: the issue's targets), the floor against ab_server (what Node costs before any protocol
+ * work) and ours against the floor (what the simulator adds).
+ */
 export const printRounds = (rounds: ReadonlyArray<Round>, scenarios: ReadonlyArray<string> = SCENARIOS): void => {
-  console.log("round  scenario      ab_server op/s  µs/op    ours op/s   µs/op   rate ratio  CPU/op ratio  errors")
+  const x = (n: number) => (fmt(n, 2) + "×")
+  console.log("round  scenario      ab_server op/s  µs/op   floor op/s  µs/op    ours op/s   µs/op   ours/ab rate  CPU   floor/ab CPU  ours/floor CPU  errors")
   rounds.forEach((r, i) => {
     for (const s of scenarios) {
-      const { ab, ours } = r[s]!
+      const { ab, floor, ours } = r[s]!
       console.log(
-        `${String(i + 1).padEnd(6)} ${s.padEnd(12)} ${fmt(ab.tps).padStart(15)} ${fmt(ab.usPerOp, 2).padStart(6)} ${fmt(ours.tps).padStart(12)} ${fmt(ours.usPerOp, 2).padStart(7)}` +
-        ` ${(fmt(ours.tps / ab.tps, 2) + "×").padStart(12)} ${(fmt(ours.usPerOp / ab.usPerOp, 2) + "×").padStart(13)}  ${ab.errors + ours.errors}`
+        `${String(i + 1).padEnd(6)} ${s.padEnd(12)} ${fmt(ab.tps).padStart(15)} ${fmt(ab.usPerOp, 2).padStart(6)} ${fmt(floor.tps).padStart(12)} ${fmt(floor.usPerOp, 2).padStart(6)}` +
+        ` ${fmt(ours.tps).padStart(12)} ${fmt(ours.usPerOp, 2).padStart(7)} ${x(ours.tps / ab.tps).padStart(13)} ${x(ours.usPerOp / ab.usPerOp).padStart(6)}` +
+        ` ${x(floor.usPerOp / ab.usPerOp).padStart(14)} ${x(ours.usPerOp / floor.usPerOp).padStart(15)}  ${ab.errors + floor.errors + ours.errors}`
       )
     }
   })
-  console.log("scenario      rate ratio median (best)   CPU/op ratio median (best)   targets: rate ≥ 1.0×, CPU/op ≤ 2.0×")
+  const summary = (label: string, values: ReadonlyArray<number>, better: "high" | "low") => {
+    const ok = values.filter(Number.isFinite)
+    const best = better === "high" ? Math.max(...ok) : Math.min(...ok)
+    return `${label} ${x(median(values))} (${x(best)})`
+  }
+  console.log("scenario      median (best) of the rounds; targets: ours/ab rate ≥ 1.0×, ours/ab CPU/op ≤ 2.0×")
   for (const s of scenarios) {
-    const rate = rounds.map((r) => r[s]!.ours.tps / r[s]!.ab.tps)
-    const cpu = rounds.map((r) => r[s]!.ours.usPerOp / r[s]!.ab.usPerOp)
-    const best = { rate: Math.max(...rate.filter(Number.isFinite)), cpu: Math.min(...cpu.filter(Number.isFinite)) }
-    console.log(`${s.padEnd(12)} ${(fmt(median(rate), 2) + "×").padStart(12)} (${fmt(best.rate, 2)}×)              ${(fmt(median(cpu), 2) + "×").padStart(6)} (${fmt(best.cpu, 2)}×)`)
+    const of = (f: (r: Round[string]) => number) => rounds.map((r) => f(r[s]!))
+    console.log(`${s.padEnd(12)}  ${[
+      summary("ours/ab rate", of((r) => r.ours.tps / r.ab.tps), "high"),
+      summary("CPU", of((r) => r.ours.usPerOp / r.ab.usPerOp), "low"),
+      summary("floor/ab CPU", of((r) => r.floor.usPerOp / r.ab.usPerOp), "low"),
+      summary("ours/floor CPU", of((r) => r.ours.usPerOp / r.floor.usPerOp), "low")
+    ].join("   ")}`)
   }
 }
 

@@ -10,9 +10,11 @@
  *    ab_server (C) takes the same load in the same rounds: the floor's own ratio to it is what
  *    Node itself costs against a blocking C server, before any protocol work.
  * 2. When ../shared/tools/libplctag is present: libplctag's plctag_bench (bench.sh) against its C
- *    simulator ab_server and against ours, sync-read, packed16 and big-read, ROUNDS side-by-side
- *    pairs (both servers warmed for 1 s per scenario, then SECONDS per scenario): rates, server CPU
- *    µs per tag operation, both ratios per round, their medians and the best round.
+ *    simulator ab_server, against the Node floor for that load (scripts/bench/_plctagFloor.mjs:
+ *    node:net answering libplctag's requests with canned replies) and against ours, sync-read,
+ *    packed16 and big-read, ROUNDS side-by-side rounds (every server warmed for 1 s per scenario,
+ *    then SECONDS per scenario): rates, server CPU µs per tag operation, the ratios per round
+ *    (ours/ab_server, floor/ab_server, ours/floor), their medians and the best round.
  *
  *   npm run bench -- lockstep [--seconds 5] [--rounds 3] [--cold] [--no-libplctag]
  *
@@ -77,7 +79,7 @@ const main = async () => {
     console.log(`ratio floor / ab_server: ${(fc / ac).toFixed(2)}×, ours / ab_server: ${(oc / ac).toFixed(2)}× CPU per request (the floor is node:net answering a canned reply: no protocol work)`)
   }
 
-  // 2. libplctag's load: ab_server and ours, side by side.
+  // 2. libplctag's load: ab_server, the node:net floor and ours, side by side.
   if (args.includes("--no-libplctag")) return
   const missing = libplctagMissing()
   if (missing !== undefined || !libplctagRuns()) {
@@ -85,7 +87,7 @@ const main = async () => {
     return
   }
   const warm = !args.includes("--cold")
-  console.log(`\nlibplctag bench.sh, ab_server (C) and ours side by side, ${seconds} s per scenario${warm ? ", both warmed 1 s per scenario first" : ", cold servers"}`)
+  console.log(`\nlibplctag bench.sh, ab_server (C), the node:net floor and ours side by side, ${seconds} s per scenario${warm ? ", each warmed 1 s per scenario first" : ", cold servers"}`)
   const results: Array<Round> = []
   for (let i = 0; i < rounds; i++) results.push(await sideBySideRound(seconds, i % 2 === 0, warm, SCENARIOS))
   printRounds(results, SCENARIOS)

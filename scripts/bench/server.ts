@@ -66,7 +66,7 @@ const main = async () => {
     console.log(`libplctag side by side: skipped (${quick ? "--quick" : missing ?? "plctag_bench does not run on this machine"})`)
     return
   }
-  console.log(`libplctag bench.sh, ab_server (C) and ours side by side, ${seconds} s per scenario, both warmed 1 s per scenario first`)
+  console.log(`libplctag bench.sh, ab_server (C), the node:net floor and ours side by side, ${seconds} s per scenario, each warmed 1 s per scenario first`)
   printRounds([await sideBySideRound(seconds, true, true)])
 }
 main().catch((e) => { console.error(e); process.exit(1) })

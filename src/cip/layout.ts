@@ -108,9 +108,11 @@ export const STRING_LAYOUT: StructLayout = withLookup({
   ]
 })
 
-/** Radix characters a controller puts after `;n`: 'A' + radix (Decimal 4, Float 7, none 0). */
-const suffixOf = (m: { kind: LayoutMember["kind"]; atomic?: TypeName }): string =>
-  m.kind === "struct" ? "AA" : m.atomic === "REAL" || m.atomic === "LREAL" ? "HA" : "EA"
+/**
+ * Radix characters a controller puts after `;n` for an atomic member: 'A' + radix (Decimal 4 → E,
+ * Float 7 → H). BOOLs and hosts are `EA` and structures `AA` (no radix), written where they are laid out.
+ */
+const suffixOf = (atomic: TypeName): string => atomic === "REAL" || atomic === "LREAL" ? "HA" : "EA"
 
 /** A member's template words from its kind, type and dims. */
 const words = (kind: LayoutMember["kind"], code: number, dims: number, bit: number) => {
@@ -193,10 +195,12 @@ export const FIRST_UDT_INSTANCE = 0x100
 export const buildTypes = (defs: ReadonlyArray<UdtDefinition>): Either.Either<TypeRegistry, UdtError> => {
   const done: Array<StructLayout> = []
   const handles = new Set<number>([LOGIX_STRING_HANDLE])
+  // The structures known so far by lower-case name (kept as they are laid out, not rebuilt per
+  // definition: a controller's 3,584 structures would otherwise cost millions of map entries).
+  const known = new Map<string, StructLayout>([["string", STRING_LAYOUT]])
   for (const def of defs) {
     const bad = (why: string) => Either.left(new UdtError({ udt: def.name, message: `bad structure ${def.name}: ${why}` }))
-    const known = registryOf(done)
-    if (MEMBER_ATOMICS.includes(def.name.toUpperCase() as TypeName) || known.byName(def.name) !== undefined || /^(SSTRING|DWORD)$/i.test(def.name)) {
+    if (MEMBER_ATOMICS.includes(def.name.toUpperCase() as TypeName) || known.has(def.name.toLowerCase()) || /^(SSTRING|DWORD)$/i.test(def.name)) {
       return bad(`the name ${def.name} is already a type`)
     }
     if (done.length >= 0xeff - FIRST_UDT_INSTANCE + 1) return bad("too many structures")
@@ -234,10 +238,10 @@ export const buildTypes = (defs: ReadonlyArray<UdtDefinition>): Either.Either<Ty
         const atomic = type as TypeName
         const size = elementSize(atomic)!
         off = alignUp(off, dims > 0 ? 4 : Math.min(size, 4))
-        members.push({ name: m.name, hidden: false, kind: "atomic", atomic, dims, offset: off, bit: 0, size, count: Math.max(1, dims), ...words("atomic", atomicCode(atomic), dims, 0), suffix: suffixOf({ kind: "atomic", atomic }) })
+        members.push({ name: m.name, hidden: false, kind: "atomic", atomic, dims, offset: off, bit: 0, size, count: Math.max(1, dims), ...words("atomic", atomicCode(atomic), dims, 0), suffix: suffixOf(atomic) })
         off += size * Math.max(1, dims)
       } else {
-        const struct = known.byName(m.type)
+        const struct = known.get(m.type.toLowerCase())
         if (struct === undefined) return bad(`member ${m.name} has unknown type ${m.type} (an atomic type, STRING, or a structure declared before ${def.name})`)
         off = alignUp(off, 4)
         members.push({ name: m.name, hidden: false, kind: "struct", struct, dims, offset: off, bit: 0, size: struct.size, count: Math.max(1, dims), ...words("struct", struct.instance, dims, 0), suffix: "AA" })
@@ -250,7 +254,9 @@ export const buildTypes = (defs: ReadonlyArray<UdtDefinition>): Either.Either<Ty
     let handle = crc16(templateDefinition({ name: def.name, members, predefined: false }).bytes)
     while (handles.has(handle)) handle = (handle + 1) & 0xffff
     handles.add(handle)
-    done.push(withLookup({ name: def.name, instance: FIRST_UDT_INSTANCE + done.length, handle, size, members, predefined: false }))
+    const layout = withLookup({ name: def.name, instance: FIRST_UDT_INSTANCE + done.length, handle, size, members, predefined: false })
+    done.push(layout)
+    known.set(def.name.toLowerCase(), layout)
   }
   return Either.right(registryOf(done))
 }

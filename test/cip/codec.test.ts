@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Schema } from "effect"
-import { CipCodec, CipCodecLive } from "../../src/cip/codec.js"
+import { CipCodec, CipCodecLive, cipCodec } from "../../src/cip/codec.js"
 import type { CipReply, CipRequest } from "../../src/cip/model.js"
 import { CipReplySchema, CipRequestSchema, EnipFrameSchema } from "../../src/cip/schemas.js"
 import { decodeFrame } from "../../src/enip/frame.js"
@@ -17,6 +17,14 @@ describe("CipCodec service", () => {
       expect(req).toEqual({ _tag: "ReadTag", path: [{ _tag: "Symbolic", name: "SCADA" }], elements: 1 })
       expect(codec.formatEPath(req.path)).toBe("SCADA")
     }).pipe(Effect.provide(CipCodecLive)))
+
+  it("is the service keyed \"cpppo/CipCodec\" and provides the codec record itself", () => {
+    // Effect finds a service by its key, so the key is the service's identity across bundles.
+    expect(CipCodec.key).toBe("cpppo/CipCodec")
+    const codec = Effect.runSync(CipCodec.pipe(Effect.provide(CipCodecLive)))
+    expect(codec).toBe(cipCodec)
+    expect(Object.keys(cipCodec)).toHaveLength(24)
+  })
 })
 
 describe("schemas", () => {

@@ -57,6 +57,19 @@ describe("structure definitions refused", () => {
   it("more than 65535 members (hidden BOOL hosts count)", () => {
     const members = Array.from({ length: 65536 }, (_, i) => ({ name: `b${i}`, type: "BOOL" }))
     expect(refusal([{ name: "Big", members }])).toEqual(["Big", "bad structure Big: too many members"])
+    // 65535 members exactly (58,253 BOOLs and their 7,282 hosts) are accepted.
+    const most = Array.from({ length: 58_253 }, (_, i) => ({ name: `b${i}`, type: "BOOL" }))
+    const big = Either.getOrThrow(buildTypes([{ name: "Most", members: most }])).byName("Most")!
+    expect(big.members.length).toBe(65_535)
+  })
+
+  it("at most 3,584 structures, instances 0x100 to 0xEFF: the next one is refused", () => {
+    const many = Array.from({ length: 0xeff - FIRST_UDT_INSTANCE + 1 }, (_, i) => ({ name: `T${i}`, members: [{ name: "x", type: "DINT" }] }))
+    const reg = Either.getOrThrow(buildTypes(many))
+    expect(reg.layouts.length).toBe(1 + 3584)
+    expect(reg.byName("T3583")!.instance).toBe(0xeff)
+    expect(new Set(reg.layouts.map((l) => l.handle)).size).toBe(1 + 3584)
+    expect(refusal([...many, { name: "One", members: [{ name: "x", type: "DINT" }] }])).toEqual(["One", "bad structure One: too many structures"])
   })
 })
 

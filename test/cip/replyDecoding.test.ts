@@ -287,3 +287,31 @@ describe("replies written", () => {
       .toEqual(hex("d4000101" + "0001" + "3412" + "0100" + "21436587" + "03" + "00"))
   })
 })
+
+describe("what the other tests leave open", () => {
+  const gal = (cls: number, attributes: Array<number>): CipRequest =>
+    ({ _tag: "GetAttributeList", path: [{ _tag: "Class", id: cls }, { _tag: "Instance", id: 1 }], attributes })
+  const gial = (attributes: Array<number>): CipRequest => ({ _tag: "GetInstanceAttributeList", path: [{ _tag: "Class", id: 0x6b }, { _tag: "Instance", id: 0 }], attributes })
+
+  it("Get Attribute List: a failed attribute may end the data; options without sizes use the known ones", () => {
+    expect(ok("83000a00" + "0200" + "0100" + "0000" + "0e00" + "0700" + "0800", gal(1, [1, 7]))).toEqual({
+      _tag: "GetAttributeList", service: 0x83, status: 0x0a, extStatus: [], attributes: [{ id: 1, status: 0, data: hex("0e00") }, { id: 7, status: 8 }]
+    })
+    expect(ok("83000000" + "0200" + "0100" + "0000" + "0e00" + "0700" + "0000" + "0541", gal(1, [1, 7]), {})).toMatchObject({
+      attributes: [{ id: 1, data: hex("0e00") }, { id: 7, data: hex("0541") }]
+    })
+  })
+
+  it("Get Instance Attribute List: with no attributes asked, the instance ids alone; an empty name may end the data", () => {
+    expect(ok("d5000000" + "07000000" + "09000000", gial([]))).toEqual({
+      _tag: "GetInstanceAttributeList", service: 0xd5, status: 0, extStatus: [], instances: [{ instance: 7 }, { instance: 9 }]
+    })
+    expect(ok("d5000000" + "07000000" + "0000", gial([1]))).toMatchObject({ instances: [{ instance: 7, name: "" }] })
+    // One attribute the decoder does not know, among known ones: the reply stays raw.
+    expect(ok("d5000000" + "07000000" + "0200" + "0300", gial([2, 5]))).toEqual(raw("Generic", 0xd5, 0, "07000000" + "0200" + "0300"))
+  })
+
+  it("a Read Template reply encodes its data after the head", () => {
+    expect(encodeReply({ _tag: "ReadTemplate", service: 0xcc, status: 6, extStatus: [], data: hex("0102") })).toEqual(hex("cc000600" + "0102"))
+  })
+})

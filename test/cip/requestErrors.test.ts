@@ -259,3 +259,25 @@ describe("service codes of requests", () => {
     expect(encodeRequest({ _tag: "GetInstanceAttributeList", path: [], attributes: [1, 0x102] })).toEqual(hexToBytes("5500" + "0200" + "0100" + "0201"))
   })
 })
+
+describe("what the other tests leave open", () => {
+  it("Multiple Service Packets nested in each other count toward the same depth limit", () => {
+    // A packet of one embedded request: count, one offset (4), then the request.
+    const wrap = (inner: string) => "0a02" + "20022401" + "0100" + "0400" + inner
+    let r = "4c02" + A + "0100"
+    for (let i = 0; i < 8; i++) r = wrap(r)
+    expect(Either.isRight(decode(r))).toBe(true)
+    // One more level: the innermost Read Tag is at depth 9, after 9 heads of 10 bytes.
+    expect(error(wrap(r))).toEqual({ reason: "Unsupported", offset: 9 * 10, message: "requests nested too deeply" })
+  })
+
+  it("an Unconnected Send of exactly its 4-byte head carries an empty message: the message is what is short", () => {
+    expect(error("5202" + CM + "0a9d" + "0000")).toEqual({ reason: "Truncated", offset: 10, message: "request service and path size" })
+  })
+
+  it("a Read Template encodes its UDINT offset and UINT byte count after the path", () => {
+    const r: CipRequest = { _tag: "ReadTemplate", path: [{ _tag: "Class", id: 0x6c }, { _tag: "Instance", id: 0x100 }], offset: 0xfedcba98, bytes: 0x1234 }
+    expect(encodeRequest(r)).toEqual(hexToBytes("4c03" + TEMPLATE + "98badcfe" + "3412"))
+    expect(encodeRequest({ _tag: "GetAttributesAll", path: [] })).toEqual(hexToBytes("0100"))
+  })
+})

@@ -111,4 +111,16 @@ describe("layoutFromTemplate", () => {
     expect(timer.member("pre")).toMatchObject({ atomic: "DINT", offset: 4 })
     expect(timer.member("ACC")).toBeUndefined()
   })
+
+  it("members of types without a fixed size (SSTRING, CIP STRING) or of unknown codes are left out", () => {
+    const l = layoutFromTemplate(0x301, 0x1234, 16, {
+      name: "ODD", suffix: "nEAEAEAEA", members: [
+        { name: "S", info: 0, type: 0xda, offset: 0 }, { name: "C", info: 0, type: 0xd0, offset: 4 },
+        { name: "U", info: 0, type: 0xff, offset: 8 }, { name: "D", info: 0, type: 0xc4, offset: 12 }
+      ]
+    }, nested)
+    expect(l.members.map((m) => m.name)).toEqual(["D"])
+    expect(l.member("s")).toBeUndefined()
+    expect(l.member("d")).toMatchObject({ kind: "atomic", atomic: "DINT", size: 4, offset: 12 })
+  })
 })
