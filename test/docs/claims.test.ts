@@ -34,9 +34,12 @@ export const claimRows = (text: string): Array<{ line: number; claim: string; te
   return rows
 }
 
-/** `` `test/x.test.ts` "title" `` pairs of a tests cell. */
+/**
+ * `` `test/x.test.ts` "title" `` pairs of a tests cell; also `test/x.cases.ts`, the case tables
+ * (each case a test under its name) the interop tests run.
+ */
 export const testRefs = (cell: string): Array<{ file: string; title: string }> =>
-  [...cell.matchAll(/`(test\/[^`]+\.test\.ts)`\s+"([^"]+)"/g)].map((m) => ({ file: m[1]!, title: m[2]! }))
+  [...cell.matchAll(/`(test\/[^`]+\.(?:test|cases)\.ts)`\s+"([^"]+)"/g)].map((m) => ({ file: m[1]!, title: m[2]! }))
 
 const leaves = (node: CommandNode, prefix: ReadonlyArray<string> = []): Array<[string, CommandNode]> =>
   node.children.length === 0
