@@ -55,8 +55,13 @@ const write = (line: string) => { process.stdout.write(line + "\n") }
 const setExit = (code: number) => Effect.sync(() => { if (code !== 0) process.exitCode = code })
 
 /** Address, route path and send path, or the usage message. Without `-a`: localhost:44818. */
+/** `-a host[:port]` as host and port; without `-a`, or without a host or port in it: localhost:44818. */
+export const clientAddress = (address: Option.Option<string>) =>
+  Either.map(parseAddress(Option.getOrElse(address, () => "localhost:44818"), { host: "localhost", port: 44818 }),
+    (a) => ({ host: a.host === "" ? "localhost" : a.host, port: a.port }))
+
 const resolveTarget = (o: CommonOptions) => {
-  const addr = parseAddress(Option.getOrElse(o.address, () => "localhost:44818"), { host: "localhost", port: 44818 })
+  const addr = clientAddress(o.address)
   if (Either.isLeft(addr)) return Either.left(addr.left)
   let routePath: EPath | undefined
   if (Option.isSome(o.routePath)) {
@@ -75,7 +80,7 @@ const resolveTarget = (o: CommonOptions) => {
     else sendPath = [{ _tag: "Class", id: cls }, { _tag: "Instance", id: ins }]
   }
   return Either.right({
-    host: addr.right.host === "" ? "localhost" : addr.right.host,
+    host: addr.right.host,
     port: addr.right.port,
     timeout: o.timeout,
     depth: o.depth,

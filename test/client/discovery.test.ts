@@ -4,10 +4,10 @@
  * datagram leaves loopback. `-b` without `-a` would ask 255.255.255.255: `udpHostOf` says so.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import { Effect, Either, Option } from "effect"
 import * as dgram from "node:dgram"
 import { listOverUdp } from "../../src/client/discovery.js"
-import { udpHostOf } from "../../src/cli/enipClient.js"
+import { clientAddress, udpHostOf } from "../../src/cli/enipClient.js"
 import { decodeFrame, encodeFrame } from "../../src/enip/frame.js"
 
 const responder = (answers: ReadonlyArray<string>) =>
@@ -53,5 +53,12 @@ describe("UDP discovery", () => {
     expect(udpHostOf(Option.none(), true)).toBe("255.255.255.255")
     expect(udpHostOf(Option.some("10.1.255.255"), true)).toBeUndefined()
     expect(udpHostOf(Option.none(), false)).toBeUndefined()
+  })
+
+  it("-a: localhost:44818 without it; the port defaults to 44818, the host to localhost; IPv6 in brackets", () => {
+    expect(clientAddress(Option.none())).toEqual(Either.right({ host: "localhost", port: 44818 }))
+    expect(clientAddress(Option.some("10.1.2.3"))).toEqual(Either.right({ host: "10.1.2.3", port: 44818 }))
+    expect(clientAddress(Option.some(":2222"))).toEqual(Either.right({ host: "localhost", port: 2222 }))
+    expect(clientAddress(Option.some("[::1]:2222"))).toEqual(Either.right({ host: "::1", port: 2222 }))
   })
 })
