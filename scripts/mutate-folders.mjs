@@ -98,7 +98,7 @@ export const FOLDERS = {
     // Every other CLI test runs the built binary (dist/), which does not see Stryker's mutants.
     // The history commands run in-process in test/history/{cli,plot}.test.ts.
     tests: [
-      ...["argv", "defaults", "readme", "ini", "configFiles", "commandUsage", "enipCommands", "enipServerCommand", "modbusCommands"].map((t) => `test/cli/${t}.test.ts`),
+      ...["argv", "defaults", "clientAddress", "readme", "ini", "configFiles", "commandUsage", "enipCommands", "enipServerCommand", "modbusCommands"].map((t) => `test/cli/${t}.test.ts`),
       "test/history/cli.test.ts", "test/history/plot.test.ts"
     ],
     args: ["--ignoreStatic"]

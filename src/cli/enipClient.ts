@@ -57,8 +57,7 @@ const setExit = (code: number) => Effect.sync(() => { if (code !== 0) process.ex
 /** Address, route path and send path, or the usage message. Without `-a`: localhost:44818. */
 /** `-a host[:port]` as host and port; without `-a`, or without a host or port in it: localhost:44818. */
 export const clientAddress = (address: Option.Option<string>) =>
-  Either.map(parseAddress(Option.getOrElse(address, () => "localhost:44818"), { host: "localhost", port: 44818 }),
-    (a) => ({ host: a.host === "" ? "localhost" : a.host, port: a.port }))
+  parseAddress(Option.getOrElse(address, () => ""), { host: "localhost", port: 44818 })
 
 const resolveTarget = (o: CommonOptions) => {
   const addr = clientAddress(o.address)

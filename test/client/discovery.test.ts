@@ -1,13 +1,12 @@
 /**
  * UDP discovery: unicast returns the first answer; broadcast mode (`-b`) gathers every answer until
  * the timeout. A fake responder on 127.0.0.1 answers each request twice, as two devices would; no
- * datagram leaves loopback. `-b` without `-a` would ask 255.255.255.255: `udpHostOf` says so.
+ * datagram leaves loopback. Where `-b` sends without `-a`: test/cli/clientAddress.test.ts.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Option } from "effect"
+import { Effect } from "effect"
 import * as dgram from "node:dgram"
 import { listOverUdp } from "../../src/client/discovery.js"
-import { clientAddress, udpHostOf } from "../../src/cli/enipClient.js"
 import { decodeFrame, encodeFrame } from "../../src/enip/frame.js"
 
 const responder = (answers: ReadonlyArray<string>) =>
@@ -48,17 +47,4 @@ describe("UDP discovery", () => {
       const e = yield* Effect.flip(listOverUdp("ListServices", { host: "127.0.0.1", port: r.port, timeout: "100 millis" }))
       expect(e.message).toBe(`no ListServices reply from 127.0.0.1:${r.port} within 100ms`)
     }))
-
-  it("-b without -a asks 255.255.255.255; with -a, that address; without -b, the TCP host", () => {
-    expect(udpHostOf(Option.none(), true)).toBe("255.255.255.255")
-    expect(udpHostOf(Option.some("10.1.255.255"), true)).toBeUndefined()
-    expect(udpHostOf(Option.none(), false)).toBeUndefined()
-  })
-
-  it("-a: localhost:44818 without it; the port defaults to 44818, the host to localhost; IPv6 in brackets", () => {
-    expect(clientAddress(Option.none())).toEqual(Either.right({ host: "localhost", port: 44818 }))
-    expect(clientAddress(Option.some("10.1.2.3"))).toEqual(Either.right({ host: "10.1.2.3", port: 44818 }))
-    expect(clientAddress(Option.some(":2222"))).toEqual(Either.right({ host: "localhost", port: 2222 }))
-    expect(clientAddress(Option.some("[::1]:2222"))).toEqual(Either.right({ host: "::1", port: 2222 }))
-  })
 })
