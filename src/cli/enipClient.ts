@@ -54,11 +54,11 @@ type CommonOptions = Command.Command.ParseConfig<typeof common>
 const write = (line: string) => { process.stdout.write(line + "\n") }
 const setExit = (code: number) => Effect.sync(() => { if (code !== 0) process.exitCode = code })
 
-/** Address, route path and send path, or the usage message. Without `-a`: localhost:44818. */
 /** `-a host[:port]` as host and port; without `-a`, or without a host or port in it: localhost:44818. */
 export const clientAddress = (address: Option.Option<string>) =>
   parseAddress(Option.getOrElse(address, () => ""), { host: "localhost", port: 44818 })
 
+/** Address, route path and send path, or the usage message. */
 const resolveTarget = (o: CommonOptions) => {
   const addr = clientAddress(o.address)
   if (Either.isLeft(addr)) return Either.left(addr.left)
@@ -135,7 +135,7 @@ export const clientCommand = leaf({
       list,
       udp: o.udp,
       broadcast: o.broadcast,
-      ...(udpHostOf(o.address, o.broadcast) !== undefined ? { udpHost: udpHostOf(o.address, o.broadcast)! } : {}),
+      udpHost: udpHostOf(o.address, o.broadcast),
       listTags: o.listTags
     }, write).pipe(Effect.provide(loggingLayer(o.verbosity, Option.getOrUndefined(o.log))))
     yield* setExit(code)

@@ -37,7 +37,7 @@ export interface ClientRunConfig {
   readonly udp: boolean
   readonly broadcast: boolean
   /** Where the UDP List* requests go when not to `host` (`-b` without `-a`: 255.255.255.255). */
-  readonly udpHost?: string
+  readonly udpHost?: string | undefined
   readonly listTags: boolean
 }
 
