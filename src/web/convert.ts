@@ -11,7 +11,7 @@ import { showValue } from "../tags/events.js"
 /** Parse a whole-text number (decimal, exponent, or 0x/0o/0b integers); undefined if it is not one. */
 export const parseNumber = (text: string): number | undefined => {
   const t = text.trim()
-  if (t === "" || !/^[-+]?(0[xob][0-9a-f]+|(\d+\.?\d*|\.\d+)(e[-+]?\d+)?|inf(inity)?|nan)$/i.test(t)) return undefined
+  if (t === "" || !/^[-+]?(0x[0-9a-f]+|0o[0-7]+|0b[01]+|(\d+\.?\d*|\.\d+)(e[-+]?\d+)?|inf(inity)?|nan)$/i.test(t)) return undefined
   const lower = t.toLowerCase().replace(/^\+/, "")
   if (/^-?inf(inity)?$/.test(lower)) return lower.startsWith("-") ? -Infinity : Infinity
   if (lower === "nan" || lower === "-nan") return Number.NaN
@@ -55,7 +55,7 @@ export const convertElement = (type: TypeName, text: string): Either.Either<CipV
       const t = text.trim()
       let v: bigint
       try {
-        if (!/^[-+]?(0[xob][0-9a-f]+|\d+)$/i.test(t)) return bad("not an integer")
+        if (!/^[-+]?(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+)$/i.test(t)) return bad("not an integer")
         const neg = t.startsWith("-")
         v = BigInt(t.replace(/^[-+]/, ""))
         if (neg) v = -v

@@ -7,6 +7,7 @@ import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { decodePathWithSize, encodePathWithSize, parseRoutePath } from "../../src/cip/epath.js"
 import { parseLine } from "../../src/history/record.js"
+import { convertValues } from "../../src/web/convert.js"
 import { globMatch } from "../../src/web/glob.js"
 
 const refused = <A, E>(e: Either.Either<A, E>) => Either.isLeft(e)
@@ -52,6 +53,10 @@ describe("web-api findings", () => {
     expect(globMatch("[a\\-]", "\\")).toBe(true)
     expect(globMatch("[-a]", "-")).toBe(true)
     expect(globMatch("[a-]", "-")).toBe(true)
+  })
+  it("0B followed by hex letters is not a number: the prefix test took 0[xob] with any hex digit, and Number() made NaN of it as an LREAL", () => {
+    expect(convertValues("LREAL", "[0BBBBBBBBBBBBBBBBBBBBB, 2,6,03]")).toEqual(Either.left('"0BBBBBBBBBBBBBBBBBBBBB" is not a LREAL'))
+    expect(convertValues("LREAL", "0b11, 0o7, 0xA")).toEqual(Either.right([3, 7, 10]))
   })
 })
 

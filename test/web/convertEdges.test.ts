@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { makeTagStore } from "../../src/tags/tagStore.js"
-import { ATTRIBUTE_TEXT_VALUES, attributeText, convertFor, parseNumber } from "../../src/web/convert.js"
+import { ATTRIBUTE_TEXT_VALUES, attributeText, convertFor, convertValues, parseNumber } from "../../src/web/convert.js"
 
 const why = <A>(e: Either.Either<A, string>): string => Either.match(e, { onLeft: (x) => x, onRight: (a) => `converted ${JSON.stringify(a)}` })
 
@@ -38,6 +38,17 @@ describe("parseNumber spellings", () => {
     expect(parseNumber("")).toBeUndefined()
     expect(parseNumber("nanx")).toBeUndefined()
     expect(parseNumber("1.2.3")).toBeUndefined()
+  })
+  it("0x, 0o and 0b integers take only their own digits (0B followed by hex letters is not a number, not NaN)", () => {
+    expect(parseNumber("0x1F")).toBe(31)
+    expect(parseNumber("-0o17")).toBe(-15)
+    expect(parseNumber("0B101")).toBe(5)
+    expect(parseNumber("0BBB")).toBeUndefined()
+    expect(parseNumber("0b102")).toBeUndefined()
+    expect(parseNumber("0o8")).toBeUndefined()
+    expect(convertValues("LREAL", "[0BBBBBBB, 2,6,03]")).toEqual(Either.left('"0BBBBBBB" is not a LREAL'))
+    expect(convertValues("DINT", "0o9")).toEqual(Either.left('"0o9" is not a DINT (not an integer)'))
+    expect(convertValues("DINT", "0b11,0o17,0xff")).toEqual(Either.right([3, 15, 255]))
   })
 })
 
