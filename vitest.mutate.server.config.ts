@@ -40,9 +40,11 @@ const TESTS_OF: Record<string, Array<string>> = {
   tcp: t("tcpListener"),
   udp: t("udpListener udp"),
   server: t("serverLayer udp"),
-  // The socket tests that finish in a few seconds, and faults.test.ts (9 s): the session's timed
-  // behaviours (reply delays, idle timeout, the unsent-output bound) are only seen there.
-  session: t("session tcpListener encapsulation attributes connected faults"),
+  // Its own tests first: over a socket double (sessionFlow, sessionTimers with faked timers: what
+  // a real socket hides, socket-free and in well under a second) and over TCP (session); then the
+  // socket tests that finish in a few seconds, and faults.test.ts (9 s): reply delays, the idle
+  // timeout and the unsent-output bound end to end.
+  session: t("sessionFlow sessionTimers session tcpListener encapsulation attributes connected faults"),
   simulator: t("simulatorParts simulatorConfig"),
   fleet: t("fleetStart fleetStructures")
 }
