@@ -23,6 +23,16 @@ const start = async (...args: Parameters<typeof startSession>) => {
 }
 afterEach(async () => { for (const h of open.splice(0)) await h.done() })
 
+/** A session whose peer does not read (its replies stay unsent), answered frames 1 and 2 already. */
+const stalled = async (options: Parameters<typeof startSession>[0] = {}) => {
+  const socket = new FakeSocket()
+  socket.peerReading = false
+  const h = await start({ ...options, socket })
+  h.socket.feed(chunk(1, 1))
+  h.socket.feed(chunk(1, 2))
+  return h
+}
+
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i)
 
 describe("session flow", () => {
@@ -122,11 +132,7 @@ describe("session flow", () => {
   })
 
   it("a peer that does not read: closed once more than maxOutput bytes are unsent, and nothing after is answered", async () => {
-    const socket = new FakeSocket()
-    socket.peerReading = false
-    const h = await start({ socket, maxOutput: 75 })
-    h.socket.feed(chunk(1, 1))
-    h.socket.feed(chunk(1, 2))
+    const h = await stalled({ maxOutput: 75 })
     h.socket.feed(chunk(1, 3))
     expect(h.socket.writableLength).toBe(75) // at the bound, not past it
     expect(h.socket.destroyed).toBe(false)
@@ -141,11 +147,7 @@ describe("session flow", () => {
 
   it("unsent replies and waiting requests count against the process budget; drained, the replies no longer do", async () => {
     const limits = makeProcessLimits({ fdLimit: undefined, maxBytes: 1000 })
-    const socket = new FakeSocket()
-    socket.peerReading = false
-    const h = await start({ socket, limits })
-    h.socket.feed(chunk(1, 1))
-    h.socket.feed(chunk(1, 2))
+    const h = await stalled({ limits })
     expect(limits.stats().held).toBe(50)
     h.socket.feed(chunk(4, 3))
     expect(limits.stats().held).toBe(75) // 50 unsent + 25 waiting
@@ -159,11 +161,7 @@ describe("session flow", () => {
 
   it("past the process budget the session holding the most is shed", async () => {
     const limits = makeProcessLimits({ fdLimit: undefined, maxBytes: 60 })
-    const socket = new FakeSocket()
-    socket.peerReading = false
-    const h = await start({ socket, limits })
-    h.socket.feed(chunk(1, 1))
-    h.socket.feed(chunk(1, 2))
+    const h = await stalled({ limits })
     expect(h.socket.destroyed).toBe(false)
     h.socket.feed(chunk(1, 3))
     expect(h.socket.destroyed).toBe(true)
