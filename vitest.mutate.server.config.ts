@@ -44,7 +44,7 @@ const TESTS_OF: Record<string, Array<string>> = {
   // socket hides, socket-free, well under a second) and over TCP (session). The other socket tests
   // (tcpListener, encapsulation, attributes, connected, faults: 12 s a mutant with them) add no
   // kill these miss; a whole-folder run still has them.
-  session: t("sessionFlow sessionTimers session"),
+  session: t("sessionFlow sessionTimers sessionCleanup session"),
   simulator: t("simulatorParts simulatorConfig"),
   fleet: t("fleetStart fleetStructures")
 }

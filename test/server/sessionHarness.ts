@@ -26,6 +26,8 @@ export interface HarnessOptions extends ControlOptions {
   /** Answer a framing error with a 0xee frame (default true) or nothing. */
   readonly framingReply?: boolean
   readonly socket?: FakeSocket
+  /** Count bytes and latency in a ControllerStats (default true). */
+  readonly stats?: boolean
 }
 
 export interface Harness {
@@ -37,6 +39,8 @@ export interface Harness {
   readonly seen: Array<number>
   /** What makeHandler was told about the connection. */
   readonly info: Array<{ peer: string; peerPort: number; local: string; localPort: number }>
+  /** What each framing error told the handler. */
+  readonly framingErrors: Array<{ readonly reason: string; readonly header?: Uint8Array }>
   /** Times the handler's close() and the `admitted` release were called. */
   readonly counts: { handlerClosed: number; admittedReleased: number }
   /** Let the gated frame numbered `n` be answered. */
@@ -66,6 +70,7 @@ export const startSession = async (options: HarnessOptions = {}): Promise<Harnes
   const socket = options.socket ?? new FakeSocket()
   const seen: Array<number> = []
   const info: Harness["info"] = []
+  const framingErrors: Harness["framingErrors"] = []
   const counts = { handlerClosed: 0, admittedReleased: 0 }
   const gates = new Map<number, Deferred.Deferred<void>>()
   const gate = (n: number) => {
@@ -90,11 +95,15 @@ export const startSession = async (options: HarnessOptions = {}): Promise<Harnes
       info.push(i)
       return {
         frame: handle,
-        framingError: () => (options.framingReply === false ? undefined : frame(0xee, 0xee)),
+        framingError: (e) => {
+          framingErrors.push(e)
+          return options.framingReply === false ? undefined : frame(0xee, 0xee)
+        },
         close: () => { counts.handlerClosed++ }
       }
     },
-    control, registry, stats,
+    control, registry,
+    ...(options.stats === false ? {} : { stats }),
     maxOutput: options.maxOutput ?? 1 << 20,
     ...(options.maxQueued !== undefined ? { maxQueued: options.maxQueued } : {}),
     ...(options.limits !== undefined ? { limits: options.limits } : {}),
@@ -104,7 +113,7 @@ export const startSession = async (options: HarnessOptions = {}): Promise<Harnes
   const fiber = Effect.runFork(runSession(socket.asSocket, session, admitted))
   await turns(2)
   return {
-    socket, control, registry, stats, seen, info, counts,
+    socket, control, registry, stats, seen, info, framingErrors, counts,
     open: (n) => { Deferred.unsafeDone(gate(n), Exit.void) },
     replies: () => nsOf(socket.received),
     exit: () => fiber.unsafePoll() ?? undefined,
