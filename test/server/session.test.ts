@@ -16,18 +16,7 @@ import type { FrameOutcome, SessionOptions } from "../../src/server/session.js"
 import { ControllerStats } from "../../src/server/stats.js"
 import { serveTcp } from "../../src/server/tcp.js"
 import { connect, type RawClient } from "./raw.js"
-
-/** A 25-byte frame: an encapsulation header (NOP, length 1) and one data byte, `op`, then `n` in the context. */
-const frame = (op: number, n = 0): Uint8Array => {
-  const b = Buffer.alloc(25)
-  b.writeUInt16LE(0x0000, 0)
-  b.writeUInt16LE(1, 2)
-  b.writeUInt32LE(n, 12)
-  b[24] = op
-  return b
-}
-const nOf = (f: Uint8Array) => Buffer.from(f).readUInt32LE(12)
-const opOf = (f: Uint8Array) => f[24]
+import { frame, nOf, opOf, tooLong } from "./sessionFrames.js"
 
 /**
  * The handler: op 1 echoes; 2 throws; 3 replies and closes; 4 echoes after 50 ms (an Effect);
@@ -133,8 +122,7 @@ describe("runSession", () => {
     Effect.gen(function* () {
       const { port } = yield* server()
       const c = yield* client(port)
-      const bad = Buffer.alloc(24)
-      bad.writeUInt16LE(500, 2) // longer than the 100-byte frame limit
+      const bad = tooLong() // longer than the 100-byte frame limit
       c.send(Buffer.concat([frame(4, 1), frame(1, 2), bad]))
       expect(nOf(yield* next(c))).toBe(1)
       expect(nOf(yield* next(c))).toBe(2)
