@@ -17,7 +17,8 @@ describe("fields", () => {
     expect(p.feed(Uint8Array.of(0x78))).toEqual({ _tag: "NeedsInput", consumed: 1 })
     expect(p.feed(Uint8Array.of(0x56, 0x34))).toEqual({ _tag: "NeedsInput", consumed: 3 })
     const r = p.feed(Uint8Array.of(0x12, 0xaa))
-    expect(Either.isRight(r) && [r.right.data, r.right.consumed, r.right.terminal]).toEqual([{ x: 0x12345678 }, 4, true])
+    expect(r._tag).toBe("Right")
+    expect(r._tag === "Right" && [r.right.data, r.right.consumed, r.right.terminal]).toEqual([{ x: 0x12345678 }, 4, true])
     expect(Array.from(p.source.remaining() as Uint8Array)).toEqual([0xaa])
   })
 
