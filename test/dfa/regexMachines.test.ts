@@ -27,6 +27,20 @@ describe("regex machines", () => {
     expect(m.compiled.states).toBe(3)
   })
 
+  it("report the last state entered, fast or traced, and print as name.state", () => {
+    const m = re("ab+", T)
+    const r = run(m, "abbb!")
+    expect(Either.isRight(r) && [r.right.state, r.right.consumed]).toEqual(["2", 4])
+    expect(String(m)).toBe("ab+.((2))")
+    const t = traced(re("ab+", T), "abbb!")
+    expect(Either.isRight(t) && t.right.state).toBe("2")
+    const b = re("é+", { bytes: true, context: "c", terminal: true })
+    const input = Uint8Array.of(0xc3, 0xa9, 0xc3, 0xa9, 0x21)
+    const fast = run(b, input)
+    expect(traced(re("é+", { bytes: true, context: "c", terminal: true }), input)).toEqual(fast)
+    expect(Either.isRight(fast) && [fast.right.state, String(b)]).toEqual(["2", "é+.((2))"])
+  })
+
   it("a stop in a non-terminal state names the machine, the state and what was taken", () => {
     const r = run(re("ab", { context: "c" }), "ax")
     expect(Either.isLeft(r) && [r.left.message, r.left.machine, r.left.state, r.left.consumed, r.left.data]).toEqual(

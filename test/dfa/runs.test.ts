@@ -162,6 +162,9 @@ describe("compiled tables", () => {
   it("a pattern whose ranges reach the last code point: no class beyond it", () => {
     const t = Either.getOrThrow(compile("[\\u{10000}-\\u{10FFFF}]"))
     expect(Array.from(t.starts)).toEqual([0, 0x10000])
+    const u = Either.getOrThrow(compile("[\\u{10000}-\\u{10FFFE}]"))
+    expect(Array.from(u.starts)).toEqual([0, 0x10000, 0x10ffff])
+    expect([0xffff, 0x10000, 0x10fffe, 0x10ffff].map((cp) => u.table[u.startClass[[...u.starts].findLastIndex((s) => s <= cp)]!]!)).toEqual([-1, 1, 1, -1])
     const b = Either.getOrThrow(compile("[\\x00-\\xff]", true))
     expect(b.states).toBeGreaterThan(1)
   })
@@ -169,5 +172,7 @@ describe("compiled tables", () => {
   it("a malformed pattern's error carries the message and position; a cap error has none", () => {
     const e = compile("a{2,1}")
     expect(Either.isLeft(e) && [e.left.position, e.left.pattern, e.left.message.includes("out of order")]).toEqual([6, "a{2,1}", true])
+    const a = compile("a\\b")
+    expect(Either.isLeft(a) && [a.left.position, a.left.message]).toEqual([-1, "Assertions are not supported."])
   })
 })
