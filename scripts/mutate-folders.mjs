@@ -131,7 +131,8 @@ export const FOLDERS = {
     mutate: ["src/dfa/**/*.ts", "!src/dfa/index.ts"],
     exclude: /\/index\.ts$/,
     tests: ["test/dfa/**/*.test.ts"],
-    vitestConfig: "vitest.mutate.small.config.ts",
+    // The small config with "cpppo" resolved to the Dfa namespace alone (the examples' import).
+    vitestConfig: "vitest.mutate.dfa.config.ts",
     args: ["--ignoreStatic"]
   },
   history: {

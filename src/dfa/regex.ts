@@ -201,12 +201,14 @@ export class StringDfa extends RegexDfa {
   }
 }
 
-/** A regex machine for `\d+` that stores the number at `<context>` (cpppo's `integer`). */
+/** A regex machine for `\d+` that stores the number at `<context>` (cpppo's `integer`), over text or bytes. */
 export class IntegerDfa extends RegexDfa {
   protected override readonly finishes = true
   protected override finish(data: Data, contextPath: string): void {
+    // Over a byte source the digits were collected as byte values: read them as ASCII.
     const v = getPath(data, joinPath(contextPath, "input"))
-    setPath(data, contextPath, typeof v === "string" ? Number.parseInt(v, 10) : 0)
+    const s = typeof v === "string" ? v : Array.isArray(v) ? String.fromCharCode(...(v as Array<number>)) : ""
+    setPath(data, contextPath, s === "" ? 0 : Number.parseInt(s, 10))
   }
 }
 

@@ -143,7 +143,8 @@ export class State {
     const ctx = this.contextPath(path)
     if (ctx !== this.inputBase) {
       this.inputBase = ctx
-      this.inputPath = ctx + ".input"
+      // Not `ctx + ".input"`: a machine without a context collects at `input`, not at `"".input`.
+      this.inputPath = joinPath(ctx, "input")
     }
     return this.inputPath
   }
