@@ -21,7 +21,7 @@ const TESTS_OF: Record<string, Array<string>> = {
   writer: t("files writerEdges writerDefaults gzipLive"),
   playback: t("playback playbackEdges"),
   record: t("record recordEdges files readerEdges tagRecord"),
-  duration: t("duration"),
+  duration: t("duration durationEdges"),
   tagRecord: t("tagRecord")
 }
 
