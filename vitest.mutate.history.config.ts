@@ -22,7 +22,9 @@ const TESTS_OF: Record<string, Array<string>> = {
   playback: t("playback playbackEdges"),
   record: t("record recordEdges files readerEdges tagRecord"),
   duration: t("duration durationEdges"),
-  tagRecord: t("tagRecord")
+  tagRecord: t("tagRecord"),
+  recorder: t("recorderEdges historize recorderDefaults"),
+  historize: t("historize recorderEdges")
 }
 
 const files = (process.env["CPPPO_MUTATE_FILES"] ?? "").split(",")
