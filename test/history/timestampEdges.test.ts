@@ -99,6 +99,14 @@ describe("Timestamp parsing edges", () => {
     expect(problem("2014-05-05 21:42:22 +19:00")).toBe("TimestampParseError: offset out of range")
     expect(problem("2014-05-05 21:42:22 +05:60")).toBe("TimestampParseError: offset out of range")
     expect(utc("2014-05-05 21:42:22.5 America/Edmonton")).toEqual(right("2014-05-06 03:42:22.500000"))
+    expect(utc("2014-05-05 21:42:22 +05:59")).toEqual(right("2014-05-05 15:43:22.000000"))
+  })
+
+  it("only whole names are UTC: a zone ending in \"ut\" or \"z\" is that zone; Newfoundland's NDT is in the default registry", () => {
+    expect(utc("2014-07-01 12:00:00 Asia/Beirut")).toEqual(right("2014-07-01 09:00:00.000000"))
+    expect(T.format({ zone: "Asia/Beirut" })).toBe("2014-05-06 00:42:22.123 EEST")
+    expect(utc("2014-07-01 12:00:00 NDT")).toEqual(right("2014-07-01 14:30:00.000000"))
+    expect(utc("2014-01-01 12:00:00 NST")).toEqual(right("2014-01-01 15:30:00.000000"))
   })
 
   it("a default zone, UTC spellings, a DST gap and overlap, the default registry, and what is no zone", () => {
