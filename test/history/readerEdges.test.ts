@@ -40,6 +40,14 @@ describe("seriesFiles", () => {
       expect(fromGz).toEqual(["h.hst", "h.hst.1", "h.hst.10", "h.hst.2.gz"])
     }))
 
+  it.scoped("only a final .gz names the stem: h.gz.hst is its own series", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      fs.writeFileSync(path.join(dir, "h.gz.hst"), "")
+      fs.writeFileSync(path.join(dir, "h.hst"), "")
+      expect((yield* seriesFiles(path.join(dir, "h.gz.hst"))).map((f) => path.basename(f))).toEqual(["h.gz.hst"])
+    }))
+
   it.scoped("a name's pattern characters are literal: a+b.hst is not aab.hst", () =>
     Effect.gen(function* () {
       const dir = yield* tempDir
@@ -142,6 +150,16 @@ describe("readFile: corrupt, cut and split lines", () => {
       // A plain file is never salvaged: a read error is an error (here: a directory).
       const e = yield* Effect.flip(collect(readFile(dir)))
       expect(e).toMatchObject({ _tag: "HistoryIoError", operation: "read" })
+    }))
+
+  it.scoped("until stops the read at the first later record, even if an earlier time comes back in a later chunk", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const file = path.join(dir, "b.hst")
+      // Times 0…4, 300 KB of comments (a later 256 KiB chunk), then time 1 again (a clock set back).
+      fs.writeFileSync(file, span(0, 5) + "# pad\n".repeat(50_000) + good(1))
+      expect(yield* datas(readFile(file, { until: T0.plus(2) }))).toEqual([0, 1, 2])
+      expect(yield* datas(readFile(file))).toEqual([0, 1, 2, 3, 4, 1])
     }))
 
   it.scoped("a character split across two 256 KiB reads, and a last line without a newline", () =>
