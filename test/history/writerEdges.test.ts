@@ -100,6 +100,9 @@ describe("HistoryWriter: whole records only", () => {
       expect(logs.filter((l) => l.startsWith("ERROR"))).toHaveLength(1)
       expect(logs.filter((l) => l.startsWith("ERROR"))[0]).toMatch(/cannot write \(ENOSPC.*records are kept in memory \(up to 16777216 bytes\)/)
       expect(logs).toContain(`WARN: history ${file}: writing again, nothing lost`)
+      // A new file had nothing to cut; one recovery, one line.
+      expect(logs.filter((l) => l.includes("cut a partial"))).toEqual([])
+      expect(logs.filter((l) => l.includes("writing again"))).toHaveLength(1)
     }))
 
   it.scoped("records dropped while failing are counted in the recovery line; the timer retries a failing file", () =>
@@ -138,6 +141,22 @@ describe("HistoryWriter: whole records only", () => {
         yield* Scope.close(scope, Exit.void)
       }))
       expect(logs.some((l) => l.startsWith("ERROR: history final flush failed, 2 records not written"))).toBe(true)
+    }))
+})
+
+describe("HistoryWriter: flush period", () => {
+  it.scoped("a period of 250 ms writes at 250 ms, not at the default 100 (TestClock)", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const file = path.join(dir, "t.hst")
+      const w = yield* makeHistoryWriter({ path: file, flush: { everyMillis: 250 } })
+      yield* w.append("s", 0, T0)
+      yield* TestClock.adjust("249 millis")
+      yield* Effect.yieldNow()
+      expect(text(file)).toBe("")
+      yield* TestClock.adjust("1 millis")
+      yield* Effect.yieldNow()
+      expect(text(file)).toBe(line(0))
     }))
 })
 
