@@ -48,6 +48,7 @@ describe("decodeAttribute: Identity", () => {
     expect(one(6, 0xbc, 0x0a, 0, 0)).toEqual([["Serial Number", "0x00000abc"]])
     expect(one(7, 2, 0x68, 0x69)).toEqual([["Product Name", "hi"]])
     expect(one(8, 255)).toEqual([["State", 255]])
+    expect(one(1, 0x34, 0x12, 5)).toEqual([["Vendor ID", 0x1234]]) // a trailing byte is not a State
     for (const [id, b] of [[1, [1]], [2, []], [3, [1]], [4, [1]], [5, [1]], [6, [1, 2, 3]], [7, [3, 0x41, 0x42]], [7, []], [8, []], [9, [1, 2]]] as const) {
       expect(one(id, ...b), `attribute ${id}`).toBeUndefined()
     }
@@ -66,13 +67,14 @@ describe("decodeAttribute: TCP/IP attributes 1-6", () => {
     expect(one(5, ...five, 5, 0, 0x70, 0x6c, 0x61, 0x6e, 0x74)?.[5]).toEqual(["Domain Name", "plant"])
     expect(one(5, ...five)?.map(([n]) => n)).toEqual(["IP Address", "Network Mask", "Gateway Address", "Name Server", "Name Server 2", "Domain Name"])
     expect(one(5, ...five)?.[0]).toEqual(["IP Address", "0.0.0.192"])
+    expect(one(5, ...five)?.[5]).toEqual(["Domain Name", ""])
   })
   it("short replies, unknown attributes, a whole-object read and other classes give undefined", () => {
     for (const [id, b] of [[1, [1, 2, 3]], [2, []], [3, [1]], [4, [2, 0, 0x20, 0xf6]], [4, [1]], [5, new Array(16).fill(0)], [6, [4, 0, 0x70]], [6, [1]], [7, [1, 2, 3, 4]]] as const) {
       expect(one(id, ...b), `attribute ${id}`).toBeUndefined()
     }
     expect(one(undefined, 1, 0, 0, 0)).toBeUndefined()
-    expect(decodeAttribute(0x02, 1, Uint8Array.of(1, 0))).toBeUndefined()
+    expect(decodeAttribute(0x02, 1, Uint8Array.of(1, 0, 0, 0))).toBeUndefined()
   })
 })
 
@@ -122,6 +124,17 @@ describe("listTags: the Symbol object, page after page", () => {
     expect(refused).toMatchObject({ reason: "Protocol", message: expect.stringMatching(/^Symbol browse failed: Status 5 \[0x0001\] \(/) })
     const other = await Effect.runPromise(Effect.flip(listTags(browsing([{ _tag: "WriteTag", service: 0xcd, status: 0, extStatus: [] }]).session)))
     expect(other).toMatchObject({ reason: "Protocol", message: "unexpected WriteTag reply to the Symbol browse" })
+  })
+})
+
+describe("listTags: a controller that never says the list is complete", () => {
+  it("stops after 10,000 pages", async () => {
+    let asked = 0
+    const session = {
+      request: () => { asked++; return Effect.succeed(page(6, [{ instance: asked, name: `T${asked}`, symbolType: 0xc4 }])) }
+    } as unknown as Session
+    const tags = await Effect.runPromise(listTags(session))
+    expect([asked, tags.length, tags.at(-1)?.name]).toEqual([10_000, 10_000, "T10000"])
   })
 })
 
