@@ -21,7 +21,7 @@ const refusal = (text: string) => {
 describe("bridge specs", () => {
   it("recognises NAME@digits=…, spaces allowed", () => {
     for (const t of ["Speed@40001=REAL", " Speed @ 40001 = REAL", "A@1=BOOL[8]"]) expect(isBridgeSpec(t), t).toBe(true)
-    for (const t of ["Speed=REAL", "Speed@x=REAL", "@40001=REAL", "Speed@40001", "S@4000a=INT", "S=@40001=INT"]) expect(isBridgeSpec(t), t).toBe(false)
+    for (const t of ["Speed=REAL", "Speed@x=REAL", "@40001=REAL", "Speed@40001", "S@4000a=INT", "S=@40001=INT", "A@B@40001=INT"]) expect(isBridgeSpec(t), t).toBe(false)
   })
   it("parses the name, type, count, register and words per element", () => {
     expect(spec(" Sp @ 40003 =DINT[2]")).toMatchObject({
@@ -44,6 +44,8 @@ describe("bridge specs", () => {
     expect(refusal("S@065535=BOOL[3]")).toBe(`${pre("S@065535=BOOL[3]")}3 bits from 065535 run past the table`)
     expect(refusal("S@0=INT")).toMatch(/^bad Modbus tag spec "S@0=INT": /)
     expect(Either.isLeft(parseBridgeSpec("S@40001=INT[x]"))).toBe(true)
+    expect(Either.isLeft(parseBridgeSpec("S@40001=INT\nX@40002=INT"))).toBe(true) // one spec, not two
+    expect(spec("S@40001=INT\n").spec).toMatchObject({ name: "S", type: "INT" }) // a trailing newline is trimmed
   })
 })
 
