@@ -134,7 +134,7 @@ describe("Client service options", () => {
 
 describe("Client service choices", () => {
   it("OperationFailed's message: the transport error when there was one, else the CIP status", () => {
-    const result = ops("D[0]").map((operation) => ({ operation, ok: false, status: -1, extStatus: [] }))[0]!
+    const result = { index: 0, operation: ops("D[0]")[0]!, ok: false, status: -1, extStatus: [] }
     expect(new OperationFailed({ result: { ...result, error: new ClientError({ reason: "Closed", message: "connection closed by the server" }) } }).message)
       .toBe("connection closed by the server")
     expect(new OperationFailed({ result: { ...result, status: 5, extStatus: [] } }).message).toBe("Status 5 (path destination unknown)")

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
-import { bridgeAttribute, cipError, fromRegisters, isBridgeSpec, parseBridgeSpec, toRegisters, type BridgeSpec } from "../../src/modbus/bridge.js"
+import { bridgeAttribute, cipError, fromRegisters, isBridgeSpec, parseBridgeSpec, toRegisters } from "../../src/modbus/bridge.js"
 import { ModbusError } from "../../src/modbus/client.js"
 import { PollerError, type ModbusPollerService, type RegisterValue } from "../../src/modbus/poller.js"
 import type { RegisterAddress, RegisterRange } from "../../src/modbus/addresses.js"
