@@ -48,14 +48,15 @@ export const FOLDERS = {
   modbus: {
     mutate: ["src/modbus/**/*.ts", "!src/modbus/index.ts"],
     exclude: /\/index\.ts$/,
-    // The codec, addresses, runs and request planning and the handler against a TagStore (no
-    // socket); the device, poller and bridge against in-process servers on 127.0.0.1 port 0 (under
-    // 3 s a test; perTest coverage runs only those covering a mutant). Left out (they run in npm
-    // test): the CLI binary (cli, pollExit), pymodbus (Python), fuzz.test.ts (its live half runs
-    // 8 s) and frameCap.test.ts (it waits out the 10 s frame cap).
+    // The codec, addresses, runs and request planning, the handler against a TagStore and the
+    // bridge's specs, word orders and Attribute over a recording poller (no socket); the device,
+    // the client connection (a scripted device), poller and bridge against in-process servers on
+    // 127.0.0.1 port 0 (under 3 s a test; perTest coverage runs only those covering a mutant).
+    // Left out (they run in npm test): the CLI binary (cli, pollExit), pymodbus (Python),
+    // fuzz.test.ts (its live half runs 8 s) and frameCap.test.ts (it waits out the 10 s frame cap).
     tests: [
-      "codec", "requests", "responses", "addresses", "handler", "printEvents", "badinput", "device", "exceptions", "writeLimits",
-      "poller", "pollerWrites", "bridge", "jsmodbus"
+      "codec", "requests", "responses", "addresses", "handler", "printEvents", "badinput", "device", "deviceConfig", "exceptions",
+      "writeLimits", "connection", "pollerChecks", "poller", "pollerWrites", "bridgeSpecs", "bridge", "bridgeAge", "jsmodbus"
     ].map((t) => `test/modbus/${t}.test.ts`),
     // Module-level tables (function codes, exception names, limits) each re-ran every test.
     args: ["--ignoreStatic"]
@@ -69,7 +70,7 @@ export const FOLDERS = {
     // (under a second a file). cli.test.ts and structures.test.ts each end with one test of the
     // built binary, which covers no mutant and so never re-runs (perTest coverage).
     tests: [
-      "operations", "processor", "jobs", "results", "service", "wire", "attributes", "requestTable", "peekFrame",
+      "operations", "operationEdges", "processor", "processorPacking", "jobs", "results", "service", "wire", "attributes", "requestTable", "peekFrame",
       "printLines", "numbers", "session", "sessionReplies", "register", "faults", "routing", "simulator", "discovery", "listReplies",
       "templates", "runClient", "clientApi", "structures", "cli"
     ].map((t) => `test/client/${t}.test.ts`),

@@ -297,7 +297,7 @@ export const parseOperation = (input: string, options: ParseOptions = {}): Eithe
     const byte = offset ?? 0
     if (byte % size !== 0) return fail(`byte offset ${byte} is not a multiple of the ${size}-byte ${type}`)
     if (byte / size + values.length > count) {
-      return fail(`${values.length} values from byte offset ${byte} overrun the ${count}-element range`)
+      return fail(`${values.length} value${values.length === 1 ? "" : "s"} from byte offset ${byte} overrun the ${count}-element range`)
     }
   }
   return Either.right({ ...base, method: "write", elements: count, type, values })

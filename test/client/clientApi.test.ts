@@ -5,9 +5,10 @@
  * counts processAll returns.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either } from "effect"
+import { Chunk, Effect, Either, Stream } from "effect"
 import type { CipReply, CipRequest } from "../../src/cip/model.js"
-import { makeClientService, parseOperationsEffect } from "../../src/client/client.js"
+import { makeClientService, OperationFailed, parseOperationsEffect } from "../../src/client/client.js"
+import { ClientError } from "../../src/client/errors.js"
 import { parseOperations } from "../../src/client/operations.js"
 import type { Completion } from "../../src/client/requestTable.js"
 import type { Session } from "../../src/client/session.js"
@@ -128,5 +129,38 @@ describe("Client service options", () => {
       expect((yield* parseOperationsEffect(["D[0]", "D[1]=(DINT)1"])).map((o) => o.method)).toEqual(["read", "write"])
       expect((yield* Effect.flip(parseOperationsEffect(["D[0]", "[x"])))._tag).toBe("OperationParseError")
       expect((yield* Effect.flip(client.readMany(["[x"])))._tag).toBe("OperationParseError")
+    }))
+})
+
+describe("Client service choices", () => {
+  it("OperationFailed's message: the transport error when there was one, else the CIP status", () => {
+    const result = { index: 0, operation: ops("D[0]")[0]!, ok: false, status: -1, extStatus: [] }
+    expect(new OperationFailed({ result: { ...result, error: new ClientError({ reason: "Closed", message: "connection closed by the server" }) } }).message)
+      .toBe("connection closed by the server")
+    expect(new OperationFailed({ result: { ...result, status: 5, extStatus: [] } }).message).toBe("Status 5 (path destination unknown)")
+  })
+
+  it.effect("a whole tag written without a type is probed too (one element read first); untyped attribute values: REAL when any is a fraction", () =>
+    Effect.gen(function* () {
+      const dev = makeFakeDevice(tags())
+      const sets: Array<Uint8Array> = []
+      const h = heldSession((r) => r._tag === "SetAttributeSingle"
+        ? (sets.push(r.data), { _tag: "SetAttributeSingle", service: 0x90, status: 0, extStatus: [] })
+        : dev.answer(r))
+      const client = makeClientService(h.session)
+      yield* client.write("B", [7])
+      expect(h.sent.map((s) => s._tag)).toEqual(["ReadTag", "WriteTag"])
+      expect(h.sent[1]).toMatchObject({ type: { code: 0xc2 } }) // SINT, the tag's own type
+      expect(yield* client.read("B")).toEqual([7])
+      yield* client.write("@1/1/7", [2, 1.5])
+      expect(sets.at(-1)).toEqual(Uint8Array.from([0, 0, 0, 0x40, 0, 0, 0xc0, 0x3f])) // 2.0, 1.5 as REALs
+    }))
+
+  it.effect("process: the stream ends after the last result", () =>
+    Effect.gen(function* () {
+      const dev = makeFakeDevice(tags())
+      const client = makeClientService(heldSession(dev.answer).session)
+      const results = yield* Stream.runCollect(client.process(ops("D[0]", "D[1]", "R[0]"), { depth: 2 }))
+      expect(Chunk.toReadonlyArray(results).map((r) => [r.ok, r.values])).toEqual([[true, [0]], [true, [0]], [true, [0]]])
     }))
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import fc from "fast-check"
+import { runs } from "../propertyRuns.js"
 import type { TypeName } from "../../src/cip/types.js"
 import {
   OperationParseError, operationPath, parseOperation, parseOperations, printOperation, type Operation, type Target
@@ -155,13 +156,13 @@ describe("bits of integers", () => {
 
 describe("parseOperation properties", () => {
   it("parse ∘ print = id (bits too)", () => {
-    fc.assert(fc.property(bitOpArb, (op) => { expect(Either.getOrThrow(parseOperation(printOperation(op)))).toEqual(op) }), { numRuns: 300 })
+    fc.assert(fc.property(bitOpArb, (op) => { expect(Either.getOrThrow(parseOperation(printOperation(op)))).toEqual(op) }), runs(300))
   })
   it("parse ∘ print = id", () => {
     fc.assert(fc.property(opArb, (op) => {
       const back = parseOperation(printOperation(op))
       expect(Either.getOrThrow(back)).toEqual(op)
-    }), { numRuns: 500 })
+    }), runs(500))
   })
   it("garbage gives a typed error or an operation, never a throw", () => {
     fc.assert(fc.property(fc.string({ maxLength: 40 }), (s) => {
@@ -172,7 +173,7 @@ describe("parseOperation properties", () => {
       } else {
         expect(Either.getOrThrow(parseOperation(printOperation(r.right)))).toEqual(r.right)
       }
-    }), { numRuns: 2000 })
+    }), runs(2000))
   })
   it("near-miss garbage from the grammar's own alphabet: typed error or a round-tripping operation", () => {
     const alphabet = fc.constantFrom(..."Tg_:.[]-+=,()@/\"0123456789xXbBoO INTDREALSTRING".split(""))
@@ -180,6 +181,6 @@ describe("parseOperation properties", () => {
       const r = parseOperation(s)
       if (Either.isLeft(r)) expect(r.left._tag).toBe("OperationParseError")
       else expect(Either.getOrThrow(parseOperation(printOperation(r.right)))).toEqual(r.right)
-    }), { numRuns: 5000 })
+    }), runs(5000))
   })
 })
