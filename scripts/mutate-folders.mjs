@@ -104,6 +104,8 @@ export const FOLDERS = {
       ...["argv", "defaults", "clientAddress", "readme", "ini", "configFiles", "commandUsage", "enipCommands", "enipServerCommand", "modbusCommands"].map((t) => `test/cli/${t}.test.ts`),
       "test/history/cli.test.ts", "test/history/plot.test.ts"
     ],
+    // One worker without isolation, project modules imported afresh per test file (as cip).
+    vitestConfig: "vitest.mutate.small.config.ts",
     args: ["--ignoreStatic"]
   },
   poll: {
