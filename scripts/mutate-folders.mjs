@@ -81,11 +81,11 @@ export const FOLDERS = {
     // Socket-free: the API path grammar, globs, value conversion, metrics text, the moving-tags
     // page, the API's answers (answers.test.ts: api.ts and groups.ts without HTTP), Host and
     // Origin checks (origin.test.ts), options/signals and options/replay against fakes
-    // (playItems.test.ts) and through the API with signals, a replay, both or neither (optionsGroup.test.ts), the metrics' declarations and structure/number conversions
+    // (playItems.test.ts) and through the API with signals, a replay, both or neither (optionsGroup.test.ts), the tags group's edges (tagsGroup.test.ts), the metrics' declarations and structure/number conversions
     // (metricsHelp.test.ts, convertEdges.test.ts), glob classes (globClasses.test.ts). Left out
     // (they run in npm test): the HTTP tests (api, events, structures, history: a web server per
     // test, events waits on its batching), Chromium (page, trend) and the CLI simulator (e2e).
-    tests: ["request", "apiPaths", "metrics", "moving", "answers", "optionsGroup", "origin", "playItems", "metricsHelp", "convertEdges", "globClasses"].map((t) => `test/web/${t}.test.ts`),
+    tests: ["request", "apiPaths", "metrics", "moving", "answers", "optionsGroup", "tagsGroup", "origin", "playItems", "metricsHelp", "convertEdges", "globClasses"].map((t) => `test/web/${t}.test.ts`),
     // One worker without isolation, project modules imported afresh per test file (as cip): the
     // row's ten files ran in 7 s this way, 42 s isolated, on this machine under load.
     vitestConfig: "vitest.mutate.small.config.ts",
