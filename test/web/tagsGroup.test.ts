@@ -1,7 +1,7 @@
 /**
  * The `tags` group and the delay item through the API's `answer` (src/web/groups.ts): a
  * structure tag's declared members, a whole array read without an index, the `error` command's
- * CIP status range, and a command the delay item does not have.
+ * CIP status range, a command the delay item does not have, and the server's disable command.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Layer } from "effect"
@@ -53,5 +53,12 @@ describe("tags group", () => {
   it.effect("delay: a command of another options item (speed) is refused naming delay's own", () => withServices((s) => Effect.gen(function* () {
     expect((yield* ask(s, "/api/options/delay/speed=2")).command).toEqual({ success: false, message: "delay has no command speed (value, range)" })
     expect(s.control.unsafeState().delay.value).toBe(0)
+  })))
+
+  it.effect("server disable=true closes the port, =false listens again: each said and done", () => withServices((s) => Effect.gen(function* () {
+    expect((yield* ask(s, "/api/server/control/disable=true")).command).toEqual({ success: true, message: "server disabled: port closed, sessions dropped" })
+    expect(s.control.unsafeState().disabled).toBe(true)
+    expect((yield* ask(s, "/api/server/control/disable=false")).command).toEqual({ success: true, message: "server enabled: listening again" })
+    expect(s.control.unsafeState().disabled).toBe(false)
   })))
 })
