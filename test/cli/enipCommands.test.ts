@@ -4,8 +4,8 @@
  * the options the handlers turn into the client's configuration (repeat, -m's packet size, route
  * and send paths, a class 3 connection, printing off).
  */
-import { expect, layer } from "@effect/vitest"
-import { Effect, Layer, Logger, LogLevel } from "effect"
+import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
+import { afterAll, describe, expect, it } from "vitest"
 import { EnipServer, SimulatorLive, TagStore } from "../../src/server/simulator.js"
 import { runCpppo } from "./inProcess.js"
 
@@ -16,8 +16,17 @@ const simulator = SimulatorLive({ host: "127.0.0.1", port: 0, udp: false, tags: 
 const enip = (command: string, ...args: ReadonlyArray<string>) =>
   Effect.flatMap(EnipServer, ({ address }) => runCpppo("enip", command, "-a", `127.0.0.1:${address.port}`, ...args))
 
-layer(simulator, { excludeTestServices: true })("enip commands in-process", (it) => {
-  it.effect("client -p: one line per operation in cpppo's format; the values are in the controller", () => Effect.gen(function* () {
+// One simulator for the file, its runtime made here rather than with @effect/vitest's `layer`:
+// that one assigns its `effect`/`scoped` onto the shared `it`, so in a mutation run's single
+// worker (vitest.mutate.small.config.ts) later test files' `it.scoped` lost their TestClock.
+const runtime = ManagedRuntime.make(simulator)
+const test = (name: string, body: () => Effect.Effect<void, unknown, EnipServer | TagStore>) =>
+  it(name, () => runtime.runPromise(body()))
+
+describe("enip commands in-process", () => {
+  afterAll(() => runtime.dispose())
+
+  test("client -p: one line per operation in cpppo's format; the values are in the controller", () => Effect.gen(function* () {
     expect(yield* enip("client", "-p", "X[0-2]=1,2,3", "X[0-2]")).toEqual({
       out: "                X[0][  0-2  ]+  0 <= [1, 2, 3]: 'OK'\n                X[0][  0-2  ]+  0 == [1, 2, 3]: 'OK'\n",
       end: "ok",
@@ -26,13 +35,13 @@ layer(simulator, { excludeTestServices: true })("enip commands in-process", (it)
     expect(yield* (yield* TagStore).read("X", 0, 4)).toEqual([1, 2, 3, 0])
   }))
 
-  it.effect("client: silent without -p; a failed operation sets exit status 1", () => Effect.gen(function* () {
+  test("client: silent without -p; a failed operation sets exit status 1", () => Effect.gen(function* () {
     expect(yield* enip("client", "X[3]=9", "Nope")).toEqual({ out: "", end: "ok", exitCode: 1 })
     expect(yield* (yield* TagStore).read("X", 3, 1)).toEqual([9])
     expect(yield* enip("client", "X[3]")).toEqual({ out: "", end: "ok", exitCode: undefined })
   }))
 
-  it.effect("client -r 2 runs the operations twice; -m 20 takes 20 as the packet size, not a tag", () => Effect.gen(function* () {
+  test("client -r 2 runs the operations twice; -m 20 takes 20 as the packet size, not a tag", () => Effect.gen(function* () {
     const twice = yield* enip("client", "-p", "-r", "2", "Y=(DINT)7", "Y")
     expect(twice.out.split("\n").filter((l) => l !== "")).toEqual([
       "                   Y              <= [7]: 'OK'", "                   Y              == [7]: 'OK'",
@@ -46,7 +55,7 @@ layer(simulator, { excludeTestServices: true })("enip commands in-process", (it)
     })
   }))
 
-  it.effect("client: --route-path none with --send-path '' (a simple device), -S, and routed over a class 3 connection", () => Effect.gen(function* () {
+  test("client: --route-path none with --send-path '' (a simple device), -S, and routed over a class 3 connection", () => Effect.gen(function* () {
     yield* (yield* TagStore).write("Y", 0, [5])
     const line = "                   Y              == [5]: 'OK'\n"
     expect((yield* enip("client", "-p", "--route-path", "none", "--send-path", "", "Y")).out).toBe(line)
@@ -56,11 +65,11 @@ layer(simulator, { excludeTestServices: true })("enip commands in-process", (it)
     expect((yield* enip("client", "-p", "--route-path", "[{\"port\":1,\"link\":0}]", "--send-path", "@0x6/0x1", "Y")).out).toBe(line)
   }))
 
-  it.effect("client --list-tags: the controller's tags", () => Effect.gen(function* () {
+  test("client --list-tags: the controller's tags", () => Effect.gen(function* () {
     expect((yield* enip("client", "-p", "--list-tags")).out).toBe("X                                INT[5]  (instance 1)\nY                                DINT  (instance 2)\n")
   }))
 
-  it.effect("get-attribute prints the value and its decoded field; --no-print prints nothing", () => Effect.gen(function* () {
+  test("get-attribute prints the value and its decoded field; --no-print prints nothing", () => Effect.gen(function* () {
     expect((yield* enip("get-attribute", "@1/1/7")).out).toBe(
       "         @0x0001/1/7              == [20, 49, 55, 53, 54, 45, 76, 54, 49, 47, 66, 32, 76, 79, 71, 73, 88, 53, 53, 54, 49]: 'OK'\n" +
       "    Product Name               1756-L61/B LOGIX5561\n")
@@ -68,7 +77,7 @@ layer(simulator, { excludeTestServices: true })("enip commands in-process", (it)
     expect(yield* enip("get-attribute", "--no-print", "@1/1/99")).toMatchObject({ out: "", exitCode: 1 })
   }))
 
-  it.effect("poll --duration: the changes, then the summary; -q only the summary", () => Effect.gen(function* () {
+  test("poll --duration: the changes, then the summary; -q only the summary", () => Effect.gen(function* () {
     yield* (yield* TagStore).write("Y", 0, [0])
     const r = yield* enip("poll", "--duration", "0.25", "-R", "0.1", "Y", "X[1-2]")
     const lines = r.out.split("\n")

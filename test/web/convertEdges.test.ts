@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { makeTagStore } from "../../src/tags/tagStore.js"
-import { ATTRIBUTE_TEXT_VALUES, attributeText, convertFor, convertValues, parseNumber } from "../../src/web/convert.js"
+import { ATTRIBUTE_TEXT_VALUES, attributeText, convertElement, convertFor, convertValues, parseNumber } from "../../src/web/convert.js"
 
 const why = <A>(e: Either.Either<A, string>): string => Either.match(e, { onLeft: (x) => x, onRight: (a) => `converted ${JSON.stringify(a)}` })
 
@@ -49,6 +49,22 @@ describe("parseNumber spellings", () => {
     expect(convertValues("LREAL", "[0BBBBBBB, 2,6,03]")).toEqual(Either.left('"0BBBBBBB" is not a LREAL'))
     expect(convertValues("DINT", "0o9")).toEqual(Either.left('"0o9" is not a DINT (not an integer)'))
     expect(convertValues("DINT", "0b11,0o17,0xff")).toEqual(Either.right([3, 15, 255]))
+  })
+
+  it("a fraction without its integer part keeps every digit (.55); REAL takes exactly FLT_MAX, not beyond", () => {
+    expect(parseNumber(".55")).toBe(0.55)
+    expect(parseNumber("-.125e2")).toBe(-12.5)
+    expect(Either.getOrThrow(convertElement("REAL", "3.4028234663852886e38"))).toBe(3.4028234663852886e38)
+    expect(why(convertElement("REAL", "-3.4028234663852886e38"))).toBe("converted -3.4028234663852886e+38")
+    expect(why(convertElement("REAL", "3.4028236e38"))).toBe('"3.4028236e38" is not a REAL (out of REAL range)')
+  })
+})
+
+describe("convertValues lists", () => {
+  it("brackets are taken off only when they enclose the whole list: [1]x is one bad value", () => {
+    expect(Either.getOrThrow(convertValues("INT", " [1, 2] "))).toEqual([1, 2])
+    expect(why(convertValues("INT", "[1]x"))).toBe('"[1]x" is not a INT (not an integer)')
+    expect(why(convertValues("INT", "x[1]"))).toBe('"x[1]" is not a INT (not an integer)')
   })
 })
 

@@ -49,4 +49,24 @@ describe("metrics: declarations", () => {
     expect(body).toContain("# TYPE process_cpu_user_seconds_total counter")
     expect(body).toContain("cpppo_up{controller=\"plc\"} 0")
   }))
+
+  it.scoped("no controllers: each cpppo metric is declared with no samples (the histogram too)", () => Effect.gen(function* () {
+    const { body } = yield* Effect.promise(() => renderMetrics(makeMetricsRegistry(() => [], { processMetrics: false })))
+    const samples = body.split("\n").filter((l) => l !== "" && !l.startsWith("#"))
+    expect(samples).toEqual([])
+    expect(body).toContain("# TYPE cpppo_request_duration_seconds histogram\n")
+  }))
+
+  it.scoped("the histogram's samples: one bucket line per bound and +Inf, then _sum and _count", () => Effect.gen(function* () {
+    const s = yield* source
+    const { body } = yield* Effect.promise(() => renderMetrics(makeMetricsRegistry(() => [s], { processMetrics: false })))
+    const lines = body.split("\n").filter((l) => l.startsWith("cpppo_request_duration_seconds"))
+    expect(lines.slice(-3)).toEqual([
+      'cpppo_request_duration_seconds_bucket{controller="plc",le="+Inf"} 0',
+      'cpppo_request_duration_seconds_sum{controller="plc"} 0',
+      'cpppo_request_duration_seconds_count{controller="plc"} 0'
+    ])
+    expect(lines.every((l) => l.endsWith(" 0"))).toBe(true)
+    expect(lines.length).toBeGreaterThan(3)
+  }))
 })

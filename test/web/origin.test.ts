@@ -16,6 +16,7 @@ describe("Host", () => {
     expect(hostOf("::1")).toBe("::1") // two colons: no port to cut
     expect(hostOf("127.0.0.1:80")).toBe("127.0.0.1")
     expect(hostOf("plc")).toBe("plc")
+    expect(hostOf(":80")).toBe("") // a port alone: no host, which no policy serves
   })
 
   it("served: IP addresses, localhost and *.localhost, this machine's name, --web-host names; no Host header", () => {
@@ -27,6 +28,10 @@ describe("Host", () => {
     expect(hostAllowed(p, undefined)).toBe(true)
     for (const h of ["evil.example", "localhost.evil.example", "example", "scada.example.evil", "xlocalhost"]) expect(hostAllowed(p, h), h).toBe(false)
     expect(hostAllowed(originPolicy(), "scada.example")).toBe(false)
+    // Without --web-host: exactly localhost and this machine's names (not a part of one).
+    const own = hostname().toLowerCase()
+    expect([...originPolicy().hosts].sort()).toEqual([...new Set(["localhost", own, own.split(".")[0]!])].sort())
+    expect(hostAllowed(originPolicy(), ":80")).toBe(false)
   })
 })
 
@@ -37,6 +42,7 @@ describe("CORS", () => {
     expect(corsHeaders(originPolicy([], ["*"]), undefined)).toEqual({ "access-control-allow-origin": "*" })
     const p = originPolicy([], [" http://a.example/ ", ""])
     expect(p.cors).toEqual(["http://a.example"])
+    expect(originPolicy([], ["http://a.example//"]).cors).toEqual(["http://a.example"])
     expect(corsHeaders(p, "http://a.example")).toEqual({ "access-control-allow-origin": "http://a.example", vary: "Origin" })
     expect(corsHeaders(p, "http://a.example//")).toEqual({ "access-control-allow-origin": "http://a.example//", vary: "Origin" })
     expect(corsHeaders(p, "http://b.example")).toEqual({ vary: "Origin" })

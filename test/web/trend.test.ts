@@ -5,14 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { mkdtempSync, rmSync } from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
-import { chromium, type Browser, type Page } from "playwright-core"
+import type { Page } from "playwright-core"
 import { Client } from "../../src/client/client.js"
 import type { CipValue } from "../../src/cip/types.js"
-import { CHROMIUM, CHROMIUM_ARGS, chromiumTitle, HAVE_CHROMIUM } from "./chromium.js"
-import { type Simulator, startSimulator } from "./simulator.js"
+import { chromiumTitle, HAVE_CHROMIUM } from "./chromium.js"
+import { trendRig } from "./trendRig.js"
 
 const SCREENSHOT = process.env["CPPPO_TREND_SCREENSHOT"]
 const title = chromiumTitle("trends on the live page in headless Chromium", "test/web/trend.test.ts")
@@ -35,34 +32,25 @@ const until = async (page: Page, check: (cs: ReadonlyArray<ChartReport>) => bool
 }
 
 describe.skipIf(!HAVE_CHROMIUM)(title, () => {
-  let sim: Simulator
-  let browser: Browser
-  const dir = mkdtempSync(path.join(os.tmpdir(), "cpppo-trend-"))
+  const rig = trendRig(["SCADA=INT[10]", "Speed=REAL"], "cpppo-trend-")
   const write = (tag: string, values: ReadonlyArray<CipValue>, type: "INT" | "REAL") =>
     Effect.runPromise(Effect.scoped(Effect.flatMap(
-      Client.connect({ host: sim.enip.host, port: sim.enip.port, timeout: "3 seconds" }),
+      Client.connect({ host: rig.sim.enip.host, port: rig.sim.enip.port, timeout: "3 seconds" }),
       (c) => c.write(tag, values, type)
     )).pipe(Effect.timeout("10 seconds")))
 
-  beforeAll(async () => {
-    sim = await startSimulator(["SCADA=INT[10]", "Speed=REAL"], ["--historize", path.join(dir, "sim.hst")])
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 })
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await sim?.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  beforeAll(rig.setup, 60_000)
+  afterAll(rig.teardown)
 
   it("a value written by a client becomes a new point of the trend; history seeds it; tags share a chart", async () => {
     // Written before the page opens: only history knows it was ever 111.
     await write("SCADA[2]", [111], "INT")
     await write("SCADA[2]", [222], "INT")
-    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } })
+    const page = await rig.browser.newPage({ viewport: { width: 1100, height: 800 } })
     page.setDefaultTimeout(5000)
     const errors: Array<string> = []
     page.on("pageerror", (e) => errors.push(String(e)))
-    await page.goto(`${sim.web}/`)
+    await page.goto(`${rig.sim.web}/`)
     await page.locator('[data-testid="tag-SCADA"]').waitFor()
     expect(await page.locator("#trends").isVisible()).toBe(false)
 

@@ -4,39 +4,25 @@
  * minutes (`/history/series?since=` now − N × 60 s). Skips (saying why) without Chromium.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { mkdtempSync, rmSync } from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
-import { chromium, type Browser } from "playwright-core"
-import { CHROMIUM, CHROMIUM_ARGS, chromiumTitle, HAVE_CHROMIUM } from "./chromium.js"
-import { type Simulator, startSimulator } from "./simulator.js"
+import { chromiumTitle, HAVE_CHROMIUM } from "./chromium.js"
+import { trendRig } from "./trendRig.js"
 
 const title = chromiumTitle("trend windows on the live page in headless Chromium", "test/web/trendWindows.test.ts")
 
 describe.skipIf(!HAVE_CHROMIUM)(title, () => {
-  let sim: Simulator
-  let browser: Browser
-  const dir = mkdtempSync(path.join(os.tmpdir(), "cpppo-trendwin-"))
-
-  beforeAll(async () => {
-    sim = await startSimulator(["SCADA=INT[10]"], ["--historize", path.join(dir, "sim.hst")])
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 })
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await sim?.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  const rig = trendRig(["SCADA=INT[10]"], "cpppo-trendwin-")
+  beforeAll(rig.setup, 60_000)
+  afterAll(rig.teardown)
 
   it("the last 1, 5 (at first), 15 or 60 minutes: each asks history for that window", async () => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } })
+    const page = await rig.browser.newPage({ viewport: { width: 1100, height: 800 } })
     page.setDefaultTimeout(5000)
     const asked: Array<{ since: number; at: number }> = []
     page.on("request", (r) => {
       const u = new URL(r.url())
       if (u.pathname.endsWith("/history/series")) asked.push({ since: Number(u.searchParams.get("since")), at: Date.now() / 1000 })
     })
-    await page.goto(`${sim.web}/`)
+    await page.goto(`${rig.sim.web}/`)
     await page.locator('[data-testid="tag-SCADA"]').waitFor()
     await page.locator("#v-SCADA span").nth(1).click()
     await page.locator("#trends .trend canvas").first().waitFor()
