@@ -49,7 +49,7 @@ const waitListening = async (port: number): Promise<void> => {
 }
 
 /** Run bench.sh against a server; its BENCH line per scenario. */
-const benchSh = (pid: number, port: number, seconds: number, scenarios: ReadonlyArray<string>): Promise<Map<string, Figure>> =>
+export const benchSh = (pid: number, port: number, seconds: number, scenarios: ReadonlyArray<string>): Promise<Map<string, Figure>> =>
   new Promise((resolve) => {
     const child = spawn(join(LIBPLCTAG, "bench.sh"), ["127.0.0.1", String(port), String(seconds), ...scenarios], {
       env: { ...process.env, SERVER_PID: String(pid) }, stdio: ["ignore", "pipe", "inherit"]

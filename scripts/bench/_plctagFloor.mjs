@@ -8,7 +8,12 @@
  * Node itself costs under that load, before any simulator work: `npm run bench -- lockstep` runs it
  * beside ab_server and the simulator so that the ratios can be read against it.
  *
- *   node scripts/bench/_plctagFloor.mjs     # prints 127.0.0.1:PORT, serves until killed
+ * With `--handle` it reads through node's `onread` into one reused buffer and writes each reply
+ * straight to the libuv handle with a WriteWrap from `process.binding("stream_wrap")` (internal and
+ * deprecated: no stream machinery at all), the lowest cost node:net can reach from JavaScript
+ * (`npm run bench -- floors` runs both beside ab_server).
+ *
+ *   node scripts/bench/_plctagFloor.mjs [--handle]     # prints 127.0.0.1:PORT, serves until killed
  */
 import * as net from "node:net"
 
@@ -92,10 +97,39 @@ const frame = (/** @type {Buffer} */ request, /** @type {Buffer} */ body) => {
   return f
 }
 
-const server = net.createServer({ noDelay: true }, (socket) => {
+const handleMode = process.argv.includes("--handle")
+const shared = Buffer.allocUnsafe(65_536)
+
+/** The socket to serve and how to write to it: node's streams, or onread and the bare handle. */
+const adopt = (/** @type {net.Socket} */ accepted, /** @type {(chunk: Buffer) => void} */ onChunk) => {
+  if (!handleMode) {
+    accepted.on("data", onChunk)
+    accepted.resume()
+    return { socket: accepted, send: (/** @type {Buffer} */ b) => accepted.write(b) }
+  }
+  process.noDeprecation = true
+  const { WriteWrap } = process.binding("stream_wrap")
+  const handle = /** @type {any} */ (accepted)._handle
+  ;/** @type {any} */ (accepted)._handle = null
+  accepted.destroy()
+  const socket = new net.Socket(/** @type {any} */ ({
+    handle, readable: true, writable: true,
+    onread: { buffer: shared, callback: (/** @type {number} */ n) => { const c = Buffer.allocUnsafe(n); shared.copy(c, 0, 0, n); onChunk(c) } }
+  }))
+  const send = (/** @type {Buffer} */ b) => {
+    const req = new WriteWrap()
+    req.handle = handle
+    req.buffer = b // kept alive until libuv is done with it
+    req.oncomplete = (/** @type {number} */ status) => { if (status < 0) socket.destroy() }
+    if (handle.writeBuffer(req, b) !== 0) socket.destroy()
+  }
+  return { socket, send }
+}
+
+const server = net.createServer({ noDelay: true, pauseOnConnect: true }, (accepted) => {
   const state = { toId: 0 }
   let buf = Buffer.alloc(0)
-  socket.on("data", (chunk) => {
+  const { socket, send } = adopt(accepted, (chunk) => {
     buf = buf.length > 0 ? Buffer.concat([buf, chunk]) : chunk
     while (buf.length >= 24) {
       const len = 24 + buf.readUInt16LE(2)
@@ -106,7 +140,7 @@ const server = net.createServer({ noDelay: true }, (socket) => {
       if (command === 0x65) {
         const r = Buffer.from(f)
         r.writeUInt32LE(1, 4)
-        socket.write(r)
+        send(r)
       } else if (command === 0x66) {
         socket.end()
       } else if (command === 0x6f) {
@@ -117,7 +151,7 @@ const server = net.createServer({ noDelay: true }, (socket) => {
         body.writeUInt16LE(0xb2, 12)
         body.writeUInt16LE(cip.length, 14)
         cip.copy(body, 16)
-        socket.write(frame(f, body))
+        send(frame(f, body))
       } else if (command === 0x70) {
         // CPF: connected address (the id), connected data (sequence count, then the request).
         const cip = answer(f.subarray(24 + 22))
@@ -130,7 +164,7 @@ const server = net.createServer({ noDelay: true }, (socket) => {
         body.writeUInt16LE(2 + cip.length, 18)
         f.copy(body, 20, 24 + 20, 24 + 22) // sequence count
         cip.copy(body, 22)
-        socket.write(frame(f, body))
+        send(frame(f, body))
       }
     }
   })
