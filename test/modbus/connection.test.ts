@@ -9,6 +9,7 @@ import { Effect, Exit, Fiber } from "effect"
 import * as net from "node:net"
 import { connectModbus, type ModbusConnection, type ModbusError } from "../../src/modbus/client.js"
 import { makeMbapFramer } from "../../src/modbus/codec.js"
+import { HANG_GUARD } from "./helpers.js"
 
 /** A device that records each request frame and lets the test answer (or not) on its socket. */
 const scripted = () =>
@@ -40,7 +41,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex")
 const failure = <A>(e: Effect.Effect<A, ModbusError>) => Effect.map(Effect.flip(e), (x) => ({ reason: x.reason, code: x.code, message: x.message }))
 const READ = { fc: 3, address: 0x10, quantity: 2 } as const
 
-describe("connectModbus", () => {
+describe("connectModbus", HANG_GUARD, () => {
   it.scoped("sends ids 1, 2, … with the unit and PDU; matches responses by id in any order; counts answers", () =>
     Effect.gen(function* () {
       const d = yield* scripted()
