@@ -96,6 +96,19 @@ describe("value lists", () => {
   })
 })
 
+describe("value lists and literals: the rest of the edges", () => {
+  it("a tab after a closing quote, a space before a comma, an empty first field", () => {
+    expect(values('T[0-1]=(STRING)"a"\t,"b"')).toEqual(["a", "b"])
+    expect(values("T[0-1]=(STRING)a ,b")).toEqual(["a", "b"])
+    expect(values("T[0-1]=(STRING),b")).toEqual(["", "b"])
+    expect(why("T[0-1]=,5")).toBe('invalid INT ""')
+  })
+  it("a base prefix inside a number is refused, not handed to BigInt; a fraction of two digits after the point", () => {
+    for (const t of ["10x1f", "10o7", "10b1", "-10x1"]) expect(why(`T=(DINT)${t}`)).toBe(`invalid DINT ${JSON.stringify(t)}`)
+    expect(values("T[0-1]=(REAL).25,-.75")).toEqual([0.25, -0.75])
+  })
+})
+
 describe("targets", () => {
   it("element indexes and ranges, spaced or not", () => {
     expect(ok("Tag [ 3 ]")).toEqual({ method: "read", target: { _tag: "Symbolic", names: [{ name: "Tag" }] }, element: 3 })
