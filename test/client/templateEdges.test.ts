@@ -14,16 +14,11 @@ import type { Session } from "../../src/client/session.js"
 import { formatStructure, makeStructureTypes } from "../../src/client/templates.js"
 import type { CipReply, CipRequest } from "../../src/cip/model.js"
 import { EnipServer, SimulatorLive } from "../../src/server/simulator.js"
+import { tampered } from "./tamperedSession.js"
 
 const UDTS = ["Motor{Speed:REAL,Running:BOOL}"]
 const TAGS = ["M=Motor", "Program:Main.P=Motor", "DINT1=DINT"]
 
-/** A session whose replies pass through `tamper`, recording each request. */
-const tampered = (session: Session, tamper: (req: CipRequest, reply: CipReply) => CipReply = (_, r) => r) => {
-  const sent: Array<CipRequest> = []
-  const s: Session = { ...session, request: (req) => { sent.push(req); return Effect.map(session.request(req), (r) => tamper(req, r)) } }
-  return { session: s, sent, count: (tag: CipRequest["_tag"]) => sent.filter((r) => r._tag === tag).length }
-}
 const instanceOf = (req: CipRequest) => { const at = req.path[1]; return at?._tag === "Instance" ? at.id : undefined }
 /** The same attribute reply with attribute `i`'s data replaced. */
 const withAttribute = (r: CipReply, i: number, data: Uint8Array | undefined): CipReply =>
