@@ -109,6 +109,20 @@ describe("value lists and literals: the rest of the edges", () => {
   })
 })
 
+describe("parsed targets carry only what was given", () => {
+  it("no attribute, element, count or bit key unless the text has one; a name before the last keeps only a given index", () => {
+    expect(ok("@1/2").target).toStrictEqual({ _tag: "Numeric", classId: 1, instance: 2 })
+    const plain = ok("A.B")
+    expect(plain.target).toStrictEqual({ _tag: "Symbolic", names: [{ name: "A" }, { name: "B" }] })
+    expect(["element", "elements", "bit"].filter((k) => k in plain)).toEqual([])
+    expect(["element", "elements"].filter((k) => k in ok("@1/2/3"))).toEqual([])
+    expect(ok("A[2].B[3]").target).toStrictEqual({ _tag: "Symbolic", names: [{ name: "A", index: 2 }, { name: "B" }] })
+  })
+  it("a bit of a range is refused whatever the range's digits", () => {
+    expect(why("T[10-12].3")).toBe("a bit takes one element, not a range")
+  })
+})
+
 describe("targets", () => {
   it("element indexes and ranges, spaced or not", () => {
     expect(ok("Tag [ 3 ]")).toEqual({ method: "read", target: { _tag: "Symbolic", names: [{ name: "Tag" }] }, element: 3 })
