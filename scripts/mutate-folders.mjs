@@ -72,7 +72,7 @@ export const FOLDERS = {
     tests: [
       "operations", "operationEdges", "processor", "processorPacking", "jobs", "results", "service", "wire", "attributes", "requestTable", "peekFrame",
       "printLines", "numbers", "session", "sessionReplies", "register", "faults", "routing", "simulator", "discovery", "listReplies",
-      "templates", "runClient", "clientApi", "structures", "cli"
+      "templates", "templateEdges", "runClient", "clientApi", "structures", "cli"
     ].map((t) => `test/client/${t}.test.ts`),
     args: ["--ignoreStatic"]
   },

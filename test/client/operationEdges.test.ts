@@ -96,6 +96,33 @@ describe("value lists", () => {
   })
 })
 
+describe("value lists and literals: the rest of the edges", () => {
+  it("a tab after a closing quote, a space before a comma, an empty first field", () => {
+    expect(values('T[0-1]=(STRING)"a"\t,"b"')).toEqual(["a", "b"])
+    expect(values("T[0-1]=(STRING)a ,b")).toEqual(["a", "b"])
+    expect(values("T[0-1]=(STRING),b")).toEqual(["", "b"])
+    expect(why("T[0-1]=,5")).toBe('invalid INT ""')
+  })
+  it("a base prefix inside a number is refused, not handed to BigInt; a fraction of two digits after the point", () => {
+    for (const t of ["10x1f", "10o7", "10b1", "-10x1"]) expect(why(`T=(DINT)${t}`)).toBe(`invalid DINT ${JSON.stringify(t)}`)
+    expect(values("T[0-1]=(REAL).25,-.75")).toEqual([0.25, -0.75])
+  })
+})
+
+describe("parsed targets carry only what was given", () => {
+  it("no attribute, element, count or bit key unless the text has one; a name before the last keeps only a given index", () => {
+    expect(ok("@1/2").target).toStrictEqual({ _tag: "Numeric", classId: 1, instance: 2 })
+    const plain = ok("A.B")
+    expect(plain.target).toStrictEqual({ _tag: "Symbolic", names: [{ name: "A" }, { name: "B" }] })
+    expect(["element", "elements", "bit"].filter((k) => k in plain)).toEqual([])
+    expect(["element", "elements"].filter((k) => k in ok("@1/2/3"))).toEqual([])
+    expect(ok("A[2].B[3]").target).toStrictEqual({ _tag: "Symbolic", names: [{ name: "A", index: 2 }, { name: "B" }] })
+  })
+  it("a bit of a range is refused whatever the range's digits", () => {
+    expect(why("T[10-12].3")).toBe("a bit takes one element, not a range")
+  })
+})
+
 describe("targets", () => {
   it("element indexes and ranges, spaced or not", () => {
     expect(ok("Tag [ 3 ]")).toEqual({ method: "read", target: { _tag: "Symbolic", names: [{ name: "Tag" }] }, element: 3 })

@@ -14,16 +14,11 @@ import type { Session } from "../../src/client/session.js"
 import { formatStructure, makeStructureTypes } from "../../src/client/templates.js"
 import type { CipReply, CipRequest } from "../../src/cip/model.js"
 import { EnipServer, SimulatorLive } from "../../src/server/simulator.js"
+import { tampered } from "./tamperedSession.js"
 
 const UDTS = ["Motor{Speed:REAL,Running:BOOL,Faults:DINT[4],Name:STRING}", "Line{Pump:Motor,Count:INT,Flags:BOOL[40]}"]
 const TAGS = ["M=Motor[2]", "L=Line", "Program:Main.P=Motor", "DINT1=DINT"]
 
-/** A session whose replies pass through `tamper`, counting requests by service. */
-const tampered = (session: Session, tamper: (req: CipRequest, reply: CipReply) => CipReply = (_, r) => r) => {
-  const sent: Array<CipRequest["_tag"]> = []
-  const s: Session = { ...session, request: (req) => { sent.push(req._tag); return Effect.map(session.request(req), (r) => tamper(req, r)) } }
-  return { session: s, sent, count: (tag: CipRequest["_tag"]) => sent.filter((t) => t === tag).length }
-}
 
 layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: TAGS, udts: UDTS }), { excludeTestServices: true })("structure types from the controller", (it) => {
   const connect = Effect.flatMap(EnipServer, ({ address }) => Client.connect({ host: "127.0.0.1", port: address.port }))

@@ -4,13 +4,13 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { hex, rawModbus, sleep, toHex, withDevice } from "./helpers.js"
+import { HANG_GUARD, hex, rawModbus, sleep, toHex, withDevice } from "./helpers.js"
 
 const REGS = ["40001-40010=7", "1-16=1", "30001=5", "10001=1"]
 /** An ADU: transaction 0x0102, protocol 0, unit, PDU (hex). */
 const adu = (pdu: string, unit = 1, tid = "0102") => `${tid}0000${(pdu.length / 2 + 1).toString(16).padStart(4, "0")}${unit.toString(16).padStart(2, "0")}${pdu}`
 
-describe("cpppo modbus server on bad input", () => {
+describe("cpppo modbus server on bad input", HANG_GUARD, () => {
   it("answers well-formed requests byte for byte", async () => {
     await withDevice({ registers: REGS }, async (d) => {
       const c2 = await rawModbus(d.address.port)

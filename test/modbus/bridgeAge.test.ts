@@ -41,6 +41,14 @@ const silentDevice = async () => {
 afterEach(() => { vi.useRealTimers() })
 
 /**
+ * Each step of a case, bounded: on loopback each takes milliseconds, so 5 s (real time: only
+ * `Date` is faked) is reached only by a hang, which then fails the test with the step's name
+ * instead of waiting out the test's timeout.
+ */
+const bounded = <A, E>(step: string, e: Effect.Effect<A, E>): Promise<A> =>
+  Effect.runPromise(Effect.timeoutFail(e, { duration: "5 seconds", onTimeout: () => new Error(`${step} did not finish within 5 s`) }))
+
+/**
  * Bridge `text` at `rate` (no word order given: the default), read its first value, silence the
  * device, and read again at `limit` ms and `limit` + 1 ms after the first value.
  */
@@ -53,9 +61,9 @@ const ageCase = async (text: string, rate: number, value: number, limit: number)
     const bridged = Either.getOrThrow(parseBridgeSpec(text))
     const layer = modbusBridgeLayer({ host: "127.0.0.1", port: device.port, rate, timeout: 60_000 }, [bridged]).pipe(
       Layer.provide(Logger.minimumLogLevel(LogLevel.None)))
-    const ctx = await Effect.runPromise(Scope.extend(Layer.build(layer), scope))
-    const attribute = await Effect.runPromise(Context.get(ctx, AttributeFactory).make(bridged.spec, elementOf(bridged.spec)!, 1))
-    const read = () => Effect.runPromise(Effect.either(attribute.read(0, 1)))
+    const ctx = await bounded("starting the bridge", Scope.extend(Layer.build(layer), scope))
+    const attribute = await bounded("making its Attribute", Context.get(ctx, AttributeFactory).make(bridged.spec, elementOf(bridged.spec)!, 1))
+    const read = () => bounded("a read", Effect.either(attribute.read(0, 1)))
     let first = await read()
     for (let i = 0; i < 100 && Either.isLeft(first); i++) { await new Promise((r) => setTimeout(r, 50)); first = await read() }
     expect(first).toEqual(Either.right([value]))
@@ -70,7 +78,7 @@ const ageCase = async (text: string, rate: number, value: number, limit: number)
     expect(Either.isLeft(late) && { status: late.left.status, ext: late.left.extStatus }).toEqual({ status: 0x01, ext: [0x0204] })
   } finally {
     vi.useRealTimers()
-    await Effect.runPromise(Scope.close(scope, Exit.void))
+    await bounded("closing the bridge", Scope.close(scope, Exit.void))
     device.close()
   }
 }

@@ -5,10 +5,13 @@
  * and every way the connection ends failing what is pending with the reason.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Fiber } from "effect"
+import { Effect, Exit, Fiber, Scope } from "effect"
+import { spawn } from "node:child_process"
+import { existsSync } from "node:fs"
 import * as net from "node:net"
 import { connectModbus, type ModbusConnection, type ModbusError } from "../../src/modbus/client.js"
 import { makeMbapFramer } from "../../src/modbus/codec.js"
+import { HANG_GUARD, PYTHON } from "./helpers.js"
 
 /** A device that records each request frame and lets the test answer (or not) on its socket. */
 const scripted = () =>
@@ -40,7 +43,40 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex")
 const failure = <A>(e: Effect.Effect<A, ModbusError>) => Effect.map(Effect.flip(e), (x) => ({ reason: x.reason, code: x.code, message: x.message }))
 const READ = { fc: 3, address: 0x10, quantity: 2 } as const
 
-describe("connectModbus", () => {
+/**
+ * A device that answers every read of one register at once with the request's transaction id as
+ * the value, except the ids in `held` (answered only when the test calls `release`).
+ */
+const answering = (held: ReadonlySet<number>) =>
+  Effect.acquireRelease(
+    Effect.async<{
+      port: number; ids: Array<number>; release: (id: number) => void; arrived: (n: number) => Promise<void>; server: net.Server; sockets: Array<net.Socket>
+    }>((resume) => {
+      const ids: Array<number> = []
+      const sockets: Array<net.Socket> = []
+      const reply = (id: number) => Buffer.from(adu(id, 1, 3, 2, id >> 8, id & 0xff))
+      const server = net.createServer((s) => {
+        sockets.push(s)
+        const framer = makeMbapFramer()
+        s.on("data", (c) => {
+          const out: Array<Buffer> = []
+          for (const f of framer.push(c).frames) {
+            const id = (f[0]! << 8) | f[1]!
+            ids.push(id)
+            if (!held.has(id)) out.push(reply(id))
+          }
+          if (out.length > 0) s.write(Buffer.concat(out))
+        })
+        s.on("error", () => {})
+      })
+      const release = (id: number) => { sockets[0]!.write(reply(id)) }
+      const arrived = (n: number) => new Promise<void>((ok) => { const check = () => (ids.length >= n ? ok() : setTimeout(check, 5)); check() })
+      server.listen(0, "127.0.0.1", () => resume(Effect.succeed({ port: (server.address() as net.AddressInfo).port, ids, release, arrived, server, sockets })))
+    }),
+    (d) => Effect.async<void>((resume) => { for (const s of d.sockets) s.destroy(); d.server.close(() => resume(Effect.void)) })
+  )
+
+describe("connectModbus", HANG_GUARD, () => {
   it.scoped("sends ids 1, 2, … with the unit and PDU; matches responses by id in any order; counts answers", () =>
     Effect.gen(function* () {
       const d = yield* scripted()
@@ -149,6 +185,68 @@ describe("connectModbus", () => {
       expect(e.reason).toBe("Connect")
       expect(e.message).toMatch(new RegExp(`^cannot connect to 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`))
     }))
+
+  it.scoped("ids run past 255 (both bytes matched); each reply reaches its own request, one held back too", () =>
+    Effect.gen(function* () {
+      const d = yield* answering(new Set([1, 300]))
+      const c = yield* connectModbus({ host: "127.0.0.1", port: d.port })
+      const ONE = { fc: 3, address: 0, quantity: 1 } as const
+      const first = yield* Effect.fork(c.request(1, ONE)) // id 1, left unanswered for now
+      // ids 2 … 299, each answered with its own id
+      const values = yield* Effect.forEach(Array.from({ length: 298 }, (_, i) => i), () => c.request(1, ONE), { concurrency: 64 })
+      expect(values.findIndex((v, i) => v._tag !== "Registers" || v.values[0] !== i + 2)).toBe(-1)
+      const last = yield* Effect.fork(c.request(1, ONE)) // id 300 = 0x012c, held too
+      yield* Effect.promise(() => d.arrived(300))
+      expect(d.ids.slice(-1)).toEqual([0x012c])
+      d.release(300)
+      expect(yield* Fiber.join(last)).toEqual({ _tag: "Registers", fc: 3, values: [300] })
+      d.release(1)
+      expect(yield* Fiber.join(first)).toEqual({ _tag: "Registers", fc: 3, values: [1] })
+      expect([c.pending(), c.answered()]).toEqual([0, 300])
+    }))
+
+  it.scoped("a broken header closes the socket the device sees; a reset connection fails what is pending with the reset", () =>
+    Effect.gen(function* () {
+      const d = yield* scripted()
+      const c = yield* connectModbus({ host: "127.0.0.1", port: d.port })
+      const f = yield* Effect.fork(failure(c.request(1, READ)))
+      yield* Effect.promise(() => d.arrived(1))
+      const seen = d.sockets[0]!
+      const ended = new Promise<void>((ok) => seen.once("close", () => ok()))
+      seen.write(Uint8Array.of(0, 1, 0, 7, 0, 6, 1, 3, 4, 0, 1, 0, 2))
+      expect((yield* Fiber.join(f)).reason).toBe("Closed")
+      yield* Effect.promise(() => ended) // the client closed its end: the device is not left holding a half-open socket
+
+      const c2 = yield* connectModbus({ host: "127.0.0.1", port: d.port })
+      const g = yield* Effect.fork(failure(c2.request(1, READ)))
+      yield* Effect.promise(() => d.arrived(2))
+      d.sockets[1]!.resetAndDestroy()
+      expect(yield* Fiber.join(g)).toEqual({ reason: "Closed", code: undefined, message: `connection to 127.0.0.1:${d.port} closed: read ECONNRESET` })
+      yield* c2.closed
+      expect(c2.isOpen()).toBe(false)
+    }))
+
+  it.scoped("closing the connection's scope fails a request still pending as closed by the client", () =>
+    Effect.gen(function* () {
+      const d = yield* scripted()
+      const scope = yield* Scope.make()
+      const c = yield* Scope.extend(connectModbus({ host: "127.0.0.1", port: d.port }), scope)
+      const f = yield* Effect.fork(failure(c.request(1, READ)))
+      yield* Effect.promise(() => d.arrived(1))
+      yield* Scope.close(scope, Exit.void)
+      expect(yield* Fiber.join(f)).toEqual({ reason: "Closed", code: undefined, message: `connection to 127.0.0.1:${d.port} closed: closed by the client` })
+    }))
+
+  // A listener that never accepts, its one-place queue already full: the kernel drops the SYN and
+  // the connect stays pending (no loopback address refuses silently otherwise).
+  it.skipIf(!existsSync(PYTHON))("a device that never completes the connect is a Connect failure after the timeout (needs python3)", () =>
+    Effect.runPromise(Effect.scoped(Effect.gen(function* () {
+      const py = "import socket,sys\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nc=socket.create_connection(s.getsockname())\nprint(s.getsockname()[1],flush=True)\nsys.stdin.read()"
+      const child = yield* Effect.acquireRelease(Effect.sync(() => spawn(PYTHON, ["-c", py], { stdio: ["pipe", "pipe", "inherit"] })), (c) => Effect.sync(() => c.kill()))
+      const port = yield* Effect.promise(() => new Promise<number>((ok) => child.stdout.once("data", (b) => ok(Number(String(b).trim())))))
+      const e = yield* failure(Effect.scoped(connectModbus({ host: "127.0.0.1", port, timeout: 200 })))
+      expect(e).toEqual({ reason: "Connect", code: undefined, message: `cannot connect to 127.0.0.1:${port}: no answer within 200 ms` })
+    }))))
 
   it.scoped("closing the scope closes the connection", () =>
     Effect.gen(function* () {

@@ -9,11 +9,11 @@ import { makeModbusDevice, ModbusDevice } from "../../src/modbus/device.js"
 import { formatRegisterEvent } from "../../src/modbus/print.js"
 import { ServerControl } from "../../src/server/control.js"
 import { TagStore } from "../../src/tags/tagStore.js"
-import { rawModbus, toHex } from "./helpers.js"
+import { HANG_GUARD, rawModbus, toHex } from "./helpers.js"
 
 const quiet = Effect.provide(Logger.minimumLogLevel(LogLevel.None))
 
-describe("makeModbusDevice", () => {
+describe("makeModbusDevice", HANG_GUARD, () => {
   it("builds many independent devices in one scope; closing it stops them", async () => {
     const ports = await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
       const [a, b] = yield* Effect.forEach([["40001=1"], ["40001=2"]], (registers) => makeModbusDevice({ host: "127.0.0.1", port: 0, registers }))

@@ -8,14 +8,14 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Logger, LogLevel, type Scope } from "effect"
 import { connectModbus } from "../../src/modbus/client.js"
 import { makeModbusDevice, type ModbusDeviceConfig } from "../../src/modbus/device.js"
-import { rawModbus, toHex } from "./helpers.js"
+import { HANG_GUARD, rawModbus, toHex } from "./helpers.js"
 
 const quiet = Effect.provide(Logger.minimumLogLevel(LogLevel.None))
 const run = <A, E>(e: Effect.Effect<A, E, Scope.Scope>) => Effect.runPromise(Effect.scoped(e).pipe(quiet))
 const device = (config: Partial<ModbusDeviceConfig>) => makeModbusDevice({ host: "127.0.0.1", port: 0, registers: ["40001-40004=7"], ...config })
 const refusal = (config: Partial<ModbusDeviceConfig>) => run(Effect.map(Effect.flip(device(config)), (e) => ({ reason: e.reason, message: e.message })))
 
-describe("a Modbus device's configuration", () => {
+describe("a Modbus device's configuration", HANG_GUARD, () => {
   it("unit ids: integers 0..255; others refused with one message", async () => {
     expect(await refusal({ units: [-1] })).toEqual({ reason: "Units", message: "bad unit id -1: expected 0..255" })
     expect(await refusal({ units: [1, 256] })).toEqual({ reason: "Units", message: "bad unit id 256: expected 0..255" })

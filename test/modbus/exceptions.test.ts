@@ -8,12 +8,12 @@ import { describe, expect, it } from "vitest"
 import { cipError } from "../../src/modbus/bridge.js"
 import { ModbusError } from "../../src/modbus/client.js"
 import { PollerError } from "../../src/modbus/poller.js"
-import { rawModbus, toHex, withDevice } from "./helpers.js"
+import { HANG_GUARD, rawModbus, toHex, withDevice } from "./helpers.js"
 
 /** An ADU: transaction 0x0102, protocol 0, unit 1, PDU (hex). */
 const adu = (pdu: string) => `01020000${(pdu.length / 2 + 1).toString(16).padStart(4, "0")}01${pdu}`
 
-describe("a forced error on a register range (web API tags/40001/error=N)", () => {
+describe("a forced error on a register range (web API tags/40001/error=N)", HANG_GUARD, () => {
   it("statuses 1..0x0B are answered as that exception code; a status above 0x0B as 04", async () => {
     await withDevice({ registers: ["40001-40004=7"] }, async (d) => {
       const c = await rawModbus(d.address.port)

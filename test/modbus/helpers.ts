@@ -115,3 +115,11 @@ export const rawModbus = (port: number): Promise<RawModbus> =>
   })
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+/**
+ * A hang guard for tests against a device on 127.0.0.1 (a test's own option, `describe(name,
+ * HANG_GUARD, …)`): they take well under a second, so ten seconds is only ever reached by a hang (a
+ * change that never arrives, a reply never matched). It fails the test instead of waiting out the
+ * config's minute (and, under mutation testing, Stryker's timeout and a restarted worker).
+ */
+export const HANG_GUARD = { timeout: 10_000 } as const

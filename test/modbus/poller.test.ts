@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Either, Fiber, Schedule, Stream } from "effect"
 import { makeModbusPoller } from "../../src/modbus/poller.js"
-import { sleep, withDevice } from "./helpers.js"
+import { HANG_GUARD, sleep, withDevice } from "./helpers.js"
 
 /** Retry until it succeeds (every 50 ms, up to 5 s): timing on a loaded machine varies. */
 const eventually = <A, E>(e: Effect.Effect<A, E>) =>
@@ -14,7 +14,7 @@ const eventually = <A, E>(e: Effect.Effect<A, E>) =>
 
 const run = <A, E>(e: Effect.Effect<A, E, import("effect").Scope.Scope>) => Effect.runPromise(Effect.scoped(e))
 
-describe("ModbusPoller", () => {
+describe("ModbusPoller", HANG_GUARD, () => {
   it("publishes changes, reads the cache with its age, and merges adjacent ranges into one request", async () => {
     await withDevice({ registers: ["40001-40300=1", "1-10=0"] }, async (d) => {
       await run(Effect.gen(function* () {

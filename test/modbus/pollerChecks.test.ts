@@ -9,7 +9,7 @@ import { Chunk, Effect, Fiber, Schedule, type Scope, Stream } from "effect"
 import * as net from "node:net"
 import { makeModbusPoller, type PollerError } from "../../src/modbus/poller.js"
 import type { ModbusError } from "../../src/modbus/client.js"
-import { withDevice } from "./helpers.js"
+import { HANG_GUARD, withDevice } from "./helpers.js"
 
 const run = <A, E>(e: Effect.Effect<A, E, Scope.Scope>) => Effect.runPromise(Effect.scoped(e))
 const why = <A>(e: Effect.Effect<A, PollerError | ModbusError>) =>
@@ -24,7 +24,7 @@ const closedPort = () => new Promise<number>((ok) => {
   })
 })
 
-describe("ModbusPoller checks (no device)", () => {
+describe("ModbusPoller checks (no device)", HANG_GUARD, () => {
   it("refuses bad addresses and ranges that run past the table; an address alone is one register", async () => {
     const port = await closedPort()
     await run(Effect.gen(function* () {
@@ -79,7 +79,7 @@ describe("ModbusPoller checks (no device)", () => {
   })
 })
 
-describe("ModbusPoller bookkeeping (a device on 127.0.0.1)", () => {
+describe("ModbusPoller bookkeeping (a device on 127.0.0.1)", HANG_GUARD, () => {
   it("a poll publishes only the runs that changed, each with its previous values; the summary counts requests and registers", async () => {
     await withDevice({ registers: ["40001-40006=1"] }, async (d) => {
       await run(Effect.gen(function* () {

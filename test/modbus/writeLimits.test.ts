@@ -5,7 +5,7 @@
  * their ADU is past the MBAP's 254-byte length, which closes the connection (badinput.test.ts).
  */
 import { describe, expect, it } from "@effect/vitest"
-import { rawModbus, toHex, withDevice } from "./helpers.js"
+import { HANG_GUARD, rawModbus, toHex, withDevice } from "./helpers.js"
 
 const REGS = ["40001-40125=0", "1-2000=0"]
 /** An ADU: transaction 0x0102, protocol 0, unit 1, PDU (hex). */
@@ -15,7 +15,7 @@ const u8 = (n: number) => n.toString(16).padStart(2, "0")
 /** Register values i + base, as big-endian words. */
 const words = (count: number, base: number) => Array.from({ length: count }, (_, i) => u16(i + base)).join("")
 
-describe("Modbus write quantity limits", () => {
+describe("Modbus write quantity limits", HANG_GUARD, () => {
   it("function 16 writes 123 registers (a 253-byte ADU); they read back", async () => {
     await withDevice({ registers: REGS }, async (d) => {
       const c = await rawModbus(d.address.port)
