@@ -24,7 +24,13 @@ const TESTS_OF: Record<string, Array<string>> = {
   duration: t("duration durationEdges"),
   tagRecord: t("tagRecord"),
   recorder: t("recorderEdges historize recorderDefaults"),
-  historize: t("historize recorderEdges")
+  historize: t("historize recorderEdges"),
+  recorderService: t("recorderEdges"),
+  errors: t("errorMessages timestampEdges zones"),
+  series: t("seriesEdges trendSvg"),
+  plot: t("trendSvg trend"),
+  timeAxis: t("trendSvg"),
+  trend: t("trend trendSvg")
 }
 
 const files = (process.env["CPPPO_MUTATE_FILES"] ?? "").split(",")
