@@ -29,7 +29,7 @@ const TESTS_OF: Record<string, Array<string>> = {
   errors: t("errorMessages timestampEdges zones"),
   series: t("seriesEdges trendSvg"),
   plot: t("trendSvg trend"),
-  timeAxis: t("trendSvg"),
+  timeAxis: t("timeTicksEdges trendSvg"),
   trend: t("trend trendSvg")
 }
 
