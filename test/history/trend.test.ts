@@ -8,7 +8,7 @@ import { Effect, Either } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { readTrend, seriesPoints, Timestamp, trendSvg } from "../../src/history/index.js"
+import { parseTagSelection, readTrend, seriesPoints, Timestamp, trendSvg } from "../../src/history/index.js"
 import { assertWellFormed, seriesNames, timeAxis } from "./svg.js"
 
 const at = (text: string) => Either.getOrThrow(Timestamp.parse(text))
@@ -100,5 +100,13 @@ describe("trendSvg", () => {
       const labels = timeAxis(svg).ticks.map((t) => t.label)
       expect(labels[0]).toBe("05:00 UTC")
       expect(labels[labels.length - 1]).toBe("07:00 UTC")
+    }))
+
+  it.effect("renders the README's example (docs/trend.svg from docs/scada.hst) byte for byte, without the CLI", () =>
+    Effect.gen(function* () {
+      const root = path.resolve(import.meta.dirname, "../..")
+      const tags = Either.getOrThrow(parseTagSelection("SCADA[0-3]"))
+      const { svg } = yield* trendSvg({ files: [path.join(root, "docs/scada.hst")], tags }, { zone: "America/Edmonton", title: "scada.hst" })
+      expect(svg).toBe(fs.readFileSync(path.join(root, "docs/trend.svg"), "utf8"))
     }))
 })
