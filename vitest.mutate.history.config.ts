@@ -15,8 +15,8 @@ const t = (names: string): Array<string> => names.split(" ").map((n) => `test/hi
 /** Per src/history file (its base name): the test files that must notice its mutants. */
 const TESTS_OF: Record<string, Array<string>> = {
   timestamp: t("timestamp timestampEdges record"),
-  tzdb: t("timestamp timestampEdges zones"),
-  zoneRegistry: t("timestamp timestampEdges zones"),
+  tzdb: t("timestamp timestampEdges zones zoneEdges"),
+  zoneRegistry: t("timestamp timestampEdges zones zoneEdges errorMessages"),
   reader: t("files readerEdges readerChunks gzipLive"),
   writer: t("files writerEdges writerDefaults gzipLive"),
   playback: t("playback playbackEdges"),
