@@ -26,6 +26,13 @@ describe("clock steps", () => {
     expect(ticks("2014-11-02 06:00:00", "2014-11-02 08:00:00", "+05:30", 3)).toEqual(["2014-11-02 12:00 +0530", "2014-11-02 13:00 +0530"])
   })
 
+  it("Nepal's hours are at its round local hours (00:15Z is 06:00 +0545); an unknown zone's ticks are UTC's", () => {
+    expect(ticks("2014-01-01 00:00:00", "2014-01-01 04:00:00", "Asia/Kathmandu", 5))
+      .toEqual(["2014-01-01 06:00 +0545", "2014-01-01 07:00 +0545", "2014-01-01 08:00 +0545", "2014-01-01 09:00 +0545"])
+    expect(ticks("2014-01-01 00:00:00", "2014-01-01 03:00:00", "Mars/Base", 4))
+      .toEqual(["2014-01-01 00:00 UTC", "2014-01-01 01:00 UTC", "2014-01-01 02:00 UTC", "2014-01-01 03:00 UTC"])
+  })
+
   it("an empty span is one second; fewer than 2 ticks asked is 2; seconds shown under a minute", () => {
     expect(ticks("2014-11-02 06:00:00", "2014-11-02 06:00:00", "UTC", 5)).toEqual(["2014-11-02 06:00:00 UTC"])
     expect(ticks("2014-11-02 06:00:00", "2014-11-02 06:00:02", "UTC", 0)).toEqual(["2014-11-02 06:00:00 UTC", "2014-11-02 06:00:01 UTC", "2014-11-02 06:00:02 UTC"])
@@ -57,6 +64,13 @@ describe("calendar steps (local midnights)", () => {
       .toEqual(["2014-04-01 00:00 UTC", "2014-07-01 00:00 UTC", "2014-10-01 00:00 UTC"])
     expect(ticks("1000-01-01 00:00:00", "2014-01-01 00:00:00", "UTC", 5))
       .toEqual(Array.from({ length: 11 }, (_, i) => `${1000 + 100 * i}-01-01 00:00 UTC`))
+  })
+
+  it("a zone whose name ends in z (Europe/Vaduz) has its own midnights; a span of exactly 5 average months gets monthly ticks", () => {
+    expect(ticks("2014-01-01 00:00:00", "2014-01-05 00:00:00", "Europe/Vaduz", 5))
+      .toEqual(["2014-01-02 00:00 CET", "2014-01-03 00:00 CET", "2014-01-04 00:00 CET", "2014-01-05 00:00 CET"])
+    expect(timeTicks(0, 5 * (30.44 * 86400_000), "UTC", 5).map((t) => t.date))
+      .toEqual(["1970-01-01", "1970-02-01", "1970-03-01", "1970-04-01", "1970-05-01", "1970-06-01"])
   })
 
   it("thirty years of 14-day ticks run to the end", () => {
