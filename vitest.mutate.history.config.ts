@@ -15,8 +15,8 @@ const t = (names: string): Array<string> => names.split(" ").map((n) => `test/hi
 /** Per src/history file (its base name): the test files that must notice its mutants. */
 const TESTS_OF: Record<string, Array<string>> = {
   timestamp: t("timestamp timestampEdges record"),
-  tzdb: t("timestamp timestampEdges zones"),
-  zoneRegistry: t("timestamp timestampEdges zones"),
+  tzdb: t("timestamp timestampEdges zones zoneEdges"),
+  zoneRegistry: t("timestamp timestampEdges zones zoneEdges errorMessages"),
   reader: t("files readerEdges readerChunks gzipLive"),
   writer: t("files writerEdges writerDefaults gzipLive"),
   playback: t("playback playbackEdges"),
@@ -24,7 +24,13 @@ const TESTS_OF: Record<string, Array<string>> = {
   duration: t("duration durationEdges"),
   tagRecord: t("tagRecord"),
   recorder: t("recorderEdges historize recorderDefaults"),
-  historize: t("historize recorderEdges")
+  historize: t("historize recorderEdges"),
+  recorderService: t("recorderEdges"),
+  errors: t("errorMessages timestampEdges zones"),
+  series: t("seriesEdges trendSvg"),
+  plot: t("trendSvg trend"),
+  timeAxis: t("timeTicksEdges trendSvg"),
+  trend: t("trend trendSvg")
 }
 
 const files = (process.env["CPPPO_MUTATE_FILES"] ?? "").split(",")

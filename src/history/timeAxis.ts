@@ -27,6 +27,9 @@ const CLOCK_STEPS = [S, 2 * S, 5 * S, 10 * S, 15 * S, 30 * S, M, 2 * M, 5 * M, 1
 const DAY_STEPS = [1, 2, 7, 14]
 const MONTH_STEPS = [1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200]
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
+const floorMod = (a: number, n: number): number => ((a % n) + n) % n
+
 /** The zone as js-joda knows it (`UTC`, `+02:00`, or an IANA name). */
 const zoneId = (zone: string): ZoneId => {
   try {
@@ -54,9 +57,10 @@ export const timeTicks = (from: number, to: number, zone: string, maxTicks: numb
   const id = zoneId(zone)
   const clock = CLOCK_STEPS.find((s) => span / s <= limit)
   if (clock !== undefined) {
-    // Candidates on a grid fine enough to meet every zone's offset (multiples of 15 minutes);
-    // keep those at a multiple of the step in local time.
-    const grid = Math.min(clock, 15 * M)
+    // Candidates on a grid fine enough to meet every zone's offset (multiples of 15 minutes: the
+    // greatest common divisor, so a 10-minute step in Nepal, +05:45, steps 5 minutes); keep those
+    // at a multiple of the step in local time.
+    const grid = gcd(clock, 15 * M)
     const out: Array<TimeTick> = []
     for (let t = Math.ceil(from / grid) * grid; t <= to; t += grid) {
       const local = t + offsetSecondsAt(id, t) * 1000
@@ -69,14 +73,16 @@ export const timeTicks = (from: number, to: number, zone: string, maxTicks: numb
   const months = days === undefined ? MONTH_STEPS.find((k) => span / (k * 30.44 * D) <= limit) ?? 1200 : undefined
   const out: Array<TimeTick> = []
   const startLocal = from + offsetSecondsAt(id, from) * 1000
+  // The first local midnight on the step's grid at or before the day before `from`, then step by
+  // step (a day or month at a time, a 1,000-year span outran the loop's guard).
   let date = LocalDate.ofEpochDay(Math.floor(startLocal / D) - 1)
-  if (months !== undefined) date = date.withDayOfMonth(1)
+  if (months !== undefined) date = date.withDayOfMonth(1).minusMonths(floorMod(date.year() * 12 + date.monthValue() - 1, months))
+  else date = date.minusDays(floorMod(date.toEpochDay(), days!))
   for (let guard = 0; guard < 10_000; guard++) {
     const t = date.atStartOfDay(id).toInstant().toEpochMilli()
     if (t > to) break
-    const keep = months !== undefined ? (date.year() * 12 + date.monthValue() - 1) % months === 0 : date.toEpochDay() % days! === 0
-    if (keep && t >= from) out.push(label(t, zone, false))
-    date = months !== undefined ? date.plusMonths(1) : date.plusDays(1)
+    if (t >= from) out.push(label(t, zone, false))
+    date = months !== undefined ? date.plusMonths(months) : date.plusDays(days!)
   }
   return out
 }
