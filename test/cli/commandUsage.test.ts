@@ -127,4 +127,21 @@ describe("modbus server and poll: usage mistakes", () => {
     [["modbus", "poll", "--unit", "300", "40001"], "-u/--unit takes a whole number 0..255, not 300"],
     [["modbus", "poll", "-t", "0", "40001"], "-t/--timeout takes a number of at least 0.001, not 0"]
   ]))
+
+  // modbusPoll.ts has no checks of its own for these: the argv check (spec.ts ranges) refuses
+  // them before the handler runs, as a usage mistake (bin.ts: one `cpppo:` line, exit status 2).
+  it.effect("poll: -u, -R, -t, -r, -d and --duration out of range never reach the handler", () => table([
+    [["modbus", "poll", "-u", "-1", "40001"], "-u/--unit takes a whole number 0..255, not -1"],
+    [["modbus", "poll", "-u", "256", "40001"], "-u/--unit takes a whole number 0..255, not 256"],
+    [["modbus", "poll", "-u", "1.5", "40001"], '-u/--unit takes a whole number 0..255, not "1.5"'],
+    [["modbus", "poll", "-R", "0", "40001"], "-R/--rate takes a number of at least 0.001, not 0"],
+    [["modbus", "poll", "-R", "-1", "40001"], "-R/--rate takes a number of at least 0.001, not -1"],
+    [["modbus", "poll", "-R", "nan", "40001"], '-R/--rate takes a number of at least 0.001, not "nan"'],
+    [["modbus", "poll", "-R", "inf", "40001"], '-R/--rate takes a number of at least 0.001, not "inf"'],
+    [["modbus", "poll", "-t", "-0.5", "40001"], "-t/--timeout takes a number of at least 0.001, not -0.5"],
+    [["modbus", "poll", "-r", "0", "40001"], "-r/--reach takes a whole number of at least 1, not 0"],
+    [["modbus", "poll", "-d", "0", "40001"], "-d/--depth takes a whole number of at least 1, not 0"],
+    [["modbus", "poll", "--duration", "0", "40001"], "--duration takes a number of at least 0.001, not 0"],
+    [["modbus", "poll", "--duration", "-2", "40001"], "--duration takes a number of at least 0.001, not -2"]
+  ]))
 })
