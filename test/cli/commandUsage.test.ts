@@ -82,6 +82,12 @@ describe("enip client, get-attribute, poll: usage mistakes", () => {
     [["enip", "client", "-m"], "nothing to do: give operations, --list-tags, -i, -s or -I"]
   ]))
 
+  it.effect("client: -f makes a write of a type without a fixed size a mistake; -u with -i is not one", () => Effect.gen(function* () {
+    expect(yield* usageOf("enip", "client", "-f", "S=(SSTRING)abc")).toBe('invalid operation "S=(SSTRING)abc": a fragmented write needs a fixed-size type, not SSTRING')
+    // Asked over UDP of 127.0.0.1 port 1, nobody answers: the client waits -t and ends.
+    expect(yield* usageOf("enip", "client", "-u", "-i", "-a", "127.0.0.1:1", "-t", "0.2")).toBe("ok")
+  }))
+
   it.effect("get-attribute: numeric paths only, something to do", () => table([
     [["enip", "get-attribute", "X"], "get-attribute takes numeric @class/instance[/attribute] paths, not X"],
     [["enip", "get-attribute", "X.Y"], "get-attribute takes numeric @class/instance[/attribute] paths, not X.Y"],
