@@ -1,52 +1,22 @@
 /**
  * `cpppo enip client` in-process (test/cli/inProcess.ts) against a recording listener on
- * 127.0.0.1 port 0: the bytes of the first CIP request show where `--send-path` and `--route-path`
+ * 127.0.0.1 port 0 (test/cli/capture.ts): the bytes of the first CIP request show where `--send-path` and `--route-path`
  * went (the simulator answers with or without them, so its replies cannot tell).
  */
 import { Effect } from "effect"
-import * as net from "node:net"
 import { describe, expect, it } from "vitest"
+import { capture } from "./capture.js"
 import { runCpppo } from "./inProcess.js"
 
-/** Accept one client, answer its RegisterSession, and resolve the CIP bytes of its first SendRRData. */
-const recorder = () =>
-  new Promise<{ readonly port: number; readonly cip: Promise<Buffer>; readonly close: () => void }>((listening) => {
-    let got: (b: Buffer) => void = () => {}
-    const cip = new Promise<Buffer>((r) => { got = r })
-    const server = net.createServer((socket) => {
-      let buf = Buffer.alloc(0)
-      socket.on("error", () => {})
-      socket.on("data", (chunk) => {
-        buf = Buffer.concat([buf, chunk])
-        while (buf.length >= 24 && buf.length >= 24 + buf.readUInt16LE(2)) {
-          const frame = buf.subarray(0, 24 + buf.readUInt16LE(2))
-          buf = buf.subarray(frame.length)
-          const command = frame.readUInt16LE(0)
-          if (command === 0x65) {
-            const reply = Buffer.from(frame)
-            reply.writeUInt32LE(0x11223344, 4)
-            socket.write(reply)
-          } else if (command === 0x6f) {
-            // interface handle (4), timeout (2), item count (2), null address item (4), data item type and length (4).
-            const data = frame.subarray(24)
-            const length = data.readUInt16LE(14)
-            got(Buffer.from(data.subarray(16, 16 + length)))
-          }
-        }
-      })
-    })
-    server.listen(0, "127.0.0.1", () => listening({ port: (server.address() as net.AddressInfo).port, cip, close: () => server.close() }))
-  })
-
-/** The CIP bytes `cpppo enip client ARGS… Y` sends first (it gets no answer and times out). */
+/** The CIP bytes `cpppo enip client ARGS… Y` sends first (the listener then hangs up: the read fails). */
 const firstRequest = async (...args: ReadonlyArray<string>): Promise<Array<number>> => {
-  const r = await recorder()
+  const cap = await capture()
   try {
-    const [ran, cip] = await Promise.all([Effect.runPromise(runCpppo("enip", "client", "-a", `127.0.0.1:${r.port}`, "-t", "0.3", ...args, "Y")), r.cip])
-    expect(ran.end).toBe("ok")
-    return [...cip]
+    const ran = await Effect.runPromise(runCpppo("enip", "client", "-a", `127.0.0.1:${cap.port}`, "-t", "2", ...args, "Y"))
+    expect({ end: ran.end, exitCode: ran.exitCode, requests: cap.requests.length }).toEqual({ end: "ok", exitCode: 1, requests: 1 })
+    return [...cap.requests[0]!]
   } finally {
-    r.close()
+    cap.close()
   }
 }
 
