@@ -63,6 +63,16 @@ describe("enip client, get-attribute, poll: usage mistakes", () => {
     [["enip", "client", "--send-path", "@70000/1", "X"], `invalid send path "@70000/1": expected @class/instance such as @6/1, or ''`],
     [["enip", "client", "--send-path", "@6/4294967296", "X"], `invalid send path "@6/4294967296": expected @class/instance such as @6/1, or ''`],
     [["enip", "client", "--send-path", "@6/x", "X"], `invalid send path "@6/x": expected @class/instance such as @6/1, or ''`],
+    [["enip", "client", "--route-path", "10", "X"], 'invalid route path "10": route path needs port/link pairs: 10'],
+    [["enip", "client", "--route-path", "nonesuch", "X"], 'invalid route path "nonesuch": route path needs port/link pairs: nonesuch'],
+    [["enip", "client", "--route-path", "0/", "X"], "invalid route path \"0/\": bad port '0' in route path"],
+    [["enip", "client", "--send-path", "@6/1/2", "X"], `invalid send path "@6/1/2": expected @class/instance such as @6/1, or ''`],
+    [["enip", "client", "--send-path", "x@6/1", "X"], `invalid send path "x@6/1": expected @class/instance such as @6/1, or ''`],
+    [["enip", "client", "--send-path", "@6/", "X"], `invalid send path "@6/": expected @class/instance such as @6/1, or ''`],
+    [["enip", "client", "--send-path", "/1", "X"], `invalid send path "/1": expected @class/instance such as @6/1, or ''`],
+    [["enip", "client", "--send-path", "nonesuch", "X"], `invalid send path "nonesuch": expected @class/instance such as @6/1, or ''`],
+    [["enip", "client", "--send-path", "xfalse", "X"], `invalid send path "xfalse": expected @class/instance such as @6/1, or ''`],
+    [["enip", "client", "--send-path", "@65536/1", "X"], `invalid send path "@65536/1": expected @class/instance such as @6/1, or ''`],
     [["enip", "client", "-m", "8", "X"], "invalid --multiple 8: too small for any request"],
     [["enip", "client", "-m", "15", "X"], "invalid --multiple 15: too small for any request"],
     [["enip", "client", "X[", "Y"], 'invalid operation "X[": malformed element index in "X["'],
@@ -71,6 +81,12 @@ describe("enip client, get-attribute, poll: usage mistakes", () => {
     [["enip", "client"], "nothing to do: give operations, --list-tags, -i, -s or -I"],
     [["enip", "client", "-m"], "nothing to do: give operations, --list-tags, -i, -s or -I"]
   ]))
+
+  it.effect("client: -f makes a write of a type without a fixed size a mistake; -u with -i is not one", () => Effect.gen(function* () {
+    expect(yield* usageOf("enip", "client", "-f", "S=(SSTRING)abc")).toBe('invalid operation "S=(SSTRING)abc": a fragmented write needs a fixed-size type, not SSTRING')
+    // Asked over UDP of 127.0.0.1 port 1, nobody answers: the client waits -t and ends.
+    expect(yield* usageOf("enip", "client", "-u", "-i", "-a", "127.0.0.1:1", "-t", "0.2")).toBe("ok")
+  }))
 
   it.effect("get-attribute: numeric paths only, something to do", () => table([
     [["enip", "get-attribute", "X"], "get-attribute takes numeric @class/instance[/attribute] paths, not X"],
@@ -126,5 +142,22 @@ describe("modbus server and poll: usage mistakes", () => {
     [["modbus", "poll", "bogus"], 'bad register "bogus": expected <begin>[-<end>][=<value>[,<value>…]]'],
     [["modbus", "poll", "--unit", "300", "40001"], "-u/--unit takes a whole number 0..255, not 300"],
     [["modbus", "poll", "-t", "0", "40001"], "-t/--timeout takes a number of at least 0.001, not 0"]
+  ]))
+
+  // modbusPoll.ts has no checks of its own for these: the argv check (spec.ts ranges) refuses
+  // them before the handler runs, as a usage mistake (bin.ts: one `cpppo:` line, exit status 2).
+  it.effect("poll: -u, -R, -t, -r, -d and --duration out of range never reach the handler", () => table([
+    [["modbus", "poll", "-u", "-1", "40001"], "-u/--unit takes a whole number 0..255, not -1"],
+    [["modbus", "poll", "-u", "256", "40001"], "-u/--unit takes a whole number 0..255, not 256"],
+    [["modbus", "poll", "-u", "1.5", "40001"], '-u/--unit takes a whole number 0..255, not "1.5"'],
+    [["modbus", "poll", "-R", "0", "40001"], "-R/--rate takes a number of at least 0.001, not 0"],
+    [["modbus", "poll", "-R", "-1", "40001"], "-R/--rate takes a number of at least 0.001, not -1"],
+    [["modbus", "poll", "-R", "nan", "40001"], '-R/--rate takes a number of at least 0.001, not "nan"'],
+    [["modbus", "poll", "-R", "inf", "40001"], '-R/--rate takes a number of at least 0.001, not "inf"'],
+    [["modbus", "poll", "-t", "-0.5", "40001"], "-t/--timeout takes a number of at least 0.001, not -0.5"],
+    [["modbus", "poll", "-r", "0", "40001"], "-r/--reach takes a whole number of at least 1, not 0"],
+    [["modbus", "poll", "-d", "0", "40001"], "-d/--depth takes a whole number of at least 1, not 0"],
+    [["modbus", "poll", "--duration", "0", "40001"], "--duration takes a number of at least 0.001, not 0"],
+    [["modbus", "poll", "--duration", "-2", "40001"], "--duration takes a number of at least 0.001, not -2"]
   ]))
 })

@@ -47,6 +47,8 @@ describe("enip commands in-process", () => {
       "                   Y              <= [7]: 'OK'", "                   Y              == [7]: 'OK'",
       "                   Y              <= [7]: 'OK'", "                   Y              == [7]: 'OK'"
     ])
+    // 16 bytes is the smallest packet size taken (15 is a usage mistake: commandUsage.test.ts).
+    expect(yield* enip("client", "-p", "-m", "16", "Y")).toEqual({ out: "                   Y              == [7]: 'OK'\n", end: "ok", exitCode: undefined })
     const packed = yield* enip("client", "-p", "-m", "20", "Y=(DINT)8", "Y", "X[0]")
     expect(packed).toEqual({
       out: "                   Y              <= [8]: 'OK'\n                   Y              == [8]: 'OK'\n                X[0][  0-0  ]+  0 == [1]: 'OK'\n",
@@ -63,6 +65,21 @@ describe("enip commands in-process", () => {
     expect((yield* enip("client", "-p", "-S", "Y")).out).toBe(line)
     expect((yield* enip("client", "-p", "--route-path", "1/0", "--send-path", "@6/1", "-c", "Y")).out).toBe(line)
     expect((yield* enip("client", "-p", "--route-path", "[{\"port\":1,\"link\":0}]", "--send-path", "@0x6/0x1", "Y")).out).toBe(line)
+  }))
+
+  test("client: the other spellings of no route path and of a send path (case, spaces, 0, without @, the largest class)", () => Effect.gen(function* () {
+    yield* (yield* TagStore).write("Y", 0, [6])
+    const line = { out: "                   Y              == [6]: 'OK'\n", end: "ok", exitCode: undefined }
+    for (const route of ["0", "NONE", " None ", "False"]) {
+      expect(yield* enip("client", "-p", "--route-path", route, "--send-path", "", "Y"), route).toEqual(line)
+    }
+    for (const send of ["FALSE", " none ", "6/1", " @6/1 ", "@0x06/1"]) {
+      expect(yield* enip("client", "-p", "--send-path", send, "Y"), send).toEqual(line)
+    }
+    // The largest class and instance a send path takes: not a usage mistake (the simulator refuses them).
+    const largest = yield* enip("client", "-p", "--send-path", "@65535/4294967295", "Y")
+    expect(largest.end).toBe("ok")
+    expect(largest.exitCode).toBe(1)
   }))
 
   test("client --list-tags: the controller's tags", () => Effect.gen(function* () {

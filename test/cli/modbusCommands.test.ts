@@ -47,4 +47,12 @@ describe("modbus server and poll in-process", () => {
     expect(other.out).not.toContain("== [7]")
     expect(other.out).not.toMatch(/, 0 errors,/)
   }).pipe(Effect.scoped))
+
+  it.live("-a without a port asks port 502; an empty host is localhost (nothing listens there: the summary's last error names it)", () => Effect.gen(function* () {
+    const noPort = yield* runCpppo("modbus", "poll", "-a", "127.0.0.1", "--duration", "0.2", "-t", "0.1", "40001")
+    expect(noPort.out).toMatch(/; last error: cannot connect to 127\.0\.0\.1:502: /)
+    expect(noPort.exitCode).toBe(1)
+    const noHost = yield* runCpppo("modbus", "poll", "-a", ":", "--duration", "0.2", "-t", "0.1", "40001")
+    expect(noHost.out).toMatch(/; last error: cannot connect to localhost:502: /)
+  }))
 })

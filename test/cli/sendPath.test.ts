@@ -4,38 +4,9 @@
  * request of the first SendRRData.
  */
 import { describe, expect, it } from "@effect/vitest"
-import * as net from "node:net"
 import { decodeRequest } from "../../src/cip/request.js"
-import { decodeFrame, encodeFrame } from "../../src/enip/frame.js"
+import { capture } from "./capture.js"
 import { run } from "./cpppo.js"
-
-/** A listener on 127.0.0.1:0 that keeps the CIP payload of every SendRRData, then hangs up. */
-const capture = () =>
-  new Promise<{ port: number; requests: Array<Uint8Array>; close: () => void }>((resolve) => {
-    const requests: Array<Uint8Array> = []
-    const server = net.createServer((socket) => {
-      let buf = Buffer.alloc(0)
-      socket.on("error", () => {})
-      socket.on("data", (chunk) => {
-        buf = Buffer.concat([buf, chunk])
-        while (buf.length >= 24 && buf.length >= 24 + buf.readUInt16LE(2)) {
-          const bytes = new Uint8Array(buf.subarray(0, 24 + buf.readUInt16LE(2)))
-          buf = buf.subarray(bytes.length)
-          const f = decodeFrame(bytes)
-          if (f._tag === "Left") { socket.destroy(); return }
-          const { header, body } = f.right
-          if (body._tag === "RegisterSession") {
-            socket.write(encodeFrame({ header: { ...header, sessionHandle: 0x1234 }, body }))
-          } else if (body._tag === "SendRRData") {
-            const item = body.items.find((i) => i._tag === "UnconnectedData")
-            if (item !== undefined && item._tag === "UnconnectedData") requests.push(item.data)
-            socket.destroy()
-          }
-        }
-      })
-    })
-    server.listen(0, "127.0.0.1", () => resolve({ port: (server.address() as net.AddressInfo).port, requests, close: () => server.close() }))
-  })
 
 describe("client send path and timeout ticks (real binary, bytes on the wire)", () => {
   it("default: Unconnected Send to @6/1 with tick 5 × 157, route 1/0; the flags change exactly those", async () => {

@@ -22,7 +22,10 @@ describe("usage mistakes (real binary)", () => {
       [["enip", "server", "-s", "abc", "X=INT"], /^cpppo: -s\/--size takes a whole number 40\.\.65559, not "abc"$/],
       [["enip", "client", "--priority-time-tick", "16", "X"], /^cpppo: --priority-time-tick takes a whole number 0\.\.15, not 16$/],
       [["history", "cat"], /^cpppo: missing FILE for "cpppo history cat"/],
-      [["enip", "server", "-T", "-U", "X"], /^cpppo: -T\/--no-tcp with -U\/--no-udp leaves nothing to serve$/]
+      [["enip", "server", "-T", "-U", "X"], /^cpppo: -T\/--no-tcp with -U\/--no-udp leaves nothing to serve$/],
+      // modbus poll has no range checks of its own: the argv check's refusal is the only one.
+      [["modbus", "poll", "-u", "256", "40001"], /^cpppo: -u\/--unit takes a whole number 0\.\.255, not 256$/],
+      [["modbus", "poll", "--duration", "0", "40001"], /^cpppo: --duration takes a number of at least 0\.001, not 0$/]
     ]
     const runs = await runAll(cases.map(([args]) => args))
     runs.forEach((r, i) => {

@@ -399,4 +399,21 @@ describe("answerMany: a fleet", () => {
       const alarms = yield* answerMany([a!, b!], pathOf("/api/server"), null)
       expect(alarms.reply.alarm).toEqual(["a: server disabled: the EtherNet/IP port is closed"])
     }).pipe(Effect.scoped))
+
+  it.effect("the controllers group without a command; a target without a row has no group; a glob found on some controllers only", () =>
+    Effect.gen(function* () {
+      const [a, b] = yield* targets
+      const listed = yield* answerMany([a!, b!], pathOf("/api/controllers"), null)
+      expect(listed.status).toBe(200)
+      expect(listed.reply.command).toBeNull()
+      expect(Object.keys(listed.reply.data)).toEqual(["controllers"])
+      expect(listed.reply.data["controllers"]).toEqual({ a: a!.item!(), b: b!.item!() })
+      // One target without a controllers row: no controllers group for any (not listed, not offered).
+      const mixed = [a!, { name: "c", s: b!.s }]
+      expect(Object.keys((yield* answerMany(mixed, pathOf("/api"), null)).reply.data)).toEqual(["options", "tags", "connections", "server"])
+      expect(commandOf(yield* answerMany(mixed, pathOf("/api/bogus"), null)).message).toBe('unknown group "bogus" (one of options, tags, connections, server)')
+      // Y* matches a's Y only: a's read has a value, b's nothing; the merged reply keeps a's value.
+      expect(commandOf(yield* answerMany([a!, b!], pathOf("/api/tags/Y*/attribute"), null)))
+        .toEqual({ success: true, message: "a: Y.attribute == 0; b: nothing matched: no change", value: { "a/Y": 0 } })
+    }).pipe(Effect.scoped))
 })
