@@ -139,7 +139,10 @@ export const FOLDERS = {
     tests: ["test/dfa/**/*.test.ts"],
     // The small config with "cpppo" resolved to the Dfa namespace alone (the examples' import).
     vitestConfig: "vitest.mutate.dfa.config.ts",
-    args: ["--ignoreStatic"]
+    // mutant-log: each mutant's result written as it is tested (reports/mutation/<name>.jsonl), so
+    // a run stopped for lack of time still gives exact figures for what it tested.
+    args: ["--ignoreStatic", "--plugins", "@stryker-mutator/vitest-runner,./scripts/stryker-mutant-log.mjs",
+      "--reporters", "clear-text,progress-append-only,html,json,mutant-log"]
   },
   history: {
     mutate: ["src/history/**/*.ts", "!src/history/index.ts"],

@@ -35,6 +35,16 @@ describe("fields", () => {
     expect(src.remaining()).toEqual(Uint8Array.of(0x55))
   })
 
+  it("a pushed-back byte comes first even when the chunk alone holds the whole field", () => {
+    const src = new Source("bytes")
+    src.feed(Uint8Array.of(0x11, 0x22, 0x33, 0x44))
+    src.end()
+    src.next()
+    src.push(0x99)
+    expect(value(run(UINT("x"), src))).toBe(0x2299)
+    expect(src.remaining()).toEqual(Uint8Array.of(0x33, 0x44))
+  })
+
   it("over a text source each symbol is one byte (the code point's low byte)", () => {
     expect(value(run(UINT("x"), "AB"))).toBe(0x4241)
     expect(value(run(USINT("x"), "π"))).toBe(0xc0)
