@@ -43,6 +43,15 @@ describe("fields", () => {
     src.push(0x99)
     expect(value(run(UINT("x"), src))).toBe(0x2299)
     expect(src.remaining()).toEqual(Uint8Array.of(0x33, 0x44))
+    // A zero byte read one symbol at a time is a byte like any other, not a missing one.
+    expect(value(run(UINT("x"), "\u0000\u0000"))).toBe(0)
+    const zero = new Source("bytes")
+    zero.feed(Uint8Array.of(0x00, 0x01))
+    zero.next()
+    zero.push(0x00)
+    const p = new Parser(UINT("x"), { source: zero })
+    const r = p.resume()
+    expect(r._tag === "Right" && [r.right.data, r.right.consumed]).toEqual([{ x: 0x0100 }, 2])
   })
 
   it("over a text source each symbol is one byte (the code point's low byte)", () => {
