@@ -27,6 +27,13 @@ describe("regex machines at their edges", () => {
     expect(taken(run(re(".", T), "\udbff\udfff"))).toEqual([1, { input: "\u{10ffff}" }])
   })
 
+  it("traced: each cycle's start and each symbol's state, named by the machine", () => {
+    const g = trace(re("ab", { repeat: 2 }), "abab")
+    const steps: Array<string> = []
+    for (let x = g.next(); !x.done; x = g.next()) steps.push(`${x.value.machine?.name}:${x.value.state?.name}`)
+    expect(steps).toEqual(["ab:0", "ab:1", "ab:2", "ab:0", "ab:1", "ab:2"])
+  })
+
   it("a run that takes no symbol collects nothing", () => {
     expect(taken(run(re("a*", { ...T, context: "c" }), "b"))).toEqual([0, {}])
     expect(taken(run(re("a*", { ...T, context: "c", bytes: true }), Uint8Array.of(0x62)))).toEqual([0, {}])

@@ -140,6 +140,16 @@ describe("limits and repeats from data", () => {
       return Either.isRight(r) ? r.right.consumed : r.left.message
     }
     expect([take(3), take(2n), take("4"), take(undefined)]).toEqual([3, 2, 0, 0])
+    // A machine at the top without a context: ".n" is the root's n (as "n" is).
+    const top = (limit: string) => {
+      const start = new State("start", { terminal: true })
+      const s = new StateInput("s", { terminal: true })
+      start.onAny(s)
+      s.onAny(s)
+      const r = run(new Dfa("m", { initial: start, terminal: true, limit }), "abcdef", { n: 2 })
+      return Either.isRight(r) ? r.right.consumed : r.left.message
+    }
+    expect([top(".n"), top("n")]).toEqual([2, 2])
   })
 
   it("a graph sub-machine repeated a number of times read from the data", () => {
