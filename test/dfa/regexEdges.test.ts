@@ -22,6 +22,10 @@ describe("regex machines at their edges", () => {
   it("a high surrogate before a code unit above the low surrogates is two symbols", () => {
     expect(taken(run(re(".*", { ...T, context: "c" }), "\ud83d\ue000"))).toEqual([2, { c: { input: "\ud83d\ue000" } }])
     expect(taken(traced(re(".*", { ...T, context: "c" }), "\ud83d\ue000"))).toEqual([2, { c: { input: "\ud83d\ue000" } }])
+    // A low surrogate pairs only after a high one: after anything else it is a symbol of its own.
+    for (const lone of ["\u03c0\udc00", "\udc00\udc00", "\ue000\udfff", "a\udc00"]) {
+      expect(taken(run(re(".*", T), lone))).toEqual([2, { input: lone }])
+    }
     // The lowest and highest low surrogates do pair: one symbol each time.
     expect(taken(run(re(".", T), "\ud800\udc00"))).toEqual([1, { input: "\u{10000}" }])
     expect(taken(run(re(".", T), "\udbff\udfff"))).toEqual([1, { input: "\u{10ffff}" }])
