@@ -102,6 +102,13 @@ describe("Parser", () => {
     expect(Either.isLeft(l) && [l.left.consumed, l.left.state]).toEqual([1, "1"])
   })
 
+  it("once finished, feeding returns the same result and buffers nothing more", () => {
+    const p = new Parser(re("ab", { terminal: true }))
+    const r = p.feed("ab!")
+    expect(p.feed("cd")).toBe(r)
+    expect(p.source.remaining()).toBe("!")
+  })
+
   it("resume runs over input fed to its source directly", () => {
     const src = new Source("text")
     const p = new Parser(basic(), { source: src })
