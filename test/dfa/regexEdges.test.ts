@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest"
 import { Either } from "effect"
-import { integer, run, Source, trace } from "../../src/dfa/index.js"
+import { Dfa, integer, run, Source, trace, USINT } from "../../src/dfa/index.js"
 import { re, str } from "./machines.js"
 
 const T = { terminal: true } as const
@@ -56,6 +56,13 @@ describe("regex machines at their edges", () => {
     none.push(0x61)
     expect(taken(run(re(".*", { ...T, limit: 0, context: "c" }), none))).toEqual([0, {}])
     expect(none.remaining()).toBe("ab")
+  })
+
+  it("a limit reaching past the chunk's end, entered mid-chunk, stops at the chunk's end (bytes)", () => {
+    const head = USINT("a")
+    head.onEpsilon(re(".*", { bytes: true, limit: 4, context: "c", terminal: true }))
+    const r = run(new Dfa("m", { initial: head, terminal: true }), Uint8Array.of(7, 1, 2, 3))
+    expect(taken(r)).toEqual([4, { a: 7, c: { input: [1, 2, 3] } }])
   })
 
   it("a machine runs the same way twice, repeat counts included", () => {
