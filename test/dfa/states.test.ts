@@ -26,6 +26,24 @@ describe("alternatives", () => {
     expect(lastState(run(machine(t), "a"))).toBe("B3")
   })
 
+  it("a decision without a predicate always holds; a second state for a symbol is kept behind the first", () => {
+    const s = new State("s")
+    s.on("a", new Decide("always", ok("D")))
+    expect(lastState(run(machine(s), "a"))).toBe("D")
+    const t = ok("t")
+    const first = ok("T1")
+    const second = ok("T2")
+    t.on("a", first)
+    t.on("a", second)
+    t.onEpsilon(null)
+    t.onEpsilon(second)
+    expect(lastState(run(machine(t), "a"))).toBe("T1")
+    expect(t.lookup(0x61)).toEqual([first, second])
+    expect(t.epsilon).toEqual([null, second])
+    expect(lastState(run(machine(t), ""))).toBe("t")
+    expect(new State("u").epsilon).toBeUndefined()
+  })
+
   it("a decision that holds but has no target is passed over; an explicit null stops", () => {
     const s = new State("s", { terminal: true })
     s.onEpsilon(new Decide("skip", null, () => true))
