@@ -204,5 +204,13 @@ describe("printing and reachability", () => {
     s.onPredicate(() => true, e)
     expect(s.targets().map((t) => t.name).sort()).toEqual(["a", "b", "c", "d", "e"])
     expect(new State("lonely").targets()).toEqual([])
+    expect(new State("stop").on("x", null).onEpsilon(null).targets()).toEqual([])
+  })
+
+  it("a zero code point is a symbol an input state takes like any other", () => {
+    const s = new StateInput("s", { terminal: true })
+    s.onAny(s)
+    const r = run(new Dfa("m", { initial: s, terminal: true, context: "c" }), "\u0000a\u0000")
+    expect(Either.isRight(r) && [r.right.consumed, r.right.data]).toEqual([3, { c: { input: "\u0000a\u0000" } }])
   })
 })
