@@ -127,7 +127,7 @@ export const weatherAttribute = (
 /**
  * An AttributeFactory backing the tags named in `options.cities` by the weather service (through
  * the HttpClient in the context); every other tag stays in memory. A city tag that is not a
- * scalar REAL or LREAL fails the TagStore build with a message naming it.
+ * scalar REAL or LREAL fails the TagStore build (which names the tag in the message).
  */
 export const WeatherAttributes = (options: WeatherOptions): Layer.Layer<Tags.AttributeFactory, never, HttpClient.HttpClient> =>
   Layer.unwrapEffect(
@@ -139,7 +139,7 @@ export const WeatherAttributes = (options: WeatherOptions): Layer.Layer<Tags.Att
           return Effect.fail(new AttributeError({
             status: Status.InvalidParameter,
             extStatus: [],
-            message: `${spec.name}: a weather tag holds one temperature: declare it ${spec.name}=REAL or ${spec.name}=LREAL`
+            message: `a weather tag holds one temperature: declare it ${spec.name}=REAL or ${spec.name}=LREAL`
           }))
         }
         return weatherAttribute(spec, client, options)

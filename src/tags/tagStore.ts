@@ -468,7 +468,11 @@ export const makeTagStore = (
       const count = wireCount * per
       const size = wireSize(element)
       if (size !== undefined && size * wireCount > MAX_TAG_BYTES) return yield* Effect.fail(dup(`${size * wireCount} bytes is more than ${MAX_TAG_BYTES} (at most ${MAX_ELEMENTS} elements)`))
-      const attribute = Option.isSome(factory) ? yield* factory.value.make(spec, element, count) : memoryAttribute(element, count)
+      // A factory's refusal names the tag, as access failures do (`NAME: message`).
+      const attribute = Option.isSome(factory)
+        ? yield* Effect.mapError(factory.value.make(spec, element, count), (e) =>
+          new AttributeError({ status: e.status, extStatus: e.extStatus, message: `${spec.name}: ${e.message}` }))
+        : memoryAttribute(element, count)
       tags.push({
         name: spec.name, spec, type: typeLabel(element), element, count, scalar: spec.scalar,
         instance: tags.length + 1, typeSpec: wireType(element), elementSize: size, wireCount, attribute, error: undefined

@@ -9,6 +9,7 @@ import { CommandDescriptor } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Option } from "effect"
+import { readFileSync } from "node:fs"
 import { prepare } from "../../src/cli/argv.js"
 import { CLI_CONFIG, tree } from "../../src/cli/main.js"
 
@@ -80,5 +81,14 @@ describe("defaults from the parsed command line", () => {
       const plot = yield* parsed(["history", "plot", "f.hst"])
       expect(plot).toMatchObject({ region: "CA,US,EU", width: 960, height: 480 })
       for (const k of ["tags", "output", "title", "since", "until", "tz"]) expect(plot[k], k).toBeUndefined()
+    }))
+
+  it.effect("npm start: enip server -v SCADA=INT[1000] on :44818, TCP and UDP (the Quick start)", () =>
+    Effect.gen(function* () {
+      const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { scripts: Record<string, string> }
+      const words = pkg.scripts.start!.split(/\s+/)
+      expect(words.slice(0, 2)).toEqual(["node", "dist/cli/bin.js"])
+      const o = yield* parsed(words.slice(2))
+      expect(o).toMatchObject({ address: ":44818", noUdp: false, noTcp: false, verbosity: 1, tags: ["SCADA=INT[1000]"] })
     }))
 })

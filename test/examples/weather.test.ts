@@ -128,7 +128,7 @@ describe("custom tag example: city temperatures from a weather service", () => {
       for (const bad of ["Edmonton=INT", "Edmonton=REAL[3]"]) {
         const exit = yield* Effect.exit(setup({ tags: [bad] }))
         expect(Exit.isFailure(exit)).toBe(true)
-        if (Exit.isFailure(exit)) expect(String(exit.cause)).toContain("a weather tag holds one temperature: declare it Edmonton=REAL or Edmonton=LREAL")
+        if (Exit.isFailure(exit)) expect(String(exit.cause)).toContain("AttributeError: Edmonton: a weather tag holds one temperature: declare it Edmonton=REAL or Edmonton=LREAL")
       }
     }))
 })

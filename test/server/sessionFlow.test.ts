@@ -95,6 +95,15 @@ describe("session flow", () => {
     expect(h.seen).toEqual([1, 2, 3, 4])
   })
 
+  it("maxQueued is 1 MiB by default: 41,943 waiting 25-byte frames (1,048,575 bytes) keep it reading, one more stops it", async () => {
+    const h = await start()
+    h.socket.feed(chunk(4, ...range(1, 41_944)))
+    expect(h.socket.isPaused).toBe(false)
+    expect(h.seen).toEqual([1])
+    h.socket.feed(chunk(4, 41_944))
+    expect(h.socket.isPaused).toBe(true)
+  })
+
   it("while history is behind, answering the queue does not restart reading; catching up does", async () => {
     let behind = true
     const h = await start({ maxQueued: 50, congested: () => behind })

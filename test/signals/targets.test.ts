@@ -34,6 +34,8 @@ describe("resolvePath", () => {
       expect(got("SCADA[10]", true)).toBe("SCADA[10]: index out of range 0..9")
       expect(got("SCADA[9]", true)).toEqual(["SCADA", 9, 1, "SCADA[9]"])
       expect(got("D", true)).toBe("D: a Motor cannot be generated")
+      // The README: structure members are not targets yet.
+      expect(got("D.Speed", true)).toBe("D.Speed: D is a Motor, which has no members a signal can address")
       expect(got("Nope", true)).toBe("no tag named Nope")
     }))
 

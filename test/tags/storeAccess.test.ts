@@ -280,10 +280,10 @@ describe("asynchronous Attributes", () => {
     expect(yield* s.read("A")).toEqual(["r", "r"])
   }))
 
-  it.effect("a factory's failure fails the store", () => Effect.gen(function* () {
+  it.effect("a factory's failure fails the store, naming the tag", () => Effect.gen(function* () {
     const e = yield* Effect.flip(makeTagStore(["A=INT"]).pipe(Effect.provide(AttributeFactory.layer(() =>
       Effect.fail(new AttributeError({ status: 1, extStatus: [], message: "no backing" }))))))
-    expect(e).toMatchObject({ _tag: "AttributeError", message: "no backing" })
+    expect(e).toMatchObject({ _tag: "AttributeError", status: 1, message: "A: no backing" })
   }))
 })
 
