@@ -29,12 +29,14 @@ if (narrowed !== undefined && folders.length !== 1) {
 
 let status = 0
 for (const folder of folders.length > 0 ? folders : Object.keys(FOLDERS)) {
-  const { mutate, args: always = [] } = FOLDERS[folder]
+  // runArgs: options for these runs only, not for CI's changed-line job (e.g. extra reporters).
+  const { mutate, args: always = [], runArgs = [] } = FOLDERS[folder]
   const name = narrowed === undefined ? folder : `${folder}--${narrowed.replace(/[^A-Za-z0-9]+/g, "_")}`
   const options = [
     ...(narrowed === undefined ? ["--mutate", mutate.join(",")] : []),
     "--incrementalFile", `reports/stryker-incremental-${name}.json`,
     ...always,
+    ...runArgs,
     ...args
   ]
   console.log(`mutate ${folder}${narrowed === undefined ? "" : ` (${narrowed})`}: stryker run ${options.join(" ")}`)

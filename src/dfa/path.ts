@@ -23,9 +23,12 @@ export const joinPath = (base: string, context: string | undefined): string =>
 export const resolvePath = (base: string, rel: string): string =>
   normalizePath(rel.startsWith(".") ? base + rel : joinPath(base, rel))
 
-/** Applies empty segments as "up one level": `"a.b..c"` → `"a.c"`. */
+/**
+ * Applies empty segments as "up one level": `"a.b..c"` → `"a.c"`. A leading `.` (a relative path
+ * appended to the root's empty path: `"" + ".x"`) names a child of the root: `".x"` → `"x"`.
+ */
 export const normalizePath = (path: string): string => {
-  if (!path.includes("..")) return path
+  if (!path.includes("..") && !path.startsWith(".")) return path
   const out: Array<string> = []
   for (const seg of path.split(".")) {
     if (seg === "") out.pop()

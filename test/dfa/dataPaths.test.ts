@@ -19,6 +19,9 @@ describe("data paths", () => {
     expect(normalizePath("a.b..c")).toBe("a.c")
     expect(normalizePath("a.b.c")).toBe("a.b.c")
     expect(normalizePath("a..b..c")).toBe("c")
+    // Relative to the root (a machine without a context at the top): a child of the root, as
+    // `"..x"` there is; before, `".x"` stayed `".x"` and was read at data[""].x.
+    expect([resolvePath("", ".x"), resolvePath("", "..x"), normalizePath(".x.y")]).toEqual(["x", "x", "x.y"])
   })
 
   it("get and set, creating the levels on the way (replacing values that are not objects)", () => {
@@ -27,6 +30,8 @@ describe("data paths", () => {
     expect(getPath(d, "a.c")).toBeUndefined()
     expect(getPath(d, "n.x")).toBeUndefined()
     expect(getPath(d, "z.y")).toBeUndefined()
+    expect(getPath({ a: null }, "a.b")).toBeUndefined()
+    expect(getPath({ a: null }, "a")).toBeNull()
     setPath(d, "a.c.d", 2)
     setPath(d, "n.x", 3)
     setPath(d, "arr.y", 4)

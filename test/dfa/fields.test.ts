@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest"
 import { Either } from "effect"
 import {
-  bytes, Dfa, DINT, getPath, INT, lengthPrefixed, Parser, run, SINT, Source, State, UDINT, UINT, USINT
+  bytes, Dfa, DINT, getPath, INT, LINT, LREAL, lengthPrefixed, Parser, REAL, run, SINT, Source, State, UDINT, UINT, ULINT, USINT
 } from "../../src/dfa/index.js"
 
 const value = (r: ReturnType<typeof run>, path = "x") => (Either.isRight(r) ? getPath(r.right.data, path) : r.left.message)
@@ -33,6 +33,25 @@ describe("fields", () => {
     const r = run(UDINT("x"), src)
     expect(value(r)).toBe(0x44332211)
     expect(src.remaining()).toEqual(Uint8Array.of(0x55))
+  })
+
+  it("a pushed-back byte comes first even when the chunk alone holds the whole field", () => {
+    const src = new Source("bytes")
+    src.feed(Uint8Array.of(0x11, 0x22, 0x33, 0x44))
+    src.end()
+    src.next()
+    src.push(0x99)
+    expect(value(run(UINT("x"), src))).toBe(0x2299)
+    expect(src.remaining()).toEqual(Uint8Array.of(0x33, 0x44))
+    // A zero byte read one symbol at a time is a byte like any other, not a missing one.
+    expect(value(run(UINT("x"), "\u0000\u0000"))).toBe(0)
+    const zero = new Source("bytes")
+    zero.feed(Uint8Array.of(0x00, 0x01))
+    zero.next()
+    zero.push(0x00)
+    const p = new Parser(UINT("x"), { source: zero })
+    const r = p.resume()
+    expect(r._tag === "Right" && [r.right.data, r.right.consumed]).toEqual([{ x: 0x0100 }, 2])
   })
 
   it("over a text source each symbol is one byte (the code point's low byte)", () => {
@@ -62,6 +81,23 @@ describe("fields", () => {
     expect(value(run(UDINT("x"), Uint8Array.of(0xff, 0xff, 0xff, 0xff)))).toBe(4294967295)
     expect(value(run(UDINT("x"), Uint8Array.of(1, 2, 3, 4)))).toBe(0x04030201)
     expect(value(run(UINT("x"), Uint8Array.of(0xff, 0xff)))).toBe(65535)
+  })
+
+  it("64-bit and floating fields decode at any offset of the caller's chunk (a view into a larger buffer)", () => {
+    const buf = new Uint8Array(2 + 1 + 8 + 4 + 8 + 8)
+    const dv = new DataView(buf.buffer, 2)
+    dv.setUint8(0, 7)
+    dv.setFloat64(1, -1.5, true)
+    dv.setFloat32(9, 0.25, true)
+    dv.setBigInt64(13, -5n, true)
+    dv.setBigUint64(21, 2n ** 63n + 1n, true)
+    const [a, b, c, d, e] = [USINT("a"), LREAL("b"), REAL("c"), LINT("d"), ULINT("e")]
+    a.onEpsilon(b)
+    b.onEpsilon(c)
+    c.onEpsilon(d)
+    d.onEpsilon(e)
+    const r = run(new Dfa("m", { initial: a, terminal: true }), buf.subarray(2))
+    expect(Either.isRight(r) && [r.right.data, r.right.consumed]).toEqual([{ a: 7, b: -1.5, c: 0.25, d: -5n, e: 2n ** 63n + 1n }, 29])
   })
 
   it("a field is named by its context unless named, and terminal unless told otherwise", () => {

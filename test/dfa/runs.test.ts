@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Either, Stream } from "effect"
 import {
-  DfaRunner, DfaRunnerLive, Dfa, Parser, Records, run, Source, State, StateInput, trace, UINT
+  Decide, DfaRunner, DfaRunnerLive, Dfa, Parser, Records, run, Source, State, StateInput, trace, UINT
 } from "../../src/dfa/index.js"
 import { classOf, compile } from "../../src/dfa/table.js"
 import { basic, csv, re } from "./machines.js"
@@ -30,6 +30,21 @@ describe("run", () => {
     expect(Either.isRight(r) && [r.right.state, r.right.terminal, r.right.consumed, r.right.data]).toEqual([null, true, 0, {}])
     const n = run(new State("only"), "")
     expect(Either.isRight(n) && n.right.terminal).toBe(false)
+  })
+
+  it("ends a source not yet ended (a machine that would wait stops instead)", () => {
+    const src = new Source("text")
+    src.feed("a")
+    const r = run(re("a", { terminal: true }), src)
+    expect([src.ended, Either.isRight(r) && r.right.consumed]).toEqual([true, 1])
+  })
+
+  it("an exception thrown by the caller's own code (a decision) comes out as it is, not as a stop", () => {
+    const s = new State("s")
+    s.onEpsilon(new Decide("boom", new State("t"), () => {
+      throw new RangeError("decision failed")
+    }))
+    expect(() => run(s, "x")).toThrow(new RangeError("decision failed"))
   })
 
   it("the data given is the data filled", () => {
@@ -85,6 +100,13 @@ describe("Parser", () => {
     cut.feed("a")
     const l = cut.end()
     expect(Either.isLeft(l) && [l.left.consumed, l.left.state]).toEqual([1, "1"])
+  })
+
+  it("once finished, feeding returns the same result and buffers nothing more", () => {
+    const p = new Parser(re("ab", { terminal: true }))
+    const r = p.feed("ab!")
+    expect(p.feed("cd")).toBe(r)
+    expect(p.source.remaining()).toBe("!")
   })
 
   it("resume runs over input fed to its source directly", () => {

@@ -26,6 +26,24 @@ describe("alternatives", () => {
     expect(lastState(run(machine(t), "a"))).toBe("B3")
   })
 
+  it("a decision without a predicate always holds; a second state for a symbol is kept behind the first", () => {
+    const s = new State("s")
+    s.on("a", new Decide("always", ok("D")))
+    expect(lastState(run(machine(s), "a"))).toBe("D")
+    const t = ok("t")
+    const first = ok("T1")
+    const second = ok("T2")
+    t.on("a", first)
+    t.on("a", second)
+    t.onEpsilon(null)
+    t.onEpsilon(second)
+    expect(lastState(run(machine(t), "a"))).toBe("T1")
+    expect(t.lookup(0x61)).toEqual([first, second])
+    expect(t.epsilon).toEqual([null, second])
+    expect(lastState(run(machine(t), ""))).toBe("t")
+    expect(new State("u").epsilon).toBeUndefined()
+  })
+
   it("a decision that holds but has no target is passed over; an explicit null stops", () => {
     const s = new State("s", { terminal: true })
     s.onEpsilon(new Decide("skip", null, () => true))
@@ -140,6 +158,16 @@ describe("limits and repeats from data", () => {
       return Either.isRight(r) ? r.right.consumed : r.left.message
     }
     expect([take(3), take(2n), take("4"), take(undefined)]).toEqual([3, 2, 0, 0])
+    // A machine at the top without a context: ".n" is the root's n (as "n" is).
+    const top = (limit: string) => {
+      const start = new State("start", { terminal: true })
+      const s = new StateInput("s", { terminal: true })
+      start.onAny(s)
+      s.onAny(s)
+      const r = run(new Dfa("m", { initial: start, terminal: true, limit }), "abcdef", { n: 2 })
+      return Either.isRight(r) ? r.right.consumed : r.left.message
+    }
+    expect([top(".n"), top("n")]).toEqual([2, 2])
   })
 
   it("a graph sub-machine repeated a number of times read from the data", () => {
@@ -176,5 +204,13 @@ describe("printing and reachability", () => {
     s.onPredicate(() => true, e)
     expect(s.targets().map((t) => t.name).sort()).toEqual(["a", "b", "c", "d", "e"])
     expect(new State("lonely").targets()).toEqual([])
+    expect(new State("stop").on("x", null).onEpsilon(null).targets()).toEqual([])
+  })
+
+  it("a zero code point is a symbol an input state takes like any other", () => {
+    const s = new StateInput("s", { terminal: true })
+    s.onAny(s)
+    const r = run(new Dfa("m", { initial: s, terminal: true, context: "c" }), "\u0000a\u0000")
+    expect(Either.isRight(r) && [r.right.consumed, r.right.data]).toEqual([3, { c: { input: "\u0000a\u0000" } }])
   })
 })
