@@ -8,10 +8,15 @@ import { elementProblem, type ElementType } from "../cip/element.js"
 import { type CipValue, INTEGER_RANGES, stringCapacity, type TypeName } from "../cip/types.js"
 import { showValue } from "../tags/events.js"
 
+/** Integers in 0x/0o/0b form, each prefix with only its own digits (`0BBB` is not one). */
+const PREFIXED_INTEGER = "0x[0-9a-f]+|0o[0-7]+|0b[01]+"
+const NUMBER_TEXT = new RegExp(`^[-+]?(${PREFIXED_INTEGER}|(\\d+\\.?\\d*|\\.\\d+)(e[-+]?\\d+)?|inf(inity)?|nan)$`, "i")
+const INTEGER_TEXT = new RegExp(`^[-+]?(${PREFIXED_INTEGER}|\\d+)$`, "i")
+
 /** Parse a whole-text number (decimal, exponent, or 0x/0o/0b integers); undefined if it is not one. */
 export const parseNumber = (text: string): number | undefined => {
   const t = text.trim()
-  if (t === "" || !/^[-+]?(0x[0-9a-f]+|0o[0-7]+|0b[01]+|(\d+\.?\d*|\.\d+)(e[-+]?\d+)?|inf(inity)?|nan)$/i.test(t)) return undefined
+  if (t === "" || !NUMBER_TEXT.test(t)) return undefined
   const lower = t.toLowerCase().replace(/^\+/, "")
   if (/^-?inf(inity)?$/.test(lower)) return lower.startsWith("-") ? -Infinity : Infinity
   if (lower === "nan" || lower === "-nan") return Number.NaN
@@ -53,15 +58,10 @@ export const convertElement = (type: TypeName, text: string): Either.Either<CipV
     }
     default: {
       const t = text.trim()
-      let v: bigint
-      try {
-        if (!/^[-+]?(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+)$/i.test(t)) return bad("not an integer")
-        const neg = t.startsWith("-")
-        v = BigInt(t.replace(/^[-+]/, ""))
-        if (neg) v = -v
-      } catch {
-        return bad("not an integer")
-      }
+      // The pattern admits only text BigInt reads (a prefix and its own digits, or decimal digits).
+      if (!INTEGER_TEXT.test(t)) return bad("not an integer")
+      const magnitude = BigInt(t.replace(/^[-+]/, ""))
+      const v = t.startsWith("-") ? -magnitude : magnitude
       const [lo, hi] = INTEGER_RANGES[type]!
       if (v < lo || v > hi) return bad(`out of range ${lo}..${hi}`)
       return Either.right(type === "LINT" || type === "ULINT" ? v : Number(v))
