@@ -27,7 +27,7 @@ describe("run", () => {
 
   it("a plain state as the machine: no state entered inside it, terminal as built", () => {
     const r = run(new State("only", { terminal: true }), "abc")
-    expect(Either.isRight(r) && [r.right.state, r.right.terminal, r.right.consumed, r.right.data]).toEqual([null, true, 0, {}])
+    expect(Either.isRight(r) && [r.right._tag, r.right.state, r.right.terminal, r.right.consumed, r.right.data]).toEqual(["Accepted", null, true, 0, {}])
     const n = run(new State("only"), "")
     expect(Either.isRight(n) && n.right.terminal).toBe(false)
   })
