@@ -109,6 +109,17 @@ describe("Parser", () => {
     expect(p.source.remaining()).toBe("!")
   })
 
+  it("counts what it consumed from where its run started, on a source given to it", () => {
+    const src = new Source("text")
+    src.feed("xx")
+    src.next()
+    src.next()
+    const p = new Parser(basic(), { source: src })
+    expect(p.feed("ab")).toEqual({ _tag: "NeedsInput", consumed: 2 })
+    const r = p.end()
+    expect(Either.isRight(r) && r.right.consumed).toBe(2)
+  })
+
   it("resume runs over input fed to its source directly", () => {
     const src = new Source("text")
     const p = new Parser(basic(), { source: src })
