@@ -7,6 +7,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, TestClock } from "effect"
 import { makeSignals, type SignalOptions } from "../../src/signals/index.js"
+import { AttributeError, AttributeFactory } from "../../src/tags/attribute.js"
 import { makeTagStore } from "../../src/tags/tagStore.js"
 
 const engine = (tags: ReadonlyArray<string>, signals: ReadonlyArray<string>, options: SignalOptions = {}) =>
@@ -198,5 +199,50 @@ describe("signal engine, ticked by hand", () => {
       expect(yield* s.store.read("Mode")).toEqual(["HIGH"])
       const bad = yield* Effect.either(makeSignals(s.store, ["N=\"x\""], { deferStart: true }))
       expect(Either.isLeft(bad) && bad.left.message).toBe('bad signal "N=\\"x\\"": N is a DINT: the expression gives strings at position 3')
+    }))
+
+  it.scoped("tags on asynchronous storage: a reference read each tick, a target written through its Attribute, failures", () =>
+    Effect.gen(function* () {
+      const held: Record<string, Array<number>> = { In: [5], Out: [0] }
+      const failReads = new Set<string>()
+      let failWrites = false
+      const refused = () => Effect.fail(new AttributeError({ status: 0x08, extStatus: [], message: "offline" }))
+      const remote = AttributeFactory.layer((spec) =>
+        spec.name in held
+          ? {
+              type: spec.type,
+              count: spec.count,
+              read: (start, n) => failReads.has(spec.name) ? refused() : Effect.succeed(held[spec.name]!.slice(start, start + n)),
+              write: (start, vals) => failWrites ? refused() : Effect.sync(() => { held[spec.name]!.splice(start, vals.length, ...(vals as Array<number>)) })
+            }
+          : undefined)
+      const store = yield* makeTagStore(["In=DINT", "Out=DINT"]).pipe(Effect.provide(remote))
+      const e = yield* makeSignals(store, ["Out=In * 2 + 1"], { deferStart: true })
+      yield* e.tick
+      expect([held["Out"], e.stats().writes, e.stats().skipped]).toEqual([[11], 1, 0])
+      held["In"] = [20]
+      yield* e.tick
+      expect([held["Out"], e.stats().writes]).toEqual([[41], 2])
+      // A failed write: nothing stored, the element counted as skipped, tried again next tick.
+      held["In"] = [30]
+      failWrites = true
+      yield* e.tick
+      expect([held["Out"], e.stats().writes, e.stats().skipped]).toEqual([[41], 2, 1])
+      failWrites = false
+      yield* e.tick
+      expect([held["Out"], e.stats().writes, e.stats().skipped]).toEqual([[61], 3, 1])
+      // A reference whose read fails reads as 0.
+      failReads.add("In")
+      yield* e.tick
+      expect([held["Out"], e.stats().writes, e.stats().skipped, e.overridden()]).toEqual([[1], 4, 1, []])
+      // The target's own read failing is no client's write: not an override, written again once read.
+      failReads.clear()
+      failReads.add("Out")
+      yield* e.tick
+      expect(e.overridden()).toEqual([])
+      failReads.clear()
+      held["In"] = [3]
+      yield* e.tick
+      expect([held["Out"], e.overridden()]).toEqual([[7], []])
     }))
 })
