@@ -47,6 +47,7 @@ describe("operators", () => {
     expect(["1 == 1", "1 == 2", "1 != 1", "1 != 2", "\"a\" == \"a\"", "\"a\" == \"b\"", "\"a\" != \"b\"", "Text == \"RUN\""].map(value)).toEqual([1, 0, 0, 1, 1, 0, 1, 1])
     expect(refused("1 == \"a\"")).toBe("== compares a number with a string @2")
     // A comparison's result is a number: an operand of arithmetic, compared with numbers.
+    expect(value("abs(-3) + 1")).toBe(4) // a math function's result is a number too
     expect(["(1 == 1) + (1 != 2)", "(\"a\" != \"a\") == 0"].map(value)).toEqual([2, 1])
     expect([compiled("1 == 1").kind, compiled("\"a\" != \"b\"").kind]).toEqual(["number", "number"])
     expect(refused("\"a\" != 1")).toBe("!= compares a string with a number @4")

@@ -5,10 +5,10 @@
  * program-scoped tags and to elements the engine does not generate, and the start schedule.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, TestClock } from "effect"
-import { makeSignals, type SignalOptions } from "../../src/signals/index.js"
+import { Effect, Either, Layer, TestClock } from "effect"
+import { makeSignals, parseSignal, type SignalOptions, Signals } from "../../src/signals/index.js"
 import { AttributeError, AttributeFactory } from "../../src/tags/attribute.js"
-import { makeTagStore } from "../../src/tags/tagStore.js"
+import { makeTagStore, TagStore } from "../../src/tags/tagStore.js"
 
 const engine = (tags: ReadonlyArray<string>, signals: ReadonlyArray<string>, options: SignalOptions = {}) =>
   Effect.gen(function* () {
@@ -199,6 +199,31 @@ describe("signal engine, ticked by hand", () => {
       expect(yield* s.store.read("Mode")).toEqual(["HIGH"])
       const bad = yield* Effect.either(makeSignals(s.store, ["N=\"x\""], { deferStart: true }))
       expect(Either.isLeft(bad) && bad.left.message).toBe('bad signal "N=\\"x\\"": N is a DINT: the expression gives strings at position 3')
+    }))
+
+  it.scoped("specs given parsed or as text; the same seed, the same random values; the layer over the context's TagStore", () =>
+    Effect.gen(function* () {
+      const store = yield* makeTagStore(["A=LREAL", "B=LREAL", "C=DINT"])
+      const a = yield* makeSignals(store, [yield* parseSignal("A=random(min=0, max=1)")], { seed: 7, deferStart: true })
+      const b = yield* makeSignals(store, ["B=random(min=0, max=1)"], { seed: 7, deferStart: true })
+      yield* a.tick
+      yield* b.tick
+      const [x] = (yield* store.read("A")) as Array<number>
+      expect(yield* store.read("B")).toEqual([x])
+      expect(x).not.toBe(0)
+      const viaLayer = yield* Effect.provide(Signals, Signals.layer(["C=7"], { deferStart: true }).pipe(Layer.provide(Layer.succeed(TagStore, store))))
+      yield* viaLayer.tick
+      expect([viaLayer.signals, yield* store.read("C")]).toEqual([[{ target: "C", expression: "7", elements: 1 }], [7]])
+    }))
+
+  it.scoped("a REAL holding NaN before the first tick is written (NaN equals NaN only to tell a client's write)", () =>
+    Effect.gen(function* () {
+      const s = yield* engine(["R=REAL"], ["R=1.5"])
+      // As a client's bytes (a value write refuses NaN).
+      expect(s.store.writeBytes(s.store.find("R")!, 0, 1, new Uint8Array(Float32Array.of(Number.NaN).buffer))).toBeUndefined()
+      expect(yield* s.store.read("R")).toEqual([Number.NaN])
+      yield* s.engine.tick
+      expect([yield* s.store.read("R"), s.engine.overridden()]).toEqual([[1.5], []])
     }))
 
   it.scoped("tags on asynchronous storage: a reference read each tick, a target written through its Attribute, failures", () =>
