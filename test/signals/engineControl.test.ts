@@ -226,6 +226,33 @@ describe("signal engine, ticked by hand", () => {
       expect([yield* s.store.read("R"), s.engine.overridden()]).toEqual([[1.5], []])
     }))
 
+  it.scoped("a client's write seen in the tick that finds it: references read its value, the element is not written", () =>
+    Effect.gen(function* () {
+      const s = yield* engine(["A=DINT", "B=DINT"], ["A=counter(every=1s)", "B=A + 100"])
+      yield* s.engine.tick
+      yield* s.step(1000)
+      expect([yield* s.store.read("A"), yield* s.store.read("B")]).toEqual([[1], [101]])
+      yield* s.store.write("A", 0, [50])
+      yield* s.step(1000)
+      expect([yield* s.store.read("A"), yield* s.store.read("B"), s.engine.overridden()]).toEqual([[50], [150], ["A"]])
+    }))
+
+  it.scoped("a client's write between two slices of a tick is seen as an override, not overwritten", () =>
+    Effect.gen(function* () {
+      const names = Array.from({ length: 1001 }, (_, i) => `T${i}`)
+      const s = yield* engine(names.map((t) => `${t}=DINT`), names.map((t) => `${t}=counter(every=1s)`))
+      yield* s.engine.tick // 0 everywhere: what each element holds is what the engine last wrote
+      let wrote = false
+      yield* s.store.addSink((e) => {
+        if (e.kind !== "write" || wrote) return
+        wrote = true
+        // Queued in the first slice: runs in the turn of the event loop before the second slice.
+        setImmediate(() => { expect(s.store.writeBytes(s.store.find("T1000")!, 0, 1, Uint8Array.of(99, 0, 0, 0))).toBeUndefined() })
+      })
+      yield* s.step(1000)
+      expect([yield* s.store.read("T999"), yield* s.store.read("T1000"), s.engine.overridden()]).toEqual([[1], [99], ["T1000"]])
+    }))
+
   it.scoped("tags on asynchronous storage: a reference read each tick, a target written through its Attribute, failures", () =>
     Effect.gen(function* () {
       const held: Record<string, Array<number>> = { In: [5], Out: [0] }
