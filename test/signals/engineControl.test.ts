@@ -5,7 +5,7 @@
  * program-scoped tags and to elements the engine does not generate, and the start schedule.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Layer, TestClock } from "effect"
+import { Effect, Either, Layer, Logger, TestClock } from "effect"
 import { makeSignals, parseSignal, type SignalOptions, Signals } from "../../src/signals/index.js"
 import { AttributeError, AttributeFactory } from "../../src/tags/attribute.js"
 import { makeTagStore, TagStore } from "../../src/tags/tagStore.js"
@@ -251,6 +251,18 @@ describe("signal engine, ticked by hand", () => {
       })
       yield* s.step(1000)
       expect([yield* s.store.read("T999"), yield* s.store.read("T1000"), s.engine.overridden()]).toEqual([[1], [99], ["T1000"]])
+    }))
+
+  it.scoped("a value a tag cannot store: logged once as a warning, nothing else logged", () =>
+    Effect.gen(function* () {
+      const logs: Array<string> = []
+      const capture = Logger.replace(Logger.defaultLogger, Logger.make(({ logLevel, message }) => {
+        logs.push(`${logLevel.label} ${(Array.isArray(message) ? message : [message]).join(" ")}`)
+      }))
+      const s = yield* engine(["N=DINT", "M=DINT"], ["N=1/0", "M=2"])
+      yield* Effect.provide(Effect.zipRight(s.engine.tick, s.step(1000)), capture)
+      expect(logs).toEqual(["WARN signal N: Infinity cannot be stored as a DINT; the element keeps its value (logged once)"])
+      expect(s.engine.stats()).toMatchObject({ ticks: 2, writes: 1, skipped: 2 })
     }))
 
   it.scoped("tags on asynchronous storage: a reference read each tick, a target written through its Attribute, failures", () =>
