@@ -263,6 +263,12 @@ describe("signal engine, ticked by hand", () => {
       yield* Effect.provide(Effect.zipRight(s.engine.tick, s.step(1000)), capture)
       expect(logs).toEqual(["WARN signal N: Infinity cannot be stored as a DINT; the element keeps its value (logged once)"])
       expect(s.engine.stats()).toMatchObject({ ticks: 2, writes: 1, skipped: 2 })
+      // The last tick's duration: within the time measured around it.
+      const before = performance.now()
+      yield* s.engine.tick
+      const spent = performance.now() - before
+      const { lastTickMillis } = s.engine.stats()
+      expect([lastTickMillis >= 0, lastTickMillis <= spent]).toEqual([true, true])
     }))
 
   it.scoped("tags on asynchronous storage: a reference read each tick, a target written through its Attribute, failures", () =>
