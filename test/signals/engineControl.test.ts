@@ -112,6 +112,28 @@ describe("signal engine, ticked by hand", () => {
       expect(yield* s.engine.resume("no")).toBe(0)
     }))
 
+  it.scoped("resume of a tag whose name starts or ends like \"all\" or \"yes\" resumes that tag only", () =>
+    Effect.gen(function* () {
+      const s = yield* engine(["Ball=DINT", "Yesno=DINT", "Other=DINT"], ["Ball=1", "Yesno=2", "Other=3"])
+      yield* s.engine.tick
+      for (const t of ["Ball", "Yesno", "Other"]) yield* s.store.write(t, 0, [-1])
+      yield* s.engine.tick
+      expect(yield* s.engine.resume("ball")).toBe(1)
+      expect(yield* s.engine.resume("YESNO")).toBe(1)
+      expect(s.engine.overridden()).toEqual(["Other"])
+    }))
+
+  it.scoped("paused before the first tick: signal time still starts at the first tick", () =>
+    Effect.gen(function* () {
+      const s = yield* engine(["T=LREAL"], ["T=time()"])
+      yield* s.engine.setEnabled(false)
+      yield* TestClock.adjust(1000)
+      yield* s.engine.setEnabled(true)
+      yield* s.engine.tick
+      yield* s.step(500)
+      expect([s.engine.time(), yield* s.store.read("T")]).toEqual([0.5, [0.5]])
+    }))
+
   it.scoped("a client's write of the value the engine last wrote is no override", () =>
     Effect.gen(function* () {
       const s = yield* engine(["C=DINT"], ["C=counter(every=1s, start=1)"])
