@@ -25,6 +25,7 @@ class MutantLog {
   write(m) {
     appendFileSync(this.file, JSON.stringify({
       id: m.id, file: m.fileName, line: m.location.start.line, column: m.location.start.column,
+      endLine: m.location.end.line, endColumn: m.location.end.column,
       mutator: m.mutatorName, replacement: m.replacement, status: m.status, static: m.static ?? false
     }) + "\n")
   }
