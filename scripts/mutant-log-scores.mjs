@@ -3,9 +3,9 @@
  * Per-file mutation scores from mutant-log files (scripts/stryker-mutant-log.mjs), also of a run
  * stopped before its end: `node scripts/mutant-log-scores.mjs reports/mutation/<name>.jsonl …
  * [--survivors]`. Score = (killed + timed out) / (those + survived + not covered), as Stryker counts
- * it; ignored (static) mutants are listed apart. A mutant logged twice (the same file, position,
- * mutator and replacement, also from two runs over overlapping line ranges) counts once: the last
- * line read.
+ * it; ignored (static) mutants are listed apart. A mutant logged twice (the same file, start and
+ * end, mutator and replacement, also from two runs over overlapping line ranges) counts once: the
+ * last line read.
  */
 import { readFileSync } from "node:fs"
 
@@ -16,7 +16,9 @@ for (const f of args.filter((a) => !a.startsWith("--"))) {
   for (const line of readFileSync(f, "utf8").split("\n")) {
     if (line.trim() === "") continue
     const m = JSON.parse(line)
-    mutants.set(`${m.file}:${m.line}:${m.column}:${m.mutator}:${m.replacement}`, m)
+    // The end too: two mutants can share start, mutator and replacement (`a && b && c` forced true
+    // as a whole and as `a && b`); logs written before the end was recorded lack it.
+    mutants.set(`${m.file}:${m.line}:${m.column}:${m.endLine ?? ""}:${m.endColumn ?? ""}:${m.mutator}:${m.replacement}`, m)
   }
 }
 const files = new Map()

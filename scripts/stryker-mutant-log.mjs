@@ -7,13 +7,16 @@
  * `--plugins @stryker-mutator/vitest-runner,./scripts/stryker-mutant-log.mjs` and `mutant-log` added
  * to `--reporters`.
  */
-import { appendFileSync, writeFileSync } from "node:fs"
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs"
+import { dirname } from "node:path"
 import { PluginKind, declareClassPlugin } from "@stryker-mutator/api/plugin"
 
 class MutantLog {
   static inject = []
   file = `${process.env["CPPPO_MUTATION_REPORT"] ?? "reports/mutation/mutation"}.jsonl`
   constructor() {
+    // A fresh clone has no reports/mutation yet (Stryker makes it only when its own reports are written).
+    mkdirSync(dirname(this.file), { recursive: true })
     writeFileSync(this.file, "")
   }
   onMutantTested(m) {
@@ -22,6 +25,7 @@ class MutantLog {
   write(m) {
     appendFileSync(this.file, JSON.stringify({
       id: m.id, file: m.fileName, line: m.location.start.line, column: m.location.start.column,
+      endLine: m.location.end.line, endColumn: m.location.end.column,
       mutator: m.mutatorName, replacement: m.replacement, status: m.status, static: m.static ?? false
     }) + "\n")
   }

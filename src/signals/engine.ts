@@ -226,7 +226,8 @@ export const makeSignals = (
         const stored = current[gi]!
         for (const s of g.slots) {
           const now = stored[s.index - g.run.start]
-          if (!s.overridden && s.written !== undefined && !equal(now, s.written)) s.overridden = true
+          // An element whose read failed (asynchronous storage: no value) is unknown, not overridden.
+          if (!s.overridden && s.written !== undefined && now !== undefined && !equal(now, s.written)) s.overridden = true
           if (s.overridden) s.value = toValue(now)
         }
       })
@@ -255,7 +256,8 @@ export const makeSignals = (
           const s = g.slots[k]
           let v: CipValue | undefined
           if (s !== undefined) {
-            if (!s.overridden && s.written !== undefined && !equal(stored[s.index - g.run.start], s.written)) s.overridden = true
+            const now = stored[s.index - g.run.start]
+            if (!s.overridden && s.written !== undefined && now !== undefined && !equal(now, s.written)) s.overridden = true
             v = s.overridden ? undefined : toStored(type, s.value)
             if (v === undefined && !s.overridden) {
               stats.skipped++
@@ -264,7 +266,7 @@ export const makeSignals = (
                 warnings.push(`signal ${elementLabel(g.run.tag, s.index)}: ${String(s.value)} cannot be stored as a ${type}; the element keeps its value (logged once)`)
               }
             }
-            if (v !== undefined && equal(v, stored[s.index - g.run.start])) {
+            if (v !== undefined && equal(v, now)) {
               s.written = v
               v = undefined
             }

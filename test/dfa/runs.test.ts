@@ -27,7 +27,7 @@ describe("run", () => {
 
   it("a plain state as the machine: no state entered inside it, terminal as built", () => {
     const r = run(new State("only", { terminal: true }), "abc")
-    expect(Either.isRight(r) && [r.right.state, r.right.terminal, r.right.consumed, r.right.data]).toEqual([null, true, 0, {}])
+    expect(Either.isRight(r) && [r.right._tag, r.right.state, r.right.terminal, r.right.consumed, r.right.data]).toEqual(["Accepted", null, true, 0, {}])
     const n = run(new State("only"), "")
     expect(Either.isRight(n) && n.right.terminal).toBe(false)
   })
@@ -109,6 +109,17 @@ describe("Parser", () => {
     expect(p.source.remaining()).toBe("!")
   })
 
+  it("counts what it consumed from where its run started, on a source given to it", () => {
+    const src = new Source("text")
+    src.feed("xx")
+    src.next()
+    src.next()
+    const p = new Parser(basic(), { source: src })
+    expect(p.feed("ab")).toEqual({ _tag: "NeedsInput", consumed: 2 })
+    const r = p.end()
+    expect(Either.isRight(r) && r.right.consumed).toBe(2)
+  })
+
   it("resume runs over input fed to its source directly", () => {
     const src = new Source("text")
     const p = new Parser(basic(), { source: src })
@@ -174,11 +185,15 @@ describe("compiled tables", () => {
     expect(t.classes).toBe(4)
     expect(Array.from(t.table)).toEqual([-1, 1, -1, -1, -1, -1, 1, -1])
     expect([t.low[0x60], t.low[0x61], t.low[0x62], t.low[0x63], t.low[0xff]]).toEqual([0, 1, 2, 3, 3])
-    expect([t.direct.length, t.direct[0x61], t.direct[0x62], t.direct[256 + 0x62], t.direct[256 + 0x61]]).toEqual([512, 1, -1, 1, -1])
+    expect([t.direct.length, t.direct[0x61], t.direct[0x62], t.direct[256 + 0x62], t.direct[256 + 0x61], t.direct[256]]).toEqual([512, 1, -1, 1, -1, -1])
     expect([t.bmp.length, t.bmp[0x61], t.bmp[0x62], t.bmp[0x63], t.bmp[0xffff]]).toEqual([0x10000, 1, 2, 3, 3])
     const b = Either.getOrThrow(compile("é", true))
     expect([b.states, b.bmp.length, b.direct.length, Array.from(b.finals)]).toEqual([3, 0, 768, [0, 0, 1]])
     expect([b.direct[0xc3], b.direct[256 + 0xa9]]).toEqual([1, 2])
+    // A transition back to the initial state goes to state 0, not to a copy of it.
+    const loop = Either.getOrThrow(compile("(ab)*"))
+    expect([loop.states, Array.from(loop.finals), Array.from(loop.starts)]).toEqual([2, [1, 0], [0, 0x61, 0x62, 0x63]])
+    expect(Array.from(loop.table)).toEqual([-1, 1, -1, -1, -1, -1, 0, -1])
   })
 
   it("a pattern whose ranges reach the last code point: no class beyond it", () => {
@@ -189,6 +204,13 @@ describe("compiled tables", () => {
     expect([0xffff, 0x10000, 0x10fffe, 0x10ffff].map((cp) => u.table[classOf(u, cp)]!)).toEqual([-1, 1, 1, -1])
     const b = Either.getOrThrow(compile("[\\x00-\\xff]", true))
     expect(b.states).toBeGreaterThan(1)
+    // Byte 0xff (never in UTF-8) has a class of its own, not class 0 (the one-byte characters).
+    expect([b.direct[0x00] !== -1, b.low[0xff] !== 0, b.direct[0xff], b.table[b.low[0xff]!]]).toEqual([true, true, -1, -1])
+  })
+
+  it("the direct table is built up to 4,096 states, the bound itself included", () => {
+    const t = Either.getOrThrow(compile("a{4095}"))
+    expect([t.states, t.direct.length, t.direct[(4094 << 8) | 0x61], t.direct[(4095 << 8) | 0x61]]).toEqual([4096, 4096 * 256, 4095, -1])
   })
 
   it("a malformed pattern's error carries the message and position; a cap error has none", () => {
@@ -196,5 +218,7 @@ describe("compiled tables", () => {
     expect(Either.isLeft(e) && [e.left.position, e.left.pattern, e.left.message.includes("out of order")]).toEqual([6, "a{2,1}", true])
     const a = compile("a\\b")
     expect(Either.isLeft(a) && [a.left.position, a.left.message]).toEqual([-1, "Assertions are not supported."])
+    const r = compile("(a*)\\1")
+    expect(Either.isLeft(r) && [r.left.position, r.left.message]).toEqual([-1, "Backreferences are not supported."])
   })
 })

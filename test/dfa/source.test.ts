@@ -79,4 +79,16 @@ describe("Source", () => {
     cut.end()
     expect(drain(cut)).toEqual([0x41, 0xfffd])
   })
+
+  it("text: a lone low surrogate counts as a symbol of its own, U+FFFF is one code unit, what remains spans chunks", () => {
+    const lone = Source.of("a\udc00b")
+    expect(lone.available()).toBe(3)
+    const s = Source.of("\uffffa")
+    expect([s.available(), ...drain(s)]).toEqual([2, 0xffff, 0x61])
+    const two = new Source("text")
+    two.feed("ab")
+    two.feed("cd")
+    two.next()
+    expect([two.remaining(), two.available()]).toEqual(["bcd", 3])
+  })
 })

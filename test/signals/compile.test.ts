@@ -46,6 +46,10 @@ describe("operators", () => {
   it("== and != compare numbers with numbers and strings with strings", () => {
     expect(["1 == 1", "1 == 2", "1 != 1", "1 != 2", "\"a\" == \"a\"", "\"a\" == \"b\"", "\"a\" != \"b\"", "Text == \"RUN\""].map(value)).toEqual([1, 0, 0, 1, 1, 0, 1, 1])
     expect(refused("1 == \"a\"")).toBe("== compares a number with a string @2")
+    // A comparison's result is a number: an operand of arithmetic, compared with numbers.
+    expect(value("abs(-3) + 1")).toBe(4) // a math function's result is a number too
+    expect(["(1 == 1) + (1 != 2)", "(\"a\" != \"a\") == 0"].map(value)).toEqual([2, 1])
+    expect([compiled("1 == 1").kind, compiled("\"a\" != \"b\"").kind]).toEqual(["number", "number"])
     expect(refused("\"a\" != 1")).toBe("!= compares a string with a number @4")
   })
 
@@ -77,6 +81,12 @@ describe("names", () => {
     expect(c.refs).toEqual([{ key: "level[0]", pos: 0 }, { key: "level[0]", pos: 12 }])
     expect(compiled("true").refs).toEqual([])
     expect(compiled("Text").kind).toBe("string")
+  })
+
+  it("a constant's name with a member or an index names a tag, not the constant", () => {
+    const any: CompileEnv = { ...env, ref: (path: TagPath) => Either.right({ read: () => 7, kind: "number", key: path.text }) }
+    expect(["pi.x", "pi[2]", "true.x", "pi"].map((t) => compiled(t, any).evaluate())).toEqual([7, 7, 7, Math.PI])
+    expect(compiled("pi[2]", any).refs).toEqual([{ key: "pi[2]", pos: 0 }])
   })
 
   it("a reference the caller cannot bind, or no references allowed: refused with the position", () => {

@@ -5,9 +5,10 @@
  * program-scoped tags and to elements the engine does not generate, and the start schedule.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, TestClock } from "effect"
-import { makeSignals, type SignalOptions } from "../../src/signals/index.js"
-import { makeTagStore } from "../../src/tags/tagStore.js"
+import { Effect, Either, Layer, Logger, TestClock } from "effect"
+import { makeSignals, parseSignal, type SignalOptions, Signals } from "../../src/signals/index.js"
+import { AttributeError, AttributeFactory } from "../../src/tags/attribute.js"
+import { makeTagStore, TagStore } from "../../src/tags/tagStore.js"
 
 const engine = (tags: ReadonlyArray<string>, signals: ReadonlyArray<string>, options: SignalOptions = {}) =>
   Effect.gen(function* () {
@@ -111,6 +112,28 @@ describe("signal engine, ticked by hand", () => {
       expect(yield* s.engine.resume("no")).toBe(0)
     }))
 
+  it.scoped("resume of a tag whose name starts or ends like \"all\" or \"yes\" resumes that tag only", () =>
+    Effect.gen(function* () {
+      const s = yield* engine(["Ball=DINT", "Yesno=DINT", "Other=DINT"], ["Ball=1", "Yesno=2", "Other=3"])
+      yield* s.engine.tick
+      for (const t of ["Ball", "Yesno", "Other"]) yield* s.store.write(t, 0, [-1])
+      yield* s.engine.tick
+      expect(yield* s.engine.resume("ball")).toBe(1)
+      expect(yield* s.engine.resume("YESNO")).toBe(1)
+      expect(s.engine.overridden()).toEqual(["Other"])
+    }))
+
+  it.scoped("paused before the first tick: signal time still starts at the first tick", () =>
+    Effect.gen(function* () {
+      const s = yield* engine(["T=LREAL"], ["T=time()"])
+      yield* s.engine.setEnabled(false)
+      yield* TestClock.adjust(1000)
+      yield* s.engine.setEnabled(true)
+      yield* s.engine.tick
+      yield* s.step(500)
+      expect([s.engine.time(), yield* s.store.read("T")]).toEqual([0.5, [0.5]])
+    }))
+
   it.scoped("a client's write of the value the engine last wrote is no override", () =>
     Effect.gen(function* () {
       const s = yield* engine(["C=DINT"], ["C=counter(every=1s, start=1)"])
@@ -198,5 +221,120 @@ describe("signal engine, ticked by hand", () => {
       expect(yield* s.store.read("Mode")).toEqual(["HIGH"])
       const bad = yield* Effect.either(makeSignals(s.store, ["N=\"x\""], { deferStart: true }))
       expect(Either.isLeft(bad) && bad.left.message).toBe('bad signal "N=\\"x\\"": N is a DINT: the expression gives strings at position 3')
+    }))
+
+  it.scoped("specs given parsed or as text; the same seed, the same random values; the layer over the context's TagStore", () =>
+    Effect.gen(function* () {
+      const store = yield* makeTagStore(["A=LREAL", "B=LREAL", "C=DINT"])
+      const a = yield* makeSignals(store, [yield* parseSignal("A=random(min=0, max=1)")], { seed: 7, deferStart: true })
+      const b = yield* makeSignals(store, ["B=random(min=0, max=1)"], { seed: 7, deferStart: true })
+      yield* a.tick
+      yield* b.tick
+      const [x] = (yield* store.read("A")) as Array<number>
+      expect(yield* store.read("B")).toEqual([x])
+      expect(x).not.toBe(0)
+      const viaLayer = yield* Effect.provide(Signals, Signals.layer(["C=7"], { deferStart: true }).pipe(Layer.provide(Layer.succeed(TagStore, store))))
+      yield* viaLayer.tick
+      expect([viaLayer.signals, yield* store.read("C")]).toEqual([[{ target: "C", expression: "7", elements: 1 }], [7]])
+    }))
+
+  it.scoped("a REAL holding NaN before the first tick is written (NaN equals NaN only to tell a client's write)", () =>
+    Effect.gen(function* () {
+      const s = yield* engine(["R=REAL"], ["R=1.5"])
+      // As a client's bytes (a value write refuses NaN).
+      expect(s.store.writeBytes(s.store.find("R")!, 0, 1, new Uint8Array(Float32Array.of(Number.NaN).buffer))).toBeUndefined()
+      expect(yield* s.store.read("R")).toEqual([Number.NaN])
+      yield* s.engine.tick
+      expect([yield* s.store.read("R"), s.engine.overridden()]).toEqual([[1.5], []])
+    }))
+
+  it.scoped("a client's write seen in the tick that finds it: references read its value, the element is not written", () =>
+    Effect.gen(function* () {
+      const s = yield* engine(["A=DINT", "B=DINT"], ["A=counter(every=1s)", "B=A + 100"])
+      yield* s.engine.tick
+      yield* s.step(1000)
+      expect([yield* s.store.read("A"), yield* s.store.read("B")]).toEqual([[1], [101]])
+      yield* s.store.write("A", 0, [50])
+      yield* s.step(1000)
+      expect([yield* s.store.read("A"), yield* s.store.read("B"), s.engine.overridden()]).toEqual([[50], [150], ["A"]])
+    }))
+
+  it.scoped("a client's write between two slices of a tick is seen as an override, not overwritten", () =>
+    Effect.gen(function* () {
+      const names = Array.from({ length: 1001 }, (_, i) => `T${i}`)
+      const s = yield* engine(names.map((t) => `${t}=DINT`), names.map((t) => `${t}=counter(every=1s)`))
+      yield* s.engine.tick // 0 everywhere: what each element holds is what the engine last wrote
+      let wrote = false
+      yield* s.store.addSink((e) => {
+        if (e.kind !== "write" || wrote) return
+        wrote = true
+        // Queued in the first slice: runs in the turn of the event loop before the second slice.
+        setImmediate(() => { expect(s.store.writeBytes(s.store.find("T1000")!, 0, 1, Uint8Array.of(99, 0, 0, 0))).toBeUndefined() })
+      })
+      yield* s.step(1000)
+      expect([yield* s.store.read("T999"), yield* s.store.read("T1000"), s.engine.overridden()]).toEqual([[1], [99], ["T1000"]])
+    }))
+
+  it.scoped("a value a tag cannot store: logged once as a warning, nothing else logged", () =>
+    Effect.gen(function* () {
+      const logs: Array<string> = []
+      const capture = Logger.replace(Logger.defaultLogger, Logger.make(({ logLevel, message }) => {
+        logs.push(`${logLevel.label} ${(Array.isArray(message) ? message : [message]).join(" ")}`)
+      }))
+      const s = yield* engine(["N=DINT", "M=DINT"], ["N=1/0", "M=2"])
+      yield* Effect.provide(Effect.zipRight(s.engine.tick, s.step(1000)), capture)
+      expect(logs).toEqual(["WARN signal N: Infinity cannot be stored as a DINT; the element keeps its value (logged once)"])
+      expect(s.engine.stats()).toMatchObject({ ticks: 2, writes: 1, skipped: 2 })
+      // The last tick's duration: within the time measured around it.
+      const before = performance.now()
+      yield* s.engine.tick
+      const spent = performance.now() - before
+      const { lastTickMillis } = s.engine.stats()
+      expect([lastTickMillis >= 0, lastTickMillis <= spent]).toEqual([true, true])
+    }))
+
+  it.scoped("tags on asynchronous storage: a reference read each tick, a target written through its Attribute, failures", () =>
+    Effect.gen(function* () {
+      const held: Record<string, Array<number>> = { In: [5], Out: [0] }
+      const failReads = new Set<string>()
+      let failWrites = false
+      const refused = () => Effect.fail(new AttributeError({ status: 0x08, extStatus: [], message: "offline" }))
+      const remote = AttributeFactory.layer((spec) =>
+        spec.name in held
+          ? {
+              type: spec.type,
+              count: spec.count,
+              read: (start, n) => failReads.has(spec.name) ? refused() : Effect.succeed(held[spec.name]!.slice(start, start + n)),
+              write: (start, vals) => failWrites ? refused() : Effect.sync(() => { held[spec.name]!.splice(start, vals.length, ...(vals as Array<number>)) })
+            }
+          : undefined)
+      const store = yield* makeTagStore(["In=DINT", "Out=DINT"]).pipe(Effect.provide(remote))
+      const e = yield* makeSignals(store, ["Out=In * 2 + 1"], { deferStart: true })
+      yield* e.tick
+      expect([held["Out"], e.stats().writes, e.stats().skipped]).toEqual([[11], 1, 0])
+      held["In"] = [20]
+      yield* e.tick
+      expect([held["Out"], e.stats().writes]).toEqual([[41], 2])
+      // A failed write: nothing stored, the element counted as skipped, tried again next tick.
+      held["In"] = [30]
+      failWrites = true
+      yield* e.tick
+      expect([held["Out"], e.stats().writes, e.stats().skipped]).toEqual([[41], 2, 1])
+      failWrites = false
+      yield* e.tick
+      expect([held["Out"], e.stats().writes, e.stats().skipped]).toEqual([[61], 3, 1])
+      // A reference whose read fails reads as 0.
+      failReads.add("In")
+      yield* e.tick
+      expect([held["Out"], e.stats().writes, e.stats().skipped, e.overridden()]).toEqual([[1], 4, 1, []])
+      // The target's own read failing is no client's write: not an override, written again once read.
+      failReads.clear()
+      failReads.add("Out")
+      yield* e.tick
+      expect(e.overridden()).toEqual([])
+      failReads.clear()
+      held["In"] = [3]
+      yield* e.tick
+      expect([held["Out"], e.overridden()]).toEqual([[7], []])
     }))
 })
