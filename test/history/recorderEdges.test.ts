@@ -6,7 +6,7 @@
  * (an empty range counts as one element, an error without a message, values missing).
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Exit, Layer, Logger, Scope, Stream, TestClock } from "effect"
+import { Context, Deferred, Effect, Exit, Layer, Logger, Scope, Stream, TestClock } from "effect"
 import { HistoryIoError } from "../../src/history/errors.js"
 import { historize, historizeEvent, recordInputs, tagIoRecord, type TagIoEvent } from "../../src/history/historize.js"
 import { HistoryRecorder, HistoryRecorderLive, makeHistoryRecorder } from "../../src/history/recorder.js"
@@ -90,6 +90,28 @@ describe("history recorder edges", () => {
       rec.record(event(2))
       yield* Scope.close(scope, Exit.void)
       expect(records).toHaveLength(3)
+    }))
+
+  it.effect("one event wakes the drain; a batch being written is no longer pending, what came since is, and counts toward congestion", () =>
+    Effect.gen(function* () {
+      const gate = yield* Deferred.make<void>()
+      const { writer, records } = keeping()
+      const held: HistoryWriterService = { ...writer, appendAll: (rs) => Effect.zipRight(Deferred.await(gate), writer.appendAll(rs)) }
+      const scope = yield* Scope.make()
+      const rec = yield* Scope.extend(makeHistoryRecorder(held, { maxPending: 10, highWater: 1 }), scope)
+      rec.record(event(0))
+      yield* TestClock.adjust("0 millis") // the drain takes the one event and waits on the writer
+      expect(rec.unsafeStats()).toMatchObject({ recorded: 1, pending: 0 })
+      expect(rec.congested()).toBe(false)
+      rec.record(event(1))
+      rec.record(event(2))
+      expect(rec.unsafeStats()).toMatchObject({ recorded: 1, pending: 2 })
+      expect(rec.congested()).toBe(true) // 2 waiting, above highWater 1
+      yield* Deferred.succeed(gate, undefined)
+      yield* TestClock.adjust("0 millis")
+      expect(records.map((r) => r.data)).toEqual([0, 1, 2].map((i) => ({ write: [i] })))
+      expect(rec.unsafeStats()).toMatchObject({ recorded: 3, pending: 0 })
+      yield* Scope.close(scope, Exit.void)
     }))
 
   it.effect("defaults: 250,000 waiting before overflow, congested above 50,000; at least 1 each", () =>
