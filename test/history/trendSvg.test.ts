@@ -165,6 +165,15 @@ describe("the SVG's parts", () => {
     const right = 960 - 16 - 47
     expect(seriesPaths(svg).get("A")).toBe(`M70 ${y(4)}V${y(0)}V${y(10)}V${y(6)}H${right}V${y(2)}H${right}`)
     expect(svg).toContain(`<rect class="frame" x="70" y="16" width="${right - 70}" height="416"`)
+    // A column ending on its highest value, one ending on its lowest: the other extreme is drawn too.
+    const ends = plotSvg([seriesFromPoints("A", [
+      { t: T0, v: 4 }, { t: T0 + 1, v: 0 }, { t: T0 + 2, v: 10 },
+      { t: T0 + 30_000, v: 6 }, { t: T0 + 30_001, v: 10 }, { t: T0 + 30_002, v: 2 }, { t: T0 + 60_000, v: 4 }
+    ])], { from: T0, to: T0 + 60_000 })
+    expect(seriesPaths(ends).get("A")).toBe(`M70 ${y(4)}V${y(0)}V${y(10)}V${y(10)}H484V${y(2)}V${y(10)}V${y(2)}H${right}V${y(4)}H${right}`)
+    // A series whose only point in the range is at its very end.
+    const last = plotSvg([seriesFromPoints("A", [{ t: T0 + 60_000, v: 4 }, { t: T0 + 70_000, v: 8 }])], { from: T0, to: T0 + 60_000 })
+    expect(seriesPaths(last).get("A")).toMatch(new RegExp(`^M${right} [\\d.]+V[\\d.]+H${right}$`))
   })
 
   it("a series wholly before or after the range has no path; no point in the range gives a 0 … 1 axis", () => {
