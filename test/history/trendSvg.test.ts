@@ -106,6 +106,7 @@ describe("the SVG", () => {
 
   it("the same data in UTC has UTC labels", () => {
     expect(timeAxis(plotSvg(fallBack(), {})).ticks.map((t) => t.label)).toEqual(["06:00 UTC", "07:00 UTC", "08:00 UTC", "09:00 UTC", "10:00 UTC"])
+    expect(timeAxis(plotSvg(fallBack(), {})).zone).toBe("UTC")
   })
 
   it("escapes names, and keeps a path of 200,000 points to a few vertices per pixel", () => {
@@ -191,10 +192,15 @@ describe("the SVG's parts", () => {
       const ticks = timeAxis(svg).ticks
       return [ticks[0]!.t, ticks[ticks.length - 1]!.t]
     }
-    const s = seriesFromPoints("A", [{ t: T0, v: 1 }, { t: T0 + 120_000, v: 2 }])
-    expect(range(plotSvg([s]))).toEqual([T0, T0 + 120_000])
-    expect(range(plotSvg([s], { from: T0 + 60_000 }))).toEqual([T0 + 60_000, T0 + 120_000])
-    expect(range(plotSvg([s], { to: T0 + 60_000 }))).toEqual([T0, T0 + 60_000])
+    const s = seriesFromPoints("A", [{ t: T0, v: 1 }, { t: T0 + 180_000, v: 2 }])
+    expect(range(plotSvg([s]))).toEqual([T0, T0 + 180_000])
+    // The earliest first point and the latest last one of all the series.
+    const inner = seriesFromPoints("B", [{ t: T0 + 60_000, v: 1 }, { t: T0 + 120_000, v: 2 }])
+    expect(range(plotSvg([s, inner]))).toEqual([T0, T0 + 180_000])
+    expect(range(plotSvg([inner, s]))).toEqual([T0, T0 + 180_000])
+    // One end given: the other is the data's (not a minute from the end given).
+    expect(range(plotSvg([s], { from: T0 + 60_000 }))).toEqual([T0 + 60_000, T0 + 180_000])
+    expect(range(plotSvg([s], { to: T0 + 90_000 }))).toEqual([T0, T0 + 90_000])
     expect(range(plotSvg([], { to: T0 }))).toEqual([T0 - 60_000, T0])
     expect(range(plotSvg([], { from: T0 }))).toEqual([T0, T0 + 60_000])
     expect(range(plotSvg([seriesFromPoints("E", [])], { from: T0 }))).toEqual([T0, T0 + 60_000])
