@@ -177,6 +177,14 @@ describe("the SVG's parts", () => {
     expect(seriesPaths(last).get("A")).toMatch(new RegExp(`^M${right} [\\d.]+V[\\d.]+H${right}$`))
   })
 
+  it("the value axis covers the points at both ends of the range (included), and none outside", () => {
+    const s = seriesFromPoints("A", [
+      { t: T0 - 1, v: 900 }, { t: T0, v: 40 }, { t: T0 + 30_000, v: 5 }, { t: T0 + 60_000, v: -40 }, { t: T0 + 60_001, v: -900 }
+    ])
+    const labels = valueAxis(plotSvg([s], { from: T0, to: T0 + 60_000 })).map((t) => t.label)
+    expect([labels[0], labels[labels.length - 1]]).toEqual(["-40", "40"])
+  })
+
   it("a series wholly before or after the range has no path; no point in the range gives a 0 … 1 axis", () => {
     const s = seriesFromPoints("A", [{ t: T0, v: 5 }])
     const after = plotSvg([s], { from: T0 + 1000, to: T0 + 2000 })
