@@ -183,6 +183,9 @@ describe("the SVG's parts", () => {
     ])
     const labels = valueAxis(plotSvg([s], { from: T0, to: T0 + 60_000 })).map((t) => t.label)
     expect([labels[0], labels[labels.length - 1]]).toEqual(["-40", "40"])
+    // Values 13 … 41: the axis runs from the tick below (10) at the frame's bottom to the tick above (45) at its top.
+    const axis = valueAxis(plotSvg([seriesFromPoints("A", [{ t: T0, v: 13 }, { t: T0 + 1000, v: 41 }])], { from: T0, to: T0 + 1000 }))
+    expect([axis[0], axis[axis.length - 1]]).toEqual([{ label: "10", y: "432" }, { label: "45", y: "16" }])
   })
 
   it("a series wholly before or after the range has no path; no point in the range gives a 0 … 1 axis", () => {
