@@ -249,6 +249,7 @@ describe("the SVG's parts", () => {
     expect(paths[10]).toEqual(["S10", "#1f77b4", "6 3"])
     expect(paths[11]).toEqual([long, "#d62728", "6 3"])
     expect(legend(svg)[11]).toBe(`${"L".repeat(31)}…`)
+    expect(legend(plotSvg([seriesFromPoints("M".repeat(32), [{ t: T0, v: 1 }])], { from: T0, to: T0 + 1000 }))).toEqual(["M".repeat(32)]) // 32: whole
     // 136 px high: 7 entries a column; a column is 40 + 7 × 32 (the longest name, cut) px wide.
     const entries = Array.from(svg.matchAll(/<g class="entry" transform="translate\((\d+) (\d+)\)"><line [^>]*stroke="([^"]*)"[^>]*?(?: stroke-dasharray="([^"]*)")?\/>/g), (m) => [Number(m[1]), Number(m[2]), m[3], m[4]])
     expect(entries[6]).toEqual([0, 108, "#e377c2", undefined])
