@@ -48,6 +48,9 @@ describe("record schema", () => {
     const decoded = Schema.decodeUnknownSync(HistoryRecordJson)({ time: "2014-07-16 04:03:44.186", serial: ["T", [0, 0]], data: { read: [1] } })
     expect(decoded.time.micros).toBe(Date.UTC(2014, 6, 16, 4, 3, 44, 186) * 1000)
     expect(Schema.encodeSync(HistoryRecordJson)(decoded)).toEqual({ time: "2014-07-16 04:03:44.186", serial: ["T", [0, 0]], data: { read: [1] } })
-    expect(Either.isLeft(Schema.decodeUnknownEither(HistoryRecordJson)({ time: "never", serial: 1, data: 2 }))).toBe(true)
+    const bad = Schema.decodeUnknownEither(HistoryRecordJson)({ time: "never", serial: 1, data: 2 })
+    expect(Either.isLeft(bad)).toBe(true)
+    // The timestamp parser's own reason, at the time field.
+    expect(Either.isLeft(bad) ? bad.left.message : "").toMatch(/\["time"\][\s\S]*invalid timestamp "never"/)
   })
 })

@@ -59,8 +59,10 @@ describe("record times: the canonical fast path and the rest", () => {
       "2014-00-16 00:00:00.000", "2014-07-00 00:00:00.000", "2014-07-32 00:00:00.000", "2014-02-30 00:00:00.000",
       "2014-07-16 04:03:4x.186", "2014-07-16 04:03:44.18x", "2014-07-1x 04:03:44.186", "201x-07-16 04:03:44.186",
       "2014-07-16 0x:03:44.186", "2014-07-16 04:x3:44.186", "2014-0x-16 04:03:44.186", "x014-07-16 04:03:44.186",
-      "2014/07/16 04:03:44.186", "2014-07/16 04:03:44.186", "2014-07-16_04:03:44.186", "2014-07-16 04-03:44.186",
-      "2014-07-16 04:03-44.186", "2014-07-16 04:03:44-186"
+      "2014/07/16 04:03:44.186", "2014/07-16 04:03:44.186", "2014-07/16 04:03:44.186", "2014-07-16_04:03:44.186", "2014-07-16 04-03:44.186",
+      "2014-07-16 04:03-44.186", "2014-07-16 04:03:44-186",
+      // Characters next to the digits (":" is 10 and "/" is -1 past "0"): in range if taken for digits.
+      "2014-07-16 04:03:4:.186", "2014-07-16 04:03:44.18:", "2014-07-16 1/:03:44.186", "2014-07-1: 04:03:44.186"
     ]) {
       expect(parseRecordTime(bad), bad).toBeUndefined()
     }
@@ -84,6 +86,8 @@ describe("parseRecordLine", () => {
     expect(parseRecordLine(" \t \r")).toBeUndefined()
     expect(parseRecordLine("\t# indented comment")).toBeUndefined()
     expect(parseRecordLine("x\r")).toBe("fields")
+    expect(parseRecordLine("x")).toBe("fields") // one character: not taken for a lone CR
+    expect(parseRecordLine("  y")).toBe("fields")
     expect(parseRecordLine("2014-07-16 04:03:44.186\tonly one tab")).toBe("fields")
     expect(parseRecordLine("\t\t")).toBeUndefined()
     expect(parseRecordLine(" x\t1\t2")).toBe("timestamp")
@@ -107,5 +111,29 @@ describe("parseRecordLine", () => {
     const c = at(6, `["Shared", [0, 0]]`)
     expect(c.serial).toEqual(a.serial)
     expect(c.serial).not.toBe(a.serial)
+  })
+
+  it("the cache keeps 4,096 serials, alternating ones too, and starts again with the next", () => {
+    const serialOf = (text: string) => (parseRecordLine(`2014-07-16 04:03:44.186\t${text}\t0`) as { serial: unknown }).serial
+    const a = serialOf(`["Alt", [0, 0]]`)
+    serialOf(`["Other", [0, 0]]`)
+    expect(serialOf(`["Alt", [0, 0]]`)).toBe(a)
+    // Find the moment the cache starts again (a probe parsed anew), then count from there.
+    const probe = `["Probe", [0, 0]]`
+    let kept = serialOf(probe)
+    let i = 0
+    for (; i < 5000; i++) {
+      serialOf(`["U${i}", [0, 0]]`)
+      const again = serialOf(probe)
+      if (again !== kept) break
+      kept = again
+    }
+    expect(i).toBeLessThan(5000)
+    kept = serialOf(probe) // the cache now holds U<i> and the probe: 4,094 more fill it
+    for (let k = 1; k <= 4094; k++) serialOf(`["V${k}", [0, 0]]`)
+    expect(serialOf(probe)).toBe(kept)
+    serialOf(`["V4095", [0, 0]]`) // the 4,097th: the cache starts again
+    expect(serialOf(probe)).not.toBe(kept)
+    expect(serialOf(probe)).toEqual(["Probe", [0, 0]])
   })
 })

@@ -6,9 +6,10 @@
  * (an empty range counts as one element, an error without a message, values missing).
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Logger, Scope, TestClock } from "effect"
-import { historizeEvent, recordInputs, tagIoRecord, type TagIoEvent } from "../../src/history/historize.js"
-import { makeHistoryRecorder } from "../../src/history/recorder.js"
+import { Context, Deferred, Effect, Exit, Layer, Logger, Scope, Stream, TestClock } from "effect"
+import { HistoryIoError } from "../../src/history/errors.js"
+import { historize, historizeEvent, recordInputs, tagIoRecord, type TagIoEvent } from "../../src/history/historize.js"
+import { HistoryRecorder, HistoryRecorderLive, makeHistoryRecorder } from "../../src/history/recorder.js"
 import { Timestamp } from "../../src/history/timestamp.js"
 import { HistoryWriter, type HistoryWriterService, type RecordInput, type WriterStats } from "../../src/history/writer.js"
 
@@ -29,6 +30,12 @@ const keeping = () => {
     stats: Effect.sync(() => ({ ...stats, records: records.length, flushes }))
   }
   return { writer, records, flushes: () => flushes }
+}
+
+/** A writer whose appends all fail (a full disk), with the reason given. */
+const failing = (reason: string): HistoryWriterService => {
+  const fail = Effect.fail(new HistoryIoError({ path: "full.hst", operation: "write", reason }))
+  return { ...keeping().writer, path: "full.hst", append: () => fail, appendAll: () => fail, flush: fail }
 }
 
 const logged = () => {
@@ -85,6 +92,28 @@ describe("history recorder edges", () => {
       expect(records).toHaveLength(3)
     }))
 
+  it.effect("one event wakes the drain; a batch being written is no longer pending, what came since is, and counts toward congestion", () =>
+    Effect.gen(function* () {
+      const gate = yield* Deferred.make<void>()
+      const { writer, records } = keeping()
+      const held: HistoryWriterService = { ...writer, appendAll: (rs) => Effect.zipRight(Deferred.await(gate), writer.appendAll(rs)) }
+      const scope = yield* Scope.make()
+      const rec = yield* Scope.extend(makeHistoryRecorder(held, { maxPending: 10, highWater: 1 }), scope)
+      rec.record(event(0))
+      yield* TestClock.adjust("0 millis") // the drain takes the one event and waits on the writer
+      expect(rec.unsafeStats()).toMatchObject({ recorded: 1, pending: 0 })
+      expect(rec.congested()).toBe(false)
+      rec.record(event(1))
+      rec.record(event(2))
+      expect(rec.unsafeStats()).toMatchObject({ recorded: 1, pending: 2 })
+      expect(rec.congested()).toBe(true) // 2 waiting, above highWater 1
+      yield* Deferred.succeed(gate, undefined)
+      yield* TestClock.adjust("0 millis")
+      expect(records.map((r) => r.data)).toEqual([0, 1, 2].map((i) => ({ write: [i] })))
+      expect(rec.unsafeStats()).toMatchObject({ recorded: 3, pending: 0 })
+      yield* Scope.close(scope, Exit.void)
+    }))
+
   it.effect("defaults: 250,000 waiting before overflow, congested above 50,000; at least 1 each", () =>
     Effect.gen(function* () {
       const { writer } = keeping()
@@ -96,6 +125,44 @@ describe("history recorder edges", () => {
       expect(yield* tiny.stats).toMatchObject({ pending: 1, overflowed: 1 })
       yield* Scope.close(scope, Exit.void)
     }).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, Logger.none))))
+})
+
+describe("the recorder as a layer, and its failures", () => {
+  it.effect("HistoryRecorderLive: the recorder over the writer in context, handing over what waits when the layer closes", () =>
+    Effect.gen(function* () {
+      const { writer, records } = keeping()
+      const scope = yield* Scope.make()
+      const context = yield* Layer.buildWithScope(HistoryRecorderLive({ maxPending: 2, highWater: 1 }), scope).pipe(
+        Effect.provideService(HistoryWriter, writer))
+      const rec = Context.get(context, HistoryRecorder)
+      rec.record(event(0))
+      rec.record(event(1))
+      rec.record(event(2)) // over maxPending 2
+      expect(rec.congested()).toBe(true) // 2 waiting, above highWater 1
+      expect(rec.unsafeStats()).toMatchObject({ pending: 2, overflowed: 1 })
+      yield* Scope.close(scope, Exit.void)
+      expect(records.map((r) => r.data)).toEqual([{ write: [0] }, { write: [1] }])
+    }).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, Logger.none))))
+
+  it.effect("the scope's end logs the last events it could not write, with the writer's reason", () =>
+    Effect.gen(function* () {
+      const { logs, layer } = logged()
+      yield* Effect.gen(function* () {
+        const scope = yield* Scope.make()
+        const rec = yield* Scope.extend(makeHistoryRecorder(failing("disk full")), scope)
+        rec.record(event(0))
+        yield* Scope.close(scope, Exit.void)
+      }).pipe(Effect.provide(layer))
+      expect(logs).toEqual(["ERROR: history: last events not written write full.hst: disk full"])
+    }))
+
+  it.effect("historize goes on when a write fails, and warns that the records are kept", () =>
+    Effect.gen(function* () {
+      const { logs, layer } = logged()
+      yield* historize(Stream.make(event(0), event(1))).pipe(
+        Effect.provideService(HistoryWriter, failing("disk full")), Effect.provide(layer))
+      expect(logs).toEqual(["WARN: historize: records kept for a later write write full.hst: disk full"])
+    }))
 })
 
 describe("historize edges", () => {

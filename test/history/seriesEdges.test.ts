@@ -49,7 +49,7 @@ describe("values", () => {
 describe("collecting series", () => {
   it("only [name, [first, last]] serials with integer bounds are tag records", () => {
     const c = collectSeries(undefined)
-    for (const serial of [["A", [0]], ["A", [0, 0], 1], [1, [0, 0]], ["A", [0.5, 1]], ["A", [0, "1"]], ["A", 0], "A", null, ["A", [0, 0]]]) {
+    for (const serial of [["A", [0]], ["A", [0, 0, 0]], ["A", { 0: 0, 1: 0, length: 2 }], ["A", [0, 0], 1], [1, [0, 0]], ["A", [0.5, 1]], ["A", [0, "1"]], ["A", 0], "A", null, ["A", [0, 0]]]) {
       expect(c.add(rec(0, serial, { write: [5] }))).toBe(true)
     }
     expect(points(c)).toEqual([["A", [[0, 5]]]])
@@ -60,6 +60,10 @@ describe("collecting series", () => {
     const c = collectSeries(undefined)
     c.add(rec(0, ["A", [2, 5]], { write: [20, 30] }))
     expect(points(c)).toEqual([["A[2]", [[0, 20]]], ["A[3]", [[0, 30]]]])
+    // Values past the range's last element are not points either.
+    const more = collectSeries(undefined)
+    more.add(rec(0, ["B", [0, 0]], { write: [5, 6] }))
+    expect(points(more)).toEqual([["B", [[0, 5]]]])
   })
 
   it("past 64 points a series grows, and records out of time order come out sorted, ties in arrival order", () => {
@@ -72,6 +76,10 @@ describe("collecting series", () => {
     expect(Array.from(s!.values.slice(0, 5))).toEqual([0, -1, -2, 1, 2])
     expect(s!.values[101]).toBe(99)
     expect(Array.from(s!.times).every((t, i, a) => i === 0 || a[i - 1]! <= t)).toBe(true)
+    // Every record later than the next: sorted too.
+    const back = collectSeries(undefined)
+    for (const k of [3, 2, 1]) back.add(rec(1000 * k, ["A", [0, 0]], { write: [k] }))
+    expect(points(back)).toEqual([["A", [[1000, 1], [2000, 2], [3000, 3]]]])
   })
 
   it("a tag's only element 0 is named bare when selected without an index; otherwise with its index", () => {

@@ -14,23 +14,25 @@ const of = (serial: unknown, data: unknown) => tagRecordOf({ time, serial, data 
 describe("tagRecordOf", () => {
   it("values read or written, with the type when recorded; the count is the values'", () => {
     expect(of(["SCADA", [2, 4]], { read: [1, 2, 3], type: "INT" })).toEqual({ name: "SCADA", start: 2, count: 3, values: [1, 2, 3], type: "INT" })
-    expect(of(["Mode", [0, 0]], { write: ["RUN"] })).toEqual({ name: "Mode", start: 0, count: 1, values: ["RUN"] })
-    expect(of(["F", [0, 1]], { read: [true, false], type: 3 })).toEqual({ name: "F", start: 0, count: 2, values: [true, false] })
+    // No type recorded: no `type` key at all (toStrictEqual tells a key holding undefined apart).
+    expect(of(["Mode", [0, 0]], { write: ["RUN"] })).toStrictEqual({ name: "Mode", start: 0, count: 1, values: ["RUN"] })
+    expect(of(["F", [0, 1]], { read: [true, false], type: 3 })).toStrictEqual({ name: "F", start: 0, count: 2, values: [true, false] })
     expect(of(["X", [0, 0]], { read: [1], write: [2] })).toMatchObject({ values: [1] })
   })
 
   it("an error: its message, status, extended status and gap mark, over the range", () => {
-    expect(of(["L", [0, 0]], { error: "lost", gap: true })).toEqual({ name: "L", start: 0, count: 1, error: { message: "lost", gap: true } })
+    // Without a status or extended status: no such keys.
+    expect(of(["L", [0, 0]], { error: "lost", gap: true })).toStrictEqual({ name: "L", start: 0, count: 1, error: { message: "lost", gap: true } })
     expect(of(["L", [3, 5]], { error: "bad", status: 5, ext: [1, 2] })).toEqual({ name: "L", start: 3, count: 3, error: { message: "bad", gap: false, status: 5, extStatus: [1, 2] } })
-    expect(of(["L", [0, 0]], { error: "x", status: 1.5, ext: [1, "2"], gap: "yes" })).toEqual({ name: "L", start: 0, count: 1, error: { message: "x", gap: false } })
+    expect(of(["L", [0, 0]], { error: "x", status: 1.5, ext: [1, "2"], gap: "yes" })).toStrictEqual({ name: "L", start: 0, count: 1, error: { message: "x", gap: false } })
   })
 
   it("not a tag record: another serial or range shape, a negative or reversed range, non-scalar values, no data", () => {
     for (const [serial, data] of [
       ["SCADA", { read: [1] }], [["SCADA"], { read: [1] }], [["SCADA", [0, 0], 1], { read: [1] }], [[5, [0, 0]], { read: [1] }],
-      [["S", [0]], { read: [1] }], [["S", 0], { read: [1] }], [["S", [0, 1.5]], { read: [1] }], [["S", [0.5, 1]], { read: [1] }],
+      [["S", [0]], { read: [1] }], [["S", [0, 0, 0]], { read: [1] }], [["S", { 0: 0, 1: 0, length: 2 }], { read: [1] }], [["S", 0], { read: [1] }], [["S", [0, 1.5]], { read: [1] }], [["S", [0.5, 1]], { read: [1] }],
       [["S", [-1, 0]], { read: [1] }], [["S", [3, 2]], { read: [1] }],
-      [["S", [0, 0]], { read: [[1]] }], [["S", [0, 0]], { read: [null] }], [["S", [0, 0]], null], [["S", [0, 0]], [1]],
+      [["S", [0, 0]], { read: [[1]] }], [["S", [0, 1]], { read: [1, [2]] }], [["S", [0, 0]], { read: [null] }], [["S", [0, 0]], null], [["S", [0, 0]], [1]],
       [["S", [0, 0]], "read"], [["S", [0, 0]], { error: 5 }], [["S", [0, 0]], {}]
     ] as const) {
       expect(of(serial, data), JSON.stringify([serial, data])).toBeUndefined()

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Either, Option } from "effect"
-import { collectSeries, parseTagSelection, plotSvg, type Series, seriesFromPoints, seriesPoints, timeTicks, Timestamp } from "../../src/history/index.js"
+import { collectSeries, escapeXml, formatValue, parseTagSelection, plotSvg, type Series, seriesFromPoints, seriesPoints, timeTicks, Timestamp, valueTicks } from "../../src/history/index.js"
 import { assertWellFormed, legend, seriesNames, seriesPaths, timeAxis } from "./svg.js"
 
 const at = (text: string) => Either.getOrThrow(Timestamp.parse(text)).millis
@@ -106,6 +106,7 @@ describe("the SVG", () => {
 
   it("the same data in UTC has UTC labels", () => {
     expect(timeAxis(plotSvg(fallBack(), {})).ticks.map((t) => t.label)).toEqual(["06:00 UTC", "07:00 UTC", "08:00 UTC", "09:00 UTC", "10:00 UTC"])
+    expect(timeAxis(plotSvg(fallBack(), {})).zone).toBe("UTC")
   })
 
   it("escapes names, and keeps a path of 200,000 points to a few vertices per pixel", () => {
@@ -123,5 +124,141 @@ describe("the SVG", () => {
     assertWellFormed(svg)
     expect([...seriesPaths(svg).values()]).toEqual(["", "", "", ""])
     expect(timeAxis(svg).ticks.map((t) => t.label)[0]).toBe("00:00 UTC")
+  })
+})
+
+/** The value axis: each tick's label and its y, in the order drawn. */
+const valueAxis = (svg: string) => {
+  const g = /<g class="axis value"[^>]*>([\s\S]*?)\n<\/g>/.exec(svg)?.[1] ?? ""
+  return Array.from(g.matchAll(/<line x1="\d+" x2="\d+" y1="([\d.]+)" y2="[\d.]+"\/><text[^>]*>([^<]*)<\/text>/g), (m) => ({ label: m[2]!, y: m[1]! }))
+}
+
+describe("the SVG's parts", () => {
+  const T0 = at("2014-01-01 00:00:00")
+
+  it("value ticks: 1, 2 or 5 × 10^k steps from below the lowest to the highest; a flat range is padded", () => {
+    expect(valueTicks(0, 10, 5)).toEqual([0, 2, 4, 6, 8, 10])
+    expect(valueTicks(0.1, 0.35, 4)).toEqual([0.1, 0.2, 0.3, 0.4])
+    expect(valueTicks(3, 41, 4)).toEqual([0, 10, 20, 30, 40, 50])
+    expect(valueTicks(0, 10, 0)).toEqual([0, 10]) // at least one step
+    expect(valueTicks(5, 5, 4)).toEqual([4.5, 5, 5.5]) // ±10 %
+    expect(valueTicks(-20, -20, 4)).toEqual([-22, -21, -20, -19, -18])
+    expect(valueTicks(0, 0, 4)).toEqual([-1, -0.5, 0, 0.5, 1]) // ±1 around 0
+  })
+
+  it("value labels: short, exponents outside 1e-4 … 1e6, no float noise; text escaped", () => {
+    expect([0, 0.1 + 0.2, 123456.7, 0.0001, 1e6, 1234567, -2.5e7, 0.00001234, 0.00009].map(formatValue))
+      .toEqual(["0", "0.3", "123457", "0.0001", "1e+6", "1.23e+6", "-2.5e+7", "1.23e-5", "9e-5"])
+    expect(escapeXml(`a&<b>"c'`)).toBe("a&amp;&lt;b&gt;&quot;c&#39;")
+  })
+
+  it("a step path thinned per pixel column (lowest, highest, last) and held to the range's end, at the value axis' heights", () => {
+    const s = seriesFromPoints("A", [
+      { t: T0 - 1000, v: 1000 }, // before the range: neither drawn nor on the value axis
+      { t: T0, v: 4 }, { t: T0 + 1, v: 0 }, { t: T0 + 2, v: 10 }, { t: T0 + 3, v: 6 }, { t: T0 + 60_000, v: 2 }
+    ])
+    const svg = plotSvg([s], { from: T0, to: T0 + 60_000 })
+    assertWellFormed(svg)
+    const axis = valueAxis(svg)
+    expect(axis.map((t) => t.label)).toEqual(["0", "2", "4", "6", "8", "10"])
+    const y = (v: number) => axis.find((t) => t.label === String(v))!.y
+    // 960 wide: the plot from x=70 to 960 - 16 - the legend's column (40 + 7 px a character).
+    const right = 960 - 16 - 47
+    expect(seriesPaths(svg).get("A")).toBe(`M70 ${y(4)}V${y(0)}V${y(10)}V${y(6)}H${right}V${y(2)}H${right}`)
+    expect(svg).toContain(`<rect class="frame" x="70" y="16" width="${right - 70}" height="416"`)
+    // A column ending on its highest value, one ending on its lowest: the other extreme is drawn too.
+    const ends = plotSvg([seriesFromPoints("A", [
+      { t: T0, v: 4 }, { t: T0 + 1, v: 0 }, { t: T0 + 2, v: 10 },
+      { t: T0 + 30_000, v: 6 }, { t: T0 + 30_001, v: 10 }, { t: T0 + 30_002, v: 2 }, { t: T0 + 60_000, v: 4 }
+    ])], { from: T0, to: T0 + 60_000 })
+    expect(seriesPaths(ends).get("A")).toBe(`M70 ${y(4)}V${y(0)}V${y(10)}V${y(10)}H484V${y(2)}V${y(10)}V${y(2)}H${right}V${y(4)}H${right}`)
+    // A series whose only point in the range is at its very end.
+    const last = plotSvg([seriesFromPoints("A", [{ t: T0 + 60_000, v: 4 }, { t: T0 + 70_000, v: 8 }])], { from: T0, to: T0 + 60_000 })
+    expect(seriesPaths(last).get("A")).toMatch(new RegExp(`^M${right} [\\d.]+V[\\d.]+H${right}$`))
+  })
+
+  it("the value axis covers the points at both ends of the range (included), and none outside", () => {
+    const s = seriesFromPoints("A", [
+      { t: T0 - 1, v: 900 }, { t: T0, v: 40 }, { t: T0 + 30_000, v: 5 }, { t: T0 + 60_000, v: -40 }, { t: T0 + 60_001, v: -900 }
+    ])
+    const labels = valueAxis(plotSvg([s], { from: T0, to: T0 + 60_000 })).map((t) => t.label)
+    expect([labels[0], labels[labels.length - 1]]).toEqual(["-40", "40"])
+    // Values 13 … 41: the axis runs from the tick below (10) at the frame's bottom to the tick above (45) at its top.
+    const axis = valueAxis(plotSvg([seriesFromPoints("A", [{ t: T0, v: 13 }, { t: T0 + 1000, v: 41 }])], { from: T0, to: T0 + 1000 }))
+    expect([axis[0], axis[axis.length - 1]]).toEqual([{ label: "10", y: "432" }, { label: "45", y: "16" }])
+  })
+
+  it("a series wholly before or after the range has no path; no point in the range gives a 0 … 1 axis", () => {
+    const s = seriesFromPoints("A", [{ t: T0, v: 5 }])
+    const after = plotSvg([s], { from: T0 + 1000, to: T0 + 2000 })
+    const before = plotSvg([s], { from: T0 - 2000, to: T0 - 1000 })
+    for (const svg of [after, before]) {
+      expect(seriesPaths(svg).get("A")).toBe("")
+      expect(valueAxis(svg).map((t) => t.label)).toEqual(["0", "0.2", "0.4", "0.6", "0.8", "1"])
+    }
+  })
+
+  it("the time range: the data's, else a minute either side of the one end given, else the last minute; at least a second", () => {
+    const range = (svg: string) => {
+      const ticks = timeAxis(svg).ticks
+      return [ticks[0]!.t, ticks[ticks.length - 1]!.t]
+    }
+    const s = seriesFromPoints("A", [{ t: T0, v: 1 }, { t: T0 + 180_000, v: 2 }])
+    expect(range(plotSvg([s]))).toEqual([T0, T0 + 180_000])
+    // The earliest first point and the latest last one of all the series.
+    const inner = seriesFromPoints("B", [{ t: T0 + 60_000, v: 1 }, { t: T0 + 120_000, v: 2 }])
+    expect(range(plotSvg([s, inner]))).toEqual([T0, T0 + 180_000])
+    expect(range(plotSvg([inner, s]))).toEqual([T0, T0 + 180_000])
+    // One end given: the other is the data's (not a minute from the end given).
+    expect(range(plotSvg([s], { from: T0 + 60_000 }))).toEqual([T0 + 60_000, T0 + 180_000])
+    expect(range(plotSvg([s], { to: T0 + 90_000 }))).toEqual([T0, T0 + 90_000])
+    expect(range(plotSvg([], { to: T0 }))).toEqual([T0 - 60_000, T0])
+    expect(range(plotSvg([], { from: T0 }))).toEqual([T0, T0 + 60_000])
+    expect(range(plotSvg([seriesFromPoints("E", [])], { from: T0 }))).toEqual([T0, T0 + 60_000])
+    expect(range(plotSvg([s], { from: T0, to: T0 }))).toEqual([T0, T0 + 1000])
+    const now = Date.now()
+    const [from, to] = range(plotSvg([]))
+    expect(to! - from!).toBeLessThanOrEqual(60_000)
+    expect(from!).toBeGreaterThanOrEqual(now - 60_000 - 10_000)
+    expect(to!).toBeLessThanOrEqual(Date.now())
+  })
+
+  it("the date under the first tick and under the first tick of each new day only", () => {
+    const svg = plotSvg([seriesFromPoints("A", [{ t: at("2014-01-01 22:00:00"), v: 1 }, { t: at("2014-01-02 02:00:00"), v: 2 }])])
+    const ticks = timeAxis(svg).ticks
+    expect(ticks.filter((t) => t.date !== undefined).map((t) => [t.label, t.date])).toEqual([["22:00 UTC", "2014-01-01"], ["00:00 UTC", "2014-01-02"]])
+  })
+
+  it("size at least 320 × 200, rounded; no title: no heading and the plot 16 px from the top", () => {
+    const svg = plotSvg([], { from: T0, to: T0 + 1000, width: 100.4, height: 50 })
+    expect(svg).toMatch(/^<svg [^>]*width="320" height="200" viewBox="0 0 320 200"/)
+    expect(svg).toContain("<title>cpppo trend</title>")
+    expect(svg).not.toContain(`font-size="15"`)
+    expect(svg).toContain(`<rect class="frame" x="70" y="16" width="234" height="136"`)
+    expect(plotSvg([], { from: T0, to: T0 + 1000, width: 640.6 })).toMatch(/^<svg [^>]*width="641" height="480"/)
+  })
+
+  it("after ten colours lines are dashed; long names are cut in the legend, whose columns hold what fits", () => {
+    const long = "L".repeat(40)
+    const series = Array.from({ length: 12 }, (_, i) => seriesFromPoints(i === 11 ? long : `S${i}`, [{ t: T0, v: i }]))
+    const svg = plotSvg(series, { from: T0, to: T0 + 1000, height: 200 })
+    assertWellFormed(svg)
+    const paths = Array.from(svg.matchAll(/<path class="series" data-name="([^"]*)" stroke="([^"]*)"( stroke-dasharray="([^"]*)")?/g), (m) => [m[1], m[2], m[4]])
+    expect(paths[0]).toEqual(["S0", "#1f77b4", undefined])
+    expect(paths[9]).toEqual(["S9", "#bcbd22", undefined])
+    expect(paths[10]).toEqual(["S10", "#1f77b4", "6 3"])
+    expect(paths[11]).toEqual([long, "#d62728", "6 3"])
+    expect(legend(svg)[11]).toBe(`${"L".repeat(31)}…`)
+    expect(legend(plotSvg([seriesFromPoints("M".repeat(32), [{ t: T0, v: 1 }])], { from: T0, to: T0 + 1000 }))).toEqual(["M".repeat(32)]) // 32: whole
+    // 136 px high: 7 entries a column; a column is 40 + 7 × 32 (the longest name, cut) px wide.
+    const entries = Array.from(svg.matchAll(/<g class="entry" transform="translate\((\d+) (\d+)\)"><line [^>]*stroke="([^"]*)"[^>]*?(?: stroke-dasharray="([^"]*)")?\/>/g), (m) => [Number(m[1]), Number(m[2]), m[3], m[4]])
+    expect(entries[6]).toEqual([0, 108, "#e377c2", undefined])
+    expect(entries[7]).toEqual([264, 0, "#17becf", undefined])
+    expect(entries[11]).toEqual([264, 72, "#d62728", "6 3"])
+    // Two columns of 264 px and 16 px before them: the plot is 960 - 70 - 16 - 528 = 346 px wide.
+    expect(svg).toContain(`<rect class="frame" x="70" y="16" width="346" height="136"`)
+    expect(svg).toContain(`<g class="legend" transform="translate(432 16)">`)
+    // Narrower than the legend needs: the plot keeps 100 px.
+    expect(plotSvg(series, { from: T0, to: T0 + 1000, width: 320, height: 200 })).toContain(`<rect class="frame" x="70" y="16" width="100" height="136"`)
   })
 })
