@@ -8,6 +8,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Console, Effect, Either } from "effect"
 import { prepare } from "../../src/cli/argv.js"
 import { cliConfig, tree } from "../../src/cli/main.js"
+import { arg, group, leaf } from "../../src/cli/spec.js"
 
 const argv = (...args: Array<string>) => {
   const r = prepare(tree, args)
@@ -65,6 +66,33 @@ describe("argv check", () => {
     expect(mistake("enip", "clinet")).toBe(`unknown command "clinet" for "cpppo enip" (did you mean client?)`)
     expect(mistake("enip", "server", "-s", "abc")).toBe(`-s/--size takes a whole number 40..65559, not "abc"`)
     expect(mistake("enip", "historize")).toBe(`missing FILE for "cpppo enip historize" (see cpppo enip historize --help)`)
+  })
+  it("names the mistake: options before the command, far-off names, missing values, values given to flags", () => {
+    expect(mistake("enip", "--bogus")).toBe(`unknown option --bogus for "cpppo enip" (see cpppo enip --help)`)
+    expect(mistake("enip", "zzzzzzzzz")).toBe(`unknown command "zzzzzzzzz" for "cpppo enip" (one of server, fleet, client, historize, poll, get-attribute)`)
+    // A short word still gets a suggestion 2 edits away (at least 2 edits are always allowed).
+    expect(mistake("enip", "clnt")).toBe(`unknown command "clnt" for "cpppo enip" (did you mean client?)`)
+    expect(mistake("enip", "server", "--adress", ":0")).toBe(`unknown option --adress for "cpppo enip server" (did you mean --address?)`)
+    // Nothing near a one-letter long name: the help is named, not a made-up option.
+    expect(mistake("enip", "server", "--X")).toBe(`unknown option --X for "cpppo enip server" (see cpppo enip server --help)`)
+    expect(mistake("enip", "server", "X", "-a")).toBe(`-a/--address needs a value (ADDRESS)`)
+    expect(mistake("enip", "server", "--size", "-p")).toBe(`-s/--size needs a value (BYTES)`)
+    expect(mistake("enip", "server", "--verbose=2")).toBe(`--verbose takes no value`)
+    expect(mistake("enip", "server", "--print=yes")).toBe(`--print takes no value`)
+    expect(mistake("enip", "server", "-Az")).toBe(`unknown option -z (in -Az) for "cpppo enip server" (see cpppo enip server --help)`)
+    expect(mistake("enip", "server", "-z")).toBe(`unknown option -z for "cpppo enip server" (see cpppo enip server --help)`)
+  })
+  it("-a=VALUE, --version after the command, and -- before arguments that look like options", () => {
+    expect(argv("enip", "server", "-a=127.0.0.1:0", "X")).toEqual(["enip", "server", "--address", "127.0.0.1:0", "X"])
+    expect(Either.getOrThrow(prepare(tree, ["enip", "server", "--version"]))._tag).toBe("Version")
+    expect(argv("enip", "server", "-p", "--", "-U", "--x", "X")).toEqual(["enip", "server", "--print=true", "-U", "--x", "X"])
+  })
+  it("a command with a bounded argument count, and one without -v", () => {
+    const one = leaf({ name: "one", summary: "s" }, { file: arg("FILE", { help: "h" }) }, () => Effect.void)
+    const root = group({ name: "t", summary: "s" }, [one])
+    expect(Either.getOrThrow(prepare(root, ["one", "a"]))).toEqual({ _tag: "Run", argv: ["one", "a"] })
+    expect(Either.flip(prepare(root, ["one", "a", "b", "c"]))).toEqual(Either.right(`unexpected argument "b" for "t one"`))
+    expect(Either.flip(prepare(root, ["one", "-v", "a"]))).toEqual(Either.right(`-v is not an option of "t one"`))
   })
 })
 
