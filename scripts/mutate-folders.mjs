@@ -105,8 +105,9 @@ export const FOLDERS = {
       ...["argv", "defaults", "clientAddress", "readme", "ini", "configFiles", "commandUsage", "enipCommands", "enipClientServices", "enipServerCommand", "modbusCommands", "serverOptions", "pollHistorize", "enipClientWire", "helpText"].map((t) => `test/cli/${t}.test.ts`),
       "test/history/cli.test.ts", "test/history/plot.test.ts"
     ],
-    // One worker without isolation, project modules imported afresh per test file (as cip).
-    vitestConfig: "vitest.mutate.small.config.ts",
+    // One worker without isolation, project modules imported afresh per test file (as cip),
+    // narrowed per file for `--mutate` runs (TESTS_OF in vitest.mutate.cli.config.ts).
+    vitestConfig: "vitest.mutate.cli.config.ts",
     args: ["--ignoreStatic"]
   },
   poll: {
