@@ -30,6 +30,12 @@ describe("argv check", () => {
   })
   it("counts -v, -vv, --verbose anywhere (also before the command) into --verbosity", () => {
     expect(argv("-v", "enip", "client", "-vv", "X", "--verbose")).toEqual(["enip", "client", "--verbosity", "4", "X"])
+    expect(argv("-vv", "enip", "--verbose", "client", "X")).toEqual(["enip", "client", "--verbosity", "3", "X"])
+  })
+  it("a number option without a range takes any whole number; --verbosity given keeps its value over -v", () => {
+    expect(argv("enip", "client", "--verbosity", "7", "X")).toEqual(["enip", "client", "--verbosity", "7", "X"])
+    expect(argv("enip", "client", "-v", "--verbosity", "-3", "X")).toEqual(["enip", "client", "--verbosity", "-3", "X"])
+    expect(mistake("enip", "client", "--verbosity", "abc")).toBe(`--verbosity takes a whole number, not "abc"`)
   })
   it("the last of a flag and its negation wins (--no-print, -u/-U, -t/-T)", () => {
     expect(argv("enip", "server", "-p", "--no-print", "X")).toEqual(["enip", "server", "X"])
