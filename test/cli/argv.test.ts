@@ -31,6 +31,9 @@ describe("argv check", () => {
   it("counts -v, -vv, --verbose anywhere (also before the command) into --verbosity", () => {
     expect(argv("-v", "enip", "client", "-vv", "X", "--verbose")).toEqual(["enip", "client", "--verbosity", "4", "X"])
     expect(argv("-vv", "enip", "--verbose", "client", "X")).toEqual(["enip", "client", "--verbosity", "3", "X"])
+    // Only a whole run of v's is -v: not a word ending in -v, nor -v with other letters.
+    expect(mistake("x-v", "enip")).toBe(`unknown command "x-v" for "cpppo" (one of enip, modbus, history)`)
+    expect(mistake("-vx", "enip")).toBe(`unknown option -vx for "cpppo" (see cpppo --help)`)
   })
   it("a number option without a range takes any whole number; --verbosity given keeps its value over -v", () => {
     expect(argv("enip", "client", "--verbosity", "7", "X")).toEqual(["enip", "client", "--verbosity", "7", "X"])
@@ -47,6 +50,9 @@ describe("argv check", () => {
     // A whole name is never ambiguous, though it begins another (--max-sessions-per-peer).
     expect(argv("enip", "server", "--max-sessions=5", "--max-sessions-p", "2", "X")).toEqual(["enip", "server", "--max-sessions", "5", "--max-sessions-per-peer", "2", "X"])
     expect(mistake("enip", "server", "--max", "5")).toBe(`ambiguous option --max for "cpppo enip server": --max-sessions, --max-sessions-per-peer`)
+    // A prefix of two letters or more: one letter is too short, even when only one option starts with it.
+    expect(argv("enip", "server", "--id", "5", "X")).toEqual(["enip", "server", "--idle-timeout", "5", "X"])
+    expect(mistake("enip", "server", "--i", "5", "X")).toBe(`unknown option --i for "cpppo enip server" (see cpppo enip server --help)`)
     expect(mistake("enip", "server", "--addr", ":0")).toBe(`ambiguous option --addr for "cpppo enip server": --address, --address-output`)
   })
   it("a flag followed by yes/1/true keeps it as an argument (no value swallowed)", () => {
