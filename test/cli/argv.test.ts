@@ -66,6 +66,13 @@ describe("argv check", () => {
   it("negative numbers and '-' are arguments or values, not options", () => {
     expect(argv("enip", "server", "-d", "-1", "X")).toEqual(["enip", "server", "--delay", "-1", "X"])
     expect(argv("enip", "client", "-")).toEqual(["enip", "client", "-"])
+    expect(argv("enip", "server", "-l", "-", "X")).toEqual(["enip", "server", "--log", "-", "X"])
+  })
+  it("a range's bounds are themselves in range", () => {
+    expect(argv("enip", "server", "-s", "40", "X")).toEqual(["enip", "server", "--size", "40", "X"])
+    expect(argv("enip", "server", "-s", "65559", "X")).toEqual(["enip", "server", "--size", "65559", "X"])
+    expect(mistake("enip", "server", "-s", "39")).toBe("-s/--size takes a whole number 40..65559, not 39")
+    expect(mistake("enip", "server", "-s", "65560")).toBe("-s/--size takes a whole number 40..65559, not 65560")
   })
   it("-h anywhere, a bare group and --version are answered by the check itself", () => {
     for (const args of [["-h"], ["enip"], ["enip", "server", "-a", "x", "--help"], ["enip", "client", "-vh"]]) {
