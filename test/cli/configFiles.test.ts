@@ -137,6 +137,17 @@ describe("default config files", () => {
     const etc = process.env["APPDATA"] ?? "/etc"
     expect(defaultConfigFiles()).toEqual([join(etc, "cpppo.cfg"), join(homedir(), ".cpppo", "cpppo.cfg"), join(homedir(), ".cpppo.cfg"), "cpppo.cfg"])
     expect(defaultConfigFiles("plant")).toEqual([join(etc, "plant.cfg"), join(homedir(), ".cpppo", "plant.cfg"), join(homedir(), ".plant.cfg"), "plant.cfg"])
+    // On Windows the most general place is %APPDATA%, as cpppo has it.
+    const saved = process.env["APPDATA"]
+    try {
+      process.env["APPDATA"] = "/appdata"
+      expect(defaultConfigFiles()[0]).toBe(join("/appdata", "cpppo.cfg"))
+      delete process.env["APPDATA"]
+      expect(defaultConfigFiles()[0]).toBe(join("/etc", "cpppo.cfg"))
+    } finally {
+      if (saved === undefined) delete process.env["APPDATA"]
+      else process.env["APPDATA"] = saved
+    }
     // No default file exists under a made-up base name: nothing is loaded, nothing fails.
     expect(Either.getOrThrow(loadConfigFiles([], { basename: `none-${process.pid}` })).loaded).toEqual([])
   })
