@@ -51,6 +51,16 @@ describe("setIdentity", () => {
     expect(set("revision", [1, -1])).toBe(`W: revision must be ${bad}, not [1,-1]`)
     expect(set("revision", [1, 1.5])).toBe(`W: revision must be ${bad}, not [1,1.5]`)
     expect(set("revision", "v2")).toBe(`W: revision must be ${bad}, not "v2"`)
+    expect(set("revision", " 2836 ")).toEqual({ revision: [20, 11] })
+    expect(set("revision", "0.0")).toEqual({ revision: [0, 0] })
+    expect(set("revision", [0, 0])).toEqual({ revision: [0, 0] })
+    expect(set("revision", 0xffff)).toEqual({ revision: [255, 255] })
+    // Only the whole text: not a prefix or a suffix of it.
+    for (const v of ["1.2.3", "x1.2", "20.11x"]) expect(set("revision", v)).toBe(`W: revision must be ${bad}, not ${JSON.stringify(v)}`)
+    // A number that is not a 16-bit whole one is refused, not cut to its low 16 bits (20.11 as a
+    // JSON number was read as 20.0, 70000 as 112.17, -1 as 255.255).
+    for (const v of [20.11, 70000, -1, 0x10000]) expect(set("revision", v)).toBe(`W: revision must be ${bad}, not ${v}`)
+    for (const v of ["70000", "-1", "0x10000"]) expect(set("revision", v)).toBe(`W: revision must be ${bad}, not ${JSON.stringify(v)}`)
     expect(set("revision", null)).toBe(`W: revision must be ${bad}, not null`)
   })
 })
@@ -75,10 +85,14 @@ describe("INI config files", () => {
   it("route path: none leaves it unset, false/0/[] is no route", () => {
     expect(ok(file("[UCMM]\nRoute Path = None\n")).routePath).toBeUndefined()
     for (const v of ["false", "0", "[]"]) expect(ok(file(`[UCMM]\nRoute Path = ${v}\n`)).routePath).toEqual([])
+    // Those words only as the whole value: 1/0 is a route; nonesuch, xnull, falsey are not words of it.
+    expect(ok(file("[UCMM]\nRoute Path = 1/0\n")).routePath).toEqual([{ _tag: "Port", port: 1, link: 0 }])
+    for (const v of ["nonesuch", "xnull", "falsey"]) expect(why(file(`[UCMM]\nRoute Path = ${v}\n`))).toMatch(new RegExp(`\\[UCMM\\] Route Path: invalid route path "${v}": `))
     expect(why(file("[UCMM]\nRoute Path = x/y\n"))).toMatch(/^DIR\/c\d+\.cfg \[UCMM\] Route Path: invalid route path "x\/y": bad port 'x' in route path$/)
   })
   it("refusals: unknown keys with a suggestion or the known list, bad values, bad JSON", () => {
     expect(why(file("[Identity]\nVendor Numbr = 1\n"))).toMatch(/\[Identity\]: unknown key "vendor numbr" \(did you mean "Vendor Number"\?\)$/)
+    expect(why(file("[TCPIP]\nHost Nam = x\n"))).toMatch(/\[TCPIP\]: unknown key "host nam" \(did you mean "Host Name"\?\)$/)
     expect(why(file("[UCMM]\nzzz = 1\n"))).toMatch(/\[UCMM\]: unknown key "zzz" \(known: Route Path, Route\)$/)
     expect(why(file("[Identity]\nState = 300\n"))).toMatch(/\[Identity\] State: state must be a whole number 0\.\.255, not "300"$/)
     expect(why(file("[TCPIP]\nInterface Configuration = {x\n"))).toMatch(/\[TCPIP\] Interface Configuration: not JSON: /)
@@ -107,6 +121,7 @@ describe("JSON config files", () => {
     const f = file(JSON.stringify({ identity: { vendor: 3, revision: "1.2" }, productName: "J", network: { ip: "10.1.1.1", speed: 100, mac: "00:11:22:33:44:55" }, routePath: "1/2" }), "json")
     expect(ok(f)).toMatchObject({ identity: { vendor: 3, revision: [1, 2], productName: "J" }, network: { ip: "10.1.1.1", speed: 100, mac: "00:11:22:33:44:55" }, routePath: [{ _tag: "Port", port: 1, link: 2 }] })
     expect(ok(file('{"routePath": "none"}', "JSON")).routePath).toEqual([])
+    expect(ok(file('{"routePath": " none "}', "json")).routePath).toEqual([])
   })
   it("a JSON file read between INI files is not overridden by the earlier INI file", () => {
     const ini = file("[Identity]\nVendor Number = 1\n")
