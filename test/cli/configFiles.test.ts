@@ -98,6 +98,7 @@ describe("INI config files", () => {
     expect(why(file("[TCPIP]\nInterface Configuration = {x\n"))).toMatch(/\[TCPIP\] Interface Configuration: not JSON: /)
     expect(why(file("[TCPIP]\nInterface Configuration = [1]\n"))).toMatch(/\[TCPIP\] Interface Configuration: not a JSON object$/)
     expect(why(file("[TCPIP]\nInterface Configuration = null\n"))).toMatch(/\[TCPIP\] Interface Configuration: not a JSON object$/)
+    expect(why(file("[TCPIP]\nInterface Configuration = 5\n"))).toMatch(/\[TCPIP\] Interface Configuration: not a JSON object$/)
     expect(why(file('[TCPIP]\nInterface Configuration = {"ip_adress": "1"}\n'))).toMatch(/Interface Configuration: unknown key "ip_adress" \(did you mean "ip_address"\?\)$/)
     expect(why(file('[TCPIP]\nInterface Configuration = {"ip_address": 1}\n'))).toMatch(/Interface Configuration: ip_address must be text$/)
     expect(why(file("[Identity]\nVendor Number = ${nothing}\n"))).toBe("[Identity] Vendor Number: ${nothing} is not defined")
@@ -106,6 +107,26 @@ describe("INI config files", () => {
     expect(why(file("[UCMM]\nRoute Path = ${x}\n"))).toBe("[UCMM] Route Path: ${x} is not defined")
     expect(why(file("Vendor Number = 1\n"))).toMatch(/c\d+\.cfg:1: a key before any \[Section\] header$/)
     expect(why(join(dir, "absent.cfg"))).toMatch(/^cannot read config DIR\/absent\.cfg: ENOENT/)
+  })
+  it("a file without a key leaves it unset (no key holding undefined); none keeps an earlier file's route path", () => {
+    const c = ok(file('[TCPIP]\nInterface Configuration = {"ip_address": "10.0.0.5"}\n'))
+    expect(c.network).toStrictEqual({ ip: "10.0.0.5" })
+    expect(c.identity).toStrictEqual({})
+    expect("routePath" in c).toBe(false)
+    expect(ok(file("[UCMM]\nRoute Path = 1/3\n"), file("[UCMM]\nRoute Path = none\n")).routePath).toEqual([{ _tag: "Port", port: 1, link: 3 }])
+  })
+  it("the default places are read when a file is there (before the named ones), not with noDefaults; .json only as the ending", () => {
+    // An absolute base name makes the last default place (NAME.cfg, relative to the working
+    // directory) a file of this test's own.
+    const base = join(dir, "plant")
+    writeFileSync(`${base}.cfg`, "[Identity]\nVendor Number = 5\n")
+    const named = file("[Identity]\nProduct Name = N\n")
+    const c = Either.getOrThrow(loadConfigFiles([named], { basename: base }))
+    expect(c.loaded).toEqual([`${base}.cfg`, named])
+    expect(c.identity).toEqual({ vendor: 5, productName: "N" })
+    expect(Either.getOrThrow(loadConfigFiles([named], { basename: base, noDefaults: true })).loaded).toEqual([named])
+    expect(Either.getOrThrow(loadConfigFiles([named], { basename: base, noDefaults: false })).loaded).toEqual([`${base}.cfg`, named])
+    expect(ok(file("[Identity]\nVendor Number = 6\n", "json.cfg")).identity).toEqual({ vendor: 6 })
   })
   it("later files win; ${…} reaches keys of files read before; other sections are not checked", () => {
     const a = file("[DEFAULT]\nvendor = 9\n[Identity]\nVendor Number = 5\nProduct Name = A\n[Other]\nanything = 1\n")
@@ -132,6 +153,9 @@ describe("JSON config files", () => {
   it("refusals name the file and what is wrong", () => {
     const w = (text: string) => why(file(text, "json")).replace(/DIR\/c\d+\.json/, "F")
     expect(w("{")).toMatch(/^cannot read config F: /)
+    expect(w("{")).not.toBe("cannot read config F: not a JSON object")
+    expect(w("5")).toBe("cannot read config F: not a JSON object")
+    expect(w('{"identity": 5}')).toBe("F: identity must be an object")
     expect(w("[1]")).toBe("cannot read config F: not a JSON object")
     expect(w("null")).toBe("cannot read config F: not a JSON object")
     expect(w('{"vendr": 1}')).toBe('F: unknown key "vendr" (did you mean "vendor"?)')
