@@ -4,6 +4,7 @@
  * to 60..120 columns, and `-h`/`--version` through main.ts's `cli`. The real binary's help is
  * checked in help.test.ts.
  */
+import { Options } from "@effect/cli"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { renderHelp, wrap } from "../../src/cli/help.js"
@@ -87,6 +88,17 @@ describe("help text in-process (a command tree of each kind of option)", () => {
     expect(wrap("a bb  ccc dddd", 8, 2)).toBe("a bb\n  ccc\n  dddd")
     expect(wrap(["a b", "cc"], 4, 1, 0)).toBe("a b\n cc")
     expect(wrap("", 10, 0)).toBe("")
+    // A trailing space makes no empty word; a first word filling the room starts no empty line.
+    expect(wrap("a b ", 10, 0)).toBe("a b")
+    expect(wrap("abcd ef", 4, 0)).toBe("abcd\nef")
+  })
+  it("a group below the top: no [--version]", () => {
+    const sub = group({ name: "sub", summary: "A group." }, [more])
+    expect(renderHelp([group({ name: "t", summary: "s" }, [sub]), sub], "9.9", 80).split("\n")[0]).toBe("usage: t sub [-h] COMMAND ...")
+  })
+  it("declarations: an option not made through spec.ts, a group without commands", () => {
+    expect(() => leaf({ name: "bad", summary: "s" }, { x: Options.text("x") }, () => Effect.void)).toThrow("cli: bad: an option or argument was not declared through spec.ts")
+    expect(() => group({ name: "g", summary: "s" }, [])).toThrow("cli: group g has no commands")
   })
   it.effect("cpppo -h, cpppo enip server --help and --version in-process print the help and the version", () =>
     Effect.gen(function* () {
