@@ -7,13 +7,15 @@
 import { Options } from "@effect/cli"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { EXAMPLES } from "../../src/cli/examples.js"
 import { renderHelp, wrap } from "../../src/cli/help.js"
 import { tree, VERSION } from "../../src/cli/main.js"
 import { arg, args, flag, float, group, integer, leaf, text, texts } from "../../src/cli/spec.js"
 import { runCpppo } from "./inProcess.js"
 
 describe("help text in-process (a command tree of each kind of option)", () => {
-  const probe = leaf({ name: "probe", summary: "Probe the help.", description: ["A second paragraph, long enough to be wrapped at sixty columns of text."] }, {
+  // Built inside each test, so that the declarations (spec.ts) run under the test too.
+  const makeProbe = () => leaf({ name: "probe", summary: "Probe the help.", description: ["A second paragraph, long enough to be wrapped at sixty columns of text."] }, {
     verbosity: integer("verbosity", { metavar: "N", help: "hidden", default: 0, hidden: true }),
     print: flag("print", { short: "p", help: "print lines", negation: { long: "no-print", help: "do not print" } }),
     noUdp: flag("no-udp", { short: "U", help: "no UDP", negation: { long: "udp", short: "u", help: "UDP too" } }),
@@ -27,15 +29,15 @@ describe("help text in-process (a command tree of each kind of option)", () => {
     file: arg("FILE", { help: "the file" }),
     tags: args("TAG", { help: "tags" })
   }, () => Effect.void)
-  const more = leaf({ name: "more", summary: "At least one.", description: ["word ".repeat(40).trim()] }, {
+  const makeMore = () => leaf({ name: "more", summary: "At least one.", description: ["word ".repeat(40).trim()] }, {
     exact: flag("exactly-twenty-ccc", { help: "fits beside" }),
     over: flag("exactly-twenty-cccc", { help: "goes under" }),
     tags: args("TAG", { help: "one or more tags", min: 1 })
   }, () => Effect.void)
-  const root = group({ name: "t", summary: "The root." }, [probe, more])
+  const makeRoot = () => group({ name: "t", summary: "The root." }, [makeProbe(), makeMore()])
 
   it("a group: [--version] at the top only, its commands, the footer", () => {
-    expect(renderHelp([root], "9.9", 80)).toBe([
+    expect(renderHelp([makeRoot()], "9.9", 80)).toBe([
       "usage: t [-h] [--version] COMMAND ...", "", "The root.", "",
       "commands:", "  probe                 Probe the help.", "  more                  At least one.", "",
       "options:", "  -h, --help            show this help and exit", "  --version             print the version (9.9) and exit", "",
@@ -43,7 +45,7 @@ describe("help text in-process (a command tree of each kind of option)", () => {
     ].join("\n"))
   })
   it("a command: usage words of each kind, negations, ranges, defaults, repeats; never narrower than 60 columns", () => {
-    expect(renderHelp([root, probe], "9.9", 40)).toBe([
+    expect(renderHelp([makeRoot(), makeProbe()], "9.9", 40)).toBe([
       "usage: t probe [-h] [-v] [-p | --no-print] [-U | -u]",
       "               [--quiet] [-a ADDRESS] [--name NAME]",
       "               [-s BYTES] [--count N] [-c FILE]",
@@ -72,7 +74,7 @@ describe("help text in-process (a command tree of each kind of option)", () => {
     ].join("\n"))
   })
   it("at most 120 columns; an option name of 20 characters keeps its help beside it, 21 put it under", () => {
-    expect(renderHelp([root, more], "9.9", 200)).toBe([
+    expect(renderHelp([makeRoot(), makeMore()], "9.9", 200)).toBe([
       "usage: t more [-h] [--exactly-twenty-ccc] [--exactly-twenty-cccc] TAG [TAG ...]", "",
       "At least one.", "",
       "word ".repeat(24).trim(), "word ".repeat(16).trim(), "",
@@ -93,7 +95,7 @@ describe("help text in-process (a command tree of each kind of option)", () => {
     expect(wrap("abcd ef", 4, 0)).toBe("abcd\nef")
   })
   it("a group below the top: no [--version]", () => {
-    const sub = group({ name: "sub", summary: "A group." }, [more])
+    const sub = group({ name: "sub", summary: "A group." }, [makeMore()])
     expect(renderHelp([group({ name: "t", summary: "s" }, [sub]), sub], "9.9", 80).split("\n")[0]).toBe("usage: t sub [-h] COMMAND ...")
   })
   it("declarations: an option not made through spec.ts, a group without commands", () => {
@@ -109,5 +111,19 @@ describe("help text in-process (a command tree of each kind of option)", () => {
       expect(yield* runCpppo("enip", "server", "-a", "x", "--help")).toEqual({ out: renderHelp([tree, enip, server], VERSION, width), end: "ok", exitCode: undefined })
       expect((yield* runCpppo("enip", "server", "--help")).out).toMatch(/^usage: cpppo enip server \[-h\] \[-v\] \[-a ADDRESS\]/)
       expect(yield* runCpppo("--version")).toEqual({ out: `${VERSION}\n`, end: "ok", exitCode: undefined })
+      // Each command's example ends its help.
+      expect(renderHelp([tree], VERSION, 80)).toContain(`\n\nexample:\n  ${EXAMPLES["cpppo"]}\n\nRun "cpppo COMMAND --help"`)
+      expect(renderHelp([tree, enip, server], VERSION, 80).endsWith(`\n\nexample:\n  ${EXAMPLES["cpppo enip server"]}\n`)).toBe(true)
+      // On a terminal the help fills its width.
+      const columns = Object.getOwnPropertyDescriptor(process.stdout, "columns")
+      try {
+        Object.defineProperty(process.stdout, "columns", { value: 100, configurable: true })
+        const wide = (yield* runCpppo("-h")).out
+        expect(wide).toBe(renderHelp([tree], VERSION, 100))
+        expect(wide).not.toBe(renderHelp([tree], VERSION, 80))
+      } finally {
+        if (columns !== undefined) Object.defineProperty(process.stdout, "columns", columns)
+        else delete (process.stdout as { columns?: number }).columns
+      }
     }))
 })
