@@ -31,7 +31,10 @@ describe("enip server: usage mistakes", () => {
     [["enip", "server", "-T", "-U", "X=INT"], "-T/--no-tcp with -U/--no-udp leaves nothing to serve"],
     [["enip", "server", "-d", "abc", "X=INT"], 'invalid delay "abc": expected seconds like 0.5 or a range like 0.1-0.9'],
     [["enip", "server", "--route-path", "zz", "X=INT"], 'invalid route path "zz": route path needs port/link pairs: zz'],
-    [["enip", "server", "--vendor", "70000", "X=INT"], "--vendor takes a whole number 0..65535, not 70000"]
+    [["enip", "server", "--vendor", "70000", "X=INT"], "--vendor takes a whole number 0..65535, not 70000"],
+    [["enip", "server", "--serial", "x", "X=INT"], '--serial: serial must be a whole number 0..4294967295, not "x"'],
+    [["enip", "server", "--revision", "300.1", "X=INT"], '--revision: revision must be MAJOR.MINOR (each 0..255) or a 16-bit number, not "300.1"'],
+    [["enip", "server", "--product-name", "x".repeat(33), "X=INT"], `--product-name: productName must be text of at most 32 characters, not "${"x".repeat(33)}"`]
   ]))
 
   it.effect("the web options", () => table([

@@ -34,11 +34,14 @@ describe("enip server in-process", () => {
 
   it.live("identity options reach the Identity object; -w serves the web API (web line after -A's), --web-token guards writes; -d sets the delay", () => Effect.gen(function* () {
     const s = yield* serveCpppo("enip", "server", "-a", "127.0.0.1:0", "-A", "-U", "-w", ":0", "--web-token", "s3cret", "-d", "0.01",
-      "--vendor", "99", "--product-name", "Test PLC", "--serial", "0x10", "X=INT")
+      "--vendor", "99", "--product-name", "Test PLC", "--serial", "0x10", "--device-type", "12", "--product-code", "34", "--revision", "3.4", "X=INT")
     const [tcp, web] = yield* s.lines(2)
     expect(web).toMatch(/^web 127\.0\.0\.1:\d+$/)
-    const got = yield* runCpppo("enip", "get-attribute", "-a", tcp!, "@1/1/1", "@1/1/7", "@1/1/6")
+    const got = yield* runCpppo("enip", "get-attribute", "-a", tcp!, "@1/1/1", "@1/1/7", "@1/1/6", "@1/1/2", "@1/1/3", "@1/1/4")
     expect(got.out).toContain("Vendor ID                  99")
+    expect(got.out).toMatch(/Device Type +12\b/)
+    expect(got.out).toMatch(/Product Code +34\b/)
+    expect(got.out).toMatch(/Revision +3\.4\b/)
     expect(got.out).toContain("Product Name               Test PLC")
     expect(got.out).toMatch(/Serial Number +(0x0*10|16)\b/)
     const url = `http://${web!.slice(4)}`
