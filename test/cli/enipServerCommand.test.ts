@@ -101,19 +101,24 @@ const get = (web: string, path: string, headers: Record<string, string>) =>
   }))
 
 describe("enip server in-process: config files, the log, the Modbus bridge", () => {
-  it.live("-c FILE: its identity served; -l FILE -v: the files read and the keys ignored are logged", () => Effect.gen(function* () {
+  it.live("-b NAME, -c FILE: their identity served; -l FILE -v: the files read and the keys ignored are logged", () => Effect.gen(function* () {
     const dir = mkdtempSync(join(tmpdir(), "cpppo-serve-"))
     yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
-    const cfg = join(dir, "plant.cfg")
+    // -b with a path: the default place NAME.cfg (relative to the working directory) is this file.
+    const plant = join(dir, "plant")
+    writeFileSync(`${plant}.cfg`, "[Identity]\nProduct Code Number = 321\n")
+    const cfg = join(dir, "more.cfg")
     writeFileSync(cfg, "[Identity]\nVendor Number = 77\n[TCPIP]\nRevision = 3\n")
     const log = join(dir, "server.log")
     yield* Effect.scoped(Effect.gen(function* () {
-      const s = yield* serveCpppo("enip", "server", "--no-config", "-c", cfg, "-l", log, "-v", "-a", "127.0.0.1:0", "-A", "-U", "X=INT")
+      const s = yield* serveCpppo("enip", "server", "-b", plant, "-c", cfg, "-l", log, "-v", "-a", "127.0.0.1:0", "-A", "-U", "X=INT")
       const [tcp] = yield* s.lines(1)
-      expect((yield* runCpppo("enip", "get-attribute", "-a", tcp!, "@1/1/1")).out).toContain("Vendor ID                  77")
+      const out = (yield* runCpppo("enip", "get-attribute", "-a", tcp!, "@1/1/1", "@1/1/3")).out
+      expect(out).toContain("Vendor ID                  77")
+      expect(out).toMatch(/Product Code +321\b/)
     }))
     const text = readFileSync(log, "utf8")
-    expect(text).toMatch(new RegExp(`INFO +config files read: ${cfg}\n`))
+    expect(text).toMatch(new RegExp(`INFO +config files read: ${plant}\\.cfg, ${cfg}\n`))
     expect(text).toMatch(new RegExp(`WARN +config ${cfg} \\[TCPIP\\] Revision: not configurable in this simulator \\(ignored\\)\n`))
   }).pipe(Effect.scoped))
 
