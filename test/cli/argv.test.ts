@@ -8,7 +8,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Console, Effect, Either } from "effect"
 import { prepare } from "../../src/cli/argv.js"
 import { cliConfig, tree } from "../../src/cli/main.js"
-import { arg, group, leaf } from "../../src/cli/spec.js"
+import { arg, flag, group, leaf } from "../../src/cli/spec.js"
 
 const argv = (...args: Array<string>) => {
   const r = prepare(tree, args)
@@ -107,7 +107,7 @@ describe("argv check", () => {
     expect(argv("enip", "server", "-p", "--", "-U", "--x", "X")).toEqual(["enip", "server", "--print=true", "-U", "--x", "X"])
   })
   it("a command with a bounded argument count, and one without -v", () => {
-    const one = leaf({ name: "one", summary: "s" }, { file: arg("FILE", { help: "h" }) }, () => Effect.void)
+    const one = leaf({ name: "one", summary: "s" }, { quiet: flag("quiet", { help: "h" }), file: arg("FILE", { help: "h" }) }, () => Effect.void)
     const root = group({ name: "t", summary: "s" }, [one])
     expect(Either.getOrThrow(prepare(root, ["one", "a"]))).toEqual({ _tag: "Run", argv: ["one", "a"] })
     expect(Either.flip(prepare(root, ["one", "a", "b", "c"]))).toEqual(Either.right(`unexpected argument "b" for "t one"`))
