@@ -24,7 +24,9 @@ describe("enip server: usage mistakes", () => {
     [["enip", "server", "Y=INT", " X @ 40001 = INT"], 'tag spec " X @ 40001 = INT" names a Modbus register: give --modbus host[:port]'],
     [["enip", "server", "--modbus", "h:99999", "X@40001=INT"], PORT],
     [["enip", "server", "--modbus", "h", "--modbus-word-order", "middle", "X=INT"], '--modbus-word-order takes big or little, not "middle"'],
-    [["enip", "server", "--modbus", "h", "X@4x=INT"], 'bad tag spec "X@4x=INT": attribute placement must be @class/instance/attribute']
+    [["enip", "server", "--modbus", "h", "X@4x=INT"], 'bad tag spec "X@4x=INT": attribute placement must be @class/instance/attribute'],
+    [["enip", "server", "--modbus", "h", "X@40001=STRING"], 'bad Modbus tag spec "X@40001=STRING": type STRING cannot live in Modbus registers (one of BOOL INT UINT DINT UDINT REAL LINT ULINT LREAL)'],
+    [["enip", "server", "-c", "/nonexistent-dir/x.cfg", "X=INT"], "cannot read config /nonexistent-dir/x.cfg: ENOENT: no such file or directory, open '/nonexistent-dir/x.cfg'"]
   ]))
 
   it.effect("transports, delay, route path, identity", () => table([
