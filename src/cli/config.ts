@@ -75,10 +75,12 @@ export const setIdentity = (into: DeviceFileConfig, key: keyof IdentityConfig, v
   }
   if (kind === "revision") {
     // "20.11", [20, 11], or cpppo's 16-bit INT (major in the low byte: 2836 = 0x0B14 = 20.11).
+    // The number must be a whole 0..0xffff: its bits are not silently dropped (70000, -1, 20.11).
     const m = typeof value === "string" ? /^\s*(\d+)\.(\d+)\s*$/.exec(value) : null
+    const whole = typeof value === "number" ? value : typeof value === "string" && WHOLE.test(value.trim()) ? Number(value.trim()) : undefined
     const pair = m !== null ? [Number(m[1]), Number(m[2])]
       : Array.isArray(value) ? value
-      : typeof value === "number" || (typeof value === "string" && WHOLE.test(value.trim())) ? [Number(value) & 0xff, (Number(value) >> 8) & 0xff]
+      : whole !== undefined && Number.isInteger(whole) && whole >= 0 && whole <= 0xffff ? [whole & 0xff, whole >> 8]
       : undefined
     if (pair === undefined || pair.length !== 2 || !pair.every((x) => Number.isInteger(x) && x >= 0 && x <= 255)) return bad("MAJOR.MINOR (each 0..255) or a 16-bit number")
     into.identity.revision = [pair[0] as number, pair[1] as number]

@@ -24,14 +24,19 @@ describe("enip server: usage mistakes", () => {
     [["enip", "server", "Y=INT", " X @ 40001 = INT"], 'tag spec " X @ 40001 = INT" names a Modbus register: give --modbus host[:port]'],
     [["enip", "server", "--modbus", "h:99999", "X@40001=INT"], PORT],
     [["enip", "server", "--modbus", "h", "--modbus-word-order", "middle", "X=INT"], '--modbus-word-order takes big or little, not "middle"'],
-    [["enip", "server", "--modbus", "h", "X@4x=INT"], 'bad tag spec "X@4x=INT": attribute placement must be @class/instance/attribute']
+    [["enip", "server", "--modbus", "h", "X@4x=INT"], 'bad tag spec "X@4x=INT": attribute placement must be @class/instance/attribute'],
+    [["enip", "server", "--modbus", "h", "X@40001=STRING"], 'bad Modbus tag spec "X@40001=STRING": type STRING cannot live in Modbus registers (one of BOOL INT UINT DINT UDINT REAL LINT ULINT LREAL)'],
+    [["enip", "server", "-c", "/nonexistent-dir/x.cfg", "X=INT"], "cannot read config /nonexistent-dir/x.cfg: ENOENT: no such file or directory, open '/nonexistent-dir/x.cfg'"]
   ]))
 
   it.effect("transports, delay, route path, identity", () => table([
     [["enip", "server", "-T", "-U", "X=INT"], "-T/--no-tcp with -U/--no-udp leaves nothing to serve"],
     [["enip", "server", "-d", "abc", "X=INT"], 'invalid delay "abc": expected seconds like 0.5 or a range like 0.1-0.9'],
     [["enip", "server", "--route-path", "zz", "X=INT"], 'invalid route path "zz": route path needs port/link pairs: zz'],
-    [["enip", "server", "--vendor", "70000", "X=INT"], "--vendor takes a whole number 0..65535, not 70000"]
+    [["enip", "server", "--vendor", "70000", "X=INT"], "--vendor takes a whole number 0..65535, not 70000"],
+    [["enip", "server", "--serial", "x", "X=INT"], '--serial: serial must be a whole number 0..4294967295, not "x"'],
+    [["enip", "server", "--revision", "300.1", "X=INT"], '--revision: revision must be MAJOR.MINOR (each 0..255) or a 16-bit number, not "300.1"'],
+    [["enip", "server", "--product-name", "x".repeat(33), "X=INT"], `--product-name: productName must be text of at most 32 characters, not "${"x".repeat(33)}"`]
   ]))
 
   it.effect("the web options", () => table([

@@ -51,6 +51,16 @@ describe("setIdentity", () => {
     expect(set("revision", [1, -1])).toBe(`W: revision must be ${bad}, not [1,-1]`)
     expect(set("revision", [1, 1.5])).toBe(`W: revision must be ${bad}, not [1,1.5]`)
     expect(set("revision", "v2")).toBe(`W: revision must be ${bad}, not "v2"`)
+    expect(set("revision", " 2836 ")).toEqual({ revision: [20, 11] })
+    expect(set("revision", "0.0")).toEqual({ revision: [0, 0] })
+    expect(set("revision", [0, 0])).toEqual({ revision: [0, 0] })
+    expect(set("revision", 0xffff)).toEqual({ revision: [255, 255] })
+    // Only the whole text: not a prefix or a suffix of it.
+    for (const v of ["1.2.3", "x1.2", "20.11x"]) expect(set("revision", v)).toBe(`W: revision must be ${bad}, not ${JSON.stringify(v)}`)
+    // A number that is not a 16-bit whole one is refused, not cut to its low 16 bits (20.11 as a
+    // JSON number was read as 20.0, 70000 as 112.17, -1 as 255.255).
+    for (const v of [20.11, 70000, -1, 0x10000]) expect(set("revision", v)).toBe(`W: revision must be ${bad}, not ${v}`)
+    for (const v of ["70000", "-1", "0x10000"]) expect(set("revision", v)).toBe(`W: revision must be ${bad}, not ${JSON.stringify(v)}`)
     expect(set("revision", null)).toBe(`W: revision must be ${bad}, not null`)
   })
 })
@@ -75,15 +85,20 @@ describe("INI config files", () => {
   it("route path: none leaves it unset, false/0/[] is no route", () => {
     expect(ok(file("[UCMM]\nRoute Path = None\n")).routePath).toBeUndefined()
     for (const v of ["false", "0", "[]"]) expect(ok(file(`[UCMM]\nRoute Path = ${v}\n`)).routePath).toEqual([])
+    // Those words only as the whole value: 1/0 is a route; nonesuch, xnull, falsey are not words of it.
+    expect(ok(file("[UCMM]\nRoute Path = 1/0\n")).routePath).toEqual([{ _tag: "Port", port: 1, link: 0 }])
+    for (const v of ["nonesuch", "xnull", "falsey"]) expect(why(file(`[UCMM]\nRoute Path = ${v}\n`))).toMatch(new RegExp(`\\[UCMM\\] Route Path: invalid route path "${v}": `))
     expect(why(file("[UCMM]\nRoute Path = x/y\n"))).toMatch(/^DIR\/c\d+\.cfg \[UCMM\] Route Path: invalid route path "x\/y": bad port 'x' in route path$/)
   })
   it("refusals: unknown keys with a suggestion or the known list, bad values, bad JSON", () => {
     expect(why(file("[Identity]\nVendor Numbr = 1\n"))).toMatch(/\[Identity\]: unknown key "vendor numbr" \(did you mean "Vendor Number"\?\)$/)
+    expect(why(file("[TCPIP]\nHost Nam = x\n"))).toMatch(/\[TCPIP\]: unknown key "host nam" \(did you mean "Host Name"\?\)$/)
     expect(why(file("[UCMM]\nzzz = 1\n"))).toMatch(/\[UCMM\]: unknown key "zzz" \(known: Route Path, Route\)$/)
     expect(why(file("[Identity]\nState = 300\n"))).toMatch(/\[Identity\] State: state must be a whole number 0\.\.255, not "300"$/)
     expect(why(file("[TCPIP]\nInterface Configuration = {x\n"))).toMatch(/\[TCPIP\] Interface Configuration: not JSON: /)
     expect(why(file("[TCPIP]\nInterface Configuration = [1]\n"))).toMatch(/\[TCPIP\] Interface Configuration: not a JSON object$/)
     expect(why(file("[TCPIP]\nInterface Configuration = null\n"))).toMatch(/\[TCPIP\] Interface Configuration: not a JSON object$/)
+    expect(why(file("[TCPIP]\nInterface Configuration = 5\n"))).toMatch(/\[TCPIP\] Interface Configuration: not a JSON object$/)
     expect(why(file('[TCPIP]\nInterface Configuration = {"ip_adress": "1"}\n'))).toMatch(/Interface Configuration: unknown key "ip_adress" \(did you mean "ip_address"\?\)$/)
     expect(why(file('[TCPIP]\nInterface Configuration = {"ip_address": 1}\n'))).toMatch(/Interface Configuration: ip_address must be text$/)
     expect(why(file("[Identity]\nVendor Number = ${nothing}\n"))).toBe("[Identity] Vendor Number: ${nothing} is not defined")
@@ -92,6 +107,26 @@ describe("INI config files", () => {
     expect(why(file("[UCMM]\nRoute Path = ${x}\n"))).toBe("[UCMM] Route Path: ${x} is not defined")
     expect(why(file("Vendor Number = 1\n"))).toMatch(/c\d+\.cfg:1: a key before any \[Section\] header$/)
     expect(why(join(dir, "absent.cfg"))).toMatch(/^cannot read config DIR\/absent\.cfg: ENOENT/)
+  })
+  it("a file without a key leaves it unset (no key holding undefined); none keeps an earlier file's route path", () => {
+    const c = ok(file('[TCPIP]\nInterface Configuration = {"ip_address": "10.0.0.5"}\n'))
+    expect(c.network).toStrictEqual({ ip: "10.0.0.5" })
+    expect(c.identity).toStrictEqual({})
+    expect("routePath" in c).toBe(false)
+    expect(ok(file("[UCMM]\nRoute Path = 1/3\n"), file("[UCMM]\nRoute Path = none\n")).routePath).toEqual([{ _tag: "Port", port: 1, link: 3 }])
+  })
+  it("the default places are read when a file is there (before the named ones), not with noDefaults; .json only as the ending", () => {
+    // An absolute base name makes the last default place (NAME.cfg, relative to the working
+    // directory) a file of this test's own.
+    const base = join(dir, "plant")
+    writeFileSync(`${base}.cfg`, "[Identity]\nVendor Number = 5\n")
+    const named = file("[Identity]\nProduct Name = N\n")
+    const c = Either.getOrThrow(loadConfigFiles([named], { basename: base }))
+    expect(c.loaded).toEqual([`${base}.cfg`, named])
+    expect(c.identity).toEqual({ vendor: 5, productName: "N" })
+    expect(Either.getOrThrow(loadConfigFiles([named], { basename: base, noDefaults: true })).loaded).toEqual([named])
+    expect(Either.getOrThrow(loadConfigFiles([named], { basename: base, noDefaults: false })).loaded).toEqual([`${base}.cfg`, named])
+    expect(ok(file("[Identity]\nVendor Number = 6\n", "json.cfg")).identity).toEqual({ vendor: 6 })
   })
   it("later files win; ${…} reaches keys of files read before; other sections are not checked", () => {
     const a = file("[DEFAULT]\nvendor = 9\n[Identity]\nVendor Number = 5\nProduct Name = A\n[Other]\nanything = 1\n")
@@ -107,6 +142,7 @@ describe("JSON config files", () => {
     const f = file(JSON.stringify({ identity: { vendor: 3, revision: "1.2" }, productName: "J", network: { ip: "10.1.1.1", speed: 100, mac: "00:11:22:33:44:55" }, routePath: "1/2" }), "json")
     expect(ok(f)).toMatchObject({ identity: { vendor: 3, revision: [1, 2], productName: "J" }, network: { ip: "10.1.1.1", speed: 100, mac: "00:11:22:33:44:55" }, routePath: [{ _tag: "Port", port: 1, link: 2 }] })
     expect(ok(file('{"routePath": "none"}', "JSON")).routePath).toEqual([])
+    expect(ok(file('{"routePath": " none "}', "json")).routePath).toEqual([])
   })
   it("a JSON file read between INI files is not overridden by the earlier INI file", () => {
     const ini = file("[Identity]\nVendor Number = 1\n")
@@ -117,6 +153,9 @@ describe("JSON config files", () => {
   it("refusals name the file and what is wrong", () => {
     const w = (text: string) => why(file(text, "json")).replace(/DIR\/c\d+\.json/, "F")
     expect(w("{")).toMatch(/^cannot read config F: /)
+    expect(w("{")).not.toBe("cannot read config F: not a JSON object")
+    expect(w("5")).toBe("cannot read config F: not a JSON object")
+    expect(w('{"identity": 5}')).toBe("F: identity must be an object")
     expect(w("[1]")).toBe("cannot read config F: not a JSON object")
     expect(w("null")).toBe("cannot read config F: not a JSON object")
     expect(w('{"vendr": 1}')).toBe('F: unknown key "vendr" (did you mean "vendor"?)')
@@ -137,6 +176,17 @@ describe("default config files", () => {
     const etc = process.env["APPDATA"] ?? "/etc"
     expect(defaultConfigFiles()).toEqual([join(etc, "cpppo.cfg"), join(homedir(), ".cpppo", "cpppo.cfg"), join(homedir(), ".cpppo.cfg"), "cpppo.cfg"])
     expect(defaultConfigFiles("plant")).toEqual([join(etc, "plant.cfg"), join(homedir(), ".cpppo", "plant.cfg"), join(homedir(), ".plant.cfg"), "plant.cfg"])
+    // On Windows the most general place is %APPDATA%, as cpppo has it.
+    const saved = process.env["APPDATA"]
+    try {
+      process.env["APPDATA"] = "/appdata"
+      expect(defaultConfigFiles()[0]).toBe(join("/appdata", "cpppo.cfg"))
+      delete process.env["APPDATA"]
+      expect(defaultConfigFiles()[0]).toBe(join("/etc", "cpppo.cfg"))
+    } finally {
+      if (saved === undefined) delete process.env["APPDATA"]
+      else process.env["APPDATA"] = saved
+    }
     // No default file exists under a made-up base name: nothing is loaded, nothing fails.
     expect(Either.getOrThrow(loadConfigFiles([], { basename: `none-${process.pid}` })).loaded).toEqual([])
   })

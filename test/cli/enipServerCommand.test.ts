@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
-import { existsSync, mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import * as http from "node:http"
+import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Client } from "../../src/client/client.js"
@@ -32,11 +34,14 @@ describe("enip server in-process", () => {
 
   it.live("identity options reach the Identity object; -w serves the web API (web line after -A's), --web-token guards writes; -d sets the delay", () => Effect.gen(function* () {
     const s = yield* serveCpppo("enip", "server", "-a", "127.0.0.1:0", "-A", "-U", "-w", ":0", "--web-token", "s3cret", "-d", "0.01",
-      "--vendor", "99", "--product-name", "Test PLC", "--serial", "0x10", "X=INT")
+      "--vendor", "99", "--product-name", "Test PLC", "--serial", "0x10", "--device-type", "12", "--product-code", "34", "--revision", "3.4", "X=INT")
     const [tcp, web] = yield* s.lines(2)
     expect(web).toMatch(/^web 127\.0\.0\.1:\d+$/)
-    const got = yield* runCpppo("enip", "get-attribute", "-a", tcp!, "@1/1/1", "@1/1/7", "@1/1/6")
+    const got = yield* runCpppo("enip", "get-attribute", "-a", tcp!, "@1/1/1", "@1/1/7", "@1/1/6", "@1/1/2", "@1/1/3", "@1/1/4")
     expect(got.out).toContain("Vendor ID                  99")
+    expect(got.out).toMatch(/Device Type +12\b/)
+    expect(got.out).toMatch(/Product Code +34\b/)
+    expect(got.out).toMatch(/Revision +3\.4\b/)
     expect(got.out).toContain("Product Name               Test PLC")
     expect(got.out).toMatch(/Serial Number +(0x0*10|16)\b/)
     const url = `http://${web!.slice(4)}`
@@ -63,5 +68,145 @@ describe("enip server in-process", () => {
     }
     expect(existsSync(join(dir, "a.hst"))).toBe(true)
     expect(existsSync(join(dir, "b.hst"))).toBe(true)
+  }).pipe(Effect.scoped))
+})
+
+/** A TCP connection to 127.0.0.1:`port` from `from`, and whether the server has closed it. */
+const connectFrom = (port: number, from: string) =>
+  Effect.promise(() => new Promise<{ socket: net.Socket; closed: () => boolean; close: (ms: number) => Promise<boolean> }>((resolve, reject) => {
+    const socket = net.connect({ host: "127.0.0.1", port, localAddress: from })
+    let closed = false
+    const waiters: Array<() => void> = []
+    socket.on("close", () => { closed = true; for (const w of waiters.splice(0)) w() })
+    socket.on("error", () => {})
+    socket.resume()
+    socket.once("connect", () => resolve({
+      socket,
+      closed: () => closed,
+      // Whether the server closes it within `ms`.
+      close: (ms) => closed ? Promise.resolve(true) : new Promise((r) => { const t = setTimeout(() => r(false), ms); waiters.push(() => { clearTimeout(t); r(true) }) })
+    }))
+    socket.once("error", reject)
+  }))
+
+/** A GET with any Host and Origin headers (fetch may not set Host). */
+const get = (web: string, path: string, headers: Record<string, string>) =>
+  Effect.promise(() => new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const req = http.get({ host: "127.0.0.1", port: portOf(web), path, headers: { accept: "application/json", ...headers }, timeout: 5000 }, (res) => {
+      let body = ""
+      res.on("data", (d: Buffer) => { body += d.toString() })
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }))
+    })
+    req.on("error", reject)
+  }))
+
+describe("enip server in-process: config files, the log, the Modbus bridge", () => {
+  it.live("-b NAME, -c FILE: their identity served; -l FILE -v: the files read and the keys ignored are logged", () => Effect.gen(function* () {
+    const dir = mkdtempSync(join(tmpdir(), "cpppo-serve-"))
+    yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+    // -b with a path: the default place NAME.cfg (relative to the working directory) is this file.
+    const plant = join(dir, "plant")
+    writeFileSync(`${plant}.cfg`, "[Identity]\nProduct Code Number = 321\n")
+    const cfg = join(dir, "more.cfg")
+    writeFileSync(cfg, "[Identity]\nVendor Number = 77\n[TCPIP]\nRevision = 3\n")
+    const log = join(dir, "server.log")
+    yield* Effect.scoped(Effect.gen(function* () {
+      const s = yield* serveCpppo("enip", "server", "-b", plant, "-c", cfg, "-l", log, "-v", "-a", "127.0.0.1:0", "-A", "-U", "X=INT")
+      const [tcp] = yield* s.lines(1)
+      const out = (yield* runCpppo("enip", "get-attribute", "-a", tcp!, "@1/1/1", "@1/1/3")).out
+      expect(out).toContain("Vendor ID                  77")
+      expect(out).toMatch(/Product Code +321\b/)
+    }))
+    const text = readFileSync(log, "utf8")
+    expect(text).toMatch(new RegExp(`INFO +config files read: ${plant}\\.cfg, ${cfg}\n`))
+    expect(text).toMatch(new RegExp(`WARN +config ${cfg} \\[TCPIP\\] Revision: not configurable in this simulator \\(ignored\\)\n`))
+  }).pipe(Effect.scoped))
+
+  it.live("--modbus HOST:PORT: NAME@REGISTER tags read the Modbus server's registers (words in --modbus-word-order)", () => Effect.gen(function* () {
+    const m = yield* serveCpppo("modbus", "server", "-a", "127.0.0.1:0", "-A", "40001-40004=1,2,3,4")
+    const [modbus] = yield* m.lines(1)
+    const s = yield* serveCpppo("enip", "server", "--no-config", "-a", "127.0.0.1:0", "-A", "-U", "--modbus", modbus!, "--modbus-rate", "0.05",
+      "--modbus-word-order", "little", "--modbus-unit", "1", "P@40001=INT[2]", "Q@40003=DINT", "X=INT")
+    const [tcp] = yield* s.lines(1)
+    const c = yield* Client.connect({ host: "127.0.0.1", port: portOf(tcp!) })
+    // Until the first poll the bridged tags fail; then they hold the registers.
+    let values: ReadonlyArray<unknown> = []
+    for (let i = 0; i < 100; i++) {
+      const r = yield* c.processAll(ops("P[0-1]", "Q", "X"))
+      values = r.transactions.map((t) => t.values)
+      if (r.failures === 0) break
+      yield* Effect.sleep("50 millis")
+    }
+    expect(values).toEqual([[1, 2], [4 * 65536 + 3], [0]])
+  }).pipe(Effect.scoped))
+})
+
+describe.each(["server", "fleet"] as const)("enip %s in-process: the options it shares with the other", (kind) => {
+  const head = kind === "server" ? ["enip", "server", "--no-config"] : ["enip", "fleet", "-n", "1"]
+
+  it.live("--udt, --signal, -s, --max-sessions, --max-sessions-per-peer, --idle-timeout, --web-token, --web-cors, --web-host", () => Effect.gen(function* () {
+    const s = yield* serveCpppo(...head, "-a", "127.0.0.1:0", "-A", "-w", "127.0.0.1:0", "-s", "100", "--max-sessions", "3", "--max-sessions-per-peer", "1",
+      "--idle-timeout", "30", "--web-token", "s3cret", "--web-cors", "https://hmi.example", "--web-host", "scada.example",
+      "--udt", "Motor{Speed:REAL,Running:BOOL}", "--signal", "X=7", "M=Motor", "X=INT")
+    const [tcp, web] = yield* s.lines(2)
+    expect(tcp).toMatch(kind === "server" ? /^127\.0\.0\.1:\d+$/ : /^plc1 127\.0\.0\.1:\d+$/)
+    expect(web).toMatch(/^web 127\.0\.0\.1:\d+$/)
+    const port = portOf(tcp!)
+    // The structure tag and the generated value (the signal's first value is in before clients).
+    const c = yield* Client.connect({ host: "127.0.0.1", port })
+    const r = yield* c.processAll(ops("M.Speed", "X"))
+    expect(r.transactions.map((t) => t.values)).toEqual([[0], [7]])
+    // The idle timeout as the web API shows it; the token, CORS and host checks.
+    const at = web!.slice(4)
+    expect(JSON.parse((yield* get(at, "/api/server/control/timeout", {})).body).command.value).toEqual({ control: 30 })
+    expect((yield* get(at, "/api/tags/X/attribute=5", {})).status).toBe(401)
+    expect((yield* get(at, "/api/tags/X/attribute=5", { authorization: "Bearer s3cret" })).status).toBe(200)
+    expect((yield* get(at, "/api", { origin: "https://hmi.example" })).headers["access-control-allow-origin"]).toBe("https://hmi.example")
+    expect((yield* get(at, "/api", { origin: "https://evil.example" })).headers["access-control-allow-origin"]).toBeUndefined()
+    expect((yield* get(at, "/api", { host: `scada.example:${portOf(at)}` })).status).toBe(200)
+    expect((yield* get(at, "/api", { host: `evil.example:${portOf(at)}` })).status).toBe(403)
+    // Sessions (the client's from 127.0.0.1 is one): one per peer address, three in all.
+    const first = yield* connectFrom(port, "127.0.0.2")
+    const samePeer = yield* connectFrom(port, "127.0.0.2")
+    expect(yield* Effect.promise(() => samePeer.close(3000))).toBe(true)
+    const third = yield* connectFrom(port, "127.0.0.3")
+    const fourth = yield* connectFrom(port, "127.0.0.4")
+    expect(yield* Effect.promise(() => fourth.close(3000))).toBe(true)
+    expect([first.closed(), third.closed()]).toEqual([false, false])
+    // -s 100: a 101-byte frame (a NOP's header saying 77 bytes follow) gets the session closed.
+    const nop = Buffer.alloc(101)
+    nop.writeUInt16LE(77, 2)
+    third.socket.write(nop)
+    expect(yield* Effect.promise(() => third.close(3000))).toBe(true)
+    first.socket.destroy()
+  }).pipe(Effect.scoped))
+
+  it.live("-T: no TCP listener (UDP only)", () => Effect.gen(function* () {
+    const s = yield* serveCpppo(...head, "-a", "127.0.0.1:0", "-A", "-T", "X=INT")
+    const [line] = yield* s.lines(1)
+    const refused = yield* Effect.either(Effect.tryPromise(() => new Promise<void>((resolve, reject) => {
+      const socket = net.connect({ host: "127.0.0.1", port: portOf(line!) }, () => { socket.destroy(); resolve() })
+      socket.once("error", reject)
+    })))
+    expect(Either.isLeft(refused) ? String((refused.left as { cause?: { code?: string } }).cause?.code ?? refused.left) : "connected").toBe("ECONNREFUSED")
+  }).pipe(Effect.scoped))
+})
+
+describe("enip fleet in-process", () => {
+  it.live("-n 2: consecutive addresses, -p lines named by controller, --historize one file per controller, -w's controllers group", () => Effect.gen(function* () {
+    const dir = mkdtempSync(join(tmpdir(), "cpppo-fleet-"))
+    yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+    const s = yield* serveCpppo("enip", "fleet", "-n", "2", "--name", "line", "-a", "127.0.0.1:0", "-A", "-p", "-U", "-w", "127.0.0.1:0",
+      "--historize", join(dir, "h.hst"), "--serial", "100", "X=INT")
+    const [one, two, web] = yield* s.lines(3)
+    expect([one, two, web]).toEqual([expect.stringMatching(/^line1 127\.0\.0\.1:\d+$/), expect.stringMatching(/^line2 127\.0\.0\.2:\d+$/), expect.stringMatching(/^web 127\.0\.0\.1:\d+$/)])
+    const c = yield* Client.connect({ host: "127.0.0.2", port: portOf(two!) })
+    expect((yield* c.processAll(ops("X=(INT)9"))).failures).toBe(0)
+    expect((yield* s.lines(4))[3]).toBe("line2:                    X[    0-0    ] <= [9]")
+    // Serials counted from --serial: line2 is 102.
+    expect((yield* runCpppo("enip", "get-attribute", "-a", `127.0.0.2:${portOf(two!)}`, "@1/1/6")).out).toMatch(/Serial Number +(0x0*66|102)\b/)
+    const api = JSON.parse((yield* get(web!.slice(4), "/api/controllers", {})).body) as { data: { controllers: Record<string, { address: string }> } }
+    expect(Object.keys(api.data.controllers)).toEqual(["line1", "line2"])
+    expect(existsSync(join(dir, "h-line2.hst"))).toBe(true)
   }).pipe(Effect.scoped))
 })
