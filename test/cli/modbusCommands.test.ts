@@ -25,6 +25,12 @@ describe("modbus server and poll in-process", () => {
     expect(read.end).toBe("ok")
     const written = yield* runCpppo("modbus", "poll", "-a", a!, "--duration", "0.25", "-R", "0.1", "40002=9", "40001-40003")
     expect(written.out.split("\n").slice(0, 2)).toEqual(["               40002 <= [9]: 'OK'", "         40001-40003 == [1, 9, 3]: 'OK'"])
+    expect(written.exitCode).toBeUndefined()
+    // A coil is written as a bit (0 is off); a write the server refuses is its line and exit status 1.
+    const coil = yield* runCpppo("modbus", "poll", "-a", a!, "--duration", "0.25", "-R", "0.1", "00001=0", "40009=5", "00001")
+    expect(coil.out.split("\n").slice(0, 3)).toEqual([
+      "                   1 <= [0]: 'OK'", "               40009 <= [5]: 'exception 02 (illegal data address)'", "                   1 == [0]: 'OK'"])
+    expect(coil.exitCode).toBe(1)
     // The server printed a line per access (the first line was -A's address).
     expect((yield* s.lines(3)).slice(1).join("\n")).toMatch(/4000[1-3]/)
   }).pipe(Effect.scoped))
