@@ -83,6 +83,22 @@ describe("cpppo history", () => {
       ])
     }))
 
+  it.scoped("stats in a --tz; an empty file's stats; two corrupt records and none", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const two = path.join(dir, "two.hst")
+      fs.writeFileSync(two, `${REC[0]}\nbad\nworse\n`)
+      const zoned = yield* run(["stats", "--tz", "America/Edmonton", two])
+      expect(zoned.out.slice(0, 6)).toEqual(["files: 1", "records: 1", "corrupt: 2", "first: 2014-07-15 22:03:44.186 MDT", "last: 2014-07-15 22:03:44.186 MDT", "span: 0s"])
+      expect((yield* run(["cat", two])).err).toEqual(["2 corrupt records skipped"])
+      const empty = path.join(dir, "empty.hst")
+      fs.writeFileSync(empty, "")
+      expect((yield* run(["stats", empty])).out).toEqual(["files: 1", "records: 0", "corrupt: 0", "first: -", "last: -", "span: -", "serials: 0"])
+      fs.writeFileSync(empty, `${REC[1]}\n`)
+      const clean = yield* run(["cat", empty])
+      expect([clean.out, clean.err]).toEqual([[REC[1]], []])
+    }))
+
   it.scoped("play prints records with their timing, at --speed (TestClock)", () =>
     Effect.gen(function* () {
       const file = series(yield* tempDir)
@@ -116,6 +132,10 @@ describe("cpppo history", () => {
         [["cat", "--since", "yesterday", file], /^history cat: invalid timestamp "yesterday"/],
         [["cat", "--tz", "Mars/Olympus", file], /^history cat: unknown time zone "Mars\/Olympus"$/],
         [["cat", "--bogus", file], /^unknown option --bogus for "cpppo history cat"/],
+        // After `--` the argv check lets it through: a FILE that starts with "-" and is no file
+        [["cat", "--", "-x"], /^history cat: unknown option -x$/],
+        [["cat", "--region", "ZZ", "--since", "2014-07-16 04:00:00 MDT", file], /^history cat: unknown time zone region "ZZ"$/],
+        [["play", "--duration", "soon", file], /^history play: invalid duration "soon"/],
         [["play", "--speed", "0", file], /^history play: --speed must be a number > 0/],
         [["play", "--speed", "fast", file], /^history play: --speed must be a number > 0/],
         [["cat", "--since", "2014-07-16 12:00 IST", "--region", "IN,IE", file], /ambiguous time zone abbreviation IST/]
