@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import * as net from "node:net"
 import { runCpppo, serveCpppo } from "./inProcess.js"
 
 /** requests and registers from a poll summary line. */
@@ -33,6 +34,36 @@ describe("modbus server and poll in-process", () => {
     expect(coil.exitCode).toBe(1)
     // The server printed a line per access (the first line was -A's address).
     expect((yield* s.lines(3)).slice(1).join("\n")).toMatch(/4000[1-3]/)
+  }).pipe(Effect.scoped))
+
+  it.live("-w serves the web API (its line after -A's), --web-token guards writes; -d and --idle-timeout reach the control state; --max-sessions 1 leaves no room for a second", () => Effect.gen(function* () {
+    const s = yield* serveCpppo("modbus", "server", "-a", "127.0.0.1:0", "-A", "-w", ":0", "--web-token", "s3cret", "-d", "0.01",
+      "--idle-timeout", "7", "--max-sessions", "1", "40001=5")
+    const [tcp, web] = yield* s.lines(2)
+    expect(web).toMatch(/^web 127\.0\.0\.1:\d+$/)
+    const url = `http://${web!.slice(4)}`
+    const api = (yield* Effect.promise(() => fetch(`${url}/api`).then((r) => r.json()))) as
+      { data: { options: { delay: { value: number } }; server: { control: { timeout: number } } } }
+    expect([api.data.options.delay.value, api.data.server.control.timeout]).toEqual([0.01, 7])
+    expect((yield* Effect.promise(() => fetch(`${url}/api/tags/40001/attribute=3`))).status).toBe(401)
+    expect((yield* Effect.promise(() => fetch(`${url}/api/tags/40001/attribute=3`, { headers: { authorization: "Bearer s3cret" } }))).status).toBe(200)
+    const [host, port] = [tcp!.split(":")[0]!, Number(tcp!.split(":")[1])]
+    const connect = Effect.acquireRelease(
+      Effect.promise(() => new Promise<net.Socket>((resolve, reject) => {
+        const c = net.connect({ host, port }, () => resolve(c))
+        c.once("error", reject)
+      })),
+      (c) => Effect.sync(() => c.destroy()))
+    const first = yield* connect
+    yield* Effect.sleep("50 millis")
+    // The one session allowed is taken: the poll's connection is closed, nothing read (exit 1).
+    const refused = yield* runCpppo("modbus", "poll", "-a", tcp!, "--duration", "0.2", "-R", "0.1", "-t", "0.2", "40001")
+    expect(refused.out).not.toContain(" == [")
+    expect(refused.exitCode).toBe(1)
+    first.destroy()
+    yield* Effect.sleep("50 millis")
+    const read = yield* runCpppo("modbus", "poll", "-a", tcp!, "--duration", "0.2", "-R", "0.1", "40001")
+    expect(read.out.split("\n")[0]).toBe("               40001 == [3]: 'OK'")
   }).pipe(Effect.scoped))
 
   it.live("-r/--reach: 40001 and 40003 are one request of 3 registers with reach 3, two of 1 with reach 1", () => Effect.gen(function* () {
