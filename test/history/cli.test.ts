@@ -99,6 +99,18 @@ describe("cpppo history", () => {
       expect([clean.out, clean.err]).toEqual([[REC[1]], []])
     }))
 
+  it.live("play --since starts at a time, --duration stops after that much history; a rotation that is not gzip is one message", () =>
+    Effect.scoped(Effect.gen(function* () {
+      const dir = yield* tempDir
+      const file = path.join(dir, "p.hst")
+      fs.writeFileSync(file, `${REC.join("\n")}\n`)
+      // At a speed of a million the 6 s of history play in microseconds of real time.
+      expect((yield* run(["play", "--speed", "1000000", "--since", "2014-07-16 04:03:46", file])).out).toEqual(REC.slice(2))
+      expect((yield* run(["play", "--speed", "1000000", "--duration", "2s", file])).out).toEqual(REC.slice(0, 2))
+      fs.writeFileSync(`${file}.1.gz`, "not gzip")
+      expect((yield* run(["cat", file])).message).toBe(`history cat: read ${file}.1.gz: incorrect header check`)
+    })))
+
   it.scoped("play prints records with their timing, at --speed (TestClock)", () =>
     Effect.gen(function* () {
       const file = series(yield* tempDir)
