@@ -23,6 +23,7 @@ describe("modbus server and poll in-process", () => {
     const read = yield* runCpppo("modbus", "poll", "-a", a!, "--duration", "0.25", "-R", "0.1", "40001-40003", "00001")
     expect(read.out.split("\n").slice(0, 2)).toEqual(["                   1 == [1]: 'OK'", "         40001-40003 == [1, 2, 3]: 'OK'"])
     expect(read.out).toMatch(/\n0 errors|, 0 errors, 1 connects;/)
+    expect(read.out).toMatch(/, 0 errors, 1 connects; latency ms min\/mean\/p50\/p99\/max (\d+\.\d\d\/){4}\d+\.\d\d\n/)
     expect(read.end).toBe("ok")
     const written = yield* runCpppo("modbus", "poll", "-a", a!, "--duration", "0.25", "-R", "0.1", "40002=9", "40001-40003")
     expect(written.out.split("\n").slice(0, 2)).toEqual(["               40002 <= [9]: 'OK'", "         40001-40003 == [1, 9, 3]: 'OK'"])
