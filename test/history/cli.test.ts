@@ -141,6 +141,7 @@ describe("cpppo history", () => {
       const file = series(dir)
       const cases: Array<[Array<string>, RegExp]> = [
         [["cat", path.join(dir, "missing")], /^history cat: open .*missing: no such file$/],
+        [["stats", path.join(dir, "missing")], /^history stats: open .*missing: no such file$/],
         [["cat", "--since", "yesterday", file], /^history cat: invalid timestamp "yesterday"/],
         [["cat", "--tz", "Mars/Olympus", file], /^history cat: unknown time zone "Mars\/Olympus"$/],
         [["cat", "--bogus", file], /^unknown option --bogus for "cpppo history cat"/],
