@@ -9,6 +9,7 @@ import { Effect, Either, Logger, Option } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { parseUnits } from "../../src/cli/modbusServer.js"
 import { prepareMoving } from "../../src/cli/movingOptions.js"
 import { parseTagSpec } from "../../src/tags/spec.js"
 import { historyOf, T0 } from "../replay/history.js"
@@ -140,8 +141,17 @@ describe("modbus server and poll: usage mistakes", () => {
     [["modbus", "server", "bogus"], 'bad register "bogus": expected <begin>[-<end>][=<value>[,<value>…]]'],
     [["modbus", "server", "--unit", "300", "40001=1"], 'invalid unit id "300": expected 0..255'],
     [["modbus", "server", "-d", "x", "40001=1"], 'invalid delay "x": expected seconds like 0.5 or a range like 0.1-0.9'],
-    [["modbus", "server", "-w", "h:99999", "40001=1"], PORT]
+    [["modbus", "server", "-w", "h:99999", "40001=1"], PORT],
+    // Number() alone would take these: the unit id pattern is decimal or 0x hex, the whole text.
+    [["modbus", "server", "-u", "1e2", "40001=1"], 'invalid unit id "1e2": expected 0..255'],
+    [["modbus", "server", "-u", "0b11", "40001=1"], 'invalid unit id "0b11": expected 0..255']
   ]))
+
+  it("server: unit ids comma-separated and repeated, spaces around them, decimal and 0x hex", () => {
+    expect(parseUnits(["1, 2 ", "0x1F", "255", "10"])).toEqual(Either.right([1, 2, 31, 255, 10]))
+    expect(parseUnits([" 0x0a,0"])).toEqual(Either.right([10, 0]))
+    expect(parseUnits(["0x"])).toEqual(Either.left('invalid unit id "0x": expected 0..255'))
+  })
 
   it.effect("poll: address and registers (ranges are the argv check's)", () => table([
     [["modbus", "poll", "-a", "h:99999", "40001"], PORT],
