@@ -218,6 +218,11 @@ describe("--signal and --replay checked before the simulator starts (prepareMovi
     const file = yield* historyOf([[0, ["Level", [0, 0]], { read: [1.5], type: "REAL" }], [9, ["Level", [0, 0]], { read: [2] }]])
     const replay = Option.some(file)
     expect(yield* failure(prepareMoving({ ...base, replay, since: Option.some("5"), until: Option.some("4.5") }, []))).toBe("--until 4.5 is before --since")
+    // One of the two alone is no mistake: only it is set.
+    const onlyUntil = (yield* prepareMoving({ ...base, replay, until: Option.some("4.5") }, [])).replay!
+    expect([onlyUntil.until?.micros, "since" in onlyUntil]).toEqual([T0.plus(4.5).micros, false])
+    const onlySince = (yield* prepareMoving({ ...base, replay, since: Option.some("5") }, [])).replay!
+    expect([onlySince.since?.micros, "until" in onlySince]).toEqual([T0.plus(5).micros, false])
     expect(yield* failure(prepareMoving({ ...base, replay, since: Option.some("soon") }, []))).toMatch(/^--since /)
     expect(yield* failure(prepareMoving({ ...base, replay, until: Option.some("+x") }, []))).toBe('--until "+x" is not a number of seconds or a duration')
     const empty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cpppo-moving-")), "empty.hst")
