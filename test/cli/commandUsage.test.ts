@@ -5,7 +5,14 @@
  * are in test/cli/usage.test.ts; here the handlers' code runs in this process.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Either, Logger, Option } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { parseUnits } from "../../src/cli/modbusServer.js"
+import { prepareMoving } from "../../src/cli/movingOptions.js"
+import { parseTagSpec } from "../../src/tags/spec.js"
+import { historyOf, T0 } from "../replay/history.js"
 import { runCpppo, usageOf } from "./inProcess.js"
 
 const table = (rows: ReadonlyArray<readonly [ReadonlyArray<string>, string]>) =>
@@ -139,8 +146,17 @@ describe("modbus server and poll: usage mistakes", () => {
     [["modbus", "server", "bogus"], 'bad register "bogus": expected <begin>[-<end>][=<value>[,<value>…]]'],
     [["modbus", "server", "--unit", "300", "40001=1"], 'invalid unit id "300": expected 0..255'],
     [["modbus", "server", "-d", "x", "40001=1"], 'invalid delay "x": expected seconds like 0.5 or a range like 0.1-0.9'],
-    [["modbus", "server", "-w", "h:99999", "40001=1"], PORT]
+    [["modbus", "server", "-w", "h:99999", "40001=1"], PORT],
+    // Number() alone would take these: the unit id pattern is decimal or 0x hex, the whole text.
+    [["modbus", "server", "-u", "1e2", "40001=1"], 'invalid unit id "1e2": expected 0..255'],
+    [["modbus", "server", "-u", "0b11", "40001=1"], 'invalid unit id "0b11": expected 0..255']
   ]))
+
+  it("server: unit ids comma-separated and repeated, spaces around them, decimal and 0x hex", () => {
+    expect(parseUnits(["1, 2 ", "0x1F", "255", "10"])).toEqual(Either.right([1, 2, 31, 255, 10]))
+    expect(parseUnits([" 0x0a,0"])).toEqual(Either.right([10, 0]))
+    expect(parseUnits(["0x"])).toEqual(Either.left('invalid unit id "0x": expected 0..255'))
+  })
 
   it.effect("poll: address and registers (ranges are the argv check's)", () => table([
     [["modbus", "poll", "-a", "h:99999", "40001"], PORT],
@@ -165,4 +181,57 @@ describe("modbus server and poll: usage mistakes", () => {
     [["modbus", "poll", "--duration", "0", "40001"], "--duration takes a number of at least 0.001, not 0"],
     [["modbus", "poll", "--duration", "-2", "40001"], "--duration takes a number of at least 0.001, not -2"]
   ]))
+})
+
+describe("--signal and --replay checked before the simulator starts (prepareMoving)", () => {
+  const none = Option.none<string>()
+  const base = { signal: [] as ReadonlyArray<string>, signalRate: 0.1, paused: false, replay: none, speed: 1, loop: false, since: none, until: none }
+  const failure = <A, E extends { readonly message: string }, R>(e: Effect.Effect<A, E, R>) => Effect.map(Effect.flip(e), (x) => x.message)
+
+  it.effect("signals alone: their specs, the period in ms and paused; no replay, no tags added", () => Effect.gen(function* () {
+    expect(yield* prepareMoving({ ...base, signal: ["X=sine(period=1s)", "Y=ramp(rate=1)"], signalRate: 0.25, paused: true }, []))
+      .toStrictEqual({ tags: [], signals: { specs: ["X=sine(period=1s)", "Y=ramp(rate=1)"], periodMillis: 250, paused: true } })
+    expect(yield* prepareMoving(base, [])).toStrictEqual({ tags: [] })
+  }))
+
+  it.effect("a replay: the recorded tags not given, its settings, --since/--until from the first record; members warned of", () => Effect.gen(function* () {
+    const file = yield* historyOf([
+      [0, ["Level", [0, 0]], { read: [1.5], type: "REAL" }],
+      [4, ["scada", [0, 2]], { read: [1, 2, 3], type: "INT" }],
+      [9, ["Motor.Speed", [0, 0]], { read: [3] }]
+    ])
+    const given = [Either.getOrThrow(parseTagSpec("SCADA=DINT[10]"))]
+    const warnings: Array<string> = []
+    const logger = Logger.make(({ logLevel, message }) => { if (logLevel._tag === "Warning") warnings.push(String(message)) })
+    const out = yield* prepareMoving({ ...base, replay: Option.some(file), speed: 2, loop: true, since: Option.some("3"), until: Option.some("3") }, given).pipe(
+      Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+    expect(out.tags.map((s) => `${s.name}=${s.type}[${s.count}]`)).toEqual(["Level=REAL[1]"])
+    expect(out.signals).toBeUndefined()
+    const { scan, since, until, ...settings } = out.replay!
+    expect(settings).toStrictEqual({ speed: 2, loop: true, paused: false })
+    expect([scan.records, scan.first?.micros, scan.last?.micros]).toEqual([3, T0.micros, T0.plus(9).micros])
+    expect([since?.micros, until?.micros]).toEqual([T0.plus(3).micros, T0.plus(3).micros])
+    expect(warnings).toEqual([`--replay ${file}: Motor.Speed is recorded but cannot be made a tag here (not replayed)`])
+    // Without --since/--until the replay names neither; signals and a paused replay go together.
+    const both = yield* prepareMoving({ ...base, replay: Option.some(file), signal: ["X=1"], paused: true }, given)
+    expect(Object.keys(both.replay!).sort()).toEqual(["loop", "paused", "scan", "speed"])
+    expect(both.replay!.paused).toBe(true)
+    expect(both.signals).toStrictEqual({ specs: ["X=1"], periodMillis: 100, paused: true })
+  }))
+
+  it.effect("a replay's mistakes: --until before --since, a bad time, a file without records", () => Effect.gen(function* () {
+    const file = yield* historyOf([[0, ["Level", [0, 0]], { read: [1.5], type: "REAL" }], [9, ["Level", [0, 0]], { read: [2] }]])
+    const replay = Option.some(file)
+    expect(yield* failure(prepareMoving({ ...base, replay, since: Option.some("5"), until: Option.some("4.5") }, []))).toBe("--until 4.5 is before --since")
+    // One of the two alone is no mistake: only it is set.
+    const onlyUntil = (yield* prepareMoving({ ...base, replay, until: Option.some("4.5") }, [])).replay!
+    expect([onlyUntil.until?.micros, "since" in onlyUntil]).toEqual([T0.plus(4.5).micros, false])
+    const onlySince = (yield* prepareMoving({ ...base, replay, since: Option.some("5") }, [])).replay!
+    expect([onlySince.since?.micros, "until" in onlySince]).toEqual([T0.plus(5).micros, false])
+    expect(yield* failure(prepareMoving({ ...base, replay, since: Option.some("soon") }, []))).toMatch(/^--since /)
+    expect(yield* failure(prepareMoving({ ...base, replay, until: Option.some("+x") }, []))).toBe('--until "+x" is not a number of seconds or a duration')
+    const empty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cpppo-moving-")), "empty.hst")
+    fs.writeFileSync(empty, "")
+    expect(yield* failure(prepareMoving({ ...base, replay: Option.some(empty) }, []))).toBe(`--replay ${empty}: no records to replay`)
+  }))
 })

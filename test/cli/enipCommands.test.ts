@@ -103,5 +103,12 @@ describe("enip commands in-process", () => {
     expect(r.end).toBe("ok")
     const q = yield* enip("poll", "--duration", "0.25", "-R", "0.1", "-q", "-m", "-c", "--route-path", "none", "-S", "Y")
     expect(q.out).toMatch(/^Poll summary: \d+ polls in [\d.]+ s .* 1 changes, 0 errors, 1 connects, 0 gaps[^\n]*\n$/)
+    // Nothing listens on port 1: no poll answered, the summary names the last error, exit status 1.
+    const none = yield* runCpppo("enip", "poll", "-a", "127.0.0.1:1", "--duration", "0.2", "Y")
+    expect(none.out.split("\n")).toEqual([
+      "                   Y == None: 'gap: cannot connect to 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1'",
+      expect.stringMatching(/^Poll summary: 0 polls in [\d.]+ s \(0\.00\/s\), 0 reads, 0 values \(0\.0\/s\), 1 changes, 0 errors, 0 connects, 1 gaps \([\d.]+ s\), 0 missed; poll ms min\/p50\/p99\/max 0\.0\/0\.0\/0\.0\/0\.0; last error: cannot connect to 127\.0\.0\.1:1: connect ECONNREFUSED 127\.0\.0\.1:1$/),
+      ""])
+    expect(none.exitCode).toBe(1)
   }))
 })

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import * as net from "node:net"
 import { runCpppo, serveCpppo } from "./inProcess.js"
 
 /** requests and registers from a poll summary line. */
@@ -22,11 +23,48 @@ describe("modbus server and poll in-process", () => {
     const read = yield* runCpppo("modbus", "poll", "-a", a!, "--duration", "0.25", "-R", "0.1", "40001-40003", "00001")
     expect(read.out.split("\n").slice(0, 2)).toEqual(["                   1 == [1]: 'OK'", "         40001-40003 == [1, 2, 3]: 'OK'"])
     expect(read.out).toMatch(/\n0 errors|, 0 errors, 1 connects;/)
+    expect(read.out).toMatch(/, 0 errors, 1 connects; latency ms min\/mean\/p50\/p99\/max (\d+\.\d\d\/){4}\d+\.\d\d\n/)
     expect(read.end).toBe("ok")
     const written = yield* runCpppo("modbus", "poll", "-a", a!, "--duration", "0.25", "-R", "0.1", "40002=9", "40001-40003")
     expect(written.out.split("\n").slice(0, 2)).toEqual(["               40002 <= [9]: 'OK'", "         40001-40003 == [1, 9, 3]: 'OK'"])
+    expect(written.exitCode).toBeUndefined()
+    // A coil is written as a bit (0 is off); a write the server refuses is its line and exit status 1.
+    const coil = yield* runCpppo("modbus", "poll", "-a", a!, "--duration", "0.25", "-R", "0.1", "00001=0", "40009=5", "00001")
+    expect(coil.out.split("\n").slice(0, 3)).toEqual([
+      "                   1 <= [0]: 'OK'", "               40009 <= [5]: 'exception 02 (illegal data address)'", "                   1 == [0]: 'OK'"])
+    expect(coil.exitCode).toBe(1)
     // The server printed a line per access (the first line was -A's address).
     expect((yield* s.lines(3)).slice(1).join("\n")).toMatch(/4000[1-3]/)
+  }).pipe(Effect.scoped))
+
+  it.live("-w serves the web API (its line after -A's), --web-token guards writes; -d and --idle-timeout reach the control state; --max-sessions 1 leaves no room for a second", () => Effect.gen(function* () {
+    const s = yield* serveCpppo("modbus", "server", "-a", "127.0.0.1:0", "-A", "-w", ":0", "--web-token", "s3cret", "-d", "0.01",
+      "--idle-timeout", "7", "--max-sessions", "1", "40001=5")
+    const [tcp, web] = yield* s.lines(2)
+    expect(web).toMatch(/^web 127\.0\.0\.1:\d+$/)
+    const url = `http://${web!.slice(4)}`
+    const api = (yield* Effect.promise(() => fetch(`${url}/api`).then((r) => r.json()))) as
+      { data: { options: { delay: { value: number } }; server: { control: { timeout: number } } } }
+    expect([api.data.options.delay.value, api.data.server.control.timeout]).toEqual([0.01, 7])
+    expect((yield* Effect.promise(() => fetch(`${url}/api/tags/40001/attribute=3`))).status).toBe(401)
+    expect((yield* Effect.promise(() => fetch(`${url}/api/tags/40001/attribute=3`, { headers: { authorization: "Bearer s3cret" } }))).status).toBe(200)
+    const [host, port] = [tcp!.split(":")[0]!, Number(tcp!.split(":")[1])]
+    const connect = Effect.acquireRelease(
+      Effect.promise(() => new Promise<net.Socket>((resolve, reject) => {
+        const c = net.connect({ host, port }, () => resolve(c))
+        c.once("error", reject)
+      })),
+      (c) => Effect.sync(() => c.destroy()))
+    const first = yield* connect
+    yield* Effect.sleep("50 millis")
+    // The one session allowed is taken: the poll's connection is closed, nothing read (exit 1).
+    const refused = yield* runCpppo("modbus", "poll", "-a", tcp!, "--duration", "0.2", "-R", "0.1", "-t", "0.2", "40001")
+    expect(refused.out).not.toContain(" == [")
+    expect(refused.exitCode).toBe(1)
+    first.destroy()
+    yield* Effect.sleep("50 millis")
+    const read = yield* runCpppo("modbus", "poll", "-a", tcp!, "--duration", "0.2", "-R", "0.1", "40001")
+    expect(read.out.split("\n")[0]).toBe("               40001 == [3]: 'OK'")
   }).pipe(Effect.scoped))
 
   it.live("-r/--reach: 40001 and 40003 are one request of 3 registers with reach 3, two of 1 with reach 1", () => Effect.gen(function* () {

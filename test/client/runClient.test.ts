@@ -5,9 +5,11 @@
  */
 import { expect, layer } from "@effect/vitest"
 import { Effect, Either } from "effect"
+import { parseRoutePath } from "../../src/cip/epath.js"
 import { parseOperations } from "../../src/client/operations.js"
 import { runClient, runGetAttribute, type ClientRunConfig } from "../../src/client/run.js"
 import { EnipServer, SimulatorLive } from "../../src/server/simulator.js"
+import { capture } from "../cli/capture.js"
 import { freePort } from "./freePort.js"
 
 const ops = (...texts: Array<string>) => Either.getOrThrow(parseOperations(texts))
@@ -59,11 +61,29 @@ layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: ["SCADA=INT[10]", "M=Mot
     Effect.gen(function* () {
       const p = yield* port
       const r = yield* collect(base(p, [], { list: ["ListServices", "ListInterfaces"] }))
-      expect(r.lines[0]).toBe(`ListServices from 127.0.0.1:${p}: 1 item`)
-      expect(r.lines).toContain(`ListInterfaces from 127.0.0.1:${p}: 0 items`)
+      // Over TCP only: the same replies again over UDP would add lines.
+      expect(r.lines).toEqual([`ListServices from 127.0.0.1:${p}: 1 item`, `  Service "Communications": version 1, capability 0x0020`, `ListInterfaces from 127.0.0.1:${p}: 0 items`])
       expect(r.code).toBe(0)
       expect(yield* collect(base(p, []))).toEqual({ code: 0, lines: [] })
+      // Nothing asked connects nowhere: a port nobody listens on is no failure.
+      expect(yield* collect(base(yield* Effect.promise(freePort), []))).toEqual({ code: 0, lines: [] })
     }))
+
+  it.effect("the route path, send path and ticks given are what the Unconnected Send carries (a recording listener)", () =>
+    Effect.gen(function* () {
+      const cap = yield* Effect.acquireRelease(Effect.promise(capture), (c) => Effect.sync(() => c.close()))
+      const r = yield* collect(base(cap.port, ["Y"], {
+        routePath: Either.getOrThrow(parseRoutePath("1/3")), sendPath: [{ _tag: "Class", id: 6 }, { _tag: "Instance", id: 2 }],
+        priorityTimeTick: 7, timeoutTicks: 99
+      }))
+      expect(r.code).toBe(1) // the listener hangs up after the request
+      // Unconnected Send to @6/2, tick 7, 99 ticks, Read Tag "Y" (8 bytes), route path 1 word: port 1, link 3.
+      expect([...cap.requests[0]!]).toEqual([0x52, 0x02, 0x20, 0x06, 0x24, 0x02, 7, 99, 8, 0, 0x4c, 0x02, 0x91, 0x01, 0x59, 0x00, 0x01, 0x00, 0x01, 0x00, 0x01, 0x03])
+      // -c: the first request is a Large Forward Open (0x5b) to the Connection Manager @6/1, not the read.
+      const connected = yield* Effect.acquireRelease(Effect.promise(capture), (c) => Effect.sync(() => c.close()))
+      expect((yield* collect(base(connected.port, ["Y"], { connected: true }))).code).toBe(1)
+      expect([...connected.requests[0]!.subarray(0, 6)]).toEqual([0x5b, 0x02, 0x20, 0x06, 0x24, 0x01])
+    }).pipe(Effect.scoped))
 
   it.effect("get-attribute: a refused attribute makes exit 1 and prints no fields; writes and tag reads print none either", () =>
     Effect.gen(function* () {

@@ -13,7 +13,9 @@ import { EnipServer, SimulatorLive, TagStore } from "../../src/server/simulator.
 import { run, start } from "../cli/cpppo.js" // the real binary, node dist/cli/bin.js
 
 const UDTS = ["Motor{Speed:REAL,Running:BOOL,Faults:DINT[4],Name:STRING}", "Line{Pump:Motor,Count:INT,Flags:BOOL[40]}"]
-const TAGS = ["M=Motor[10]", "L=Line", "Program:Main.P=Motor", "BOOLS=BOOL[100]", "DINT1=DINT"]
+// L before M: the structure definitions still print in template order (Motor 0x100 first); S's
+// STRING is the predefined ASCIISTRING82 template, named STRING and not printed as a definition.
+const TAGS = ["L=Line", "M=Motor[10]", "Program:Main.P=Motor", "BOOLS=BOOL[100]", "DINT1=DINT", "S=STRING"]
 const ops = (...s: Array<string>) => Either.getOrThrow(parseOperations(s))
 
 layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: TAGS, udts: UDTS }), { excludeTestServices: true })("client on structures", (it) => {
@@ -72,11 +74,18 @@ layer(SimulatorLive({ host: "127.0.0.1", port: 0, tags: TAGS, udts: UDTS }), { e
         broadcast: false, listTags: true
       }
       expect(yield* runClient(cfg, (l) => lines.push(l))).toBe(0)
-      expect(lines.some((l) => /^M +Motor\[10\] +\(instance 1\)$/.test(l))).toBe(true)
-      expect(lines.some((l) => /^L +Line +\(instance 2\)$/.test(l))).toBe(true)
-      expect(lines.some((l) => /^BOOLS +DWORD\[4\] /.test(l))).toBe(true)
-      expect(lines).toContain(`Motor{Speed:REAL,Running:BOOL,Faults:DINT[4],Name:STRING}  (template 0x100, handle 0x${(yield* TagStore).types.byName("Motor")!.handle.toString(16).padStart(4, "0")}, 112 bytes)`)
-      expect(lines.some((l) => l.startsWith("Line{Pump:Motor,Count:INT,Flags:BOOL[64]}  (template 0x101,"))).toBe(true)
+      const store = yield* TagStore
+      const h = (name: string) => store.types.byName(name)!.handle.toString(16).padStart(4, "0")
+      expect(lines.slice(0, 8)).toEqual([
+        "L                                Line  (instance 1)",
+        "M                                Motor[10]  (instance 2)",
+        "BOOLS                            DWORD[4]  (instance 4)",
+        "DINT1                            DINT  (instance 5)",
+        "S                                STRING  (instance 6)",
+        "Program:Main                     0x68  (instance 7)",
+        `Motor{Speed:REAL,Running:BOOL,Faults:DINT[4],Name:STRING}  (template 0x100, handle 0x${h("Motor")}, 112 bytes)`,
+        `Line{Pump:Motor,Count:INT,Flags:BOOL[64]}  (template 0x101, handle 0x${h("Line")}, 124 bytes)`
+      ])
       expect(lines.at(-2)).toBe("        L.Pump.Speed              == [0.0]: 'OK'")
       expect(lines.at(-1)).toMatch(/^ +M\[1\]\[  1-1  \]\+  0 == \[\{'Speed': 0\.0, 'Running': False, 'Faults': \[0, 0, 0, 0\], 'Name': ''\}\]: 'OK'$/)
     }))

@@ -83,6 +83,34 @@ describe("cpppo history", () => {
       ])
     }))
 
+  it.scoped("stats in a --tz; an empty file's stats; two corrupt records and none", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const two = path.join(dir, "two.hst")
+      fs.writeFileSync(two, `${REC[0]}\nbad\nworse\n`)
+      const zoned = yield* run(["stats", "--tz", "America/Edmonton", two])
+      expect(zoned.out.slice(0, 6)).toEqual(["files: 1", "records: 1", "corrupt: 2", "first: 2014-07-15 22:03:44.186 MDT", "last: 2014-07-15 22:03:44.186 MDT", "span: 0s"])
+      expect((yield* run(["cat", two])).err).toEqual(["2 corrupt records skipped"])
+      const empty = path.join(dir, "empty.hst")
+      fs.writeFileSync(empty, "")
+      expect((yield* run(["stats", empty])).out).toEqual(["files: 1", "records: 0", "corrupt: 0", "first: -", "last: -", "span: -", "serials: 0"])
+      fs.writeFileSync(empty, `${REC[1]}\n`)
+      const clean = yield* run(["cat", empty])
+      expect([clean.out, clean.err]).toEqual([[REC[1]], []])
+    }))
+
+  it.live("play --since starts at a time, --duration stops after that much history; a rotation that is not gzip is one message", () =>
+    Effect.scoped(Effect.gen(function* () {
+      const dir = yield* tempDir
+      const file = path.join(dir, "p.hst")
+      fs.writeFileSync(file, `${REC.join("\n")}\n`)
+      // At a speed of a million the 6 s of history play in microseconds of real time.
+      expect((yield* run(["play", "--speed", "1000000", "--since", "2014-07-16 04:03:46", file])).out).toEqual(REC.slice(2))
+      expect((yield* run(["play", "--speed", "1000000", "--duration", "2s", file])).out).toEqual(REC.slice(0, 2))
+      fs.writeFileSync(`${file}.1.gz`, "not gzip")
+      expect((yield* run(["cat", file])).message).toBe(`history cat: read ${file}.1.gz: incorrect header check`)
+    })))
+
   it.scoped("play prints records with their timing, at --speed (TestClock)", () =>
     Effect.gen(function* () {
       const file = series(yield* tempDir)
@@ -113,9 +141,14 @@ describe("cpppo history", () => {
       const file = series(dir)
       const cases: Array<[Array<string>, RegExp]> = [
         [["cat", path.join(dir, "missing")], /^history cat: open .*missing: no such file$/],
+        [["stats", path.join(dir, "missing")], /^history stats: open .*missing: no such file$/],
         [["cat", "--since", "yesterday", file], /^history cat: invalid timestamp "yesterday"/],
         [["cat", "--tz", "Mars/Olympus", file], /^history cat: unknown time zone "Mars\/Olympus"$/],
         [["cat", "--bogus", file], /^unknown option --bogus for "cpppo history cat"/],
+        // After `--` the argv check lets it through: a FILE that starts with "-" and is no file
+        [["cat", "--", "-x"], /^history cat: unknown option -x$/],
+        [["cat", "--region", "ZZ", "--since", "2014-07-16 04:00:00 MDT", file], /^history cat: unknown time zone region "ZZ"$/],
+        [["play", "--duration", "soon", file], /^history play: invalid duration "soon"/],
         [["play", "--speed", "0", file], /^history play: --speed must be a number > 0/],
         [["play", "--speed", "fast", file], /^history play: --speed must be a number > 0/],
         [["cat", "--since", "2014-07-16 12:00 IST", "--region", "IN,IE", file], /ambiguous time zone abbreviation IST/]

@@ -63,6 +63,33 @@ describe("cpppo history plot", () => {
       expect((yield* run(["--tz", "Mars/Base", file])).message).toBe(`history plot: unknown time zone "Mars/Base"`)
       expect((yield* run(["--width", "10", file])).message).toBe("history plot: --width must be 320..10000 px, not 10")
       expect((yield* run([path.join(dir, "none.hst")])).message).toContain("no such file")
+      expect((yield* run(["--width", "10001", file])).message).toBe("history plot: --width must be 320..10000 px, not 10001")
+      expect((yield* run(["--height", "199", file])).message).toBe("history plot: --height must be 200..10000 px, not 199")
+      const unwritable = path.join(dir, "no-such-dir", "x.svg")
+      expect((yield* run(["--tags", "SCADA[0]", "-o", unwritable, file])).message).toMatch(new RegExp(`^history plot: cannot write ${unwritable}: ENOENT`))
+    }))
+
+  it.effect("the size limits themselves are drawn; -v names what was written; without -o the SVG goes to stdout", () =>
+    Effect.gen(function* () {
+      const out = path.join(dir, "limits.svg")
+      const small = yield* run(["--tags", "SCADA[0]", "--width", "320", "--height", "200", "-v", "-o", out, file])
+      expect(small.message).toBeUndefined()
+      expect(small.out).toEqual([`${out}: 1 series from 50 records`])
+      expect(fs.readFileSync(out, "utf8")).toMatch(/^<svg[^>]* width="320" height="200"/)
+      const large = yield* run(["--tags", "SCADA[0-1]", "--width", "10000", "--height", "10000", "-o", out, file])
+      expect([large.message, large.out]).toEqual([undefined, []])
+      expect(fs.readFileSync(out, "utf8")).toMatch(/^<svg[^>]* width="10000" height="10000"/)
+      const chunks: Array<string> = []
+      const write = process.stdout.write.bind(process.stdout)
+      process.stdout.write = ((chunk: string) => { chunks.push(String(chunk)); return true }) as typeof process.stdout.write
+      const toStdout = yield* run(["--tags", "SCADA[0]", file]).pipe(Effect.ensuring(Effect.sync(() => { process.stdout.write = write })))
+      expect(toStdout.message).toBeUndefined()
+      const svg = chunks.join("")
+      expect(svg).toMatch(/^<svg[^>]* width="960" height="480"[\s\S]*<\/svg>\s*$/)
+      // Without --tz the times are UTC; the title names every file given.
+      expect(timeAxis(svg).ticks.map((t) => t.label)).toEqual(["06:00 UTC", "07:00 UTC", "08:00 UTC", "09:00 UTC", "10:00 UTC"])
+      expect((yield* run(["--tags", "SCADA[0]", "-o", out, file, file])).message).toBeUndefined()
+      expect(fs.readFileSync(out, "utf8")).toContain("<title>scada.hst, scada.hst</title>")
     }))
 })
 
