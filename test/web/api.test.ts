@@ -219,6 +219,32 @@ describe("web API: options, connections, server", () => {
   }))
 })
 
+describe("web API: an app's own layers (no Simulator in the context)", () => {
+  live("one controller named plc: its controllers row follows the services; /healthz stays 200; /metrics names it", () => Effect.gen(function* () {
+    const control = yield* ServerControl
+    const store = yield* TagStore
+    const row = () => Effect.map(fetchText("/api/controllers"), (r) => JSON.parse(r.text).data.controllers)
+    expect(yield* row()).toEqual({
+      plc: { address: "", state: "running", sessions: 0, requests: 0, tags: 5, product: "", serial: 0, delay: 0, errors: 0 }
+    })
+    yield* addSession("127.0.0.1", 52590)
+    yield* control.setDelay(0.5)
+    yield* store.setError("FLAG", { status: 0x08 })
+    yield* store.setError("TEXT", { status: 0x05 })
+    expect((yield* row()).plc).toMatchObject({ sessions: 1, delay: 0.5, errors: 2, state: "running" })
+    // A field read answers for the one controller by its name.
+    expect(commandOf((yield* api("/api/controllers/*/errors")).reply)).toMatchObject({ success: true, message: "plc.errors == 2" })
+    yield* control.setDisabled(true)
+    expect((yield* row()).plc.state).toBe("disabled")
+    const health = yield* fetchText("/healthz")
+    expect([health.status, JSON.parse(health.text)]).toEqual([200, { status: "ok", controllers: 1, down: [] }])
+    const metrics = (yield* fetchText("/metrics")).text
+    expect(metrics).toMatch(/^cpppo_disabled\{controller="plc"\} 1$/m)
+    yield* control.finish
+    expect((yield* row()).plc.state).toBe("done")
+  }))
+})
+
 describe("web API: --web-token", () => {
   it.live("state-changing commands need the bearer token; reads stay open", () => Effect.gen(function* () {
     const store = yield* TagStore
