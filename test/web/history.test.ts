@@ -31,6 +31,13 @@ fs.writeFileSync(path.join(dir, "tank.hst.1.gz"), zlib.gzipSync(`${Timestamp.fro
 fs.writeFileSync(outside, lines("SECRET"))
 fs.symlinkSync(outside, path.join(dir, "link.hst"))
 
+// A directory with a corrupt file, a directory named like a file, and one good file.
+const broken = path.join(root, "broken")
+fs.mkdirSync(broken)
+fs.writeFileSync(path.join(broken, "bad.hst"), "garbage line\nmore\n")
+fs.mkdirSync(path.join(broken, "sub.hst"))
+fs.writeFileSync(path.join(broken, "ok.hst"), `${Timestamp.fromMillis(t0).toString()}\t["A", [0, 1]]\t{"write": [1]}\n`)
+
 const env = () => webEnv({ history: { file: live, dir } })
 
 describe("history over the web API", () => {
@@ -77,6 +84,40 @@ describe("history over the web API", () => {
       expect((yield* fetchText(`/history/plot?file=${encodeURIComponent(live)}`)).status).toBe(404)
       expect(JSON.parse((yield* fetchText("/history/files")).text)).toEqual({ files: [] })
     }).pipe(Effect.provide(webEnv()), Effect.scoped))
+
+  it.live("each refusal names its cause; a broken file is a 500 naming it by base name, never by a server path", () =>
+    Effect.gen(function* () {
+      const refusal = (q: string) => Effect.map(fetchText(q), (r) => {
+        // Refusals are plain text with the same no-cache, nosniff headers as the trends.
+        expect([r.headers.get("cache-control"), r.headers.get("x-content-type-options")], q).toEqual(["no-cache", "nosniff"])
+        return [r.status, r.text] as const
+      })
+      expect(yield* refusal("/history/plot?file=sub/nope.hst")).toEqual([404, `no history file "sub/nope.hst"\n`])
+      expect(yield* refusal("/history/plot?file=ok.hst&region=XX")).toEqual([400, `unknown time zone region "XX"\n`])
+      const since = yield* refusal("/history/plot?file=ok.hst&since=garbage")
+      expect([since[0], since[1].startsWith(`since: invalid timestamp "garbage"`)]).toEqual([400, true])
+      const until = yield* refusal("/history/series?file=ok.hst&until=noon")
+      expect([until[0], until[1].startsWith(`until: invalid timestamp "noon"`)]).toEqual([400, true])
+      expect(yield* refusal("/history/plot?file=bad.hst")).toEqual([500, "bad.hst:1: corrupt first record (fields)\n"])
+      expect(yield* refusal("/history/series?file=bad.hst")).toEqual([500, "bad.hst:1: corrupt first record (fields)\n"])
+      const folder = yield* refusal("/history/plot?file=sub.hst")
+      expect([folder[0], folder[1]]).toEqual([500, "sub.hst: EISDIR: illegal operation on a directory, read\n"])
+      // A directory is never listed; tz GMT/UTC/Z in any case is UTC.
+      expect(JSON.parse((yield* fetchText("/history/files")).text)).toEqual({ files: ["bad.hst", "ok.hst"] })
+      expect((yield* fetchText("/history/series?file=ok.hst&tz=gmt")).status).toBe(200)
+    }).pipe(Effect.provide(webEnv({ history: { dir: broken } })), Effect.scoped))
+
+  it.live("plot size and title: width and height 200-4000 as asked (else 960 x 480), title= else the file's name", () =>
+    Effect.gen(function* () {
+      const sized = (yield* fetchText("/history/plot?file=ok.hst&width=800&height=250&title=Tank%20A")).text
+      expect(sized).toMatch(/^<svg [^>]*width="800" height="250"/)
+      expect(sized).toContain("<title>Tank A</title>")
+      for (const q of ["width=100&height=5000", "width=800.5&height=x"]) {
+        const plain = (yield* fetchText(`/history/plot?file=ok.hst&${q}`)).text
+        expect(plain, q).toMatch(/^<svg [^>]*width="960" height="480"/)
+        expect(plain, q).toContain("<title>ok.hst</title>")
+      }
+    }).pipe(Effect.provide(webEnv({ history: { dir: broken } })), Effect.scoped))
 
   it.live("/history/series gives the same series as JSON", () =>
     Effect.gen(function* () {
