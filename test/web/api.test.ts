@@ -53,6 +53,15 @@ describe("web API: queries", () => {
     expect(html.headers.get("cache-control")).toBe("no-cache")
     expect(html.text).toContain("<code>/api/tags/SCADA/attribute[3]</code>")
     expect(html.text).toContain("&quot;SCADA&quot;: 0")
+    // A command's outcome is a paragraph (ok/bad) above the reply; every text is escaped (& < > " ').
+    const wrote = yield* fetchText("/api/tags/TEXT/attribute=%3Cb%3E%26'%22", accept)
+    expect(wrote.text).toContain(`<p class="ok">✔ TEXT.attribute[0] &lt;= [&quot;&lt;b&gt;&amp;&#39;\\&quot;&quot;]</p>`)
+    expect(wrote.text).toContain("<title>cpppo API: /api/tags/TEXT/attribute=%3Cb%3E%26&#39;%22</title>")
+    expect(wrote.text).not.toMatch(/<b>|'/)
+    const refused = yield* fetchText("/api/tags/SCADA/attribute[99]=1", accept)
+    expect([refused.status, refused.text.includes(`<p class="bad">✘ SCADA.attribute[99]: index out of range 0..9</p>`)]).toEqual([400, true])
+    // No command, no outcome paragraph.
+    expect((yield* fetchText("/api", accept)).text).not.toContain("<p class=")
     const json = yield* fetchText("/api/tags/SCADA.json", accept)
     expect(json.headers.get("content-type")).toMatch(/^application\/json/)
     expect(JSON.parse(json.text).data.tags.SCADA.count).toBe(10)
