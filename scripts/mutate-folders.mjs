@@ -86,10 +86,14 @@ export const FOLDERS = {
     // (metricsHelp.test.ts, convertEdges.test.ts), glob classes (globClasses.test.ts). Left out
     // (they run in npm test): the HTTP tests (api, events, structures, history: a web server per
     // test, events waits on its batching), Chromium (page, trend) and the CLI simulator (e2e).
-    tests: ["request", "apiPaths", "metrics", "moving", "answers", "optionsGroup", "tagsGroup", "origin", "playItems", "metricsHelp", "convertEdges", "globClasses"].map((t) => `test/web/${t}.test.ts`),
+    // historyRefusal.test.ts: historyRoutes.ts's read refusals without a server.
+    tests: ["request", "apiPaths", "metrics", "moving", "answers", "optionsGroup", "tagsGroup", "origin", "playItems", "metricsHelp", "convertEdges", "globClasses", "historyRefusal"].map((t) => `test/web/${t}.test.ts`),
     // One worker without isolation, project modules imported afresh per test file (as cip): the
     // row's ten files ran in 7 s this way, 42 s isolated, on this machine under load.
-    vitestConfig: "vitest.mutate.small.config.ts",
+    // vitest.mutate.web.config.ts is that config plus, for a `--mutate` run of reply, server,
+    // historyRoutes, fleet, live, html or assets, the in-process HTTP tests that exercise the file
+    // (HTTP_TESTS_OF there: a web server per test on 127.0.0.1 port 0, seconds a file).
+    vitestConfig: "vitest.mutate.web.config.ts",
     args: ["--ignoreStatic"]
   },
   cli: {

@@ -26,7 +26,7 @@ export interface HistoryAccess {
 }
 
 /** A refusal: HTTP status and a one-line reason. */
-interface Refusal {
+export interface Refusal {
   readonly status: number
   readonly message: string
 }
@@ -143,11 +143,14 @@ export const thinSeries = (s: Series, max: number): ReadonlyArray<readonly [numb
   return out
 }
 
-/** Nothing to plot, or no such file: 404 (naming the file by its base name only); a broken file: 500. */
-const readRefusal = (file: string) => (e: ReadError | PlotError): Refusal =>
+/**
+ * Nothing to plot, or no such file: 404; a broken file: 500 with the line and reason. Files are
+ * named by their base name only (a rotation by its own): a reply never shows a server's path.
+ */
+export const readRefusal = (file: string) => (e: ReadError | PlotError): Refusal =>
   e._tag === "PlotError" ? { status: 404, message: e.message }
     : e._tag === "HistoryIoError" && e.reason === "no such file" ? { status: 404, message: `no history file ${JSON.stringify(path.basename(file))}` }
-    : { status: 500, message: `${path.basename(file)}: ${e._tag === "HistoryIoError" ? e.reason : e.message}` }
+    : { status: 500, message: e._tag === "HistoryIoError" ? `${path.basename(file)}: ${e.reason}` : `${path.basename(e.path)}:${e.line}: ${e.reason}` }
 
 /** The handlers, for the router. */
 export const historyHandlers = (access: HistoryAccess) => {

@@ -53,6 +53,15 @@ describe("web API: queries", () => {
     expect(html.headers.get("cache-control")).toBe("no-cache")
     expect(html.text).toContain("<code>/api/tags/SCADA/attribute[3]</code>")
     expect(html.text).toContain("&quot;SCADA&quot;: 0")
+    // A command's outcome is a paragraph (ok/bad) above the reply; every text is escaped (& < > " ').
+    const wrote = yield* fetchText("/api/tags/TEXT/attribute=%3Cb%3E%26'%22", accept)
+    expect(wrote.text).toContain(`<p class="ok">✔ TEXT.attribute[0] &lt;= [&quot;&lt;b&gt;&amp;&#39;\\&quot;&quot;]</p>`)
+    expect(wrote.text).toContain("<title>cpppo API: /api/tags/TEXT/attribute=%3Cb%3E%26&#39;%22</title>")
+    expect(wrote.text).not.toMatch(/<b>|'/)
+    const refused = yield* fetchText("/api/tags/SCADA/attribute[99]=1", accept)
+    expect([refused.status, refused.text.includes(`<p class="bad">✘ SCADA.attribute[99]: index out of range 0..9</p>`)]).toEqual([400, true])
+    // No command, no outcome paragraph.
+    expect((yield* fetchText("/api", accept)).text).not.toContain("<p class=")
     const json = yield* fetchText("/api/tags/SCADA.json", accept)
     expect(json.headers.get("content-type")).toMatch(/^application\/json/)
     expect(JSON.parse(json.text).data.tags.SCADA.count).toBe(10)
@@ -216,6 +225,32 @@ describe("web API: options, connections, server", () => {
     expect(commandOf(done.reply)).toEqual({ success: true, message: "server done: exiting" })
     yield* control.awaitDone.pipe(Effect.timeout("2 seconds"))
     expect(control.unsafeState().done).toBe(true)
+  }))
+})
+
+describe("web API: an app's own layers (no Simulator in the context)", () => {
+  live("one controller named plc: its controllers row follows the services; /healthz stays 200; /metrics names it", () => Effect.gen(function* () {
+    const control = yield* ServerControl
+    const store = yield* TagStore
+    const row = () => Effect.map(fetchText("/api/controllers"), (r) => JSON.parse(r.text).data.controllers)
+    expect(yield* row()).toEqual({
+      plc: { address: "", state: "running", sessions: 0, requests: 0, tags: 5, product: "", serial: 0, delay: 0, errors: 0 }
+    })
+    yield* addSession("127.0.0.1", 52590)
+    yield* control.setDelay(0.5)
+    yield* store.setError("FLAG", { status: 0x08 })
+    yield* store.setError("TEXT", { status: 0x05 })
+    expect((yield* row()).plc).toMatchObject({ sessions: 1, delay: 0.5, errors: 2, state: "running" })
+    // A field read answers for the one controller by its name.
+    expect(commandOf((yield* api("/api/controllers/*/errors")).reply)).toMatchObject({ success: true, message: "plc.errors == 2" })
+    yield* control.setDisabled(true)
+    expect((yield* row()).plc.state).toBe("disabled")
+    const health = yield* fetchText("/healthz")
+    expect([health.status, JSON.parse(health.text)]).toEqual([200, { status: "ok", controllers: 1, down: [] }])
+    const metrics = (yield* fetchText("/metrics")).text
+    expect(metrics).toMatch(/^cpppo_disabled\{controller="plc"\} 1$/m)
+    yield* control.finish
+    expect((yield* row()).plc.state).toBe("done")
   }))
 })
 

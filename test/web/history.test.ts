@@ -31,6 +31,20 @@ fs.writeFileSync(path.join(dir, "tank.hst.1.gz"), zlib.gzipSync(`${Timestamp.fro
 fs.writeFileSync(outside, lines("SECRET"))
 fs.symlinkSync(outside, path.join(dir, "link.hst"))
 
+// A directory with a corrupt file, a directory named like a file, and one good file.
+const broken = path.join(root, "broken")
+fs.mkdirSync(broken)
+fs.writeFileSync(path.join(broken, "bad.hst"), "garbage line\nmore\n")
+fs.mkdirSync(path.join(broken, "sub.hst"))
+fs.writeFileSync(path.join(broken, "ok.hst"), `${Timestamp.fromMillis(t0).toString()}\t["A", [0, 1]]\t{"write": [1]}\n` +
+  `${Timestamp.fromMillis(t0 + 60_000).toString()}\t["A", [0, 1]]\t{"write": [2]}\n`)
+// Listed: files, not their rotations (.N, .N.gz), sorted; a name with digits inside is no rotation.
+for (const name of ["zz.hst.12.gz", "zz.hst", "day.2024.hst", "zz.hst.1"]) fs.writeFileSync(path.join(broken, name), "")
+// A link to a sibling directory whose name starts with the served one's: outside all the same.
+fs.mkdirSync(`${broken}2`)
+fs.writeFileSync(path.join(`${broken}2`, "leak.hst"), lines("LEAK"))
+fs.symlinkSync(path.join(`${broken}2`, "leak.hst"), path.join(broken, "prefix.hst"))
+
 const env = () => webEnv({ history: { file: live, dir } })
 
 describe("history over the web API", () => {
@@ -57,11 +71,15 @@ describe("history over the web API", () => {
 
   it.live("never reads a path from the URL: .., absolute paths and links out of the directory are refused", () =>
     Effect.gen(function* () {
-      for (const name of ["../secret.hst", outside, "./tank.hst", "a\\b", "link.hst", `served/../../${path.basename(outside)}`]) {
+      for (const name of ["../secret.hst", outside, "./tank.hst", "a\\b", "a\0b", "x//tank.hst", "link.hst", `served/../../${path.basename(outside)}`]) {
         const r = yield* fetchText(`/history/plot?file=${encodeURIComponent(name)}`)
-        expect(r.status, name).toBeGreaterThanOrEqual(400)
+        expect(r.status, name).toBe(400)
         expect(r.text, name).not.toContain("SECRET")
+        // Refused by the name itself; only the link is refused where it leads.
+        expect(r.text, name).toBe(`bad file name ${JSON.stringify(name)}: ${name === "link.hst" ? "outside the history directory" : "a name relative to the history directory, without '..'"}\n`)
       }
+      // An empty file= is the simulator's own file.
+      expect(seriesNames((yield* fetchText("/history/plot?file=&tags=SCADA[0]")).text)).toEqual(["SCADA[0]"])
       const missing = yield* fetchText("/history/plot?file=nope.hst")
       expect(missing.status).toBe(404)
       expect((yield* fetchText("/history/plot?tz=Mars/Base")).text).toBe(`unknown time zone "Mars/Base"\n`)
@@ -74,9 +92,59 @@ describe("history over the web API", () => {
       const r = yield* fetchText("/history/plot")
       expect(r.status).toBe(404)
       expect(r.text).toContain("without --historize")
-      expect((yield* fetchText(`/history/plot?file=${encodeURIComponent(live)}`)).status).toBe(404)
+      const named = yield* fetchText(`/history/plot?file=${encodeURIComponent(live)}`)
+      expect([named.status, named.text]).toEqual([404, `no history file ${JSON.stringify(live)}: only the simulator's own history can be plotted (serve a directory with --web-history DIR)\n`])
       expect(JSON.parse((yield* fetchText("/history/files")).text)).toEqual({ files: [] })
     }).pipe(Effect.provide(webEnv()), Effect.scoped))
+
+  it.live("each refusal names its cause; a broken file is a 500 naming it by base name, never by a server path", () =>
+    Effect.gen(function* () {
+      const refusal = (q: string) => Effect.map(fetchText(q), (r) => {
+        // Refusals are plain text with the same no-cache, nosniff headers as the trends.
+        expect([r.headers.get("cache-control"), r.headers.get("x-content-type-options")], q).toEqual(["no-cache", "nosniff"])
+        return [r.status, r.text] as const
+      })
+      expect(yield* refusal("/history/plot?file=sub/nope.hst")).toEqual([404, `no history file "sub/nope.hst"\n`])
+      expect(yield* refusal("/history/plot?file=ok.hst&region=XX")).toEqual([400, `unknown time zone region "XX"\n`])
+      const since = yield* refusal("/history/plot?file=ok.hst&since=garbage")
+      expect([since[0], since[1].startsWith(`since: invalid timestamp "garbage"`)]).toEqual([400, true])
+      const until = yield* refusal("/history/series?file=ok.hst&until=noon")
+      expect([until[0], until[1].startsWith(`until: invalid timestamp "noon"`)]).toEqual([400, true])
+      expect(yield* refusal("/history/plot?file=bad.hst")).toEqual([500, "bad.hst:1: corrupt first record (fields)\n"])
+      expect(yield* refusal("/history/series?file=bad.hst")).toEqual([500, "bad.hst:1: corrupt first record (fields)\n"])
+      const folder = yield* refusal("/history/plot?file=sub.hst")
+      expect([folder[0], folder[1]]).toEqual([500, "sub.hst: EISDIR: illegal operation on a directory, read\n"])
+      expect(yield* refusal("/history/plot?file=prefix.hst")).toEqual([400, `bad file name "prefix.hst": outside the history directory\n`])
+      // tz GMT/UTC/Z in any case is UTC, a zone name containing them is not.
+      expect((yield* fetchText("/history/series?file=ok.hst&tz=gmt")).status).toBe(200)
+      for (const tz of ["xutc", "utcx"]) expect(yield* refusal(`/history/series?file=ok.hst&tz=${tz}`)).toEqual([400, `unknown time zone "${tz}"\n`])
+      // A directory is never listed, nor a rotation.
+      expect(JSON.parse((yield* fetchText("/history/files")).text)).toEqual({ files: ["bad.hst", "day.2024.hst", "ok.hst", "prefix.hst", "zz.hst"] })
+    }).pipe(Effect.provide(webEnv({ history: { dir: broken } })), Effect.scoped))
+
+  it.live("empty since, until and tags are absent ones; since as epoch seconds with decimals; a parameter with no name is not region", () =>
+    Effect.gen(function* () {
+      const points = (q: string) => Effect.map(fetchText(`/history/series?file=ok.hst&${q}`), (r) => {
+        expect(r.status, q).toBe(200)
+        return JSON.parse(r.text).series.map((x: { name: string; points: Array<[number, number]> }) => [x.name, x.points.length])
+      })
+      expect(yield* points("since=&until=&tags=")).toEqual([["A", 2]])
+      expect(yield* points(`since=${t0 / 1000 + 0.25}`)).toEqual([["A", 1]])
+      expect(yield* points(`since=${t0 / 1000 + 59.75}`)).toEqual([["A", 1]])
+      expect(yield* points("=XX")).toEqual([["A", 2]])
+    }).pipe(Effect.provide(webEnv({ history: { dir: broken } })), Effect.scoped))
+
+  it.live("plot size and title: width and height 200-4000 as asked (else 960 x 480), title= else the file's name", () =>
+    Effect.gen(function* () {
+      const sized = (yield* fetchText("/history/plot?file=ok.hst&width=800&height=250&title=Tank%20A")).text
+      expect(sized).toMatch(/^<svg [^>]*width="800" height="250"/)
+      expect(sized).toContain("<title>Tank A</title>")
+      for (const q of ["width=100&height=5000", "width=800.5&height=x"]) {
+        const plain = (yield* fetchText(`/history/plot?file=ok.hst&${q}`)).text
+        expect(plain, q).toMatch(/^<svg [^>]*width="960" height="480"/)
+        expect(plain, q).toContain("<title>ok.hst</title>")
+      }
+    }).pipe(Effect.provide(webEnv({ history: { dir: broken } })), Effect.scoped))
 
   it.live("/history/series gives the same series as JSON", () =>
     Effect.gen(function* () {
@@ -92,6 +160,19 @@ describe("history over the web API", () => {
     expect(resolveHistoryFile({ file: live }, "live.hst")._tag).toBe("Right")
     expect(Either.getOrThrow(resolveHistoryFile({ dir }, "tank.hst"))).toBe(fs.realpathSync(path.join(dir, "tank.hst")))
     expect(resolveHistoryFile({ dir }, "../secret.hst")._tag).toBe("Left")
+  })
+
+  it("thinning keeps, per time bucket, its first, first lowest, first highest and last point, in time order", () => {
+    // 40 points 10 ms apart from 1000, at most 8: two buckets, 1000-1195 (0-19) and the rest (20-39).
+    const v = Array.from({ length: 40 }, () => 5)
+    Object.assign(v, { 3: 9, 7: 9, 12: 1, 15: 1, 19: 4, 20: 6, 25: 0, 28: 0, 33: 8, 36: 8, 39: 2 })
+    const s = seriesFromPoints("A", v.map((x, k) => ({ t: 1000 + 10 * k, v: x })))
+    expect(thinSeries(s, 8)).toEqual([
+      [1000, 5], [1030, 9], [1120, 1], [1190, 4],
+      [1200, 6], [1250, 0], [1330, 8], [1390, 2]
+    ])
+    // At most max points: the series whole, in order.
+    expect(thinSeries(s, 40)).toEqual(v.map((x, k) => [1000 + 10 * k, x]))
   })
 
   it("thins a long series to each bucket's first, lowest, highest and last point", () => {

@@ -2,7 +2,8 @@
  * The web server's documented bounds at their defaults (no option given), over HTTP:
  * at most 100 live pages (`/events`) at once, the 101st gets 503; `/history/series` answers at
  * most 2,000 points per series (a series of 2,000 comes whole, a longer one thinned to each time
- * bucket's first, lowest, highest and last point); uPlot is served from the package.
+ * bucket's first, lowest, highest and last point); uPlot and the trend script and stylesheet are
+ * served from the package (typed, nosniff; any other /assets name 404).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -12,6 +13,7 @@ import * as path from "node:path"
 import { seriesFromPoints } from "../../src/history/series.js"
 import { Timestamp } from "../../src/history/timestamp.js"
 import { thinSeries } from "../../src/web/historyRoutes.js"
+import { TREND_SCRIPT, TREND_STYLE } from "../../src/web/trendScript.js"
 import { WebServer } from "../../src/web/server.js"
 import { fetchText, webEnv } from "./fixture.js"
 
@@ -73,7 +75,26 @@ describe("web server bounds at their defaults", () => {
       const page = yield* fetchText("/", { headers: { accept: "text/html" } })
       expect(page.text).toContain('<script src="assets/uplot.js"></script>')
       expect(page.text).not.toMatch(/<script[^>]+src="https?:/)
-      expect((yield* fetchText("/assets/uplot.css")).status).toBe(200)
+      const css = yield* fetchText("/assets/uplot.css")
+      expect(css.status).toBe(200)
+      expect(css.headers.get("content-type")).toMatch(/^text\/css/)
+      // The trend script and its stylesheet, from the package's own text (trendScript.ts), typed
+      // so that a browser honouring nosniff runs and applies them.
+      const trendJs = yield* fetchText("/assets/trend.js")
+      expect(trendJs.headers.get("content-type")).toBe("text/javascript; charset=utf-8")
+      expect(trendJs.headers.get("x-content-type-options")).toBe("nosniff")
+      expect(trendJs.text).toBe(TREND_SCRIPT)
+      const trendCss = yield* fetchText("/assets/trend.css")
+      expect(trendCss.headers.get("content-type")).toBe("text/css; charset=utf-8")
+      expect(trendCss.text).toBe(TREND_STYLE)
+      // Served again from the cache: the same text.
+      expect((yield* fetchText("/assets/trend.js")).text).toBe(TREND_SCRIPT)
+      // Only the four files: any other name under /assets is 404, never a file of the package.
+      for (const name of ["/assets/nope.js", "/assets/toString", "/assets/__proto__"]) {
+        const r = yield* fetchText(name)
+        expect(r.status, name).toBe(404)
+        expect(r.text, name).toBe("not found\n")
+      }
     }).pipe(Effect.provide(webEnv()), Effect.scoped))
 })
 
