@@ -8,8 +8,7 @@
  * (scripts/mutate.mjs sets it for `--mutate`), each file brings the test files that really exercise
  * it (TESTS_OF). Without it, or for a file not listed, the folder's whole set (CPPPO_MUTATE_TESTS).
  */
-import path from "node:path"
-import small from "./vitest.mutate.small.config.js"
+import small, { narrowedTests } from "./vitest.mutate.small.config.js"
 
 const t = (names: string): Array<string> => names.split(" ").map((n) => `test/cli/${n}.test.ts`)
 
@@ -31,10 +30,6 @@ const TESTS_OF: Record<string, Array<string>> = {
   examples: t("helpText")
 }
 
-const files = (process.env["CPPPO_MUTATE_FILES"] ?? "").split(",")
-  .map((f) => path.basename(f.trim().replace(/:[\d:-]+$/, ""), ".ts")).filter((f) => f !== "")
-const include = files.length > 0 && files.every((f) => f in TESTS_OF)
-  ? Array.from(new Set(files.flatMap((f) => TESTS_OF[f]!)))
-  : small.test?.include
+const include = narrowedTests(TESTS_OF) ?? small.test?.include
 
 export default { ...small, test: { ...small.test, include } }

@@ -7,6 +7,7 @@
  * tests (or the regex properties) to run before it; Stryker stops at the first failing test.
  */
 import { statSync } from "node:fs"
+import path from "node:path"
 import { defineConfig, mergeConfig } from "vitest/config"
 import { BaseSequencer, type TestSpecification } from "vitest/node"
 import base from "./vitest.mutate.config.js"
@@ -26,3 +27,23 @@ export default mergeConfig(base, defineConfig({
     sequence: { sequencer: SmallestFirst }
   }
 }))
+
+/**
+ * The base names of the files a `--mutate` run narrows to (CPPPO_MUTATE_FILES, set by
+ * scripts/mutate.mjs; line ranges dropped): the per-file test lists of the history, cli and web
+ * configs are keyed by them.
+ */
+export const mutatedFiles = (): Array<string> =>
+  (process.env["CPPPO_MUTATE_FILES"] ?? "").split(",")
+    .map((f) => path.basename(f.trim().replace(/:[\d:-]+$/, ""), ".ts")).filter((f) => f !== "")
+
+/**
+ * The union of the test files `testsOf` names for the narrowed files, when every one of them is
+ * listed; otherwise undefined (the caller's folder-wide set applies).
+ */
+export const narrowedTests = (testsOf: Record<string, Array<string>>): Array<string> | undefined => {
+  const files = mutatedFiles()
+  return files.length > 0 && files.every((f) => f in testsOf)
+    ? Array.from(new Set(files.flatMap((f) => testsOf[f]!)))
+    : undefined
+}

@@ -9,8 +9,7 @@
  * tests covering a mutant, so a file's extra tests cost nothing for the other files' mutants.
  * A run without `--mutate`, or of a file not listed, uses the row's tests alone.
  */
-import path from "node:path"
-import small from "./vitest.mutate.small.config.js"
+import small, { mutatedFiles } from "./vitest.mutate.small.config.js"
 
 const t = (names: string): Array<string> => names.split(" ").map((n) => (n.includes("/") ? `test/${n}.test.ts` : `test/web/${n}.test.ts`))
 
@@ -29,11 +28,9 @@ const HTTP_TESTS_OF: Record<string, Array<string>> = {
   assets: t("liveLimits api")
 }
 
-const files = (process.env["CPPPO_MUTATE_FILES"] ?? "").split(",")
-  .map((f) => path.basename(f.trim().replace(/:[\d:-]+$/, ""), ".ts")).filter((f) => f !== "")
 const include = [
   ...(small.test?.include ?? []),
-  ...new Set(files.flatMap((f) => HTTP_TESTS_OF[f] ?? []))
+  ...new Set(mutatedFiles().flatMap((f) => HTTP_TESTS_OF[f] ?? []))
 ]
 
 export default { ...small, test: { ...small.test, include } }
