@@ -14,7 +14,7 @@ const t = (names: string): Array<string> => names.split(" ").map((n) => `test/mo
 
 /** Per src/modbus file (its base name): the test files that must notice its mutants. */
 const TESTS_OF: Record<string, Array<string>> = {
-  poller: t("pollerChecks exceptions poller pollerWrites"),
+  poller: t("pollerChecks exceptions poller pollerWrites pollerWire"),
   bridge: t("bridgeSpecs exceptions bridge bridgeAge"),
   client: t("connection"),
   device: t("device deviceConfig badinput writeLimits exceptions")
