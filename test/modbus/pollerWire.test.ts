@@ -482,6 +482,26 @@ describe("ModbusPoller rates", HANG_GUARD, () => {
   })
 })
 
+describe("ModbusPoller addresses as objects; every register of a range polled", HANG_GUARD, () => {
+  it("read and write take a RegisterAddress; each register of a polled range is polled, unread until answered", async () => {
+    await run(Effect.gen(function* () {
+      let asked = 0
+      const d = yield* scripted((r) => (asked++ === 0 ? "hold" : defaultAnswer(r)))
+      const p = yield* makeModbusPoller({ host: "127.0.0.1", port: d.port, rate: 3600 })
+      yield* up(p)
+      yield* p.poll("40001-40004")
+      yield* wait(() => d.arrived(1))
+      for (const a of ["40001", "40002", "40004"]) expect(yield* why(p.read(a))).toBe(`${a} has not been read yet`)
+      expect(yield* why(p.read("40005"))).toBe("40005 is not polled")
+      d.release()
+      expect((yield* eventually(p.read({ table: "holding", offset: 3 }))).value).toBe(3)
+      yield* p.write({ table: "holding", offset: 2 }, 77)
+      expect(d.seen.at(-1)!.request).toEqual({ fc: 6, address: 2, value: 77 })
+      expect((yield* p.read({ table: "holding", offset: 2 })).value).toBe(77)
+    }))
+  })
+})
+
 describe("ModbusPoller writes on the wire", HANG_GUARD, () => {
   it("one value is function 5 or 6, several 15 or 16 (1 and true are a coil's on); polled registers show the values at once", async () => {
     await run(Effect.gen(function* () {
