@@ -411,6 +411,25 @@ describe("ModbusPoller stale runs and figures", HANG_GUARD, () => {
     }))
   })
 
+  it("a value older than readFresh's maxAge is refused with its age in seconds (at most the time since it was asked)", async () => {
+    await run(Effect.gen(function* () {
+      const d = yield* scripted()
+      const p = yield* makeModbusPoller({ host: "127.0.0.1", port: d.port, rate: 3600 })
+      yield* up(p)
+      const t0 = Date.now()
+      yield* p.poll("40002")
+      yield* eventually(p.read("40002"))
+      yield* Effect.promise(() => sleep(150))
+      const m = yield* why(p.readFresh(holding(1, 1), 100))
+      const elapsed = (Date.now() - t0) / 1000
+      const [, age] = new RegExp(`^40002: no fresh value from 127\\.0\\.0\\.1:${d.port}: (\\d+\\.\\d) s old$`).exec(m) ?? []
+      expect(m).toMatch(/ s old$/)
+      expect(Number(age)).toBeGreaterThanOrEqual(0.1)
+      expect(Number(age)).toBeLessThanOrEqual(elapsed + 0.05)
+      expect(yield* p.readFresh(holding(1, 1), 60_000)).toEqual([1])
+    }))
+  })
+
   it("latencies: each request's own time (at most the time since the poller started); the slowest is the max", async () => {
     await run(Effect.gen(function* () {
       const t0 = performance.now()
