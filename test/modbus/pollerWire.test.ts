@@ -433,10 +433,11 @@ describe("ModbusPoller stale runs and figures", HANG_GUARD, () => {
   it("latencies: each request's own time (at most the time since the poller started); the slowest is the max", async () => {
     await run(Effect.gen(function* () {
       const t0 = performance.now()
+      const w0 = Date.now()
       // The first read is answered 300 ms late, every later one at once.
       let asked = 0
       const d = yield* scripted((r) => (asked++ === 0 ? "hold" : defaultAnswer(r)))
-      const p = yield* makeModbusPoller({ host: "127.0.0.1", port: d.port, rate: 0.005 })
+      const p = yield* makeModbusPoller({ host: "127.0.0.1", port: d.port, rate: 0.01 })
       yield* up(p)
       yield* p.poll("40001-40002")
       yield* wait(() => d.arrived(1))
@@ -447,6 +448,11 @@ describe("ModbusPoller stale runs and figures", HANG_GUARD, () => {
       const elapsed = performance.now() - t0
       expect(s.latency.max).toBeGreaterThanOrEqual(300)
       expect(s.latency.max).toBeLessThanOrEqual(elapsed)
+      // Fewer than 100 requests: the 99th percentile is the slowest.
+      expect(s.requests).toBeLessThan(100)
+      expect(s.latency.p99).toBe(s.latency.max)
+      expect(s.seconds).toBeGreaterThanOrEqual(0.3)
+      expect(s.seconds).toBeLessThanOrEqual((Date.now() - w0) / 1000)
       expect(s.latency.p99).toBeLessThanOrEqual(s.latency.max)
       expect(s.latency.min).toBeGreaterThan(0)
       expect(s.latency.p50).toBeGreaterThanOrEqual(s.latency.min)
