@@ -535,6 +535,7 @@ describe("ModbusPoller writes on the wire", HANG_GUARD, () => {
       yield* up(p)
       yield* p.pollAll(["40001-40002", "1-4"])
       yield* eventually(p.read("4"))
+      yield* eventually(p.read("40002"))
       const changes = yield* p.changes.pipe(Stream.take(3), Stream.runCollect, Effect.fork)
       yield* Effect.promise(() => sleep(20))
       yield* p.write("1", 1)
@@ -560,6 +561,13 @@ describe("ModbusPoller writes on the wire", HANG_GUARD, () => {
       expect(d.seen.at(-1)!.request).toEqual({ fc: 16, address: 1, values: [8, 9] })
       expect((yield* p.read("40002")).value).toBe(65535)
       expect(yield* why(p.read("40003"))).toBe("40003 is not polled")
+      // 130 registers from 40011: 123 from offset 10, then the 7 after them, each part its own values.
+      const values = Array.from({ length: 130 }, (_, i) => 1000 + i)
+      yield* p.write("40011", values)
+      expect(d.seen.slice(-2).map((x) => x.request)).toEqual([
+        { fc: 16, address: 10, values: values.slice(0, 123) },
+        { fc: 16, address: 133, values: values.slice(123) }
+      ])
     }))
   })
 })
