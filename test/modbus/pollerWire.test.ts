@@ -430,6 +430,24 @@ describe("ModbusPoller stale runs and figures", HANG_GUARD, () => {
     }))
   })
 
+  it("the minimum latency is the fastest request's, not the last one's", async () => {
+    await run(Effect.gen(function* () {
+      // Two reads in one cycle, one at a time: 40001 answered at once, 40003 300 ms late (the last).
+      const d = yield* scripted((r) => (r.fc === 3 && r.address === 2 ? "hold" : defaultAnswer(r)))
+      const p = yield* makeModbusPoller({ host: "127.0.0.1", port: d.port, rate: 3600 })
+      yield* up(p)
+      yield* p.pollAll(["40001", "40003"])
+      yield* wait(() => d.arrived(2))
+      yield* Effect.promise(() => sleep(300))
+      d.release()
+      yield* eventually(p.read("40003"))
+      const s = yield* p.summary
+      expect(s.requests).toBe(2)
+      expect(s.latency.max).toBeGreaterThanOrEqual(300)
+      expect(s.latency.min).toBeLessThan(s.latency.max)
+    }))
+  })
+
   it("latencies: each request's own time (at most the time since the poller started); the slowest is the max", async () => {
     await run(Effect.gen(function* () {
       const t0 = performance.now()
