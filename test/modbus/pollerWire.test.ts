@@ -561,12 +561,14 @@ describe("ModbusPoller writes on the wire", HANG_GUARD, () => {
       yield* p.write("40001", [7])
       yield* p.write("40002", 65535)
       yield* p.write("5", 0)
+      yield* p.write("6", true)
       expect(d.seen.slice(2).map((s) => s.request)).toEqual([
         { fc: 5, address: 0, value: true },
         { fc: 15, address: 1, values: [true, false, true] },
         { fc: 6, address: 0, value: 7 },
         { fc: 6, address: 1, value: 65535 },
-        { fc: 5, address: 4, value: false }
+        { fc: 5, address: 4, value: false },
+        { fc: 5, address: 5, value: true }
       ])
       expect(Chunk.toReadonlyArray(yield* Fiber.join(changes)).map((c) => [c.address, c.values, c.previous])).toEqual([
         ["2", [true], [false]], ["40001", [7], [0]], ["40002", [65535], [1]]
