@@ -56,8 +56,11 @@ export const FOLDERS = {
     // fuzz.test.ts (its live half runs 8 s) and frameCap.test.ts (it waits out the 10 s frame cap).
     tests: [
       "codec", "requests", "responses", "addresses", "handler", "printEvents", "badinput", "device", "deviceConfig", "exceptions",
-      "writeLimits", "connection", "pollerChecks", "poller", "pollerWrites", "bridgeSpecs", "bridge", "bridgeAge", "jsmodbus"
+      "writeLimits", "connection", "pollerChecks", "poller", "pollerWrites", "pollerWire", "bridgeSpecs", "bridge", "bridgeAge", "jsmodbus"
     ].map((t) => `test/modbus/${t}.test.ts`),
+    // vitest.mutate.config.ts for the whole row; a `--mutate` run of poller, bridge, client or
+    // device narrowed to that file's own tests (TESTS_OF in vitest.mutate.modbus.config.ts).
+    vitestConfig: "vitest.mutate.modbus.config.ts",
     // Module-level tables (function codes, exception names, limits) each re-ran every test.
     args: ["--ignoreStatic"]
   },
