@@ -44,6 +44,8 @@ for (const name of ["zz.hst.12.gz", "zz.hst", "day.2024.hst", "zz.hst.1"]) fs.wr
 fs.mkdirSync(`${broken}2`)
 fs.writeFileSync(path.join(`${broken}2`, "leak.hst"), lines("LEAK"))
 fs.symlinkSync(path.join(`${broken}2`, "leak.hst"), path.join(broken, "prefix.hst"))
+// A link to nothing: not a file, so not listed.
+fs.symlinkSync(path.join(root, "gone.hst"), path.join(broken, "dangling.hst"))
 
 const env = () => webEnv({ history: { file: live, dir } })
 
@@ -118,7 +120,7 @@ describe("history over the web API", () => {
       // tz GMT/UTC/Z in any case is UTC, a zone name containing them is not.
       expect((yield* fetchText("/history/series?file=ok.hst&tz=gmt")).status).toBe(200)
       for (const tz of ["xutc", "utcx"]) expect(yield* refusal(`/history/series?file=ok.hst&tz=${tz}`)).toEqual([400, `unknown time zone "${tz}"\n`])
-      // A directory is never listed, nor a rotation.
+      // A directory is never listed, nor a rotation, nor a link to nothing.
       expect(JSON.parse((yield* fetchText("/history/files")).text)).toEqual({ files: ["bad.hst", "day.2024.hst", "ok.hst", "prefix.hst", "zz.hst"] })
     }).pipe(Effect.provide(webEnv({ history: { dir: broken } })), Effect.scoped))
 
