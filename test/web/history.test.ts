@@ -10,7 +10,7 @@ import * as path from "node:path"
 import * as zlib from "node:zlib"
 import { seriesFromPoints } from "../../src/history/series.js"
 import { Timestamp } from "../../src/history/timestamp.js"
-import { resolveHistoryFile, thinSeries } from "../../src/web/historyRoutes.js"
+import { historyFiles, resolveHistoryFile, thinSeries } from "../../src/web/historyRoutes.js"
 import { assertWellFormed, seriesNames, timeAxis } from "../history/svg.js"
 import { Client } from "../../src/client/client.js"
 import { fetchText, webEnv } from "./fixture.js"
@@ -156,6 +156,14 @@ describe("history over the web API", () => {
       const none = JSON.parse((yield* fetchText("/history/series?tags=NOPE")).text)
       expect(none.series).toEqual([])
     }).pipe(Effect.provide(env()), Effect.scoped))
+
+  it("lists files in JavaScript's string order, not the file system's (UTF-16 code units put an emoji before U+FF01; libuv's scandir, by bytes, after)", () => {
+    const names = fs.mkdtempSync(path.join(root, "names-"))
+    for (const name of ["\uff01.hst", "\u{1F600}.hst", "a.hst"]) fs.writeFileSync(path.join(names, name), "")
+    expect(historyFiles({ dir: names })).toEqual(["a.hst", "\u{1F600}.hst", "\uff01.hst"])
+    // The simulator's own file comes first, and is not listed twice.
+    expect(historyFiles({ file: path.join(names, "a.hst"), dir: names })).toEqual(["a.hst", "\u{1F600}.hst", "\uff01.hst"])
+  })
 
   it("resolves names only inside the directory", () => {
     expect(Either.getOrThrow(resolveHistoryFile({ file: live }, null))).toBe(live)
