@@ -141,7 +141,11 @@ describe("history over the web API", () => {
       const sized = (yield* fetchText("/history/plot?file=ok.hst&width=800&height=250&title=Tank%20A")).text
       expect(sized).toMatch(/^<svg [^>]*width="800" height="250"/)
       expect(sized).toContain("<title>Tank A</title>")
-      for (const q of ["width=100&height=5000", "width=800.5&height=x"]) {
+      // The bounds themselves are sizes asked for (a width below 320 is the plot's narrowest, 320;
+      // a refused one would be 960).
+      expect((yield* fetchText("/history/plot?file=ok.hst&width=200&height=4000")).text).toMatch(/^<svg [^>]*width="320" height="4000"/)
+      expect((yield* fetchText("/history/plot?file=ok.hst&width=4000&height=200")).text).toMatch(/^<svg [^>]*width="4000" height="200"/)
+      for (const q of ["width=100&height=5000", "width=199&height=4001", "width=800.5&height=x"]) {
         const plain = (yield* fetchText(`/history/plot?file=ok.hst&${q}`)).text
         expect(plain, q).toMatch(/^<svg [^>]*width="960" height="480"/)
         expect(plain, q).toContain("<title>ok.hst</title>")
@@ -153,6 +157,9 @@ describe("history over the web API", () => {
       const r = yield* fetchText(`/history/series?tags=SCADA[1]&until=${(t0 + 600_000) / 1000}`)
       expect(r.status).toBe(200)
       expect(JSON.parse(r.text)).toEqual({ file: "live.hst", series: [{ name: "SCADA[1]", tag: "SCADA", index: 1, points: [[t0, 0], [t0 + 300_000, 1], [t0 + 600_000, 2]] }] })
+      // A time (not epoch seconds) is read in the zone asked for: 00:10 in Edmonton (MDT) is 06:10 UTC.
+      const local = yield* fetchText(`/history/series?tags=SCADA[1]&tz=America/Edmonton&until=${encodeURIComponent("2014-11-02 00:10")}`)
+      expect(JSON.parse(local.text).series[0].points).toEqual([[t0, 0], [t0 + 300_000, 1], [t0 + 600_000, 2]])
       const none = JSON.parse((yield* fetchText("/history/series?tags=NOPE")).text)
       expect(none.series).toEqual([])
     }).pipe(Effect.provide(env()), Effect.scoped))
