@@ -190,6 +190,10 @@ describe("history over the web API", () => {
     ])
     // At most max points: the series whole, in order.
     expect(thinSeries(s, 40)).toEqual(v.map((x, k) => [1000 + 10 * k, x]))
+    // A point exactly at a bucket's end is that bucket's last: 0-10 at most 8 is two buckets,
+    // 0-5 and 6-10.
+    const even = seriesFromPoints("B", Array.from({ length: 11 }, (_, k) => ({ t: k, v: k })))
+    expect(thinSeries(even, 8)).toEqual([[0, 0], [5, 5], [6, 6], [10, 10]])
   })
 
   it("thins a long series to each bucket's first, lowest, highest and last point", () => {
