@@ -157,6 +157,12 @@ describe("history over the web API", () => {
       const r = yield* fetchText(`/history/series?tags=SCADA[1]&until=${(t0 + 600_000) / 1000}`)
       expect(r.status).toBe(200)
       expect(JSON.parse(r.text)).toEqual({ file: "live.hst", series: [{ name: "SCADA[1]", tag: "SCADA", index: 1, points: [[t0, 0], [t0 + 300_000, 1], [t0 + 600_000, 2]] }] })
+      // JSON, with the trends' no-cache, nosniff and nothing-runs headers; /history/files alike.
+      const files = yield* fetchText("/history/files")
+      for (const [what, res] of [["series", r], ["files", files]] as const) {
+        expect([res.headers.get("content-type"), res.headers.get("cache-control"), res.headers.get("x-content-type-options"), res.headers.get("content-security-policy")], what)
+          .toEqual(["application/json", "no-cache", "nosniff", "default-src 'none'; style-src 'unsafe-inline'"])
+      }
       // A time (not epoch seconds) is read in the zone asked for: 00:10 in Edmonton (MDT) is 06:10 UTC.
       const local = yield* fetchText(`/history/series?tags=SCADA[1]&tz=America/Edmonton&until=${encodeURIComponent("2014-11-02 00:10")}`)
       expect(JSON.parse(local.text).series[0].points).toEqual([[t0, 0], [t0 + 300_000, 1], [t0 + 600_000, 2]])
