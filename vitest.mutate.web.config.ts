@@ -25,7 +25,12 @@ const HTTP_TESTS_OF: Record<string, Array<string>> = {
   fleet: t("controllersGroup healthz server/fleet"),
   live: t("events liveBacklog liveLimits"),
   html: t("api healthz liveLimits"),
-  assets: t("liveLimits api")
+  assets: t("liveLimits api"),
+  // pageText: the live page, trend.js and the fleet page as served (ids, endpoints, events, the
+  // scripts compiled, the fleet page's script run in a vm), about 1 s.
+  page: t("pageText liveLimits"),
+  trendScript: t("pageText liveLimits"),
+  fleetPage: t("pageText server/fleet")
 }
 
 const include = [

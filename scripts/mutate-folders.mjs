@@ -94,7 +94,7 @@ export const FOLDERS = {
     // One worker without isolation, project modules imported afresh per test file (as cip): the
     // row's ten files ran in 7 s this way, 42 s isolated, on this machine under load.
     // vitest.mutate.web.config.ts is that config plus, for a `--mutate` run of reply, server,
-    // historyRoutes, fleet, live, html or assets, the in-process HTTP tests that exercise the file
+    // historyRoutes, fleet, live, html, assets, page, trendScript or fleetPage, the in-process HTTP tests that exercise the file
     // (HTTP_TESTS_OF there: a web server per test on 127.0.0.1 port 0, seconds a file).
     vitestConfig: "vitest.mutate.web.config.ts",
     args: ["--ignoreStatic"]

@@ -60,8 +60,11 @@ describe("web API: queries", () => {
     expect(wrote.text).not.toMatch(/<b>|'/)
     const refused = yield* fetchText("/api/tags/SCADA/attribute[99]=1", accept)
     expect([refused.status, refused.text.includes(`<p class="bad">✘ SCADA.attribute[99]: index out of range 0..9</p>`)]).toEqual([400, true])
-    // No command, no outcome paragraph.
-    expect((yield* fetchText("/api", accept)).text).not.toContain("<p class=")
+    // No command (a null one), no outcome paragraph: the page itself.
+    const none = yield* fetchText("/api", accept)
+    expect(none.status).toBe(200)
+    expect(none.text).toContain("<h1>GET <code>/api</code></h1>\n\n<pre id=\"reply\">{\n  &quot;alarm&quot;:")
+    expect(none.text).not.toContain("<p class=")
     const json = yield* fetchText("/api/tags/SCADA.json", accept)
     expect(json.headers.get("content-type")).toMatch(/^application\/json/)
     expect(JSON.parse(json.text).data.tags.SCADA.count).toBe(10)

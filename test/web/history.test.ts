@@ -10,7 +10,7 @@ import * as path from "node:path"
 import * as zlib from "node:zlib"
 import { seriesFromPoints } from "../../src/history/series.js"
 import { Timestamp } from "../../src/history/timestamp.js"
-import { resolveHistoryFile, thinSeries } from "../../src/web/historyRoutes.js"
+import { historyFiles, resolveHistoryFile, thinSeries } from "../../src/web/historyRoutes.js"
 import { assertWellFormed, seriesNames, timeAxis } from "../history/svg.js"
 import { Client } from "../../src/client/client.js"
 import { fetchText, webEnv } from "./fixture.js"
@@ -44,6 +44,8 @@ for (const name of ["zz.hst.12.gz", "zz.hst", "day.2024.hst", "zz.hst.1"]) fs.wr
 fs.mkdirSync(`${broken}2`)
 fs.writeFileSync(path.join(`${broken}2`, "leak.hst"), lines("LEAK"))
 fs.symlinkSync(path.join(`${broken}2`, "leak.hst"), path.join(broken, "prefix.hst"))
+// A link to nothing: not a file, so not listed.
+fs.symlinkSync(path.join(root, "gone.hst"), path.join(broken, "dangling.hst"))
 
 const env = () => webEnv({ history: { file: live, dir } })
 
@@ -118,7 +120,7 @@ describe("history over the web API", () => {
       // tz GMT/UTC/Z in any case is UTC, a zone name containing them is not.
       expect((yield* fetchText("/history/series?file=ok.hst&tz=gmt")).status).toBe(200)
       for (const tz of ["xutc", "utcx"]) expect(yield* refusal(`/history/series?file=ok.hst&tz=${tz}`)).toEqual([400, `unknown time zone "${tz}"\n`])
-      // A directory is never listed, nor a rotation.
+      // A directory is never listed, nor a rotation, nor a link to nothing.
       expect(JSON.parse((yield* fetchText("/history/files")).text)).toEqual({ files: ["bad.hst", "day.2024.hst", "ok.hst", "prefix.hst", "zz.hst"] })
     }).pipe(Effect.provide(webEnv({ history: { dir: broken } })), Effect.scoped))
 
@@ -139,7 +141,11 @@ describe("history over the web API", () => {
       const sized = (yield* fetchText("/history/plot?file=ok.hst&width=800&height=250&title=Tank%20A")).text
       expect(sized).toMatch(/^<svg [^>]*width="800" height="250"/)
       expect(sized).toContain("<title>Tank A</title>")
-      for (const q of ["width=100&height=5000", "width=800.5&height=x"]) {
+      // The bounds themselves are sizes asked for (a width below 320 is the plot's narrowest, 320;
+      // a refused one would be 960).
+      expect((yield* fetchText("/history/plot?file=ok.hst&width=200&height=4000")).text).toMatch(/^<svg [^>]*width="320" height="4000"/)
+      expect((yield* fetchText("/history/plot?file=ok.hst&width=4000&height=200")).text).toMatch(/^<svg [^>]*width="4000" height="200"/)
+      for (const q of ["width=100&height=5000", "width=199&height=4001", "width=800.5&height=x"]) {
         const plain = (yield* fetchText(`/history/plot?file=ok.hst&${q}`)).text
         expect(plain, q).toMatch(/^<svg [^>]*width="960" height="480"/)
         expect(plain, q).toContain("<title>ok.hst</title>")
@@ -151,9 +157,26 @@ describe("history over the web API", () => {
       const r = yield* fetchText(`/history/series?tags=SCADA[1]&until=${(t0 + 600_000) / 1000}`)
       expect(r.status).toBe(200)
       expect(JSON.parse(r.text)).toEqual({ file: "live.hst", series: [{ name: "SCADA[1]", tag: "SCADA", index: 1, points: [[t0, 0], [t0 + 300_000, 1], [t0 + 600_000, 2]] }] })
+      // JSON, with the trends' no-cache, nosniff and nothing-runs headers; /history/files alike.
+      const files = yield* fetchText("/history/files")
+      for (const [what, res] of [["series", r], ["files", files]] as const) {
+        expect([res.headers.get("content-type"), res.headers.get("cache-control"), res.headers.get("x-content-type-options"), res.headers.get("content-security-policy")], what)
+          .toEqual(["application/json", "no-cache", "nosniff", "default-src 'none'; style-src 'unsafe-inline'"])
+      }
+      // A time (not epoch seconds) is read in the zone asked for: 00:10 in Edmonton (MDT) is 06:10 UTC.
+      const local = yield* fetchText(`/history/series?tags=SCADA[1]&tz=America/Edmonton&until=${encodeURIComponent("2014-11-02 00:10")}`)
+      expect(JSON.parse(local.text).series[0].points).toEqual([[t0, 0], [t0 + 300_000, 1], [t0 + 600_000, 2]])
       const none = JSON.parse((yield* fetchText("/history/series?tags=NOPE")).text)
       expect(none.series).toEqual([])
     }).pipe(Effect.provide(env()), Effect.scoped))
+
+  it("lists files in JavaScript's string order, not the file system's (UTF-16 code units put an emoji before U+FF01; libuv's scandir, by bytes, after)", () => {
+    const names = fs.mkdtempSync(path.join(root, "names-"))
+    for (const name of ["\uff01.hst", "\u{1F600}.hst", "a.hst"]) fs.writeFileSync(path.join(names, name), "")
+    expect(historyFiles({ dir: names })).toEqual(["a.hst", "\u{1F600}.hst", "\uff01.hst"])
+    // The simulator's own file comes first, and is not listed twice.
+    expect(historyFiles({ file: path.join(names, "a.hst"), dir: names })).toEqual(["a.hst", "\u{1F600}.hst", "\uff01.hst"])
+  })
 
   it("resolves names only inside the directory", () => {
     expect(Either.getOrThrow(resolveHistoryFile({ file: live }, null))).toBe(live)
@@ -173,6 +196,10 @@ describe("history over the web API", () => {
     ])
     // At most max points: the series whole, in order.
     expect(thinSeries(s, 40)).toEqual(v.map((x, k) => [1000 + 10 * k, x]))
+    // A point exactly at a bucket's end is that bucket's last: 0-10 at most 8 is two buckets,
+    // 0-5 and 6-10.
+    const even = seriesFromPoints("B", Array.from({ length: 11 }, (_, k) => ({ t: k, v: k })))
+    expect(thinSeries(even, 8)).toEqual([[0, 0], [5, 5], [6, 6], [10, 10]])
   })
 
   it("thins a long series to each bucket's first, lowest, highest and last point", () => {
