@@ -112,9 +112,16 @@ const HEADERS = {
 
 const text = (status: number, message: string) => HttpServerResponse.text(`${message}\n`, { status, headers: HEADERS })
 
-const sizeParam = (q: URLSearchParams, key: string, fallback: number) => {
-  const n = Number(q.get(key) ?? fallback)
-  return Number.isInteger(n) && n >= 200 && n <= 4000 ? n : fallback
+// A plot's size: absent, the default; else a whole number of pixels from the narrowest the renderer
+// draws (320 wide, 200 high, as `cpppo history plot` refuses below) to 4000, or a 400 (never silently
+// another size).
+const sizeParam = (q: URLSearchParams, key: string, min: number, fallback: number): Effect.Effect<number, Refusal> => {
+  const given = q.get(key)
+  if (given === null) return Effect.succeed(fallback)
+  const n = given.trim() === "" ? NaN : Number(given)
+  return Number.isInteger(n) && n >= min && n <= 4000
+    ? Effect.succeed(n)
+    : Effect.fail({ status: 400, message: `${key} must be a whole number of pixels ${min}..4000, not ${JSON.stringify(given)}` })
 }
 
 /** Most points per series in a JSON answer: more are thinned to the first/lowest/highest/last of each bucket. */
@@ -163,10 +170,12 @@ export const historyHandlers = (access: HistoryAccess) => {
   const plot = withQuery((q) =>
     Effect.gen(function* () {
       const p = yield* parseQuery(access, q)
+      const width = yield* sizeParam(q, "width", 320, 960)
+      const height = yield* sizeParam(q, "height", 200, 480)
       const trend = yield* readTrend({ files: [p.file], tags: p.tags, since: p.since, until: p.until }).pipe(Effect.mapError(readRefusal(p.file)))
       const svg = plotSvg(trend.series, {
         zone: p.tz, from: trend.from, to: trend.to,
-        width: sizeParam(q, "width", 960), height: sizeParam(q, "height", 480),
+        width, height,
         title: q.get("title") ?? path.basename(p.file)
       })
       return HttpServerResponse.text(svg, { contentType: "image/svg+xml; charset=utf-8", headers: HEADERS })

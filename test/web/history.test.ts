@@ -136,19 +136,31 @@ describe("history over the web API", () => {
       expect(yield* points("=XX")).toEqual([["A", 2]])
     }).pipe(Effect.provide(webEnv({ history: { dir: broken } })), Effect.scoped))
 
-  it.live("plot size and title: width and height 200-4000 as asked (else 960 x 480), title= else the file's name", () =>
+  it.live("plot size and title: width 320-4000 and height 200-4000 as asked (absent: 960 x 480), others 400; title= else the file's name", () =>
     Effect.gen(function* () {
       const sized = (yield* fetchText("/history/plot?file=ok.hst&width=800&height=250&title=Tank%20A")).text
       expect(sized).toMatch(/^<svg [^>]*width="800" height="250"/)
       expect(sized).toContain("<title>Tank A</title>")
-      // The bounds themselves are sizes asked for (a width below 320 is the plot's narrowest, 320;
-      // a refused one would be 960).
-      expect((yield* fetchText("/history/plot?file=ok.hst&width=200&height=4000")).text).toMatch(/^<svg [^>]*width="320" height="4000"/)
+      // The bounds themselves are sizes drawn as asked.
+      expect((yield* fetchText("/history/plot?file=ok.hst&width=320&height=4000")).text).toMatch(/^<svg [^>]*width="320" height="4000"/)
       expect((yield* fetchText("/history/plot?file=ok.hst&width=4000&height=200")).text).toMatch(/^<svg [^>]*width="4000" height="200"/)
-      for (const q of ["width=100&height=5000", "width=199&height=4001", "width=800.5&height=x"]) {
-        const plain = (yield* fetchText(`/history/plot?file=ok.hst&${q}`)).text
-        expect(plain, q).toMatch(/^<svg [^>]*width="960" height="480"/)
-        expect(plain, q).toContain("<title>ok.hst</title>")
+      const plain = (yield* fetchText("/history/plot?file=ok.hst")).text
+      expect(plain).toMatch(/^<svg [^>]*width="960" height="480"/)
+      expect(plain).toContain("<title>ok.hst</title>")
+      // Anything else is refused with what was wrong, never drawn at another size.
+      const refused: Array<[string, string]> = [
+        ["width=319", `width must be a whole number of pixels 320..4000, not "319"`],
+        ["width=200", `width must be a whole number of pixels 320..4000, not "200"`],
+        ["width=4001", `width must be a whole number of pixels 320..4000, not "4001"`],
+        ["width=800.5", `width must be a whole number of pixels 320..4000, not "800.5"`],
+        ["width=", `width must be a whole number of pixels 320..4000, not ""`],
+        ["height=199", `height must be a whole number of pixels 200..4000, not "199"`],
+        ["height=4001", `height must be a whole number of pixels 200..4000, not "4001"`],
+        ["height=x", `height must be a whole number of pixels 200..4000, not "x"`]
+      ]
+      for (const [q, message] of refused) {
+        const r = yield* fetchText(`/history/plot?file=ok.hst&${q}`)
+        expect([r.status, r.text], q).toEqual([400, `${message}\n`])
       }
     }).pipe(Effect.provide(webEnv({ history: { dir: broken } })), Effect.scoped))
 
