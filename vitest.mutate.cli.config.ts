@@ -19,7 +19,7 @@ const TESTS_OF: Record<string, Array<string>> = {
   enipServer: t("enipServerCommand commandUsage pollHistorize defaults"),
   enipFleet: t("commandUsage enipServerCommand defaults"),
   fleet: t("enipServerCommand pollHistorize"),
-  spec: t("argv defaults helpText commandUsage"),
+  spec: t("specParse argv defaults helpText commandUsage"),
   extras: t("serverExtras enipServerCommand pollHistorize modbusCommands"),
   main: t("argv helpText commandUsage"),
   simulator: t("serverExtras enipServerCommand pollHistorize"),
