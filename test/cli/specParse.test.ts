@@ -9,7 +9,7 @@ import { Command } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
-import { args, flag, float, integer, leaf, text, texts } from "../../src/cli/spec.js"
+import { args, flag, float, group, integer, leaf, text, texts } from "../../src/cli/spec.js"
 
 describe("spec.ts declarations parsed by @effect/cli", () => {
   it.effect("defaults, Options, aliases, repeated texts, numbers, flags, arguments; each declaration's kind", () => Effect.gen(function* () {
@@ -35,5 +35,16 @@ describe("spec.ts declarations parsed by @effect/cli", () => {
       ["alpha", "text", undefined], ["dee", "text", "dflt"], ["tee", "text", undefined], ["num", "integer", "3"],
       ["maybe", "integer", undefined], ["fl", "float", "1.5"], ["gee", "float", undefined], ["print", "flag", undefined]
     ])
+  }))
+
+  it.effect("a group runs the subcommand named, whichever of its commands that is", () => Effect.gen(function* () {
+    const ran: Array<string> = []
+    const one = (name: string) => leaf({ name, summary: "s" }, { rest: args("NAME", { help: "h" }) }, (p) => Effect.sync(() => { ran.push(`${name} ${p.rest.join(" ")}`) }))
+    const root = group({ name: "t", summary: "s" }, [one("first"), one("second"), one("third")])
+    const run = (...argv: Array<string>) =>
+      Command.run(root.command, { name: "t", version: "1" })(["node", "t", ...argv]).pipe(Effect.provide(NodeContext.layer))
+    yield* run("first", "a")
+    yield* run("third", "b", "c")
+    expect(ran).toEqual(["first a", "third b c"])
   }))
 })
