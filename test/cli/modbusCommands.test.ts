@@ -140,6 +140,19 @@ describe("modbus poll in-process: stale ranges, a late connection, the writes' l
     expect(r.exitCode).toBeUndefined()
   }).pipe(Effect.scoped))
 
+  it.live("with nothing listening, a value given with = is refused after the wait (-t), not waited for forever: its line, exit status 1", () => Effect.gen(function* () {
+    const port = yield* Effect.promise(() => new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, "127.0.0.1", () => {
+        const p = (srv.address() as net.AddressInfo).port
+        srv.close(() => resolve(p))
+      })
+    }))
+    const r = yield* runCpppo("modbus", "poll", "-a", `127.0.0.1:${port}`, "--duration", "0.1", "-t", "0.3", "40001=5").pipe(
+      Effect.timeoutFail({ duration: "20 seconds", onTimeout: () => new Error("the write waited past -t") }))
+    expect(r.out.split("\n")[0]).toBe(`               40001 <= [5]: 'not connected to 127.0.0.1:${port}'`)
+    expect(r.exitCode).toBe(1)
+  }))
+
   it.live("a coil written 1 is on; several registers written at once are one line with every value", () => Effect.gen(function* () {
     const s = yield* serveCpppo("modbus", "server", "-a", "127.0.0.1:0", "-A", "00001-00002=0,0", "40001-40002=1,2")
     const [a] = yield* s.lines(1)
