@@ -19,14 +19,15 @@ const TESTS_OF: Record<string, Array<string>> = {
   enipServer: t("enipServerCommand commandUsage pollHistorize defaults"),
   enipFleet: t("commandUsage enipServerCommand defaults"),
   fleet: t("enipServerCommand pollHistorize"),
-  spec: t("argv defaults helpText commandUsage"),
-  extras: t("enipServerCommand pollHistorize modbusCommands"),
+  spec: t("specParse argv defaults helpText commandUsage"),
+  extras: t("serverExtras enipServerCommand pollHistorize modbusCommands"),
   main: t("argv helpText commandUsage"),
-  simulator: t("enipServerCommand pollHistorize"),
-  logging: t("pollHistorize enipClientServices enipServerCommand"),
+  simulator: t("serverExtras enipServerCommand pollHistorize"),
+  logging: t("logLevels logRotation pollHistorize enipClientServices enipServerCommand"),
   help: t("helpText"),
   usage: t("commandUsage"),
   modbus: t("modbusCommands"),
+  modbusPollRun: t("modbusCommands pollHistorize commandUsage"),
   examples: t("helpText")
 }
 

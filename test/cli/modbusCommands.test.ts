@@ -4,7 +4,10 @@
  * lines, writes, reach (ranges merged into one request), unit ids and summary.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Exit, Fiber, Scope } from "effect"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import * as net from "node:net"
 import { runCpppo, serveCpppo } from "./inProcess.js"
 
@@ -93,4 +96,78 @@ describe("modbus server and poll in-process", () => {
     const noHost = yield* runCpppo("modbus", "poll", "-a", ":", "--duration", "0.2", "-t", "0.1", "40001")
     expect(noHost.out).toMatch(/; last error: cannot connect to localhost:502: /)
   }))
+})
+
+describe("modbus poll in-process: stale ranges, a late connection, the writes' lines, no --duration", () => {
+  it.live("a range whose server goes away is printed stale; --historize records it as an error", () => Effect.gen(function* () {
+    const dir = mkdtempSync(join(tmpdir(), "cpppo-stale-"))
+    yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+    const file = join(dir, "m.hst")
+    const serving = yield* Scope.make()
+    const s = yield* serveCpppo("modbus", "server", "-a", "127.0.0.1:0", "-A", "-p", "40001-40002=1,2").pipe(Scope.extend(serving))
+    const [a] = yield* s.lines(1)
+    const poll = yield* Effect.fork(runCpppo("modbus", "poll", "-a", a!, "--duration", "1.5", "-R", "0.1", "-t", "0.2", "--historize", file, "40001-40002"))
+    yield* s.lines(2) // the server's -p line of the first read
+    yield* Scope.close(serving, Exit.void)
+    const r = yield* Fiber.join(poll)
+    const lines = r.out.split("\n")
+    expect(lines[0]).toBe("         40001-40002 == [1, 2]: 'OK'")
+    // The poller's reason: the connection closed, or a poll found it gone.
+    const stale = /^         40001-40002 == None: 'stale: (connection closed|not connected)'$/.exec(lines[1]!)
+    expect(stale).not.toBeNull()
+    const records = readFileSync(file, "utf8").split("\n")
+    expect(records.slice(0, 2).map((l) => l.split("\t").slice(1))).toEqual([
+      ['["40001", [0, 1]]', '{"read": [1, 2]}'],
+      ['["40001", [0, 1]]', JSON.stringify({ error: `stale: ${stale![1]}` }).replace(":", ": ")]
+    ])
+    expect(readdirSync(dir)).toEqual(["m.hst"])
+  }).pipe(Effect.scoped))
+
+  it.live("values given with = wait for the connection (up to -t) before they are written", () => Effect.gen(function* () {
+    // A free port: nothing listens there until 0.8 s after the poll starts (its reconnects back
+    // off 0.1, 0.2, 0.4, 0.8 s: the one at 1.5 s finds the server; -t 2.5 waits that long).
+    const port = yield* Effect.promise(() => new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, "127.0.0.1", () => {
+        const p = (srv.address() as net.AddressInfo).port
+        srv.close(() => resolve(p))
+      })
+    }))
+    const poll = yield* Effect.fork(runCpppo("modbus", "poll", "-a", `127.0.0.1:${port}`, "--duration", "0.3", "-R", "0.1", "-t", "2.5", "40001=5", "40001"))
+    yield* Effect.sleep("800 millis")
+    yield* serveCpppo("modbus", "server", "-a", `127.0.0.1:${port}`, "-A", "40001=1")
+    const r = yield* Fiber.join(poll)
+    expect(r.out.split("\n").slice(0, 2)).toEqual(["               40001 <= [5]: 'OK'", "               40001 == [5]: 'OK'"])
+    expect(r.exitCode).toBeUndefined()
+  }).pipe(Effect.scoped))
+
+  it.live("with nothing listening, a value given with = is refused after the wait (-t), not waited for forever: its line, exit status 1", () => Effect.gen(function* () {
+    const port = yield* Effect.promise(() => new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, "127.0.0.1", () => {
+        const p = (srv.address() as net.AddressInfo).port
+        srv.close(() => resolve(p))
+      })
+    }))
+    const r = yield* runCpppo("modbus", "poll", "-a", `127.0.0.1:${port}`, "--duration", "0.1", "-t", "0.3", "40001=5").pipe(
+      Effect.timeoutFail({ duration: "20 seconds", onTimeout: () => new Error("the write waited past -t") }))
+    expect(r.out.split("\n")[0]).toBe(`               40001 <= [5]: 'not connected to 127.0.0.1:${port}'`)
+    expect(r.exitCode).toBe(1)
+  }))
+
+  it.live("a coil written 1 is on; several registers written at once are one line with every value", () => Effect.gen(function* () {
+    const s = yield* serveCpppo("modbus", "server", "-a", "127.0.0.1:0", "-A", "00001-00002=0,0", "40001-40002=1,2")
+    const [a] = yield* s.lines(1)
+    const r = yield* runCpppo("modbus", "poll", "-a", a!, "--duration", "0.25", "-R", "0.1", "00002=1", "40001-40002=7,8", "00001-00002", "40001-40002")
+    expect(r.out.split("\n").slice(0, 4)).toEqual([
+      "                   2 <= [1]: 'OK'", "         40001-40002 <= [7, 8]: 'OK'", "                 1-2 == [0, 1]: 'OK'", "         40001-40002 == [7, 8]: 'OK'"])
+    expect(r.exitCode).toBeUndefined()
+  }).pipe(Effect.scoped))
+
+  it.live("without --duration it polls until interrupted (Ctrl-C)", () => Effect.gen(function* () {
+    const s = yield* serveCpppo("modbus", "server", "-a", "127.0.0.1:0", "-A", "40001=1")
+    const [a] = yield* s.lines(1)
+    const poll = yield* Effect.fork(runCpppo("modbus", "poll", "-a", a!, "-R", "0.1", "40001"))
+    yield* Effect.sleep("1 second")
+    expect(poll.unsafePoll()).toBeNull()
+    yield* Fiber.interrupt(poll)
+  }).pipe(Effect.scoped))
 })
