@@ -39,15 +39,19 @@ describe("web server bounds at their defaults", () => {
           for (let i = 0; i < 101; i++) {
             const abort = new AbortController()
             const res = await fetch(`${url}/events`, { signal: abort.signal })
-            if (res.status !== 200) await res.text()
+            // Each page reads what it is sent, as a browser does (one that does not is a slow
+            // consumer, which the hub may drop, freeing a place). Once, under a Stryker run's load,
+            // the 101st got 200: the cause is not established; the statuses are in the message below.
+            if (res.status === 200) void res.body?.pipeTo(new WritableStream()).catch(() => undefined)
+            else await res.text()
             pages.push({ status: res.status, abort })
           }
           return pages
         }),
         (pages) => Effect.sync(() => { for (const p of pages) p.abort.abort() })
       )
-      expect(opened.slice(0, 100).every((p) => p.status === 200)).toBe(true)
-      expect(opened[100]!.status).toBe(503)
+      const statuses = opened.map((p) => p.status)
+      expect(statuses, JSON.stringify(statuses)).toEqual([...Array.from({ length: 100 }, () => 200), 503])
     }).pipe(Effect.provide(webEnv()), Effect.scoped), 60_000)
 
   it.live("/history/series: 2,000 points come whole; 10,000 are thinned to at most 2,000, keeping the first, the last and the spike", () =>
