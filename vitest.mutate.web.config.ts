@@ -22,7 +22,8 @@ const HTTP_TESTS_OF: Record<string, Array<string>> = {
   historyRoutes: t("history liveLimits"),
   // server/fleet: a fleet of 50 in-process controllers; its web test (1 s) serves /<name>/api,
   // /api, /healthz, /metrics, the pages and the redirect (its other tests do not reach src/web).
-  fleet: t("controllersGroup healthz server/fleet"),
+  // api: "one controller named plc" (bareController: an app's own layers as one controller).
+  fleet: t("api controllersGroup healthz server/fleet"),
   live: t("events liveBacklog liveLimits"),
   html: t("api healthz liveLimits"),
   assets: t("liveLimits api")
