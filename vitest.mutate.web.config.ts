@@ -25,7 +25,9 @@ const HTTP_TESTS_OF: Record<string, Array<string>> = {
   // server/fleet: a fleet of 50 in-process controllers; its web test (1 s) serves /<name>/api,
   // /api, /healthz, /metrics, the pages and the redirect (its other tests do not reach src/web).
   // api: "one controller named plc" (bareController: an app's own layers as one controller).
-  fleet: t("api controllersGroup healthz server/fleet"),
+  // fleetRouting: /<name>/… routing and redirects, the fleet root's API and preflight, each
+  // controller's history/signals/recorder, live options per controller, liveStats, /healthz.
+  fleet: t("api controllersGroup healthz server/fleet fleetRouting"),
   // liveHub: the hub without HTTP (first messages, snapshot fields, counters, backlog, subscription, stop).
   live: t("events liveBacklog liveLimits liveHub"),
   html: t("api healthz liveLimits"),
