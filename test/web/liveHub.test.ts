@@ -9,6 +9,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Deferred, Effect, Fiber, Queue, Stream } from "effect"
 import { makeServerControl } from "../../src/server/control.js"
 import { makeConnectionRegistry } from "../../src/server/registry.js"
+import { AttributeError, AttributeFactory } from "../../src/tags/attribute.js"
 import { makeTagStore } from "../../src/tags/tagStore.js"
 import { coalesce, type LiveEvent, makeLiveHub, PAGE_VALUES, type Snapshot, sseMessage } from "../../src/web/live.js"
 import { replayItem, signalsItem } from "../../src/web/playItems.js"
@@ -132,6 +133,23 @@ describe("live hub: what a page gets", () => {
       const c = dataOf<Snapshot>((yield* take((yield* hub.open(connection().connection))!.stream, 2))[1]!, "snapshot")
       expect(c.tags["S"]!.values[0]).toBeGreaterThanOrEqual(100)
       expect(c.until).toBeGreaterThan(a.until)
+    })))
+
+  it.live("a tag on asynchronous storage is read through it; one whose read fails is listed with no values", () =>
+    Effect.scoped(Effect.gen(function* () {
+      const offline = () => Effect.fail(new AttributeError({ status: 0x08, extStatus: [], message: "offline" }))
+      const remote = AttributeFactory.layer((spec) =>
+        spec.name === "Up" || spec.name === "Down"
+          ? { type: spec.type, count: spec.count, read: (start, n) => (spec.name === "Up" ? Effect.succeed([41, 42].slice(start, start + n)) : offline()), write: () => Effect.void }
+          : undefined)
+      const tags = yield* makeTagStore(["Up=DINT[2]", "Down=DINT[2]"]).pipe(Effect.provide(remote))
+      const s = { control: yield* makeServerControl(), registry: makeConnectionRegistry(), tags }
+      const hub = yield* makeLiveHub(s, { interval: "1 hours", batch: "1 hours", tokenRequired: false, changed: Stream.never }, Effect.never)
+      const snap = dataOf<Snapshot>((yield* take((yield* hub.open(connection().connection))!.stream, 2))[1]!, "snapshot")
+      expect(snap.tags).toStrictEqual({
+        Up: { type: "DINT", count: 2, scalar: false, error: 0, path: "Up", values: [41, 42] },
+        Down: { type: "DINT", count: 2, scalar: false, error: 0, path: "Down", values: [] }
+      })
     })))
 
   it("a tag event as the page gets it: at most PAGE_VALUES values; an error without values, values without an error", () => {
