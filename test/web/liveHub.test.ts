@@ -175,8 +175,11 @@ describe("live hub: counters, backlog, subscription, stop", () => {
       const changed = yield* Queue.unbounded<void>()
       const hub = yield* makeLiveHub(s, { interval: "1 hours", batch: "20 millis", tokenRequired: false, changed: Stream.fromQueue(changed), maxStreams: 2 }, Effect.never)
       expect(hub.stats()).toStrictEqual({ pages: 0, events: 0, messages: 0, dropped: 0, refused: 0 })
-      // No page: nobody listens, so accesses are not taken in.
+      // No page: nobody listens, so accesses are not taken in, and a change builds no snapshot.
       yield* s.tags.write("B", 0, [true])
+      yield* Queue.offer(changed, undefined)
+      yield* Effect.sleep("100 millis")
+      expect(hub.stats()).toStrictEqual({ pages: 0, events: 0, messages: 0, dropped: 0, refused: 0 })
       const a = (yield* hub.open(connection().connection))!
       const b = (yield* hub.open(connection().connection))!
       expect(yield* hub.open(connection().connection)).toBeUndefined()
