@@ -253,6 +253,20 @@ describe("live hub: counters, backlog, subscription, stop", () => {
       expect(hub.stats()).toMatchObject({ events: 2, messages: 1 })
     })))
 
+  it.live("one page of two going keeps the subscription for the other", () =>
+    Effect.scoped(Effect.gen(function* () {
+      const s = yield* services(["B=BOOL"])
+      const hub = yield* makeLiveHub(s, { interval: "1 hours", batch: "20 millis", tokenRequired: false, changed: Stream.never }, Effect.never)
+      const a = (yield* hub.open(connection().connection))!
+      const b = (yield* hub.open(connection().connection))!
+      yield* take(a.stream, 2)
+      expect(hub.stats().pages).toBe(1)
+      yield* s.tags.write("B", 0, [true])
+      const chunks = yield* take(b.stream, 3).pipe(Effect.timeout("5 seconds"))
+      expect(dataOf<Array<LiveEvent>>(chunks[2]!, "tags").map((e) => [e.name, e.values])).toEqual([["B", [true]]])
+      expect(hub.stats()).toMatchObject({ events: 1, messages: 1 })
+    })))
+
   it.live("when the server stops, every page's stream ends", () =>
     Effect.scoped(Effect.gen(function* () {
       const s = yield* services(["B=BOOL"])
