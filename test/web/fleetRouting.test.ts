@@ -191,6 +191,15 @@ describe("a fleet's web server: live pages and health", () => {
       expect(web.liveStats()).toMatchObject({ pages: 2, refused: 1, dropped: 0 })
     })), 60_000)
 
+  it.live("--web-live-backlog reaches each controller's live page: a page that may hold 1 byte is dropped at the first message", () =>
+    withFleetWeb({ liveBacklog: 1, snapshotInterval: "50 millis" }, undefined, (url, _fleet, web) => Effect.gen(function* () {
+      const page = yield* readEvents(`${url}/plc2/events`, () => false)
+      // The stream ended (cut) well before readEvents' 5 s deadline would abort it.
+      expect(page.status).toBe(200)
+      expect(page.text).toMatch(/^retry: 1000\n\nevent: snapshot\n/)
+      expect(web.liveStats()).toMatchObject({ dropped: 1, pages: 0 })
+    })), 60_000)
+
   it.live("/healthz: a controller whose listener went (not disabled, not done) is down; disabled, done or stopped count as up", () =>
     withFleetWeb({}, undefined, (url, fleet) => Effect.gen(function* () {
       const health = () => Effect.map(request(`${url}/healthz`), (g) => [g.status, JSON.parse(g.body)])
