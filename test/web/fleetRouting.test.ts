@@ -107,6 +107,10 @@ describe("a fleet's web server: routing by controller name", () => {
       expect([page.status, page.body.includes('new EventSource("events")')]).toEqual([200, true])
       // Not a controller: the fleet's root answers (its 404), also for a name that cannot be decoded.
       for (const p of ["/nope/api", "/%zz/api", "/plc3/"]) expect([p, (yield* request(url + p)).status]).toEqual([p, 404])
+      // /metrics: every controller, a Modbus device with no CIP connections.
+      const metrics = yield* request(`${url}/metrics`)
+      expect(metrics.body).toMatch(/^cpppo_cip_connections_open\{controller="pump"\} 0$/m)
+      expect(metrics.body).toMatch(/^cpppo_cip_connections_open\{controller="plc2"\} 0$/m)
       const fleetPage = yield* request(`${url}/`)
       expect([fleetPage.status, fleetPage.headers["content-type"]?.startsWith("text/html"), fleetPage.body.includes("cpppo fleet")]).toEqual([200, true, true])
     })), 60_000)
@@ -189,6 +193,8 @@ describe("a fleet's web server: live pages and health", () => {
         (ps) => Effect.sync(() => { for (const p of ps) p.ctrl.abort() }))
       expect(pages.map((p) => p.status)).toEqual([200, 200, 503])
       expect(web.liveStats()).toMatchObject({ pages: 2, refused: 1, dropped: 0 })
+      // No token given: the pages are told commands need none.
+      expect((yield* readEvents(`${url}/plc2/events`, (t) => t.includes("event: snapshot"))).text).toMatch(/"tokenRequired":false/)
     })), 60_000)
 
   it.live("--web-live-backlog reaches each controller's live page: a page that may hold 1 byte is dropped at the first message", () =>
