@@ -27,7 +27,8 @@ const HTTP_TESTS_OF: Record<string, Array<string>> = {
   // api: "one controller named plc" (bareController: an app's own layers as one controller).
   // fleetRouting: /<name>/… routing and redirects, the fleet root's API and preflight, each
   // controller's history/signals/recorder, live options per controller, liveStats, /healthz.
-  fleet: t("api controllersGroup healthz server/fleet fleetRouting"),
+  // serverEdges: one controller's routes through the fleet router (a malformed %-escape's 400).
+  fleet: t("api controllersGroup healthz server/fleet fleetRouting serverEdges"),
   // liveHub: the hub without HTTP (first messages, snapshot fields, counters, backlog, subscription, stop).
   live: t("events liveBacklog liveLimits liveHub"),
   html: t("api healthz liveLimits"),

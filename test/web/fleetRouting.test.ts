@@ -106,9 +106,11 @@ describe("a fleet's web server: routing by controller name", () => {
       const page = yield* request(`${url}/plc1/`)
       expect([page.status, page.body.includes('new EventSource("events")')]).toEqual([200, true])
       // Not a controller: the fleet's root answers (its 404), also for a name that cannot be decoded.
-      for (const p of ["/nope/api", "/%zz/api", "/plc3/"]) expect([p, (yield* request(url + p)).status]).toEqual([p, 404])
+      // An empty first segment names no controller.
+      for (const p of ["/nope/api", "/%zz/api", "/plc3/", "//plc1/api/tags"]) expect([p, (yield* request(url + p)).status]).toEqual([p, 404])
       // /metrics: every controller, a Modbus device with no CIP connections.
       const metrics = yield* request(`${url}/metrics`)
+      expect(metrics.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/)
       expect(metrics.body).toMatch(/^cpppo_cip_connections_open\{controller="pump"\} 0$/m)
       expect(metrics.body).toMatch(/^cpppo_cip_connections_open\{controller="plc2"\} 0$/m)
       const fleetPage = yield* request(`${url}/`)
