@@ -18,12 +18,19 @@ const HTTP_TESTS_OF: Record<string, Array<string>> = {
   reply: t("api structures controllersGroup healthz"),
   // hardening/webPages: the Host and CORS guard and preflight (its live-page tests take 5-8 s);
   // hardening/web: malformed paths and %-escapes refused over HTTP.
-  server: t("api structures healthz liveLimits controllersGroup hardening/web hardening/webPages"),
+  // serverEdges: Accept q-values, the token's syntax, every refusal's status, body and headers,
+  // preflight, the Host guard's open paths, the URL logged, signals/replay/recorder in the context.
+  server: t("api structures healthz liveLimits controllersGroup hardening/web hardening/webPages serverEdges"),
   historyRoutes: t("history liveLimits"),
   // server/fleet: a fleet of 50 in-process controllers; its web test (1 s) serves /<name>/api,
   // /api, /healthz, /metrics, the pages and the redirect (its other tests do not reach src/web).
-  fleet: t("controllersGroup healthz server/fleet"),
-  live: t("events liveBacklog liveLimits"),
+  // api: "one controller named plc" (bareController: an app's own layers as one controller).
+  // fleetRouting: /<name>/… routing and redirects, the fleet root's API and preflight, each
+  // controller's history/signals/recorder, live options per controller, liveStats, /healthz.
+  // serverEdges: one controller's routes through the fleet router (a malformed %-escape's 400).
+  fleet: t("api controllersGroup healthz server/fleet fleetRouting serverEdges"),
+  // liveHub: the hub without HTTP (first messages, snapshot fields, counters, backlog, subscription, stop).
+  live: t("events liveBacklog liveLimits liveHub"),
   html: t("api healthz liveLimits"),
   assets: t("liveLimits api"),
   // pageText: the live page, trend.js and the fleet page as served (ids, endpoints, events, the

@@ -90,7 +90,8 @@ export const FOLDERS = {
     // (they run in npm test): the HTTP tests (api, events, structures, history: a web server per
     // test, events waits on its batching), Chromium (page, trend) and the CLI simulator (e2e).
     // historyRefusal.test.ts: historyRoutes.ts's read refusals without a server.
-    tests: ["request", "apiPaths", "metrics", "moving", "answers", "optionsGroup", "tagsGroup", "origin", "playItems", "metricsHelp", "convertEdges", "globClasses", "historyRefusal"].map((t) => `test/web/${t}.test.ts`),
+    // liveHub.test.ts: live.ts's hub (first messages, snapshots, counters, backlog, stop) without HTTP.
+    tests: ["request", "apiPaths", "metrics", "moving", "answers", "optionsGroup", "tagsGroup", "origin", "playItems", "metricsHelp", "convertEdges", "globClasses", "historyRefusal", "liveHub"].map((t) => `test/web/${t}.test.ts`),
     // One worker without isolation, project modules imported afresh per test file (as cip): the
     // row's ten files ran in 7 s this way, 42 s isolated, on this machine under load.
     // vitest.mutate.web.config.ts is that config plus, for a `--mutate` run of reply, server,

@@ -90,8 +90,9 @@ export const wantsHtml = (accept: string | undefined, json: boolean): boolean =>
   let html = -1
   let js = -1
   for (const part of accept.split(",")) {
-    const [type, ...params] = part.trim().toLowerCase().split(";")
-    const qp = params.map((p) => p.trim()).find((p) => p.startsWith("q="))
+    // Spaces may stand on either side of each ";" (RFC 9110: OWS ";" OWS parameter).
+    const [type, ...params] = part.toLowerCase().split(";").map((p) => p.trim())
+    const qp = params.find((p) => p.startsWith("q="))
     const q = qp === undefined ? 1 : Number(qp.slice(2)) || 0
     if (type === "text/html" || type === "application/xhtml+xml") html = Math.max(html, q)
     if (type === "application/json") js = Math.max(js, q)
