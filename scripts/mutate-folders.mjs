@@ -102,11 +102,11 @@ export const FOLDERS = {
     // In-process: argument preparation and the parsed defaults, the README's examples parsed,
     // cpppo.cfg and JSON config files, and the commands run through main.ts's `cli`: their own
     // checks (commandUsage.test.ts), the enip client, get-attribute and poll against a simulator
-    // on 127.0.0.1 port 0 (enipCommands.test.ts; the services each client option asks for, List* over TCP, -v and -l: enipClientServices.test.ts), enip server itself (enipServerCommand.test.ts), modbus server and poll (modbusCommands.test.ts); the shared options parsed (serverOptions.test.ts); both polls' --historize and -l (pollHistorize.test.ts). The enip client's send and route paths as bytes, against a recording listener (enipClientWire.test.ts). The help text of a small tree of every kind of option, -h and --version through `cli` (helpText.test.ts; help.test.ts is left out: half of it runs the built binary).
+    // on 127.0.0.1 port 0 (enipCommands.test.ts; the services each client option asks for, List* over TCP, -v and -l: enipClientServices.test.ts), enip server itself (enipServerCommand.test.ts), enip fleet's own checks and options read back (enipFleetCommand.test.ts), modbus server and poll (modbusCommands.test.ts); the shared options parsed (serverOptions.test.ts); both polls' --historize and -l (pollHistorize.test.ts). The enip client's send and route paths as bytes, against a recording listener (enipClientWire.test.ts). The help text of a small tree of every kind of option, -h and --version through `cli` (helpText.test.ts; help.test.ts is left out: half of it runs the built binary).
     // Every other CLI test runs the built binary (dist/), which does not see Stryker's mutants.
     // The history commands run in-process in test/history/{cli,plot}.test.ts.
     tests: [
-      ...["argv", "defaults", "clientAddress", "readme", "ini", "configFiles", "commandUsage", "enipCommands", "enipClientServices", "enipServerCommand", "modbusCommands", "serverOptions", "pollHistorize", "enipClientWire", "helpText"].map((t) => `test/cli/${t}.test.ts`),
+      ...["argv", "defaults", "clientAddress", "readme", "ini", "configFiles", "commandUsage", "enipCommands", "enipClientServices", "enipServerCommand", "enipFleetCommand", "modbusCommands", "serverOptions", "pollHistorize", "enipClientWire", "helpText"].map((t) => `test/cli/${t}.test.ts`),
       "test/history/cli.test.ts", "test/history/plot.test.ts"
     ],
     // One worker without isolation, project modules imported afresh per test file (as cip),

@@ -8,10 +8,12 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { historyPathFor } from "../../src/cli/fleet.js"
+import { connectModbus } from "../../src/modbus/client.js"
+import { historyOf } from "../replay/history.js"
 import { runCpppo, serveCpppo, usageOf } from "./inProcess.js"
 
 const addressOf = (line: string) => line.split(" ")[1]!
@@ -34,6 +36,17 @@ const identity = (address: string, ...options: ReadonlyArray<string>) =>
     expect(r.end).toBe("ok")
     const field = (name: string) => r.out.split("\n").find((l) => l.startsWith(`    ${name} `))?.slice(4 + 27)
     return Object.fromEntries(["Vendor ID", "Device Type", "Product Code", "Revision", "Serial Number", "Product Name"].map((n) => [n, field(n)]))
+  })
+
+/** The log FILE's text once it holds `needle` (or after 10 s). */
+const logWith = (file: string, needle: string) =>
+  Effect.gen(function* () {
+    let text = ""
+    for (let i = 0; i < 250 && !text.includes(needle); i++) {
+      yield* Effect.sleep("40 millis")
+      text = existsSync(file) ? readFileSync(file, "utf8") : ""
+    }
+    return text
   })
 
 const table = (rows: ReadonlyArray<readonly [ReadonlyArray<string>, string]>) =>
@@ -173,9 +186,11 @@ describe("enip fleet: the web API, history files, the log, the end", () => {
     mkdirSync(join(dir, "own"))
     mkdirSync(join(dir, "old"))
     writeFileSync(join(dir, "old", "last-week.jsonl"), "")
-    const s = yield* serveCpppo("enip", "fleet", "-n", "2", "-a", "127.0.0.1:0", "-A", "-w", "127.0.0.1:0",
+    const s = yield* serveCpppo("enip", "fleet", "-n", "2", "-a", "127.0.0.1:0", "-A", "-w", "127.0.0.1:0", "-v", "-l", join(dir, "fleet.log"),
       "--historize", join(dir, "own", "h.jsonl"), "--web-history", join(dir, "old"), "X=INT")
     const web = addressOf((yield* s.lines(3))[2]!)
+    // Two EtherNet/IP controllers: the fleet's line, without a Modbus count.
+    expect(yield* logWith(join(dir, "fleet.log"), "fleet of")).toMatch(/INFO +fleet of 2 controllers listening \(built and started in \d+ ms\)\n/)
     expect((yield* json(web, "/plc2/history/files")).body).toEqual({ files: ["h-plc2.jsonl", "last-week.jsonl"] })
     expect((yield* json(web, "/plc1/history/files")).body).toEqual({ files: ["h-plc1.jsonl", "last-week.jsonl"] })
   }).pipe(Effect.scoped))
@@ -188,18 +203,27 @@ describe("enip fleet: the web API, history files, the log, the end", () => {
       "  - name: 'pump{n}'", "    kind: modbus", "    count: 2", "    address: 127.0.0.2:0", "    registers: ['40001-40004=0']", ""
     ].join("\n"))
     const log = join(dir, "fleet.log")
-    const s = yield* serveCpppo("enip", "fleet", "-c", file, "-A", "-w", "127.0.0.1:0", "-v", "-l", log)
+    const started = performance.now()
+    const s = yield* serveCpppo("enip", "fleet", "-c", file, "-A", "-p", "-w", "127.0.0.1:0", "-v", "-l", log, "--historize", join(dir, "h.jsonl"))
     const lines = yield* s.lines(4)
+    const elapsed = performance.now() - started
     expect(lines.slice(0, 3)).toEqual([expect.stringMatching(/^plc 127\.0\.0\.1:\d+$/), expect.stringMatching(/^pump1 127\.0\.0\.2:\d+$/), expect.stringMatching(/^pump2 127\.0\.0\.3:\d+$/)])
     const web = addressOf(lines[3]!)
+    // -p: a Modbus device's write printed under its name, as `cpppo modbus server -p` prints it;
+    // --historize: each device has its own history file, recording the write.
+    const pump2 = addressOf(lines[2]!)
+    const written = yield* Effect.scoped(Effect.flatMap(connectModbus({ host: "127.0.0.3", port: Number(pump2.split(":")[1]), timeout: 5000 }),
+      (m) => m.request(1, { fc: 6, address: 2, value: 4321 })))
+    expect(written._tag).toBe("Written")
+    expect((yield* s.lines(5))[4]).toMatch(/^pump2: .*40003.*4321/)
+    expect((yield* json(web, "/pump2/history/files")).body).toEqual({ files: ["h-pump2.jsonl"] })
     for (const n of ["plc", "pump1", "pump2"]) expect((yield* json(web, `/${n}/api/server/control/done=true`)).body.command.success).toBe(true)
     // Every controller done: the command ends on its own; its last log line says so.
-    let text = ""
-    for (let i = 0; i < 250 && !text.includes("done:"); i++) {
-      yield* Effect.sleep("40 millis")
-      text = readFileSync(log, "utf8")
-    }
-    expect(text).toMatch(/INFO +fleet of 3 controllers \(2 Modbus\/TCP\) listening \(built and started in \d+ ms\)\n/)
+    const text = yield* logWith(log, "done:")
+    const [, ms] = /INFO +fleet of 3 controllers \(2 Modbus\/TCP\) listening \(built and started in (\d+) ms\)\n/.exec(text) ?? []
+    // The time it took, as measured around the command here: no more than that.
+    expect(Number(ms)).toBeLessThanOrEqual(Math.ceil(elapsed))
+    expect(readFileSync(join(dir, "h-pump2.jsonl"), "utf8")).toContain("4321")
     expect(text).toMatch(/INFO +done: every controller stopped\n$/)
   }).pipe(Effect.scoped))
 
@@ -209,11 +233,7 @@ describe("enip fleet: the web API, history files, the log, the end", () => {
     const s = yield* serveCpppo("enip", "fleet", "-a", "127.0.0.1:0", "-A", "-w", "127.0.0.1:0", "-v", "-l", log, "X=INT")
     const web = addressOf((yield* s.lines(2))[1]!)
     expect((yield* json(web, "/plc1/api/server/control/done=true")).body.command.success).toBe(true)
-    let text = ""
-    for (let i = 0; i < 250 && !text.includes("done:"); i++) {
-      yield* Effect.sleep("40 millis")
-      text = readFileSync(log, "utf8")
-    }
+    const text = yield* logWith(log, "done:")
     expect(text).toMatch(/INFO +done: shutting down\n$/)
     expect(text).not.toMatch(/fleet of/)
   }).pipe(Effect.scoped))
@@ -223,6 +243,19 @@ describe("enip fleet: the web API, history files, the log, the end", () => {
     const at = addressOf((yield* s.lines(1))[0]!)
     const again = yield* runCpppo("enip", "fleet", "-a", at, "X=INT")
     expect(again.end).toBe(`failed: Error: plc1 (${at}): cannot listen on ${at}: listen EADDRINUSE: address already in use ${at}`)
+  }).pipe(Effect.scoped))
+})
+
+describe("enip server (a fleet of one, through runFleet): --replay", () => {
+  it.live("the history's values are played into the tag; the web API shows the replay", () => Effect.gen(function* () {
+    const file = yield* historyOf([[0, ["Level", [0, 0]], { read: [1.5], type: "REAL" }], [3600, ["Level", [0, 0]], { read: [2.5] }]])
+    yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(join(file, ".."), { recursive: true, force: true })))
+    const s = yield* serveCpppo("enip", "server", "--no-config", "-a", "127.0.0.1:0", "-A", "-w", "127.0.0.1:0", "--replay", file, "Level=REAL")
+    const [tcp, web] = yield* s.lines(2)
+    const read = yield* runCpppo("enip", "client", "-a", tcp!, "-p", "-t", "5", "Level")
+    expect(read.out).toMatch(/Level\s+== \[1\.5\]: 'OK'/)
+    const replay = (yield* json(addressOf(web!), "/api/options")).body.data.options.replay
+    expect(replay).toMatchObject({ paused: false, loop: false, finished: false, speed: 1 })
   }).pipe(Effect.scoped))
 })
 
