@@ -171,13 +171,15 @@ describe("enip fleet: the command-line options reach every controller", () => {
 })
 
 describe("enip fleet: the web API, history files, the log, the end", () => {
-  it.live("-w :PORT takes -a's interface; with --config every interface", () => Effect.gen(function* () {
+  it.live("-w :PORT takes -a's interface (every interface, 0.0.0.0, when -a names none); with --config every interface", () => Effect.gen(function* () {
     const dir = yield* tempDir
     const file = join(dir, "f.yaml")
     writeFileSync(file, "controllers:\n  - name: a\n    address: 127.0.0.1:0\n    tags: [X=INT]\n")
     const cli = yield* serveCpppo("enip", "fleet", "-a", "127.0.0.1:0", "-A", "-w", ":0", "X=INT")
     const cfg = yield* serveCpppo("enip", "fleet", "-c", file, "-A", "-w", ":0")
     expect((yield* cli.lines(2))[1]).toMatch(/^web 127\.0\.0\.1:\d+$/)
+    const anyInterface = yield* serveCpppo("enip", "fleet", "-a", ":0", "-A", "-w", ":0", "X=INT")
+    expect(yield* anyInterface.lines(2)).toEqual([expect.stringMatching(/^plc1 0\.0\.0\.0:\d+$/), expect.stringMatching(/^web 0\.0\.0\.0:\d+$/)])
     expect((yield* cfg.lines(2))).toEqual([expect.stringMatching(/^a 127\.0\.0\.1:\d+$/), expect.stringMatching(/^web 0\.0\.0\.0:\d+$/)])
   }).pipe(Effect.scoped))
 
