@@ -7,11 +7,12 @@
  * an address in use, and the history file name of each controller (historyPathFor).
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Deferred, Effect, Either } from "effect"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { historyPathFor } from "../../src/cli/fleet.js"
+import { historyPathFor, runFleet } from "../../src/cli/fleet.js"
+import { parseFleetConfig } from "../../src/server/fleetConfig.js"
 import { connectModbus } from "../../src/modbus/client.js"
 import { historyOf } from "../replay/history.js"
 import { runCpppo, serveCpppo, usageOf } from "./inProcess.js"
@@ -258,6 +259,19 @@ describe("enip server (a fleet of one, through runFleet): --replay", () => {
     expect(read.out).toMatch(/Level\s+== \[1\.5\]: 'OK'/)
     const replay = (yield* json(addressOf(web!), "/api/options")).body.data.options.replay
     expect(replay).toMatchObject({ paused: false, loop: false, finished: false, speed: 1 })
+  }).pipe(Effect.scoped))
+})
+
+describe("runFleet with a web API and no history access given", () => {
+  it.live("each controller's web API offers its own history file (historyFile)", () => Effect.gen(function* () {
+    const dir = yield* tempDir
+    const controllers = Either.getOrThrow(parseFleetConfig("controllers:\n  - name: a\n    address: 127.0.0.1:0\n    tags: [X=INT]\n", "yaml"))
+    const listening = yield* Deferred.make<string>()
+    yield* Effect.forkScoped(runFleet({ controllers, web: { host: "127.0.0.1", port: 0 }, historyFile: (n) => join(dir, `${n}-history.jsonl`) }, {
+      onListening: ({ web }) => Deferred.succeed(listening, `${web!.host}:${web!.port}`)
+    }))
+    const web = yield* Deferred.await(listening).pipe(Effect.timeout("20 seconds"))
+    expect((yield* json(web, "/a/history/files")).body).toEqual({ files: ["a-history.jsonl"] })
   }).pipe(Effect.scoped))
 })
 
