@@ -263,15 +263,19 @@ describe("enip server (a fleet of one, through runFleet): --replay", () => {
 })
 
 describe("runFleet with a web API and no history access given", () => {
-  it.live("each controller's web API offers its own history file (historyFile)", () => Effect.gen(function* () {
+  it.live("each controller's web API offers its own history file (historyFile); empty signal specs start no generators; no -p, writes served", () => Effect.gen(function* () {
     const dir = yield* tempDir
     const controllers = Either.getOrThrow(parseFleetConfig("controllers:\n  - name: a\n    address: 127.0.0.1:0\n    tags: [X=INT]\n", "yaml"))
-    const listening = yield* Deferred.make<string>()
-    yield* Effect.forkScoped(runFleet({ controllers, web: { host: "127.0.0.1", port: 0 }, historyFile: (n) => join(dir, `${n}-history.jsonl`) }, {
-      onListening: ({ web }) => Deferred.succeed(listening, `${web!.host}:${web!.port}`)
+    const listening = yield* Deferred.make<readonly [string, string]>()
+    yield* Effect.forkScoped(runFleet({ controllers, web: { host: "127.0.0.1", port: 0 }, historyFile: (n) => join(dir, `${n}-history.jsonl`), signals: () => ({ specs: [] }) }, {
+      onListening: ({ controllers: [a], web }) => Deferred.succeed(listening, [`${a!.tcp.host}:${a!.tcp.port}`, `${web!.host}:${web!.port}`] as const)
     }))
-    const web = yield* Deferred.await(listening).pipe(Effect.timeout("20 seconds"))
+    const [tcp, web] = yield* Deferred.await(listening).pipe(Effect.timeout("20 seconds"))
     expect((yield* json(web, "/a/history/files")).body).toEqual({ files: ["a-history.jsonl"] })
+    expect(Object.keys((yield* json(web, "/a/api/options")).body.data.options)).toEqual(["delay"])
+    const rw = yield* runCpppo("enip", "client", "-a", tcp, "-p", "-t", "5", "X=(INT)4", "X")
+    expect(rw.out).toMatch(/X\s+== \[4\]: 'OK'/)
+    expect(yield* logWith(join(dir, "a-history.jsonl"), "[4]")).toContain("[4]")
   }).pipe(Effect.scoped))
 })
 
