@@ -44,11 +44,11 @@ const fleetOptions = {
 }
 type FleetCliOptions = Command.Command.ParseConfig<typeof fleetOptions>
 
-/** A fleet-file error in command-line words: the field and the reason, without the entry. */
+/** A fleet-file error in command-line words: the field (identity.productName → --product-name) and the reason, without the entry. */
 const cliMessage = (e: FleetConfigError) => {
   const m = /^controllers\[0\](?: \([^)]*\))?: (.*)$/.exec(e.message)
   const rest = m === null ? e.message : m[1]!
-  return rest.replace(/^(tags|udts)\[\d+\]: /, "").replace(/^identity\.([a-zA-Z]+): /, "--$1: ").replace(/^name: /, "--name: ")
+  return rest.replace(/^(tags|udts)\[\d+\]: /, "").replace(/^identity\.([a-zA-Z]+): /, (_, key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: `).replace(/^name: /, "--name: ")
 }
 
 /** The command-line controller options, as the one entry of a fleet file. */
