@@ -44,11 +44,18 @@ const fleetOptions = {
 }
 type FleetCliOptions = Command.Command.ParseConfig<typeof fleetOptions>
 
+/** The command-line options of the entry fields a command-line controller's mistakes name. */
+const OPTION_OF: Readonly<Record<string, string>> = { name: "--name", delay: "-d/--delay", routePath: "--route-path", address: "-a/--address" }
+
 /** A fleet-file error in command-line words: the field (identity.productName → --product-name) and the reason, without the entry. */
 const cliMessage = (e: FleetConfigError) => {
+  // -T with -U: the file words it as its two fields; enip server's words.
+  if (e.field === "tcp") return "-T/--no-tcp with -U/--no-udp leaves nothing to serve"
   const m = /^controllers\[0\](?: \([^)]*\))?: (.*)$/.exec(e.message)
   const rest = m === null ? e.message : m[1]!
-  return rest.replace(/^(tags|udts)\[\d+\]: /, "").replace(/^identity\.([a-zA-Z]+): /, (_, key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: `).replace(/^name: /, "--name: ")
+  return rest.replace(/^(tags|udts|signals)\[\d+\]: /, "")
+    .replace(/^identity\.([a-zA-Z]+): /, (_, key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: `)
+    .replace(/^(name|delay|routePath|address): /, (_, field: string) => `${OPTION_OF[field]}: `)
 }
 
 /** The command-line controller options, as the one entry of a fleet file. */

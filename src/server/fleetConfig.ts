@@ -106,8 +106,12 @@ const hasPlaceholder = (text: string) => /\{[^{}]*\}/.test(text)
 
 /** The first Schema issue as `path: message` (paths like `controllers[3].identity.vendor`). */
 const firstIssue = (error: ParseResult.ParseError, raw: unknown): FleetConfigError => {
-  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-  if (issue === undefined) return new FleetConfigError({ message: "invalid fleet file" })
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const head = issues[0]
+  if (head === undefined) return new FleetConfigError({ message: "invalid fleet file" })
+  // A union (a structure as text or as an object) reports each alternative; our own message from a
+  // text's parse (a Transformation at or under the same place) says more than "Expected {…}".
+  const issue = issues.find((i) => i._tag === "Transformation" && !/^Expected /.test(i.message) && head.path.every((p, k) => i.path[k] === p)) ?? head
   const path = issue.path
   const message = issue._tag === "Unexpected"
     ? "unknown field"
@@ -276,7 +280,7 @@ const expandEntry = (
     const simple = modbus ? undefined : pick("simple")
     const udp = modbus ? undefined : pick("udp")
     const tcp = modbus ? undefined : pick("tcp")
-    if (tcp === false && udp === false) return yield* Either.left(fail("tcp", "tcp: false with udp: false leaves nothing to serve"))
+    if (tcp === false && udp === false) return yield* Either.left(fail("tcp", "false with udp: false leaves nothing to serve"))
     const idleTimeout = pick("idleTimeout")
     const maxSessions = pick("maxSessions")
     const size = modbus ? undefined : pick("size")

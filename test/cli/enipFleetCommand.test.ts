@@ -98,7 +98,13 @@ describe("enip fleet: a command-line controller's mistakes in command-line words
       [["--revision", "300.1", "X=INT"], '--revision: expected MAJOR.MINOR with each 0..255, got "300.1"'],
       [["--serial", "zz", "X=INT"], '--serial: expected a serial number 0..0xFFFFFFFF, got "zz"'],
       [["--product-name", "x".repeat(33), "X=INT"], `--product-name: expected a product name (text of at most 32 characters), got "${"x".repeat(33)}"`],
-      [["--signal", "X=sin(", "X=INT"], 'signals[0]: bad signal "X=sin(": expected a value, found the end at position 7']
+      [["--signal", "X=sin(", "X=INT"], 'bad signal "X=sin(": expected a value, found the end at position 7'],
+      [["--udt", "Bad", "X=INT"], 'bad structure definition "Bad": expected NAME{Member:TYPE[n],…}'],
+      // As enip server words them (the fleet file names its fields: tcp, delay, routePath, address).
+      [["-T", "-U", "X=INT"], "-T/--no-tcp with -U/--no-udp leaves nothing to serve"],
+      [["-d", "zz", "X=INT"], '-d/--delay: expected seconds like 0.5 or a range like "0.1-0.9", got "zz"'],
+      [["--route-path", "zz", "X=INT"], '--route-path: invalid route path "zz": route path needs port/link pairs: zz'],
+      [["-a", "1.2.3.4:x", "X=INT"], '-a/--address: invalid address "1.2.3.4:x": port must be a number']
     ])
   }))
 

@@ -105,7 +105,7 @@ describe("fleet entries, field by field", () => {
 
   it("tcp: false with udp: false is refused; a tag of an unknown type names the tag's index", () => {
     expect(refused(`controllers: [{ name: a, tcp: false, udp: false }]`)).toEqual({
-      message: "controllers[0] (a): tcp: tcp: false with udp: false leaves nothing to serve", entry: 0, field: "tcp"
+      message: "controllers[0] (a): tcp: false with udp: false leaves nothing to serve", entry: 0, field: "tcp"
     })
     expect(refused(`controllers: [{ name: a, udts: ["A{x:INT}"], tags: ["X=A", "Y=B"] }]`)).toMatchObject({ entry: 0, field: "tags[1]" })
   })

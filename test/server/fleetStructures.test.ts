@@ -47,7 +47,11 @@ describe("structures in a fleet file", () => {
   it("a bad definition, or a tag of a structure not declared, is one line naming the entry and the field", () => {
     expect(bad(`controllers: [{ name: a, udts: ["Motor{Speed:FLOAT}"], tags: ["M=Motor"] }]`))
       .toMatch(/^controllers\[0\] \(a\): udts\[0\]: bad structure Motor: member Speed has unknown type FLOAT/)
-    expect(bad(`controllers: [{ name: a, udts: ["Motor{Speed:REAL"] }]`)).toMatch(/^controllers\[0\] \(a\): udts(\[0\])?: .*Motor\{Speed:REAL/)
+    // A text the structure parser refuses: its own message, not the object form's "expected { … }".
+    expect(bad(`controllers: [{ name: a, udts: ["Motor{Speed:REAL"] }]`)).toBe('controllers[0] (a): udts[0]: bad structure definition "Motor{Speed:REAL": expected NAME{Member:TYPE[n],…}')
+    expect(bad(`controllers: [{ name: a, udts: ["A{x:INT}", "Bad"] }]`)).toBe('controllers[0] (a): udts[1]: bad structure definition "Bad": expected NAME{Member:TYPE[n],…}')
+    // Neither a text nor an object: the Schema's words.
+    expect(bad(`controllers: [{ name: a, udts: [5] }]`)).toMatch(/^controllers\[0\] \(a\): udts\[0\]: expected \{ readonly name: .*got 5$/)
     expect(bad(`controllers: [{ name: a, udts: [{ name: Motor, members: [] }] }]`)).toMatch(/^controllers\[0\] \(a\): udts/)
     expect(bad(`controllers: [{ name: a, udts: ["A{x:INT}", "B{a:A,b:C}"] }]`)).toMatch(/^controllers\[0\] \(a\): udts\[1\]: bad structure B: member b has unknown type C/)
     expect(bad(`controllers: [{ name: a, tags: ["M=Motor"] }]`)).toMatch(/^controllers\[0\] \(a\): tags\[0\]: bad tag spec "M=Motor": unknown type "Motor"/)
