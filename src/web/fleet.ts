@@ -27,7 +27,7 @@ import { makeMetricsRegistry, type MetricsSource, renderMetrics } from "./metric
 import type { ControllerItem } from "./reply.js"
 import { type LiveHub, type LiveStats, makeLiveHub } from "./live.js"
 import { originPolicy } from "./origin.js"
-import { apiHandler, guard, type LiveControl, makeRouter, preflight, tokenOf, type WebOptions } from "./server.js"
+import { apiHandler, guard, type LiveControl, makeRouter, preflight, tokenOf, unroutable, type WebOptions } from "./server.js"
 
 /** What the web server needs of one controller. */
 export interface WebController {
@@ -190,7 +190,7 @@ export const makeFleetRouter = (controllers: ReadonlyArray<WebController>, optio
           HttpRouter.get("/api/*", apiHandler(targets, options, fleetChanges)),
           HttpRouter.options("/api", preflight(options)),
           HttpRouter.options("/api/*", preflight(options))
-        )
+        ).pipe(Effect.catchTag("RouteNotFound", unroutable(undefined)))
 
     const healthz = Effect.sync(() => {
       const down = controllers.filter((c) => !c.up()).map((c) => c.name)

@@ -210,14 +210,18 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
     HttpRouter.options("/api", preflight(options)),
     HttpRouter.options("/api/*", preflight(options))
   )
-  return router.pipe(
-    Effect.catchTag("RouteNotFound", (e) =>
-      // An /api path the router could not even decode (a malformed %-escape) is a bad request.
-      e.request.url.startsWith("/api")
-        ? Effect.succeed(send(e.request, e.request.url, true, refusal(s, `malformed request path ${JSON.stringify(e.request.url)}`, null), 400))
-        : Effect.succeed(HttpServerResponse.text("not found: try / or /api\n", { status: 404 })))
-  )
+  return router.pipe(Effect.catchTag("RouteNotFound", unroutable(s)))
 }
+
+/**
+ * A request no route took: an /api path the router could not even decode (a malformed %-escape)
+ * is a bad request (with the controller's alarms when there is one); anything else is not found.
+ * A simulator's router and a fleet's root both answer so.
+ */
+export const unroutable = (s: ApiServices | undefined) => (e: { readonly request: HttpServerRequest.HttpServerRequest }) =>
+  Effect.succeed(e.request.url.startsWith("/api")
+    ? send(e.request, e.request.url, true, refused(s, `malformed request path ${JSON.stringify(e.request.url)}`, null), 400)
+    : HttpServerResponse.text("not found: try / or /api\n", { status: 404 }))
 
 /**
  * Every request: the Host must be ours (DNS rebinding), and CORS headers go only to allowed

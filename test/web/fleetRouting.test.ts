@@ -107,7 +107,15 @@ describe("a fleet's web server: routing by controller name", () => {
       expect([page.status, page.body.includes('new EventSource("events")')]).toEqual([200, true])
       // Not a controller: the fleet's root answers (its 404), also for a name that cannot be decoded.
       // An empty first segment names no controller.
-      for (const p of ["/nope/api", "/%zz/api", "/plc3/", "//plc1/api/tags"]) expect([p, (yield* request(url + p)).status]).toEqual([p, 404])
+      for (const p of ["/nope/api", "/%zz/api", "/plc3/", "//plc1/api/tags"]) {
+        const r = yield* request(url + p)
+        expect([p, r.status, r.body]).toEqual([p, 404, "not found: try / or /api\n"])
+      }
+      // The fleet's own /api with a malformed %-escape: a bad request naming the path, as a
+      // single simulator answers it (not a 404).
+      const escape = yield* request(`${url}/api/tags/%zz`)
+      expect([escape.status, escape.headers["content-type"]?.startsWith("application/json"), JSON.parse(escape.body).command])
+        .toEqual([400, true, { success: false, message: 'malformed request path "/api/tags/%zz"' }])
       // /metrics: every controller, a Modbus device with no CIP connections.
       const metrics = yield* request(`${url}/metrics`)
       expect(metrics.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/)
