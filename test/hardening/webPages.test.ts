@@ -5,13 +5,13 @@
  * nothing; CORS only for the origins `--web-cors` names.
  */
 import { Context, Effect, Either, Layer, Logger, LogLevel } from "effect"
-import * as http from "node:http"
 import * as net from "node:net"
 import { describe, expect, it } from "vitest"
 import { ServerControl } from "../../src/server/control.js"
 import { EnipServer, SimulatorLive } from "../../src/server/simulator.js"
 import { WebApiLive, WebServer, type WebOptions } from "../../src/web/server.js"
 import { exchange, openSession } from "../../scripts/fuzz/healthy.js"
+import { httpGet } from "../web/fixture.js"
 
 const withWeb = <A>(web: Partial<WebOptions>, tags: ReadonlyArray<string>, f: (ctx: Context.Context<WebServer | EnipServer | ServerControl>) => Promise<A>) =>
   Effect.runPromise(Effect.scoped(Effect.gen(function* () {
@@ -24,16 +24,7 @@ const withWeb = <A>(web: Partial<WebOptions>, tags: ReadonlyArray<string>, f: (c
   })))
 
 /** A GET with chosen headers (fetch will not set Host); status, headers and body. */
-const get = (url: string, headers: Record<string, string> = {}, method = "GET") =>
-  new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    const req = http.request(url, { method, headers, timeout: 5000 }, (res) => {
-      let body = ""
-      res.on("data", (d: Buffer) => { body += d.toString("utf8") })
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
-    req.on("error", reject)
-    req.end()
-  })
+const get = httpGet
 
 /** An /events page that reads everything (counting bytes) until aborted. */
 const readingPage = async (url: string) => {

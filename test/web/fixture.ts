@@ -3,6 +3,7 @@
  * with the web server on 127.0.0.1:0, and small fetch helpers.
  */
 import { Effect, Layer, Schema } from "effect"
+import * as http from "node:http"
 import { ServerControlLive } from "../../src/server/control.js"
 import { ConnectionRegistry, ConnectionRegistryLive, sessionKey } from "../../src/server/registry.js"
 import { TagStore } from "../../src/tags/tagStore.js"
@@ -58,3 +59,18 @@ export const commandOf = (reply: ApiReply) => {
   if (c === null || !("success" in c)) throw new Error(`no command result in ${JSON.stringify(reply)}`)
   return c
 }
+
+/** A raw HTTP answer: status, headers and body as text. */
+export interface Got { readonly status: number; readonly headers: http.IncomingHttpHeaders; readonly body: string }
+
+/** A request with chosen headers and method through node:http (fetch will not set Host). */
+export const httpGet = (url: string, headers: Record<string, string> = {}, method = "GET") =>
+  new Promise<Got>((resolve, reject) => {
+    const req = http.request(url, { method, headers, timeout: 5000 }, (res) => {
+      let body = ""
+      res.on("data", (d: Buffer) => { body += d.toString("utf8") })
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+    })
+    req.on("error", reject)
+    req.end()
+  })

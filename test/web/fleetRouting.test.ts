@@ -9,7 +9,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Logger, LogLevel, type Scope } from "effect"
 import * as fs from "node:fs"
-import * as http from "node:http"
 import * as os from "node:os"
 import * as path from "node:path"
 import type { HistoryRecorderService, RecorderStats } from "../../src/history/recorderService.js"
@@ -18,6 +17,7 @@ import { parseFleetConfig } from "../../src/server/fleetConfig.js"
 import { type ControllerExtras, webControllers } from "../../src/web/fleet.js"
 import { signalsItem } from "../../src/web/playItems.js"
 import { serveWeb, type WebOptions } from "../../src/web/server.js"
+import { httpGet } from "./fixture.js"
 import { fakeSignals } from "./playFakes.js"
 
 const FLEET = `
@@ -43,18 +43,8 @@ const recorderLosing = (n: number): HistoryRecorderService => {
   return { record: () => {}, congested: () => false, stats: Effect.succeed(stats), unsafeStats: () => stats, sync: Effect.void }
 }
 
-interface Got { readonly status: number; readonly headers: http.IncomingHttpHeaders; readonly body: string }
-
 const request = (url: string, headers: Record<string, string> = {}, method = "GET") =>
-  Effect.promise(() => new Promise<Got>((resolve, reject) => {
-    const req = http.request(url, { method, headers, timeout: 5000 }, (res) => {
-      let body = ""
-      res.on("data", (d: Buffer) => { body += d.toString("utf8") })
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
-    req.on("error", reject)
-    req.end()
-  }))
+  Effect.promise(() => httpGet(url, headers, method))
 
 /** The fleet and its web server; `extras` per controller name. */
 const withFleetWeb = <A, E>(options: Partial<WebOptions>, extras: ((name: string) => ControllerExtras) | undefined, body: (url: string, fleet: Effect.Effect.Success<ReturnType<typeof makeFleet>>, web: Effect.Effect.Success<ReturnType<typeof serveWeb>>) => Effect.Effect<A, E, Scope.Scope>) =>

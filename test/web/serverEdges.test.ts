@@ -7,7 +7,6 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger } from "effect"
-import * as http from "node:http"
 import { HistoryRecorder, type HistoryRecorderService, type RecorderStats } from "../../src/history/recorderService.js"
 import { makeServerControl, ServerControlLive } from "../../src/server/control.js"
 import { ConnectionRegistryLive, makeConnectionRegistry } from "../../src/server/registry.js"
@@ -16,22 +15,10 @@ import { bareController } from "../../src/web/fleet.js"
 import { replayItem, signalsItem } from "../../src/web/playItems.js"
 import { authorized, serveWeb, tokenOf, WebApiLive, WebServer, wantsHtml } from "../../src/web/server.js"
 import { fakeReplay, fakeSignals } from "./playFakes.js"
-import { TAGS, webEnv } from "./fixture.js"
+import { type Got, httpGet, TAGS, webEnv } from "./fixture.js"
 
-interface Got { readonly status: number; readonly headers: http.IncomingHttpHeaders; readonly body: string }
-
-/** A request with chosen headers (fetch will not set Host). */
 const request = (path: string, headers: Record<string, string> = {}, method = "GET") =>
-  Effect.flatMap(WebServer, ({ url }) => Effect.promise(() =>
-    new Promise<Got>((resolve, reject) => {
-      const req = http.request(url + path, { method, headers, timeout: 5000 }, (res) => {
-        let body = ""
-        res.on("data", (d: Buffer) => { body += d.toString("utf8") })
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-      })
-      req.on("error", reject)
-      req.end()
-    })))
+  Effect.flatMap(WebServer, ({ url }) => Effect.promise(() => httpGet(url + path, headers, method)))
 
 const json = (g: Got) => JSON.parse(g.body) as { alarm: Array<string>; command: { success: boolean; message: string } | null; data: Record<string, any>; since: number | null; until: number }
 
