@@ -10,6 +10,7 @@
  * Reports: reports/mutation/<folder>[--<narrowed>].{html,json}.
  */
 import { spawnSync } from "node:child_process"
+import { createHash } from "node:crypto"
 import { FOLDERS, folderEnv } from "./mutate-folders.mjs"
 
 const args = process.argv.slice(2)
@@ -31,7 +32,12 @@ let status = 0
 for (const folder of folders.length > 0 ? folders : Object.keys(FOLDERS)) {
   // runArgs: options for these runs only, not for CI's changed-line job (e.g. extra reporters).
   const { mutate, args: always = [], runArgs = [] } = FOLDERS[folder]
-  const name = narrowed === undefined ? folder : `${folder}--${narrowed.replace(/[^A-Za-z0-9]+/g, "_")}`
+  // A narrowed run's files name its reports; many line ranges would make a name longer than a file
+  // name may be (ENAMETOOLONG), so a long one keeps its start and a hash of the whole.
+  const flat = narrowed === undefined ? undefined : narrowed.replace(/[^A-Za-z0-9]+/g, "_")
+  const name = flat === undefined ? folder
+    : flat.length <= 120 ? `${folder}--${flat}`
+    : `${folder}--${flat.slice(0, 100)}_${createHash("sha256").update(narrowed).digest("hex").slice(0, 12)}`
   const options = [
     ...(narrowed === undefined ? ["--mutate", mutate.join(",")] : []),
     "--incrementalFile", `reports/stryker-incremental-${name}.json`,
