@@ -157,6 +157,12 @@ controllers:
       [`controllers: [{ name: a, delay: "slow" }]`, /^controllers\[0\] \(a\): delay: expected seconds like 0\.5 or a range/],
       [`controllers: [{ name: a, delay: -1 }]`, /^controllers\[0\] \(a\): delay: expected seconds or a range/],
       [`controllers: [{ name: a, routePath: "x/1" }]`, /^controllers\[0\] \(a\): routePath: invalid route path "x\/1": bad port/],
+      // A structure as text that does not parse: the parser's words, not the object form's "expected { … }";
+      // an object missing a field or neither form: the Schema's.
+      [`controllers: [{ name: a, udts: ["Motor{Speed:REAL"] }]`, /^controllers\[0\] \(a\): udts\[0\]: bad structure definition "Motor\{Speed:REAL": expected NAME\{Member:TYPE\[n\],…\}$/],
+      [`controllers: [{ name: a, udts: [{ name: M }] }]`, /^controllers\[0\] \(a\): udts\[0\]\.members: is missing$/],
+      [`controllers: [{ name: a, udts: [5] }]`, /^controllers\[0\] \(a\): udts\[0\]: expected \{ readonly name: .*, got 5$/],
+      [`controllers: [{ name: a, tcp: false, udp: false }]`, /^controllers\[0\] \(a\): tcp: false with udp: false leaves nothing to serve$/],
       [`controllers: [{ name: a, kind: modbus }]`, /^controllers\[0\] \(a\): registers: a modbus device needs registers: \(ranges like "40001-40100=0"\)$/],
       [`controllers: [{ name: a, kind: modbus, registers: ["40001-40010"], tags: ["X=INT"] }]`, /^controllers\[0\] \(a\): tags: not for kind: modbus \(an EtherNet\/IP controller's field\)$/],
       [`controllers: [{ name: a, kind: modbus, registers: ["40001-40010"], identity: { vendor: 1 } }]`, /^controllers\[0\] \(a\): identity: not for kind: modbus/],
