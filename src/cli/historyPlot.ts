@@ -4,7 +4,7 @@
 import { Console, Effect, Either, Option } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { parseTagSelection, trendSvg } from "../history/index.js"
+import { MIN_PLOT_HEIGHT, MIN_PLOT_WIDTH, parseTagSelection, trendSvg } from "../history/index.js"
 import type { PlotConfig } from "./history.js"
 import { expandFiles, fail, type Failure, oneLine, parseTime, reportCorrupt, zoneOf } from "./historyRun.js"
 
@@ -20,8 +20,8 @@ export const runPlot = (cfg: PlotConfig) =>
     const tags = Option.isNone(cfg.tags)
       ? undefined
       : yield* Either.mapLeft(parseTagSelection(cfg.tags.value), (message): Failure => ({ message }))
-    const width = yield* size("width", cfg.width, 320)
-    const height = yield* size("height", cfg.height, 200)
+    const width = yield* size("width", cfg.width, MIN_PLOT_WIDTH)
+    const height = yield* size("height", cfg.height, MIN_PLOT_HEIGHT)
     const files = yield* expandFiles(cfg.files)
     const title = Option.getOrElse(cfg.title, () => cfg.files.map((f) => path.basename(f)).join(", "))
     const { svg, trend } = yield* trendSvg({ files, tags, since, until }, { zone: zone ?? "UTC", width, height, title }).pipe(

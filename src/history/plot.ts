@@ -92,10 +92,14 @@ const stepPath = (s: Series, x: (t: number) => number, y: (v: number) => number,
   return parts.join("")
 }
 
+/** The smallest plot drawn (a smaller size asked of plotSvg is widened; the CLI and web API refuse one). */
+export const MIN_PLOT_WIDTH = 320
+export const MIN_PLOT_HEIGHT = 200
+
 /** Render the series as an SVG document. */
 export const plotSvg = (series: ReadonlyArray<Series>, options: PlotOptions = {}): string => {
-  const width = Math.max(320, Math.round(options.width ?? 960))
-  const height = Math.max(200, Math.round(options.height ?? 480))
+  const width = Math.max(MIN_PLOT_WIDTH, Math.round(options.width ?? 960))
+  const height = Math.max(MIN_PLOT_HEIGHT, Math.round(options.height ?? 480))
   const zone = options.zone ?? "UTC"
   let from = options.from ?? Infinity
   let to = options.to ?? -Infinity

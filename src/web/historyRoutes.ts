@@ -15,7 +15,7 @@ import { parseTagSelection, type Series } from "../history/series.js"
 import { Timestamp } from "../history/timestamp.js"
 import type { ReadError } from "../history/reader.js"
 import { type PlotError, readTrend } from "../history/trend.js"
-import { plotSvg } from "../history/plot.js"
+import { MIN_PLOT_HEIGHT, MIN_PLOT_WIDTH, plotSvg } from "../history/plot.js"
 
 /** Which history files the web server may read. */
 export interface HistoryAccess {
@@ -170,8 +170,8 @@ export const historyHandlers = (access: HistoryAccess) => {
   const plot = withQuery((q) =>
     Effect.gen(function* () {
       const p = yield* parseQuery(access, q)
-      const width = yield* sizeParam(q, "width", 320, 960)
-      const height = yield* sizeParam(q, "height", 200, 480)
+      const width = yield* sizeParam(q, "width", MIN_PLOT_WIDTH, 960)
+      const height = yield* sizeParam(q, "height", MIN_PLOT_HEIGHT, 480)
       const trend = yield* readTrend({ files: [p.file], tags: p.tags, since: p.since, until: p.until }).pipe(Effect.mapError(readRefusal(p.file)))
       const svg = plotSvg(trend.series, {
         zone: p.tz, from: trend.from, to: trend.to,
