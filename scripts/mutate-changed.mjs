@@ -6,7 +6,10 @@
  * between BASE (default `HEAD^`, the first parent: for a merge commit, everything the branch
  * brought) and HEAD, capped at `--max-lines` lines so the job stays within CI's time limit (the
  * lines left out are named). Each touched folder runs with its own mutation test set (the table
- * in mutate-folders.mjs, shared with `npm run mutate`); a folder without one is named and skipped. The job fails when the changed lines of a
+ * in mutate-folders.mjs, shared with `npm run mutate`), narrowed to the changed ranges as
+ * `npm run mutate -- <folder> --mutate <ranges>` is (CPPPO_MUTATE_FILES: a folder's vitest config
+ * adds the tests its per-file table gives those files, e.g. web's HTTP tests); a folder without a
+ * set is named and skipped. The job fails when the changed lines of a
  * folder score below `--break` (a mutant there that no test notices is new code no test holds).
  *
  *   node scripts/mutate-changed.mjs [--base REV] [--max-lines N] [--break PERCENT]
@@ -109,7 +112,7 @@ for (const [folder, mutate] of byFolder) {
       ...(FOLDERS[folder].args ?? []),
       "--logLevel", "warn"
     ],
-    { stdio: "inherit", env: { ...process.env, ...folderEnv(folder), MUTATE_REPORT: report } }
+    { stdio: "inherit", env: { ...process.env, ...folderEnv(folder, mutate.join(",")), MUTATE_REPORT: report } }
   )
   if (run.status !== 0 || !existsSync(report)) {
     console.log(`src/${folder}: Stryker failed (exit ${run.status ?? run.signal})`)

@@ -171,11 +171,15 @@ export const FOLDERS = {
 }
 
 /** The environment a Stryker run of `folder` needs (its tests, its vitest config). */
-export const folderEnv = (/** @type {string} */ folder) => {
+export const folderEnv = (/** @type {string} */ folder, /** @type {string | undefined} */ narrowed = undefined) => {
   const row = FOLDERS[folder]
   if (row === undefined) throw new Error(`no mutation folder ${folder}`)
   return {
     ...(row.tests.length > 0 ? { CPPPO_MUTATE_TESTS: row.tests.join(",") } : {}),
-    MUTATE_VITEST_CONFIG: row.vitestConfig ?? "vitest.mutate.config.ts"
+    MUTATE_VITEST_CONFIG: row.vitestConfig ?? "vitest.mutate.config.ts",
+    // The files (or line ranges) of a narrowed run, `npm run mutate -- --mutate …` and CI's
+    // changed-line job alike: a folder's vitest config adds the tests those files need (web's
+    // HTTP tests) or keeps only the ones that load them.
+    ...(narrowed === undefined ? {} : { CPPPO_MUTATE_FILES: narrowed })
   }
 }

@@ -51,9 +51,7 @@ for (const folder of folders.length > 0 ? folders : Object.keys(FOLDERS)) {
     stdio: "inherit",
     env: {
       ...process.env,
-      ...folderEnv(folder),
-      // The files of a narrowed run: a folder's vitest config may keep only the tests that load them.
-      ...(narrowed === undefined ? {} : { CPPPO_MUTATE_FILES: narrowed }),
+      ...folderEnv(folder, narrowed),
       CPPPO_MUTATION_REPORT: `reports/mutation/${name}`
     }
   })
