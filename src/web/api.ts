@@ -110,6 +110,12 @@ export interface ApiTarget {
 /** The read-only fleet group: one item per controller. */
 const CONTROLLER_FIELDS = ["address", "state", "sessions", "requests", "tags", "product", "serial", "delay", "errors"] as const
 
+/** The alarms of the controllers an API answers for: each prefixed with its controller's name when there are several. */
+export const alarmsOf = (targets: ReadonlyArray<ApiTarget>): Array<string> => {
+  const many = targets.length !== 1
+  return targets.flatMap((t) => alarms(t.s).map((a) => (many ? `${t.name}: ${a}` : a)))
+}
+
 /**
  * Answer a parsed API path for several controllers at once (a fleet's `/api`): the command is
  * validated on every matched item of every controller before any runs (all or nothing), and
@@ -120,7 +126,7 @@ export const answerMany = (targets: ReadonlyArray<ApiTarget>, path: ApiPath, sin
   Effect.gen(function* () {
     const many = targets.length !== 1
     const label = (t: ApiTarget, text: string) => (many ? `${t.name}: ${text}` : text)
-    const alarmsNow = () => targets.flatMap((t) => alarms(t.s).map((a) => label(t, a)))
+    const alarmsNow = () => alarmsOf(targets)
     const alarm = alarmsNow()
     const bad = (message: string): ApiAnswer => ({ reply: { alarm, command: { success: false, message }, data: {}, since, until: now() }, status: 400 })
     // A malformed or over-long glob is refused like any other bad request.
@@ -186,9 +192,13 @@ const prefixKeys = <V>(name: string, items: Record<string, V>): Record<string, V
 export const answer = (s: ApiServices, path: ApiPath, since: number | null): Effect.Effect<ApiAnswer> =>
   answerMany([{ name: "", s }], path, since)
 
-/** A reply for a request refused before it was looked at (bad path, missing token). */
-export const refusal = (s: ApiServices, message: string, since: number | null): ApiReply => ({
-  alarm: alarms(s),
+/**
+ * A reply for a request refused before it was looked at (bad path, missing token, another
+ * site's command), with the alarms of the controller or controllers it was for (an empty list:
+ * none).
+ */
+export const refusal = (scope: ApiServices | ReadonlyArray<ApiTarget>, message: string, since: number | null): ApiReply => ({
+  alarm: Array.isArray(scope) ? alarmsOf(scope as ReadonlyArray<ApiTarget>) : alarms(scope as ApiServices),
   command: { success: false, message },
   data: {},
   since,

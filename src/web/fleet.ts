@@ -190,7 +190,7 @@ export const makeFleetRouter = (controllers: ReadonlyArray<WebController>, optio
           HttpRouter.get("/api/*", apiHandler(targets, options, fleetChanges)),
           HttpRouter.options("/api", preflight(options)),
           HttpRouter.options("/api/*", preflight(options))
-        ).pipe(Effect.catchTag("RouteNotFound", unroutable(undefined)))
+        ).pipe(Effect.catchTag("RouteNotFound", unroutable(targets)))
 
     const healthz = Effect.sync(() => {
       const down = controllers.filter((c) => !c.up()).map((c) => c.name)
@@ -216,8 +216,9 @@ export const makeFleetRouter = (controllers: ReadonlyArray<WebController>, optio
       HttpRouter.get("/healthz", healthz),
       HttpRouter.get("/metrics", metrics),
       HttpRouter.all("*", dispatch),
-      // A path the router cannot decode (a malformed %-escape): the root answers it (400 for /api).
-      Effect.catchTag("RouteNotFound", () => root)
+      // A path the router cannot decode (a malformed %-escape): dispatched all the same, by its
+      // first segment (a controller's /api answers 400 naming the path, as the root's does).
+      Effect.catchTag("RouteNotFound", () => dispatch)
     ))
     const liveStats = (): LiveStats => {
       const sum = { ...NO_PAGES }

@@ -125,9 +125,12 @@ const send = (req: HttpServerRequest.HttpServerRequest, query: string, json: boo
 /** The controllers an `/api` answers for: one (a simulator's own API) or a fleet's. */
 export type ApiScope = ApiServices | ReadonlyArray<ApiTarget>
 
-/** A refused request's reply: with the controller's alarms when there is one controller. */
-const refused = (s: ApiServices | undefined, message: string, since: number | null): ApiReply =>
-  s !== undefined ? refusal(s, message, since) : { alarm: [], command: { success: false, message }, data: {}, since, until: Date.now() / 1000 }
+/**
+ * A refused request's reply, with the alarms of the controllers the API answers for (a disabled
+ * simulator's 401 says so, as its answers do); none for a request refused before it reaches any
+ * (a foreign Host).
+ */
+const refused = (scope: ApiScope | undefined, message: string, since: number | null): ApiReply => refusal(scope ?? [], message, since)
 
 /** `GET /api…`: parse, refuse other sites' commands, check the token for commands, answer, tell the live pages. */
 export const apiHandler = (scope: ApiScope, options: WebOptions, changes: PubSub.PubSub<void>) => {
@@ -141,14 +144,14 @@ export const apiHandler = (scope: ApiScope, options: WebOptions, changes: PubSub
     const since = sinceOf(url)
     const query = url.pathname + url.search
     const parsed = parseApiPath(url.pathname)
-    if (Either.isLeft(parsed)) return send(req, query, url.pathname.endsWith(".json"), refused(s, parsed.left, since), 400)
+    if (Either.isLeft(parsed)) return send(req, query, url.pathname.endsWith(".json"), refused(scope, parsed.left, since), 400)
     const path = parsed.right
     if (path.value !== undefined) {
       const crossSite = crossSiteRefusal(policy, { origin: req.headers["origin"], host: req.headers["host"], fetchSite: req.headers["sec-fetch-site"] })
-      if (crossSite !== undefined) return send(req, query, path.json, refused(s, crossSite, since), 403)
+      if (crossSite !== undefined) return send(req, query, path.json, refused(scope, crossSite, since), 403)
     }
     if (path.value !== undefined && token !== undefined && !authorized(req.headers["authorization"], token)) {
-      return send(req, query, path.json, refused(s, "this command changes the simulator: it needs Authorization: Bearer <token> (--web-token)", since), 401,
+      return send(req, query, path.json, refused(scope, "this command changes the simulator: it needs Authorization: Bearer <token> (--web-token)", since), 401,
         { "www-authenticate": 'Bearer realm="cpppo"' })
     }
     const { reply, status } = yield* (s !== undefined ? answer(s, path, since) : answerMany(many!, path, since))
@@ -210,15 +213,15 @@ export const makeRouter = (s: ApiServices, options: WebOptions, live: LiveContro
     HttpRouter.options("/api", preflight(options)),
     HttpRouter.options("/api/*", preflight(options))
   )
-  return router.pipe(Effect.catchTag("RouteNotFound", unroutable(s)))
+  return router.pipe(Effect.catchTag("RouteNotFound", unroutable(fleet ?? s)))
 }
 
 /**
  * A request no route took: an /api path the router could not even decode (a malformed %-escape)
- * is a bad request (with the controller's alarms when there is one); anything else is not found.
- * A simulator's router and a fleet's root both answer so.
+ * is a bad request (with the alarms of the controllers that API answers for); anything else is
+ * not found. A simulator's router and a fleet's root both answer so.
  */
-export const unroutable = (s: ApiServices | undefined) => (e: { readonly request: HttpServerRequest.HttpServerRequest }) =>
+export const unroutable = (s: ApiScope) => (e: { readonly request: HttpServerRequest.HttpServerRequest }) =>
   Effect.succeed(e.request.url.startsWith("/api")
     ? send(e.request, e.request.url, true, refused(s, `malformed request path ${JSON.stringify(e.request.url)}`, null), 400)
     : HttpServerResponse.text("not found: try / or /api\n", { status: 404 }))

@@ -2,7 +2,7 @@
  * A fleet's web server (src/web/fleet.ts) over HTTP on 127.0.0.1 port 0, with two EtherNet/IP
  * controllers and a Modbus/TCP device: `/<name>/…` routed by the controller's name (percent-
  * escapes decoded, the bare name redirected with its query), the fleet page and API at the root
- * (refusals with no controller's alarms, CORS preflight), each controller's own history files,
+ * (refusals with the controllers' alarms, by name, CORS preflight), each controller's own history files,
  * signals and recorder, its live page with the web options (token, interval, batch, page limit),
  * the live counters summed over the controllers, and /healthz for a controller whose listener went.
  */
@@ -115,7 +115,7 @@ describe("a fleet's web server: routing by controller name", () => {
       expect([fleetPage.status, fleetPage.headers["content-type"]?.startsWith("text/html"), fleetPage.body.includes("cpppo fleet")]).toEqual([200, true, true])
     })), 60_000)
 
-  it.live("the fleet's API at the root: /api, /api.json, /api/…; a refusal carries no controller's alarms; CORS preflight at /api and below", () =>
+  it.live("the fleet's API at the root: /api, /api.json, /api/…; a refusal carries the controllers' alarms, by name; CORS preflight at /api and below", () =>
     withFleetWeb({ cors: ["http://hmi.example"] }, undefined, (url, fleet) => Effect.gen(function* () {
       yield* fleet.controllers.get("plc1")!.control.setDisabled(true)
       for (const p of ["/api", "/api.json", "/api/controllers"]) {
@@ -126,13 +126,22 @@ describe("a fleet's web server: routing by controller name", () => {
       expect(Object.keys(all.data.controllers)).toEqual(["plc1", "plc2", "pump"])
       expect(all.data.controllers.pump).toMatchObject({ product: "Modbus/TCP", serial: 0, state: "running" })
       expect(all.data.controllers.plc1.state).toBe("disabled")
-      // A path that does not parse: refused before any controller is asked (plc1's alarm not in it).
+      // Every refusal carries the alarms of the controllers the API answers for, by name: a path
+      // that does not parse, one the controllers refuse, one the router cannot decode.
+      const disabled = ["plc1: server disabled: the EtherNet/IP port is closed"]
       const bad = yield* request(`${url}/api/tags=1?since=2`)
       expect(bad.status).toBe(400)
       const reply = JSON.parse(bad.body)
-      expect(reply).toMatchObject({ alarm: [], data: {}, since: 2, command: { success: false, message: 'a value may only follow a command (group/match/command=value): "tags=1"' } })
-      // One the controllers refuse carries their alarms, by name.
-      expect(JSON.parse((yield* request(`${url}/api/nope`)).body).alarm).toEqual(["plc1: server disabled: the EtherNet/IP port is closed"])
+      expect(reply).toMatchObject({ alarm: disabled, data: {}, since: 2, command: { success: false, message: 'a value may only follow a command (group/match/command=value): "tags=1"' } })
+      expect(JSON.parse((yield* request(`${url}/api/nope`)).body).alarm).toEqual(disabled)
+      expect(JSON.parse((yield* request(`${url}/api/tags/%zz`)).body).alarm).toEqual(disabled)
+      // plc1's own API: its alarms, unprefixed (plc2's router: none).
+      expect(JSON.parse((yield* request(`${url}/plc1/api/tags=1`)).body).alarm).toEqual(["server disabled: the EtherNet/IP port is closed"])
+      expect(JSON.parse((yield* request(`${url}/plc1/api/tags/%zz`)).body).alarm).toEqual(["server disabled: the EtherNet/IP port is closed"])
+      expect(JSON.parse((yield* request(`${url}/plc2/api/tags=1`)).body).alarm).toEqual([])
+      // Another site's command at the root: 403, with the alarms.
+      const foreign = yield* request(`${url}/api/tags/SCADA/value/1`, { origin: "http://evil.example" })
+      expect([foreign.status, JSON.parse(foreign.body).alarm]).toEqual([403, disabled])
       expect(reply.until).toBeGreaterThan(Date.now() / 1000 - 60)
       expect(reply.until).toBeLessThanOrEqual(Date.now() / 1000)
       for (const p of ["/api", "/api/tags"]) {

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger } from "effect"
 import { HistoryRecorder, type HistoryRecorderService, type RecorderStats } from "../../src/history/recorderService.js"
-import { makeServerControl, ServerControlLive } from "../../src/server/control.js"
+import { makeServerControl, ServerControl, ServerControlLive } from "../../src/server/control.js"
 import { ConnectionRegistryLive, makeConnectionRegistry } from "../../src/server/registry.js"
 import { makeTagStore, TagStore } from "../../src/tags/tagStore.js"
 import { bareController } from "../../src/web/fleet.js"
@@ -105,6 +105,24 @@ describe("the bearer token", () => {
 })
 
 describe("replies and refusals over HTTP", () => {
+  it.live("every /api refusal carries the simulator's alarms, as its answers do; a foreign Host's none", () =>
+    Effect.gen(function* () {
+      yield* Effect.flatMap(ServerControl, (c) => c.setDisabled(true))
+      const disabled = ["server disabled: the EtherNet/IP port is closed"]
+      const cases: Array<[string, Record<string, string>, number, Array<string>]> = [
+        ["/api/tags", {}, 200, disabled],
+        ["/api/tags/SCADA/attribute[0]=5", {}, 401, disabled],
+        ["/api/tags/SCADA/attribute[0]=5", { origin: "http://evil.example", authorization: "Bearer tok" }, 403, disabled],
+        ["/api/tags=1", {}, 400, disabled],
+        ["/api/tags/%zz", {}, 400, disabled],
+        ["/api/tags", { host: "evil.example" }, 403, []]
+      ]
+      for (const [path, headers, status, alarm] of cases) {
+        const got = yield* request(path, headers)
+        expect([path, headers, got.status, json(got).alarm]).toEqual([path, headers, status, alarm])
+      }
+    }).pipe(Effect.provide(webEnv({ token: "tok" })), Effect.scoped))
+
   it.live("since: a finite number is echoed, anything else is null (answers and refusals alike)", () =>
     Effect.gen(function* () {
       const sinceOf = (q: string) => Effect.map(request(`/api/options${q}`), (g) => json(g).since)
