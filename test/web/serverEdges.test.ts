@@ -142,6 +142,11 @@ describe("replies and refusals over HTTP", () => {
       expect([page.status, page.headers["content-type"]?.startsWith("text/html")]).toEqual([400, true])
       const badJson = yield* request("/api/nope.json", { accept: "text/html" })
       expect([badJson.status, badJson.headers["content-type"]?.startsWith("application/json")]).toEqual([400, true])
+      // A path the grammar itself refuses (a value with no command), likewise.
+      const unparsed = yield* request("/api/tags=1", { accept: "text/html" })
+      expect([unparsed.status, unparsed.headers["content-type"]?.startsWith("text/html")]).toEqual([400, true])
+      const unparsedJson = yield* request("/api/tags=1.json", { accept: "text/html" })
+      expect([unparsedJson.status, unparsedJson.headers["content-type"]?.startsWith("application/json")]).toEqual([400, true])
       const escape = yield* request("/api/tags/%zz", { accept: "text/html" })
       expect(escape.status).toBe(400)
       expect(escape.headers["content-type"]).toMatch(/^application\/json/)
