@@ -51,12 +51,16 @@ const series = (dir: string) => {
 
 describe("cpppo history", () => {
   // First in the file: historyRun.ts is loaded (import()) by the first history command a test file
-  // runs, and its top-level declarations (fail, runPlay, runStats) are evaluated then: a mutation
-  // run credits them to that test alone, and this one runs cat, play and stats and reaches fail.
+  // runs, and its top-level declarations (fail, render, runCat, runPlay, runStats, …) are evaluated
+  // then: a mutation run credits them to that test alone, and this one runs cat (a good one first),
+  // play and stats, and reaches fail.
   it.scoped("mistakes fail with a one-line message (printed by bin.ts)", () =>
     Effect.gen(function* () {
       const dir = yield* tempDir
       const file = series(dir)
+      // The file itself reads well: the mistakes below are the command lines'.
+      const good = yield* run(["cat", file])
+      expect([good.out, good.err]).toEqual([REC, ["1 corrupt record skipped"]])
       const cases: Array<[Array<string>, RegExp]> = [
         [["cat", path.join(dir, "missing")], /^history cat: open .*missing: no such file$/],
         [["stats", path.join(dir, "missing")], /^history stats: open .*missing: no such file$/],
