@@ -4,11 +4,12 @@
  * lines, writes, reach (ranges merged into one request), unit ids and summary.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, Scope } from "effect"
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { Effect, Exit, Fiber, Logger, LogLevel, Scope } from "effect"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as net from "node:net"
+import { runModbusServer } from "../../src/cli/modbusRun.js"
 import { runCpppo, serveCpppo } from "./inProcess.js"
 
 /** requests and registers from a poll summary line. */
@@ -170,4 +171,58 @@ describe("modbus poll in-process: stale ranges, a late connection, the writes' l
     expect(poll.unsafePoll()).toBeNull()
     yield* Fiber.interrupt(poll)
   }).pipe(Effect.scoped))
+})
+
+/** A port nothing listens on (for a server started without a listening callback). */
+const freePort = Effect.promise(() => new Promise<number>((resolve) => {
+  const srv = net.createServer().listen(0, "127.0.0.1", () => {
+    const p = (srv.address() as net.AddressInfo).port
+    srv.close(() => resolve(p))
+  })
+}))
+
+/** The -l file's text once it holds `needle` (up to 10 s). */
+const logWith = (file: string, needle: string) =>
+  Effect.gen(function* () {
+    let text = ""
+    for (let i = 0; i < 250 && !text.includes(needle); i++) {
+      yield* Effect.sleep("40 millis")
+      text = existsSync(file) ? readFileSync(file, "utf8") : ""
+    }
+    return text
+  })
+
+describe("modbus server's end, and its run without callbacks (src/cli/modbusRun.ts)", () => {
+  it.live("done through the web API ends it: -l's last line is 'done: shutting down'; without -p an access logs nothing (-vv)", () => Effect.gen(function* () {
+    const dir = mkdtempSync(join(tmpdir(), "cpppo-modbus-done-"))
+    yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+    const log = join(dir, "m.log")
+    const s = yield* serveCpppo("modbus", "server", "-a", "127.0.0.1:0", "-A", "-w", "127.0.0.1:0", "-vv", "-l", log, "40001=5")
+    const [tcp, web] = yield* s.lines(2)
+    // Start-up's log lines, the last being the web API's (written before -A's lines are printed).
+    const before = yield* logWith(log, "web API and live page on ")
+    const read = yield* runCpppo("modbus", "poll", "-a", tcp!, "--duration", "0.25", "-R", "0.1", "40001")
+    expect(read.out.split("\n")[0]).toBe("               40001 == [5]: 'OK'")
+    const done = (yield* Effect.promise(() => fetch(`http://${web!.slice(4)}/api/server/control/done=true`).then((r) => r.json()))) as { command: { success: boolean } }
+    expect(done.command.success).toBe(true)
+    // Between start-up and done, the accesses logged nothing (no printer was started to fail on
+    // them: nothing prints without -p); done's line is the last.
+    const text = yield* logWith(log, "done:")
+    expect(text.slice(before.length)).toMatch(/^[^\n]+ INFO +done: shutting down\n$/)
+    expect(s.out()).toBe(`${tcp}\n${web}\n`)
+  }).pipe(Effect.scoped))
+
+  it.live("runModbusServer without onListening or print serves its registers until interrupted", () => Effect.gen(function* () {
+    const port = yield* freePort
+    const server = yield* Effect.fork(runModbusServer({ device: { host: "127.0.0.1", port, registers: ["40001-40002=7,8"] } }).pipe(
+      Effect.provide(Logger.minimumLogLevel(LogLevel.Warning))))
+    let read = yield* runCpppo("modbus", "poll", "-a", `127.0.0.1:${port}`, "--duration", "0.25", "-R", "0.1", "-t", "1", "40001-40002")
+    for (let i = 0; i < 20 && !read.out.includes(" == ["); i++) {
+      yield* Effect.sleep("100 millis")
+      read = yield* runCpppo("modbus", "poll", "-a", `127.0.0.1:${port}`, "--duration", "0.25", "-R", "0.1", "-t", "1", "40001-40002")
+    }
+    expect(read.out.split("\n")[0]).toBe("         40001-40002 == [7, 8]: 'OK'")
+    expect(server.unsafePoll()).toBeNull()
+    yield* Fiber.interrupt(server)
+  }))
 })

@@ -25,7 +25,11 @@ const run = (args: ReadonlyArray<string>) =>
     const message = Option.isSome(failure) && typeof failure.value === "object" && failure.value !== null && "message" in failure.value
       ? String(failure.value.message)
       : undefined
-    return { exit, out: out.join("\n").split("\n").filter((l) => l !== ""), err, message }
+    const tag = Option.isSome(failure) && typeof failure.value === "object" && failure.value !== null && "_tag" in failure.value
+      ? String(failure.value._tag)
+      : undefined
+    // `logs`: each Console.log call's text as printed (`out`: its lines, empty ones left out)
+    return { exit, out: out.join("\n").split("\n").filter((l) => l !== ""), logs: out, err, message, tag }
   })
 
 const tempDir = Effect.acquireRelease(
@@ -46,6 +50,41 @@ const series = (dir: string) => {
 }
 
 describe("cpppo history", () => {
+  // First in the file: historyRun.ts is loaded (import()) by the first history command a test file
+  // runs, and its top-level declarations (fail, render, runCat, runPlay, runStats, …) are evaluated
+  // then: a mutation run credits them to that test alone, and this one runs cat (a good one first),
+  // play and stats, and reaches fail.
+  it.scoped("mistakes fail with a one-line message (printed by bin.ts)", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const file = series(dir)
+      // The file itself reads well: the mistakes below are the command lines'.
+      const good = yield* run(["cat", file])
+      expect([good.out, good.err]).toEqual([REC, ["1 corrupt record skipped"]])
+      const cases: Array<[Array<string>, RegExp]> = [
+        [["cat", path.join(dir, "missing")], /^history cat: open .*missing: no such file$/],
+        [["stats", path.join(dir, "missing")], /^history stats: open .*missing: no such file$/],
+        [["cat", "--since", "yesterday", file], /^history cat: invalid timestamp "yesterday"/],
+        [["cat", "--tz", "Mars/Olympus", file], /^history cat: unknown time zone "Mars\/Olympus"$/],
+        [["cat", "--bogus", file], /^unknown option --bogus for "cpppo history cat"/],
+        // After `--` the argv check lets it through: a FILE that starts with "-" and is no file
+        [["cat", "--", "-x"], /^history cat: unknown option -x$/],
+        [["cat", "--region", "ZZ", "--since", "2014-07-16 04:00:00 MDT", file], /^history cat: unknown time zone region "ZZ"$/],
+        [["play", "--duration", "soon", file], /^history play: invalid duration "soon"/],
+        [["play", "--speed", "0", file], /^history play: --speed must be a number > 0/],
+        [["play", "--speed", "fast", file], /^history play: --speed must be a number > 0/],
+        [["cat", "--since", "2014-07-16 12:00 IST", "--region", "IN,IE", file], /ambiguous time zone abbreviation IST/]
+      ]
+      for (const [args, pattern] of cases) {
+        const r = yield* run(args)
+        expect(Exit.isFailure(r.exit), args.join(" ")).toBe(true)
+        expect(r.message).toMatch(pattern)
+        expect(r.message).not.toContain("\n")
+        // A typed failure (Effect.catchTag): the command's own, or the argv check's usage mistake.
+        expect(r.tag, args.join(" ")).toBe(args.includes("--bogus") ? "UsageError" : "HistoryCliError")
+      }
+    }))
+
   it.scoped("cat prints a series (with its rotations) in time order", () =>
     Effect.gen(function* () {
       const file = series(yield* tempDir)
@@ -99,6 +138,32 @@ describe("cpppo history", () => {
       expect([clean.out, clean.err]).toEqual([[REC[1]], []])
     }))
 
+  it.scoped("cat with every record of the file before --since prints nothing, not an empty line; stats' first and last are the earliest and latest of records out of time order", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const file = path.join(dir, "s.hst")
+      fs.writeFileSync(file, `${REC[0]}\n${REC[1]}\n`)
+      const late = yield* run(["cat", "--since", "2014-07-16 05:00:00", file])
+      expect([Exit.isSuccess(late.exit), late.logs, late.err]).toEqual([true, [], []])
+      // A clock stepped back while recording: one file's records out of time order.
+      const stepped = path.join(dir, "stepped.hst")
+      fs.writeFileSync(stepped, `${REC[2]}\n${REC[0]}\n${REC[3]}\n${REC[1]}\n`)
+      expect((yield* run(["stats", stepped])).out.slice(1, 6)).toEqual(
+        ["records: 4", "corrupt: 0", "first: 2014-07-16 04:03:44.186", "last: 2014-07-16 04:03:50.000", "span: 5.814s"])
+    }))
+
+  it.live("play --since does not read the files entirely before it: a corrupt record there is not reported", () =>
+    Effect.scoped(Effect.gen(function* () {
+      const dir = yield* tempDir
+      const file = path.join(dir, "r.hst")
+      fs.writeFileSync(`${file}.1.gz`, zlib.gzipSync(`${REC[0]}\ncorrupt!\n${REC[1]}\n`))
+      fs.writeFileSync(file, `${REC[2]}\n${REC[3]}\n`)
+      const later = yield* run(["play", "--speed", "1000000", "--since", "2014-07-16 04:03:47", file])
+      expect([later.out, later.err]).toEqual([[REC[3]], []])
+      const all = yield* run(["play", "--speed", "1000000", file])
+      expect([all.out, all.err]).toEqual([REC, ["1 corrupt record skipped"]])
+    })))
+
   it.live("play --since starts at a time, --duration stops after that much history; a rotation that is not gzip is one message", () =>
     Effect.scoped(Effect.gen(function* () {
       const dir = yield* tempDir
@@ -133,32 +198,6 @@ describe("cpppo history", () => {
       yield* TestClock.adjust("10 seconds")
       yield* Fiber.join(fiber)
       expect(out).toEqual(REC)
-    }))
-
-  it.scoped("mistakes fail with a one-line message (printed by bin.ts)", () =>
-    Effect.gen(function* () {
-      const dir = yield* tempDir
-      const file = series(dir)
-      const cases: Array<[Array<string>, RegExp]> = [
-        [["cat", path.join(dir, "missing")], /^history cat: open .*missing: no such file$/],
-        [["stats", path.join(dir, "missing")], /^history stats: open .*missing: no such file$/],
-        [["cat", "--since", "yesterday", file], /^history cat: invalid timestamp "yesterday"/],
-        [["cat", "--tz", "Mars/Olympus", file], /^history cat: unknown time zone "Mars\/Olympus"$/],
-        [["cat", "--bogus", file], /^unknown option --bogus for "cpppo history cat"/],
-        // After `--` the argv check lets it through: a FILE that starts with "-" and is no file
-        [["cat", "--", "-x"], /^history cat: unknown option -x$/],
-        [["cat", "--region", "ZZ", "--since", "2014-07-16 04:00:00 MDT", file], /^history cat: unknown time zone region "ZZ"$/],
-        [["play", "--duration", "soon", file], /^history play: invalid duration "soon"/],
-        [["play", "--speed", "0", file], /^history play: --speed must be a number > 0/],
-        [["play", "--speed", "fast", file], /^history play: --speed must be a number > 0/],
-        [["cat", "--since", "2014-07-16 12:00 IST", "--region", "IN,IE", file], /ambiguous time zone abbreviation IST/]
-      ]
-      for (const [args, pattern] of cases) {
-        const r = yield* run(args)
-        expect(Exit.isFailure(r.exit), args.join(" ")).toBe(true)
-        expect(r.message).toMatch(pattern)
-        expect(r.message).not.toContain("\n")
-      }
     }))
 
   it("the bin exits non-zero with one line for a missing file", () => {
