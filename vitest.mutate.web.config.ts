@@ -20,7 +20,8 @@ const HTTP_TESTS_OF: Record<string, Array<string>> = {
   // hardening/web: malformed paths and %-escapes refused over HTTP.
   // serverEdges: Accept q-values, the token's syntax, every refusal's status, body and headers,
   // preflight, the Host guard's open paths, the URL logged, signals/replay/recorder in the context.
-  server: t("api structures healthz liveLimits controllersGroup hardening/web hardening/webPages serverEdges"),
+  // history: the /history/plot, /history/series and /history/files routes of the router.
+  server: t("api structures healthz liveLimits controllersGroup hardening/web hardening/webPages serverEdges history"),
   historyRoutes: t("history liveLimits"),
   // server/fleet: a fleet of 50 in-process controllers; its web test (1 s) serves /<name>/api,
   // /api, /healthz, /metrics, the pages and the redirect (its other tests do not reach src/web).
