@@ -18,7 +18,7 @@ const TESTS_OF: Record<string, Array<string>> = {
   config: t("configFiles commandUsage"),
   enipServer: t("enipServerCommand commandUsage pollHistorize defaults serverExtras"),
   enipFleet: t("commandUsage enipServerCommand defaults enipFleetCommand"),
-  fleet: t("enipServerCommand pollHistorize enipFleetCommand"),
+  fleet: t("enipServerCommand pollHistorize enipFleetCommand serverExtras"),
   spec: t("specParse argv defaults helpText commandUsage"),
   extras: t("serverExtras enipServerCommand pollHistorize modbusCommands"),
   main: t("argv helpText commandUsage"),

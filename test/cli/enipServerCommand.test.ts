@@ -2,7 +2,9 @@
  * `cpppo enip server` run in-process (test/cli/inProcess.ts) on 127.0.0.1 port 0: the options the
  * handler turns into the simulator's configuration, observed from outside as a client or a web
  * browser would: -A's address lines, the tags served, -p's event lines, the identity options, the
- * web API with its token, the delay, --historize's file.
+ * web API with its token, the delay, --historize's file; the defaults the handler fills in (-a's
+ * interface and port, --modbus's host and port), UDP, --no-config, a config file's route path, the
+ * mistakes only the starting controller sees, --replay beside bridged and structure tags.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
