@@ -278,6 +278,22 @@ describe("enip server in-process: the defaults the handler fills in, UDP, the co
     expect(r.end).toBe('usage: bad tag spec "A@B@40001=INT": attribute placement must be @class/instance/attribute')
   }))
 
+  it.live("--modbus-timeout SECONDS: a device answering after 50 ms is read within a 2 s timeout", () => Effect.gen(function* () {
+    const m = yield* serveCpppo("modbus", "server", "-a", "127.0.0.1:0", "-A", "-d", "0.05", "40001=7")
+    const [modbus] = yield* m.lines(1)
+    const s = yield* serveCpppo("enip", "server", "--no-config", "-a", "127.0.0.1:0", "-A", "-U", "--modbus", modbus!, "--modbus-rate", "0.2", "--modbus-timeout", "2", "P@40001=INT")
+    const [tcp] = yield* s.lines(1)
+    const c = yield* Client.connect({ host: "127.0.0.1", port: portOf(tcp!) })
+    let values: ReadonlyArray<unknown> = []
+    for (let i = 0; i < 100; i++) {
+      const r = yield* c.processAll(ops("P"))
+      values = r.transactions.map((t) => t.values)
+      if (r.failures === 0) break
+      yield* Effect.sleep("50 millis")
+    }
+    expect(values).toEqual([[7]])
+  }).pipe(Effect.scoped))
+
   it.live("mistakes only the starting controller sees are usage lines too: specs that cannot be built together, a signal naming no tag, signals in a cycle", () => Effect.gen(function* () {
     const rows: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
       [["X=INT", "X=DINT"], 'bad tag spec "X=DINT": duplicate tag name X'],
