@@ -16,9 +16,9 @@ const t = (names: string): Array<string> => names.split(" ").map((n) => `test/cl
 const TESTS_OF: Record<string, Array<string>> = {
   argv: t("argv defaults readme helpText commandUsage"),
   config: t("configFiles commandUsage"),
-  enipServer: t("enipServerCommand commandUsage pollHistorize defaults"),
+  enipServer: t("enipServerCommand commandUsage pollHistorize defaults serverExtras"),
   enipFleet: t("commandUsage enipServerCommand defaults enipFleetCommand"),
-  fleet: t("enipServerCommand pollHistorize enipFleetCommand"),
+  fleet: t("enipServerCommand pollHistorize enipFleetCommand serverExtras"),
   spec: t("specParse argv defaults helpText commandUsage"),
   extras: t("serverExtras enipServerCommand pollHistorize modbusCommands"),
   main: t("argv helpText commandUsage"),

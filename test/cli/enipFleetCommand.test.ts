@@ -4,10 +4,11 @@
  * named), fleet-file mistakes in command-line words, the command-line options reaching every
  * controller (identity read back, delay, route path, -S, -U, the signal rate and --paused), the web
  * API's address and history files, the log lines, a fleet ending when its controllers are done,
- * an address in use, and the history file name of each controller (historyPathFor).
+ * an address in use, and the history file name of each controller (historyPathFor); runFleet with
+ * only its controllers, and with a Modbus device's recorder and no printer.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Either } from "effect"
+import { Cause, Deferred, Effect, Either, Logger, LogLevel } from "effect"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -287,6 +288,52 @@ describe("runFleet with a web API and no history access given", () => {
     const rw = yield* runCpppo("enip", "client", "-a", tcp, "-p", "-t", "5", "X=(INT)4", "X")
     expect(rw.out).toMatch(/X\s+== \[4\]: 'OK'/)
     expect(yield* logWith(join(dir, "a-history.jsonl"), "[4]")).toContain("[4]")
+  }).pipe(Effect.scoped))
+})
+
+describe("runFleet with only its controllers (no signals, replay, history, web or limits given)", () => {
+  it.live("the controllers start and serve; the one listening hook has no web address", () => Effect.gen(function* () {
+    const controllers = Either.getOrThrow(parseFleetConfig("controllers:\n  - name: a\n    address: 127.0.0.1:0\n    tags: [X=INT]\n  - name: b\n    address: 127.0.0.2:0\n    tags: [Y=DINT]\n", "yaml"))
+    const listening = yield* Deferred.make<{ readonly names: ReadonlyArray<string>; readonly b: string; readonly web: unknown }>()
+    yield* Effect.forkScoped(runFleet({ controllers }, {
+      onListening: ({ controllers: cs, web }) => Deferred.succeed(listening, { names: cs.map((c) => c.name), b: `${cs[1]!.tcp.host}:${cs[1]!.tcp.port}`, web })
+    }))
+    const got = yield* Deferred.await(listening).pipe(Effect.timeout("20 seconds"))
+    expect([got.names, got.web]).toEqual([["a", "b"], undefined])
+    const rw = yield* runCpppo("enip", "client", "-a", got.b, "-p", "-t", "5", "Y=(DINT)70000", "Y")
+    expect(rw.out).toMatch(/Y\s+== \[70000\]: 'OK'/)
+  }).pipe(Effect.scoped))
+})
+
+describe("runFleet with a Modbus device, no -p", () => {
+  it.live("its history recorder reaches the web API (a file that cannot be written is the device's alarm); no printer runs on its writes", () => Effect.gen(function* () {
+    const logged: Array<string> = []
+    const capture = Logger.replace(Logger.defaultLogger, Logger.make(({ message, cause }) => {
+      logged.push(`${(Array.isArray(message) ? message : [message]).join(" ")}${Cause.isEmpty(cause) ? "" : ` ${Cause.pretty(cause)}`}`)
+    }))
+    const controllers = Either.getOrThrow(parseFleetConfig([
+      "controllers:", "  - name: plc", "    address: 127.0.0.1:0", "    tags: [X=INT]",
+      "  - name: pump", "    kind: modbus", "    address: 127.0.0.1:0", "    registers: ['40001-40004=0']", ""
+    ].join("\n"), "yaml"))
+    const listening = yield* Deferred.make<readonly [number, string]>()
+    // /dev/full opens, and every write to it fails (ENOSPC).
+    const fiber = yield* Effect.forkScoped(runFleet({ controllers, web: { host: "127.0.0.1", port: 0 }, historyFile: (n) => n === "pump" ? "/dev/full" : undefined }, {
+      onListening: ({ controllers: cs, web }) => Deferred.succeed(listening, [cs[1]!.tcp.port, `${web!.host}:${web!.port}`] as const)
+    }).pipe(Effect.provide(capture), Effect.provide(Logger.minimumLogLevel(LogLevel.All))))
+    const [pump, web] = yield* Deferred.await(listening).pipe(Effect.timeout("20 seconds"))
+    expect((yield* json(web, "/pump/api/server")).body.alarm).toEqual([])
+    const written = yield* Effect.scoped(Effect.flatMap(connectModbus({ host: "127.0.0.1", port: pump, timeout: 5000 }),
+      (m) => m.request(1, { fc: 6, address: 2, value: 4321 })))
+    expect(written._tag).toBe("Written")
+    let alarm: ReadonlyArray<string> = []
+    for (let i = 0; i < 100 && alarm.length === 0; i++) {
+      if (i > 0) yield* Effect.sleep("50 millis")
+      alarm = (yield* json(web, "/pump/api/server")).body.alarm
+    }
+    expect(alarm).toEqual([expect.stringMatching(/^history: cannot write the file \(ENOSPC: no space left on device, write\); \d+ records waiting$/)])
+    expect((yield* json(web, "/plc/api/server")).body.alarm).toEqual([])
+    expect(fiber.unsafePoll()).toBeNull()
+    expect(logged.filter((l) => /unhandled|TypeError/.test(l))).toEqual([])
   }).pipe(Effect.scoped))
 })
 

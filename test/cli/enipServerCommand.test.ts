@@ -2,7 +2,9 @@
  * `cpppo enip server` run in-process (test/cli/inProcess.ts) on 127.0.0.1 port 0: the options the
  * handler turns into the simulator's configuration, observed from outside as a client or a web
  * browser would: -A's address lines, the tags served, -p's event lines, the identity options, the
- * web API with its token, the delay, --historize's file.
+ * web API with its token, the delay, --historize's file; the defaults the handler fills in (-a's
+ * interface and port, --modbus's host and port), UDP, --no-config, a config file's route path, the
+ * mistakes only the starting controller sees, --replay beside bridged and structure tags.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
@@ -13,6 +15,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Client } from "../../src/client/client.js"
 import { parseOperations } from "../../src/client/operations.js"
+import { historyOf } from "../replay/history.js"
 import { runCpppo, serveCpppo } from "./inProcess.js"
 
 const ops = (...s: Array<string>) => Either.getOrThrow(parseOperations(s))
@@ -208,5 +211,117 @@ describe("enip fleet in-process", () => {
     const api = JSON.parse((yield* get(web!.slice(4), "/api/controllers", {})).body) as { data: { controllers: Record<string, { address: string }> } }
     expect(Object.keys(api.data.controllers)).toEqual(["line1", "line2"])
     expect(existsSync(join(dir, "h-line2.hst"))).toBe(true)
+  }).pipe(Effect.scoped))
+})
+
+describe("enip server in-process: the defaults the handler fills in, UDP, the config files' route path", () => {
+  it.live("-a :0: every interface (0.0.0.0), -w :0 too; without -U, ListIdentity is answered on UDP at the TCP port", () => Effect.gen(function* () {
+    const s = yield* serveCpppo("enip", "server", "--no-config", "-a", ":0", "-A", "-w", ":0", "X=INT")
+    const [line, web] = yield* s.lines(2)
+    // The web server on -a's interface, every one.
+    expect([line, web]).toEqual([expect.stringMatching(/^0\.0\.0\.0:\d+$/), expect.stringMatching(/^web 0\.0\.0\.0:\d+$/)])
+    const udp = yield* runCpppo("enip", "client", "-a", `127.0.0.1:${portOf(line!)}`, "-u", "-i", "-t", "5")
+    expect(udp.end).toBe("ok")
+    expect(udp.out).toContain("1756-L61/B LOGIX5561")
+  }).pipe(Effect.scoped))
+
+  it.live("-a HOST without a port listens on 44818 (in use here: the failure names 127.0.0.1:44818)", () => Effect.gen(function* () {
+    // Hold the port first (if another process holds it, the command fails the same way).
+    const held = net.createServer()
+    yield* Effect.promise(() => new Promise<void>((resolve) => {
+      held.once("error", () => resolve())
+      held.listen(44818, "127.0.0.1", () => resolve())
+    }))
+    yield* Effect.addFinalizer(() => Effect.promise(() => new Promise<void>((resolve) => held.close(() => resolve()))))
+    const r = yield* runCpppo("enip", "server", "--no-config", "-a", "127.0.0.1", "-U", "X=INT").pipe(Effect.timeout("20 seconds"))
+    expect(r.end).toBe("failed: Error: cannot listen on 127.0.0.1:44818: listen EADDRINUSE: address already in use 127.0.0.1:44818")
+  }).pipe(Effect.scoped))
+
+  it.live("--modbus HOST: port 502; --modbus :PORT: host localhost (the bridge's log line names the device)", () => Effect.gen(function* () {
+    const dir = mkdtempSync(join(tmpdir(), "cpppo-serve-"))
+    yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+    for (const [modbus, target] of [["127.0.0.1", "127.0.0.1:502"], [":1502", "localhost:1502"]] as const) {
+      const log = join(dir, `${target.replace(":", "-")}.log`)
+      yield* Effect.scoped(Effect.gen(function* () {
+        const s = yield* serveCpppo("enip", "server", "--no-config", "-a", "127.0.0.1:0", "-A", "-U", "-v", "-l", log, "--modbus", modbus, "P@40001=INT")
+        yield* s.lines(1)
+      }))
+      expect(readFileSync(log, "utf8")).toMatch(new RegExp(`INFO +bridge: P = INT\\[1\\] at 40001 of ${target}\n`))
+    }
+  }).pipe(Effect.scoped))
+
+  it.live("--no-config: -b NAME's file is not read, and no 'config files read' line; [UCMM] Route Path from -c is the route when --route-path is not given", () => Effect.gen(function* () {
+    const dir = mkdtempSync(join(tmpdir(), "cpppo-serve-"))
+    yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+    const plant = join(dir, "plant")
+    writeFileSync(`${plant}.cfg`, "[Identity]\nVendor Number = 77\n")
+    const log = join(dir, "server.log")
+    yield* Effect.scoped(Effect.gen(function* () {
+      const s = yield* serveCpppo("enip", "server", "--no-config", "-b", plant, "-l", log, "-v", "-a", "127.0.0.1:0", "-A", "-U", "X=INT")
+      const [tcp] = yield* s.lines(1)
+      expect((yield* runCpppo("enip", "get-attribute", "-a", tcp!, "@1/1/1")).out).toContain("Vendor ID                  1\n")
+    }))
+    expect(readFileSync(log, "utf8")).not.toContain("config files read")
+    const routed = join(dir, "routed.cfg")
+    writeFileSync(routed, "[UCMM]\nRoute Path = 1/3\n")
+    const s = yield* serveCpppo("enip", "server", "--no-config", "-c", routed, "-a", "127.0.0.1:0", "-A", "-U", "X=INT")
+    const [tcp] = yield* s.lines(1)
+    // Routed 1/0 (the client's default): refused; routed 1/3: served.
+    const wrong = yield* runCpppo("enip", "client", "-a", tcp!, "-p", "-t", "5", "X")
+    const right = yield* runCpppo("enip", "client", "-a", tcp!, "-p", "-t", "5", "--route-path", "1/3", "X")
+    expect([wrong.exitCode, right.exitCode]).toEqual([1, undefined])
+    expect(right.out).toMatch(/X\s+== \[0\]: 'OK'/)
+  }).pipe(Effect.scoped))
+
+  it.live("a spec is bridged only when NAME@REGISTER= starts it: A@B@40001=INT is a bad tag spec, not a Modbus one", () => Effect.gen(function* () {
+    const r = yield* runCpppo("enip", "server", "--no-config", "-a", "127.0.0.1:0", "A@B@40001=INT")
+    expect(r.end).toBe('usage: bad tag spec "A@B@40001=INT": attribute placement must be @class/instance/attribute')
+  }))
+
+  it.live("--modbus-timeout SECONDS: a device answering after 50 ms is read within a 2 s timeout", () => Effect.gen(function* () {
+    const m = yield* serveCpppo("modbus", "server", "-a", "127.0.0.1:0", "-A", "-d", "0.05", "40001=7")
+    const [modbus] = yield* m.lines(1)
+    const s = yield* serveCpppo("enip", "server", "--no-config", "-a", "127.0.0.1:0", "-A", "-U", "--modbus", modbus!, "--modbus-rate", "0.2", "--modbus-timeout", "2", "P@40001=INT")
+    const [tcp] = yield* s.lines(1)
+    const c = yield* Client.connect({ host: "127.0.0.1", port: portOf(tcp!) })
+    let values: ReadonlyArray<unknown> = []
+    for (let i = 0; i < 100; i++) {
+      const r = yield* c.processAll(ops("P"))
+      values = r.transactions.map((t) => t.values)
+      if (r.failures === 0) break
+      yield* Effect.sleep("50 millis")
+    }
+    expect(values).toEqual([[7]])
+  }).pipe(Effect.scoped))
+
+  it.live("mistakes only the starting controller sees are usage lines too: specs that cannot be built together, a signal naming no tag, signals in a cycle", () => Effect.gen(function* () {
+    const rows: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+      [["X=INT", "X=DINT"], 'bad tag spec "X=DINT": duplicate tag name X'],
+      [["--signal", "Nope=7", "X=INT"], 'bad signal "Nope=7": no tag named Nope at position 1'],
+      [["--signal", "X=Y", "--signal", "Y=X", "X=INT", "Y=INT"], 'bad signal "Y=X": signals form a cycle: Y → X → Y at position 3']
+    ]
+    for (const [args, message] of rows) {
+      const r = yield* runCpppo("enip", "server", "--no-config", "-a", "127.0.0.1:0", "-U", ...args).pipe(Effect.timeout("20 seconds"))
+      expect(r.end, args.join(" ")).toBe(`usage: ${message}`)
+    }
+  }))
+
+  it.live("--replay with bridged and structure tags: the recorded tags given on the command line are not made again; the others are", () => Effect.gen(function* () {
+    const file = yield* historyOf([[0, ["X", [0, 0]], { read: [7], type: "INT" }], [0, ["P", [0, 0]], { read: [5], type: "INT" }], [0, ["Z", [0, 0]], { read: [9], type: "DINT" }]])
+    yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(join(file, ".."), { recursive: true, force: true })))
+    // No Modbus device answers at 127.0.0.1:1: the bridged P only fails its reads.
+    const s = yield* serveCpppo("enip", "server", "--no-config", "-a", "127.0.0.1:0", "-A", "-U", "--modbus", "127.0.0.1:1", "--modbus-timeout", "0.1",
+      "--udt", "Motor{Speed:REAL}", "--replay", file, "P@40001=INT", "M=Motor", "X=INT")
+    const [tcp] = yield* s.lines(1)
+    const c = yield* Client.connect({ host: "127.0.0.1", port: portOf(tcp!) })
+    let values: ReadonlyArray<unknown> = []
+    for (let i = 0; i < 100; i++) {
+      const r = yield* c.processAll(ops("X", "Z", "M.Speed"))
+      values = r.transactions.map((t) => t.values)
+      if (r.failures === 0 && (values[0] as ReadonlyArray<number>)[0] === 7) break
+      yield* Effect.sleep("50 millis")
+    }
+    // X (given) and Z (made from the record) replayed; the structure tag served as declared.
+    expect(values).toEqual([[7], [9], [0]])
   }).pipe(Effect.scoped))
 })
