@@ -12,10 +12,16 @@
  * set is named and skipped. The job fails when the changed lines of a
  * folder score below `--break` (a mutant there that no test notices is new code no test holds).
  *
- *   node scripts/mutate-changed.mjs [--base REV] [--max-lines N] [--break PERCENT]
+ *
+ * `--max-minutes` bounds the whole job's wall clock (0: none): a Stryker run still going then is
+ * stopped (its process group), and the folder is scored over the mutants it had tested, from its
+ * per-mutant log; a folder not reached, or stopped before any mutant was tested, is named and not
+ * scored. CI passes 8, so a change whose lines have slow tests cannot push CI past its limit.
+ *
+ *   node scripts/mutate-changed.mjs [--base REV] [--max-lines N] [--break PERCENT] [--max-minutes M]
  */
-import { execFileSync, spawnSync } from "node:child_process"
-import { existsSync, readFileSync, rmSync } from "node:fs"
+import { execFileSync, spawn } from "node:child_process"
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { FOLDERS, folderEnv } from "./mutate-folders.mjs"
 
 const args = process.argv.slice(2)
@@ -33,10 +39,12 @@ const option = (name, fallback) => {
 const base = option("--base", process.env.MUTATE_BASE ?? "HEAD^")
 const maxLines = Number(option("--max-lines", "40"))
 const breakAt = Number(option("--break", "60"))
-if (!Number.isInteger(maxLines) || maxLines < 1 || !(breakAt >= 0 && breakAt <= 100)) {
-  console.error("cpppo: --max-lines must be a positive integer and --break a percentage")
+const maxMinutes = Number(option("--max-minutes", "0"))
+if (!Number.isInteger(maxLines) || maxLines < 1 || !(breakAt >= 0 && breakAt <= 100) || !(maxMinutes >= 0)) {
+  console.error("cpppo: --max-lines must be a positive integer, --break a percentage and --max-minutes a number of minutes ≥ 0")
   process.exit(2)
 }
+const deadline = maxMinutes > 0 ? Date.now() + maxMinutes * 60_000 : Infinity
 
 /** @param {string[]} argv */
 const git = (argv) => execFileSync("git", argv, { encoding: "utf8", maxBuffer: 64 << 20 })
@@ -99,40 +107,104 @@ if (byFolder.size === 0) {
   process.exit(0)
 }
 
+/**
+ * Runs Stryker in a process group of its own, stopped (SIGTERM, then SIGKILL 5 s later) if it is
+ * still going `ms` from now.
+ * @param {string[]} argv @param {NodeJS.ProcessEnv} env @param {number} ms
+ * @returns {Promise<{ status: number | null, signal: string | null, stopped: boolean }>}
+ */
+const runStryker = (argv, env, ms) =>
+  new Promise((resolve) => {
+    const child = spawn("npx", argv, { stdio: "inherit", env, detached: true })
+    let stopped = false
+    const kill = (/** @type {NodeJS.Signals} */ signal) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal)
+      } catch { /* already gone */ }
+    }
+    const timer = Number.isFinite(ms)
+      ? setTimeout(() => {
+        stopped = true
+        kill("SIGTERM")
+        setTimeout(() => kill("SIGKILL"), 5000).unref()
+      }, Math.max(0, ms))
+      : undefined
+    child.on("exit", (status, signal) => {
+      if (timer !== undefined) clearTimeout(timer)
+      // Whatever the group left running (a worker that ignored SIGTERM) goes with it.
+      if (stopped) kill("SIGKILL")
+      resolve({ status, signal, stopped })
+    })
+  })
+
+/** Stryker's sandboxes in .stryker-tmp now. */
+const sandboxes = () => new Set(existsSync(".stryker-tmp") ? readdirSync(".stryker-tmp") : [])
+
+/**
+ * The tested mutants of a run, from its JSON report (a finished run) or its per-mutant log (a
+ * stopped one).
+ * @param {string} report @param {string} log
+ * @returns {Array<{ file: string, line: number, status: string, mutator: string, replacement: string }> | undefined}
+ */
+const testedMutants = (report, log) => {
+  if (existsSync(report)) {
+    /** @type {{ files: Record<string, { mutants: Array<{ status: string, mutatorName: string, replacement?: string, location: { start: { line: number } } }> }> }} */
+    const result = JSON.parse(readFileSync(report, "utf8"))
+    return Object.entries(result.files).flatMap(([file, f]) =>
+      f.mutants.map((m) => ({ file, line: m.location.start.line, status: m.status, mutator: m.mutatorName, replacement: m.replacement ?? "" })))
+  }
+  if (!existsSync(log)) return undefined
+  return readFileSync(log, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => {
+    const m = JSON.parse(l)
+    return { file: m.file, line: m.line, status: m.status, mutator: m.mutator, replacement: m.replacement ?? "" }
+  })
+}
+
 let failed = false
 for (const [folder, mutate] of byFolder) {
-  const report = `reports/mutation/changed-${folder}.json`
+  const name = `reports/mutation/changed-${folder}`
+  const report = `${name}.json`
+  const log = `${name}.jsonl`
   rmSync(report, { force: true })
+  rmSync(log, { force: true })
   console.log(`\nsrc/${folder}: ${mutate.join(" ")}`)
-  const run = spawnSync(
-    "npx",
+  if (Date.now() >= deadline) {
+    console.log(`src/${folder}: not run: the job's ${maxMinutes} min were spent`)
+    continue
+  }
+  const sandboxesBefore = sandboxes()
+  const run = await runStryker(
     [
       "stryker", "run", "stryker.changed.config.mjs",
       "--mutate", mutate.join(","),
       ...(FOLDERS[folder].args ?? []),
       "--logLevel", "warn"
     ],
-    { stdio: "inherit", env: { ...process.env, ...folderEnv(folder, mutate.join(",")), MUTATE_REPORT: report } }
+    { ...process.env, ...folderEnv(folder, mutate.join(",")), MUTATE_REPORT: report, CPPPO_MUTATION_REPORT: name },
+    deadline - Date.now()
   )
-  if (run.status !== 0 || !existsSync(report)) {
+  // A stopped run leaves its sandbox (Stryker removes it only at the end): remove the ones it made.
+  if (run.stopped) for (const d of sandboxes()) if (!sandboxesBefore.has(d)) rmSync(`.stryker-tmp/${d}`, { recursive: true, force: true })
+  const mutants = run.stopped ? testedMutants("", log) : run.status === 0 ? testedMutants(report, log) : undefined
+  if (!run.stopped && mutants === undefined) {
     console.log(`src/${folder}: Stryker failed (exit ${run.status ?? run.signal})`)
     failed = true
     continue
   }
-  /** @type {{ files: Record<string, { mutants: Array<{ status: string, mutatorName: string, replacement?: string, location: { start: { line: number } } }> }> }} */
-  const result = JSON.parse(readFileSync(report, "utf8"))
   let detected = 0
   let undetected = 0
-  for (const [name, f] of Object.entries(result.files)) {
-    for (const m of f.mutants) {
-      if (m.status === "Killed" || m.status === "Timeout") detected++
-      else if (m.status === "Survived" || m.status === "NoCoverage") {
-        undetected++
-        console.log(`  ${m.status}: ${name}:${m.location.start.line} ${m.mutatorName} → ${JSON.stringify(m.replacement ?? "")}`)
-      }
+  for (const m of mutants ?? []) {
+    if (m.status === "Killed" || m.status === "Timeout") detected++
+    else if (m.status === "Survived" || m.status === "NoCoverage") {
+      undetected++
+      console.log(`  ${m.status}: ${m.file}:${m.line} ${m.mutator} → ${JSON.stringify(m.replacement)}`)
     }
   }
   const total = detected + undetected
+  if (run.stopped) {
+    console.log(`src/${folder}: stopped at the job's time limit (${maxMinutes} min) after ${total} mutant(s) tested`)
+    if (total === 0) continue
+  }
   const score = total === 0 ? 100 : (100 * detected) / total
   console.log(`src/${folder}: ${detected}/${total} mutants of the changed lines detected = ${score.toFixed(1)} % (break below ${breakAt} %)`)
   if (score < breakAt) failed = true

@@ -23,18 +23,19 @@ const git = (...args: Array<string>): string =>
   execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", ...args], { cwd: dir, encoding: "utf8" })
 
 /** One recorded `npx` call: its arguments and the environment variables the job sets. */
-interface Call { readonly argv: Array<string>; readonly files?: string; readonly tests?: string; readonly config?: string }
+interface Call { readonly argv: Array<string>; readonly files?: string; readonly tests?: string; readonly config?: string; readonly log?: string; readonly pid?: number }
 
 /**
  * Runs the job in the scratch repository with the fake npx, whose report marks every mutant
  * `status` (one mutant at the first changed line).
  */
-const runJob = (status: string) => {
-  const calls = path.join(dir, `calls-${status}.jsonl`)
-  const out = spawnSync(process.execPath, ["scripts/mutate-changed.mjs"], {
+const runJob = (status: string, args: Array<string> = [], hang = false) => {
+  const calls = path.join(dir, `calls-${status}-${hang}.jsonl`)
+  const out = spawnSync(process.execPath, ["scripts/mutate-changed.mjs", ...args], {
     cwd: dir,
     encoding: "utf8",
-    env: { ...process.env, PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env["PATH"] ?? ""}`, FAKE_CALLS: calls, FAKE_STATUS: status }
+    timeout: 60_000,
+    env: { ...process.env, PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env["PATH"] ?? ""}`, FAKE_CALLS: calls, FAKE_STATUS: status, FAKE_HANG: hang ? "1" : "0" }
   })
   const recorded = readFileSync(calls, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Call)
   return { status: out.status, stdout: out.stdout, recorded }
@@ -49,13 +50,22 @@ describe("mutate:changed", () => {
   writeFileSync(path.join(dir, "bin/npx"), `#!${process.execPath}
 const fs = require("fs")
 const e = process.env
-fs.appendFileSync(e.FAKE_CALLS, JSON.stringify({ argv: process.argv.slice(2), files: e.CPPPO_MUTATE_FILES, tests: e.CPPPO_MUTATE_TESTS, config: e.MUTATE_VITEST_CONFIG }) + "\\n")
+fs.appendFileSync(e.FAKE_CALLS, JSON.stringify({ argv: process.argv.slice(2), files: e.CPPPO_MUTATE_FILES, tests: e.CPPPO_MUTATE_TESTS, config: e.MUTATE_VITEST_CONFIG, log: e.CPPPO_MUTATION_REPORT, pid: process.pid }) + "\\n")
 const spec = process.argv[process.argv.indexOf("--mutate") + 1]
 const [file, lines] = spec.split(",")[0].split(":")
+const line = Number(lines.split("-")[0])
 fs.mkdirSync(require("path").dirname(e.MUTATE_REPORT), { recursive: true })
-fs.writeFileSync(e.MUTATE_REPORT, JSON.stringify({ files: { [file]: { mutants: [
-  { status: e.FAKE_STATUS, mutatorName: "StringLiteral", replacement: '""', location: { start: { line: Number(lines.split("-")[0]) } } }
-] } } }))
+// As Stryker with the mutant-log reporter: one line per mutant as it is tested.
+fs.writeFileSync(e.CPPPO_MUTATION_REPORT + ".jsonl", JSON.stringify({ file, line, mutator: "StringLiteral", replacement: '""', status: e.FAKE_STATUS }) + "\\n")
+if (e.FAKE_HANG === "1") {
+  // A run that outlives the job's time limit: a second mutant never finishes.
+  process.on("SIGTERM", () => {})
+  setInterval(() => {}, 1000)
+} else {
+  fs.writeFileSync(e.MUTATE_REPORT, JSON.stringify({ files: { [file]: { mutants: [
+    { status: e.FAKE_STATUS, mutatorName: "StringLiteral", replacement: '""', location: { start: { line } } }
+  ] } } }))
+}
 `)
   chmodSync(path.join(dir, "bin/npx"), 0o755)
   const lines = Array.from({ length: 10 }, (_, i) => `export const a${i} = "${i}"`)
@@ -77,7 +87,21 @@ fs.writeFileSync(e.MUTATE_REPORT, JSON.stringify({ files: { [file]: { mutants: [
     expect(call.files).toBe("src/web/historyRoutes.ts:4-5")
     expect(call.config).toBe("vitest.mutate.web.config.ts")
     expect(call.tests).toContain("test/web/historyRefusal.test.ts")
+    expect(call.log).toBe("reports/mutation/changed-web")
     expect(job.stdout).toContain("src/web: 1/1 mutants of the changed lines detected = 100.0 %")
+  })
+
+  it("--max-minutes: a run still going is stopped (its process group) and scored over the mutants it tested", () => {
+    const killed = runJob("Killed", ["--max-minutes", "0.02"], true)
+    expect(killed.status, killed.stdout).toBe(0)
+    expect(killed.stdout).toContain("src/web: stopped at the job's time limit (0.02 min) after 1 mutant(s) tested")
+    expect(killed.stdout).toContain("src/web: 1/1 mutants of the changed lines detected = 100.0 %")
+    const pid = killed.recorded[0]!.pid!
+    expect(() => process.kill(pid, 0), "the fake Stryker is gone").toThrow()
+    const survived = runJob("Survived", ["--max-minutes", "0.02"], true)
+    expect(survived.status).toBe(1)
+    expect(survived.stdout).toContain("Survived: src/web/historyRoutes.ts:4 StringLiteral")
+    expect(survived.stdout).toContain("src/web: 0/1 mutants of the changed lines detected = 0.0 % (break below 60 %)")
   })
 
   it("fails when most of the changed lines' mutants survive, naming each", () => {
