@@ -9,14 +9,14 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Deferred, Effect, Either, Logger, LogLevel } from "effect"
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { historyPathFor, runFleet } from "../../src/cli/fleet.js"
 import { parseFleetConfig } from "../../src/server/fleetConfig.js"
 import { connectModbus } from "../../src/modbus/client.js"
 import { historyOf } from "../replay/history.js"
-import { runCpppo, serveCpppo, usageOf } from "./inProcess.js"
+import { logWith, runCpppo, serveCpppo, usageOf } from "./inProcess.js"
 
 const addressOf = (line: string) => line.split(" ")[1]!
 
@@ -40,16 +40,6 @@ const identity = (address: string, ...options: ReadonlyArray<string>) =>
     return Object.fromEntries(["Vendor ID", "Device Type", "Product Code", "Revision", "Serial Number", "Product Name"].map((n) => [n, field(n)]))
   })
 
-/** The log FILE's text once it holds `needle` (or after 10 s). */
-const logWith = (file: string, needle: string) =>
-  Effect.gen(function* () {
-    let text = ""
-    for (let i = 0; i < 250 && !text.includes(needle); i++) {
-      yield* Effect.sleep("40 millis")
-      text = existsSync(file) ? readFileSync(file, "utf8") : ""
-    }
-    return text
-  })
 
 const table = (rows: ReadonlyArray<readonly [ReadonlyArray<string>, string]>) =>
   Effect.gen(function* () {

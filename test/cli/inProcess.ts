@@ -7,6 +7,7 @@
 import { ValidationError } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { Cause, Console, Effect, Exit } from "effect"
+import { existsSync, readFileSync } from "node:fs"
 import { cli } from "../../src/cli/main.js"
 import { UsageError } from "../../src/cli/usage.js"
 
@@ -81,4 +82,15 @@ export const serveCpppo = (...args: ReadonlyArray<string>): Effect.Effect<Servin
         throw new Error(`cpppo ${args.join(" ")}: ${n} lines not printed (${JSON.stringify(out())}; ${exit === null ? "running" : String(exit)})`)
       })
     return { out, lines }
+  })
+
+/** A file's text once it holds `needle` (or after 10 s: what it holds then, "" if it is not there). */
+export const logWith = (file: string, needle: string) =>
+  Effect.gen(function* () {
+    let text = ""
+    for (let i = 0; i < 250 && !text.includes(needle); i++) {
+      yield* Effect.sleep("40 millis")
+      text = existsSync(file) ? readFileSync(file, "utf8") : ""
+    }
+    return text
   })

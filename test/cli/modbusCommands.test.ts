@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Logger, LogLevel, Scope } from "effect"
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as net from "node:net"
 import { runModbusServer } from "../../src/cli/modbusRun.js"
-import { runCpppo, serveCpppo } from "./inProcess.js"
+import { logWith, runCpppo, serveCpppo } from "./inProcess.js"
 
 /** requests and registers from a poll summary line. */
 const counts = (out: string) => {
@@ -181,16 +181,6 @@ const freePort = Effect.promise(() => new Promise<number>((resolve) => {
   })
 }))
 
-/** The -l file's text once it holds `needle` (up to 10 s). */
-const logWith = (file: string, needle: string) =>
-  Effect.gen(function* () {
-    let text = ""
-    for (let i = 0; i < 250 && !text.includes(needle); i++) {
-      yield* Effect.sleep("40 millis")
-      text = existsSync(file) ? readFileSync(file, "utf8") : ""
-    }
-    return text
-  })
 
 describe("modbus server's end, and its run without callbacks (src/cli/modbusRun.ts)", () => {
   it.live("done through the web API ends it: -l's last line is 'done: shutting down'; without -p an access logs nothing (-vv)", () => Effect.gen(function* () {
