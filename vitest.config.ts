@@ -13,6 +13,10 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Integration tests bind fixed loopback addresses (127.0.0.x:44818) per file; files run in
     // parallel processes, which is fine because each file owns its address.
-    pool: "forks"
+    pool: "forks",
+    // Vitest's default for a run is one worker fewer than the CPUs: on CI's 2 cores, one file at a
+    // time (878 s of tests, most of them waiting on sockets and child processes). Two at a time.
+    maxWorkers: 2,
+    minWorkers: 1
   }
 })
