@@ -55,7 +55,7 @@ const cliMessage = (e: FleetConfigError) => {
   const rest = m === null ? e.message : m[1]!
   return rest.replace(/^(tags|udts|signals)\[\d+\]: /, "")
     .replace(/^identity\.([a-zA-Z]+): /, (_, key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: `)
-    .replace(/^(name|delay|routePath|address): /, (_, field: string) => `${OPTION_OF[field]}: `)
+    .replace(/^([a-zA-Z]+): /, (all, field: string) => (Object.hasOwn(OPTION_OF, field) ? `${OPTION_OF[field]}: ` : all))
 }
 
 /** The command-line controller options, as the one entry of a fleet file. */

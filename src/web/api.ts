@@ -126,8 +126,7 @@ export const answerMany = (targets: ReadonlyArray<ApiTarget>, path: ApiPath, sin
   Effect.gen(function* () {
     const many = targets.length !== 1
     const label = (t: ApiTarget, text: string) => (many ? `${t.name}: ${text}` : text)
-    const alarmsNow = () => alarmsOf(targets)
-    const alarm = alarmsNow()
+    const alarm = alarmsOf(targets)
     const bad = (message: string): ApiAnswer => ({ reply: { alarm, command: { success: false, message }, data: {}, since, until: now() }, status: 400 })
     // A malformed or over-long glob is refused like any other bad request.
     const groupRe = compileGlob(path.group)
@@ -182,7 +181,7 @@ export const answerMany = (targets: ReadonlyArray<ApiTarget>, path: ApiPath, sin
     }
     for (const g of groups) data[g.name] ??= {}
     if (fleetGroup) data["controllers"] = Object.fromEntries(rows)
-    return { reply: { alarm: alarmsNow(), command, data: data as ApiReply["data"], since, until: now() }, status: 200 }
+    return { reply: { alarm: alarmsOf(targets), command, data: data as ApiReply["data"], since, until: now() }, status: 200 }
   })
 
 const prefixKeys = <V>(name: string, items: Record<string, V>): Record<string, V> =>
